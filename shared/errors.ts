@@ -1,0 +1,45 @@
+/**
+ * The closed list of error codes a command (socket ack or REST response) can fail with.
+ * Clients switch on `code`; `message` is for humans. Unknown failures become `internal_error`
+ * (the details are logged on the server, never sent).
+ */
+export const ERROR_CODES = [
+  'validation_failed',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'setup_required',
+  'setup_done',
+  'chat_closed',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** For `validation_failed`: which fields were wrong and why. */
+  issues?: { path: string; message: string }[];
+}
+
+/** What every socket command acknowledges with (and every REST endpoint answers). */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+/** An error a service throws on purpose; the edge turns it into `{ ok: false, error }`. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: ApiError['issues'],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toJSON(): ApiError {
+    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+  }
+}

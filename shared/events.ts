@@ -1,0 +1,101 @@
+/**
+ * The Socket.IO contract, declared once and imported by server, widget and extension.
+ * Two namespaces: `/visitor` (the widget) and `/operator` (the extension).
+ * Commands are `noun:verb` and always acknowledged with an `Ack`; broadcasts are their
+ * past-tense pair (`message:send` → `message:sent`). Payload schemas live in `./schemas`.
+ */
+import type { Ack } from './errors';
+import type { PageViewPayload, VisitorView } from './schemas/visitors';
+import type {
+  ChatStartPayload,
+  ChatSyncPayload,
+  ConversationRef,
+  ConversationView,
+  ConversationWithMessages,
+  MessageSendPayload,
+  MessageView,
+  TypingPayload,
+} from './schemas/chats';
+
+/** A command: a validated payload and an acknowledgement carrying the result or an error. */
+export type Command<P, R> = (payload: P, ack: (res: Ack<R>) => void) => void;
+/** Commands without arguments still take an (empty) object, so every handler has one shape. */
+export type Empty = Record<string, never>;
+
+export const VISITOR_NAMESPACE = '/visitor';
+export const OPERATOR_NAMESPACE = '/operator';
+
+// ── Widget ───────────────────────────────────────────────────────────────────────────────
+
+/** Socket handshake `auth` of the widget. */
+export interface VisitorAuth {
+  accountId: string;
+  /** Token from an earlier `session:ready`; absent or invalid → the server issues a new visitor. */
+  visitorToken?: string;
+}
+
+/** First thing the server sends a widget after the handshake. */
+export interface VisitorSession {
+  visitorId: string;
+  /** Signed, server-issued; the widget stores it and sends it back in `VisitorAuth`. */
+  visitorToken: string;
+  accountName: string;
+  /** How many operators of the account are online right now (0 → offer a ticket instead). */
+  operatorsOnline: number;
+  /** The visitor's open conversation with its history, if there is one. */
+  chat: ConversationWithMessages | null;
+}
+
+export interface TypingView {
+  conversationId: string;
+  author: 'visitor' | 'operator';
+  name: string;
+  typing: boolean;
+}
+
+export interface VisitorClientToServer {
+  'page:view': Command<PageViewPayload, null>;
+  'chat:start': Command<ChatStartPayload, ConversationWithMessages>;
+  'message:send': Command<MessageSendPayload, MessageView>;
+  'chat:sync': Command<ChatSyncPayload, MessageView[]>;
+  'chat:close': Command<ConversationRef, ConversationView>;
+  'typing:set': Command<TypingPayload, null>;
+}
+
+export interface VisitorServerToClient {
+  'session:ready': (session: VisitorSession) => void;
+  'message:sent': (message: MessageView) => void;
+  'chat:updated': (conversation: ConversationView) => void;
+  'typing:updated': (typing: TypingView) => void;
+  'operators:availability': (availability: { online: number }) => void;
+}
+
+// ── Operator panel ───────────────────────────────────────────────────────────────────────
+
+/** Socket handshake `auth` of the extension: the token from `POST /api/auth/login`. */
+export interface OperatorAuth {
+  token: string;
+}
+
+export interface OperatorClientToServer {
+  'visitor:list': Command<Empty, VisitorView[]>;
+  /** Open (waiting and active) conversations of the account. */
+  'chat:list': Command<Empty, ConversationView[]>;
+  /** One conversation with its whole history. */
+  'chat:get': Command<ConversationRef, ConversationWithMessages>;
+  'chat:accept': Command<ConversationRef, ConversationView>;
+  'chat:close': Command<ConversationRef, ConversationView>;
+  'message:send': Command<MessageSendPayload, MessageView>;
+  'chat:sync': Command<ChatSyncPayload, MessageView[]>;
+  'typing:set': Command<TypingPayload, null>;
+}
+
+export interface OperatorServerToClient {
+  'visitor:updated': (visitor: VisitorView) => void;
+  /** A visitor started a chat: it waits to be accepted (notify, badge). */
+  'chat:requested': (conversation: ConversationView) => void;
+  /** Any change of a conversation: accepted, closed, new last message. */
+  'chat:updated': (conversation: ConversationView) => void;
+  'message:sent': (message: MessageView) => void;
+  'typing:updated': (typing: TypingView) => void;
+}

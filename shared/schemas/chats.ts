@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { clientId, seq, uuid } from './common';
+
+export const CONVERSATION_STATUSES = ['waiting', 'active', 'closed'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export const AUTHOR_TYPES = ['visitor', 'operator', 'system'] as const;
+export type AuthorType = (typeof AUTHOR_TYPES)[number];
+
+export const MAX_MESSAGE_LENGTH = 5000;
+
+const body = z.string().trim().min(1, 'empty message').max(MAX_MESSAGE_LENGTH);
+
+/** Widget pre-chat form → a new conversation whose first message is the question. */
+export const chatStartPayload = z.object({
+  clientId,
+  name: z.string().trim().min(1).max(120),
+  email: z.email().max(254),
+  question: body,
+});
+export type ChatStartPayload = z.infer<typeof chatStartPayload>;
+
+export const messageSendPayload = z.object({ conversationId: uuid, clientId, body });
+export type MessageSendPayload = z.infer<typeof messageSendPayload>;
+
+/** Catch-up: every message of the conversation with seq > afterSeq, in order. */
+export const chatSyncPayload = z.object({ conversationId: uuid, afterSeq: seq });
+export type ChatSyncPayload = z.infer<typeof chatSyncPayload>;
+
+export const conversationRef = z.object({ conversationId: uuid });
+export type ConversationRef = z.infer<typeof conversationRef>;
+
+export const typingPayload = z.object({ conversationId: uuid, typing: z.boolean() });
+export type TypingPayload = z.infer<typeof typingPayload>;
+
+export interface MessageView {
+  conversationId: string;
+  /** Position in the conversation, 1-based, gap-free for a reader that sorts by it. */
+  seq: number;
+  clientId: string;
+  author: AuthorType;
+  /** Display name of the author (visitor's name, operator's name, or empty for system). */
+  authorName: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface ConversationView {
+  id: string;
+  visitorId: string;
+  status: ConversationStatus;
+  visitorName: string;
+  visitorEmail: string;
+  operatorId: string | null;
+  operatorName: string | null;
+  createdAt: string;
+  acceptedAt: string | null;
+  closedAt: string | null;
+  /** Highest seq stored; a client compares it with what it has to know it missed something. */
+  lastSeq: number;
+  lastAuthor: AuthorType | null;
+  lastMessageAt: string | null;
+  /** First line of the last message, for lists. */
+  preview: string;
+}
+
+/** A conversation with its messages (a page of them, oldest first). */
+export interface ConversationWithMessages {
+  conversation: ConversationView;
+  messages: MessageView[];
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'wxt';
+
+// The operator app: Chrome MV3 side panel / Firefox sidebar (+ options page = admin panel).
+export default defineConfig({
+  srcDir: 'extension',
+  modules: ['@wxt-dev/module-vue'],
+  manifest: ({ browser }) => ({
+    name: 'Sidedesk',
+    description: 'Live chat and help desk beside any tab.',
+    permissions: ['storage', 'notifications', 'alarms', ...(browser === 'firefox' ? [] : ['sidePanel'])],
+    // The server URL is chosen by the operator, so the panel may talk to any http(s) origin.
+    host_permissions: ['http://*/*', 'https://*/*'],
+    action: { default_title: 'Sidedesk' },
+  }),
+});

@@ -1,0 +1,49 @@
+import type { ApiError } from '@@/shared/errors';
+import type { LoginResult, OperatorView, AccountView } from '@@/shared/schemas/auth';
+
+/** Why a REST call failed, in terms the login screen can explain. */
+export type ApiFailure =
+  | { kind: 'unreachable' }
+  | { kind: 'server'; status: number; error: ApiError };
+
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; failure: ApiFailure };
+
+async function call<T>(serverUrl: string, path: string, init: RequestInit & { token?: string } = {}): Promise<ApiResult<T>> {
+  const headers = new Headers(init.headers);
+  if (init.body) headers.set('Content-Type', 'application/json');
+  if (init.token) headers.set('Authorization', `Bearer ${init.token}`);
+  let res: Response;
+  try {
+    res = await fetch(`${serverUrl}${path}`, { ...init, headers });
+  } catch {
+    return { ok: false, failure: { kind: 'unreachable' } };
+  }
+  let body: unknown = null;
+  try {
+    body = res.status === 204 ? null : await res.json();
+  } catch {
+    body = null;
+  }
+  if (res.ok) return { ok: true, data: body as T };
+  const error = (body as { error?: ApiError } | null)?.error;
+  return {
+    ok: false,
+    failure: {
+      kind: 'server',
+      status: res.status,
+      error: error ?? { code: res.status === 429 ? 'rate_limited' : 'internal_error', message: res.statusText || `HTTP ${res.status}` },
+    },
+  };
+}
+
+export function login(serverUrl: string, email: string, password: string): Promise<ApiResult<LoginResult>> {
+  return call<LoginResult>(serverUrl, '/api/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) });
+}
+
+export function logout(serverUrl: string, token: string): Promise<ApiResult<unknown>> {
+  return call(serverUrl, '/api/auth/logout', { method: 'POST', token });
+}
+
+export function me(serverUrl: string, token: string): Promise<ApiResult<{ operator: OperatorView; account: AccountView }>> {
+  return call(serverUrl, '/api/auth/me', { token });
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from 'drizzle-kit';
+
+// `npm run db:generate` writes a new SQL migration into server/drizzle/ from the schema files;
+// the server applies pending migrations itself at startup (server/src/db/migrate.ts).
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './server/src/db/schema/index.ts',
+  out: './server/drizzle',
+});

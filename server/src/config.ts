@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Repository root (server/src/config.ts → ../..): static files are found relative to it. */
+export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to bind; unset means all interfaces. */
+  HOST: optionalString,
+  /** Embedded database (PGlite) and its lock file live here when DATABASE_URL is unset. */
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  /** PostgreSQL connection string; when set, PGlite is not used. */
+  DATABASE_URL: optionalString,
+  /** Redis for the Socket.IO adapter so several server processes share rooms (Q4). */
+  REDIS_URL: optionalString,
+  /** How the outside world reaches this server (for printed links); defaults to http://localhost:PORT. */
+  PUBLIC_URL: optionalString,
+  /**
+   * Behind a reverse proxy: `true` trusts X-Forwarded-For entirely (leftmost address is the
+   * visitor), a number N trusts the last N hops. Unset/false: the socket's own address is used.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v, ctx): boolean | number => {
+      if (v === undefined || v === '' || v === 'false' || v === '0') return false;
+      if (v === 'true') return true;
+      const hops = Number(v);
+      if (Number.isInteger(hops) && hops > 0) return hops;
+      ctx.addIssue({ code: 'custom', message: 'expected true, false or a number of proxy hops' });
+      return z.NEVER;
+    }),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string | undefined;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  publicUrl: string | undefined;
+  trustProxy: boolean | number;
+  logLevel: LogLevel;
+  /** Group-commit window of the message writer in ms (0 = next event-loop turn). */
+  commitWindowMs: number;
+}
+
+/** Parses the environment once; throws a readable error naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    commitWindowMs: 1,
+  };
+}

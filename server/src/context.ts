@@ -1,0 +1,20 @@
+import type { Config } from './config';
+import type { Db } from './db/client';
+import type { RateLimiter } from './features/auth/rateLimit';
+import type { MessageWriter } from './features/chats/messageWriter';
+import type { VisitorTokens } from './features/visitors/token';
+import type { Logger } from './log';
+import type { Realtime } from './realtime/io';
+import type { WithAck } from './realtime/withAck';
+
+/** Everything a route or socket handler needs, built once per app by createApp. */
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  db: Db;
+  rt: Realtime;
+  writer: MessageWriter;
+  visitorTokens: VisitorTokens;
+  loginLimits: { perEmail: RateLimiter; perIp: RateLimiter };
+  withAck: WithAck;
+}

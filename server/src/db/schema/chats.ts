@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { AUTHOR_TYPES, CONVERSATION_STATUSES } from '../../../../shared/schemas/chats';
+import { accounts } from './accounts';
+import { operators } from './operators';
+import { visitors } from './visitors';
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    visitorId: uuid('visitor_id')
+      .notNull()
+      .references(() => visitors.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: CONVERSATION_STATUSES }).notNull().default('waiting'),
+    operatorId: uuid('operator_id').references(() => operators.id, { onDelete: 'set null' }),
+    /** Copied at accept time, like `visitor_name`, so lists need no join. */
+    operatorName: text('operator_name'),
+    visitorName: text('visitor_name').notNull(),
+    visitorEmail: text('visitor_email').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /**
+     * Highest message seq allocated. Writers bump it under the row lock (UPDATE), which is what
+     * serialises concurrent writers, also across server processes.
+     */
+    lastSeq: integer('last_seq').notNull().default(0),
+    /** Author of the last visitor or operator message (system messages leave it alone). */
+    lastAuthor: text('last_author', { enum: AUTHOR_TYPES }),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    preview: text('preview').notNull().default(''),
+  },
+  (t) => [
+    index('conversations_account_status_idx').on(t.accountId, t.status),
+    index('conversations_visitor_idx').on(t.visitorId),
+    // A visitor has at most one open conversation; chat:start relies on it to stay idempotent.
+    uniqueIndex('conversations_one_open_per_visitor').on(t.visitorId).where(sql`status <> 'closed'`),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** 1-based position in the conversation, gap-free. */
+    seq: integer('seq').notNull(),
+    /** Idempotency key chosen by the sender; a resend with the same one returns the stored row. */
+    clientId: text('client_id').notNull(),
+    author: text('author', { enum: AUTHOR_TYPES }).notNull(),
+    operatorId: uuid('operator_id').references(() => operators.id, { onDelete: 'set null' }),
+    authorName: text('author_name').notNull().default(''),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('messages_conversation_seq_key').on(t.conversationId, t.seq),
+    uniqueIndex('messages_conversation_client_id_key').on(t.conversationId, t.clientId),
+  ],
+);

@@ -1,0 +1,4 @@
+export * from './accounts';
+export * from './operators';
+export * from './visitors';
+export * from './chats';

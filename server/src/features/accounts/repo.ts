@@ -1,0 +1,32 @@
+import { asc, count, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { accounts } from '../../db/schema/index';
+
+export type AccountRow = typeof accounts.$inferSelect;
+
+/** Number of accounts on this install (0 → first-run setup is open). Install-wide, so no accountId. */
+export async function countAccounts(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(accounts);
+  return row?.n ?? 0;
+}
+
+/** The oldest account: the one the demo site and the startup banner use by default. */
+export async function firstAccount(db: Db): Promise<AccountRow | null> {
+  const [row] = await db.select().from(accounts).orderBy(asc(accounts.createdAt), asc(accounts.id)).limit(1);
+  return row ?? null;
+}
+
+export async function findAccount(db: Db, accountId: string): Promise<AccountRow | null> {
+  const [row] = await db.select().from(accounts).where(eq(accounts.id, accountId)).limit(1);
+  return row ?? null;
+}
+
+export async function insertAccount(db: Db, name: string): Promise<AccountRow> {
+  const [row] = await db.insert(accounts).values({ name }).returning();
+  return row!;
+}
+
+/** Serialises first-run setups within a transaction (two submits of the form create one account). */
+export async function lockSetup(db: Db): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(7268354)`);
+}

@@ -1,0 +1,50 @@
+import type { SetupBody } from '../../../../shared/schemas/auth';
+import { AppError } from '../../../../shared/errors';
+import type { Db } from '../../db/client';
+import { hashPassword } from '../auth/service';
+import { insertOperator, type OperatorRow } from '../auth/repo';
+import { countAccounts, insertAccount, lockSetup, type AccountRow } from './repo';
+
+export interface CreatedAccount {
+  account: AccountRow;
+  admin: OperatorRow;
+}
+
+/**
+ * Creates an account and its first admin operator in one transaction. Throws `conflict` if the
+ * email is already taken. Used by first-run setup and by tests that need several tenants.
+ */
+export async function createAccountWithAdmin(db: Db, input: SetupBody): Promise<CreatedAccount> {
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction((tx) => createInTx(tx, input, passwordHash));
+}
+
+/**
+ * First-run setup (the single-tenant install path): like {@link createAccountWithAdmin} but
+ * refused with `setup_done` once any account exists.
+ */
+export async function setupFirstAccount(db: Db, input: SetupBody): Promise<CreatedAccount> {
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    await lockSetup(tx);
+    if ((await countAccounts(tx)) > 0) throw new AppError('setup_done', 'This server is already set up; sign in instead.');
+    return createInTx(tx, input, passwordHash);
+  });
+}
+
+async function createInTx(tx: Db, input: SetupBody, passwordHash: string): Promise<CreatedAccount> {
+  const account = await insertAccount(tx, input.account);
+  const admin = await insertOperator(tx, account.id, {
+    email: input.email,
+    name: input.name ?? input.email.split('@')[0]!,
+    role: 'admin',
+    passwordHash,
+  });
+  if (!admin) throw new AppError('conflict', 'An operator with this email already exists.');
+  return { account, admin };
+}
+
+/** Whether first-run setup is still open. */
+export async function needsSetup(db: Db): Promise<boolean> {
+  return (await countAccounts(db)) === 0;
+}

@@ -1,0 +1,42 @@
+import {
+  chatStartPayload,
+  chatSyncPayload,
+  conversationRef,
+  messageSendPayload,
+  typingPayload,
+} from '../../../../shared/schemas/chats';
+import { z } from 'zod';
+import type { AppContext } from '../../context';
+import type { OperatorSocket, VisitorSocket } from '../../realtime/io';
+import { acceptChat, closeChat, getChat, listChats, sendMessage, setTyping, startChat, syncChat, type OperatorActor, type VisitorActor } from './service';
+
+const empty = z.object({});
+
+/** Chat commands of the widget: always on behalf of the socket's own visitor. */
+export function registerVisitorChatHandlers(ctx: AppContext, socket: VisitorSocket): void {
+  const { withAck } = ctx;
+  const actor: VisitorActor = { kind: 'visitor', accountId: socket.data.accountId, visitorId: socket.data.visitorId };
+  socket.on('chat:start', withAck(chatStartPayload, (input) => startChat(ctx, actor, input)));
+  socket.on('message:send', withAck(messageSendPayload, (input) => sendMessage(ctx, actor, input)));
+  socket.on('chat:sync', withAck(chatSyncPayload, (input) => syncChat(ctx, actor, input)));
+  socket.on('chat:close', withAck(conversationRef, (input) => closeChat(ctx, actor, input)));
+  socket.on('typing:set', withAck(typingPayload, (input) => setTyping(ctx, actor, input, socket.id)));
+}
+
+/** Chat commands of the operator panel: within the operator's account. */
+export function registerOperatorChatHandlers(ctx: AppContext, socket: OperatorSocket): void {
+  const { withAck } = ctx;
+  const actor: OperatorActor = {
+    kind: 'operator',
+    accountId: socket.data.accountId,
+    operatorId: socket.data.operatorId,
+    name: socket.data.operatorName,
+  };
+  socket.on('chat:list', withAck(empty, () => listChats(ctx, actor)));
+  socket.on('chat:get', withAck(conversationRef, (input) => getChat(ctx, actor, input)));
+  socket.on('chat:accept', withAck(conversationRef, (input) => acceptChat(ctx, actor, input)));
+  socket.on('chat:close', withAck(conversationRef, (input) => closeChat(ctx, actor, input)));
+  socket.on('message:send', withAck(messageSendPayload, (input) => sendMessage(ctx, actor, input)));
+  socket.on('chat:sync', withAck(chatSyncPayload, (input) => syncChat(ctx, actor, input)));
+  socket.on('typing:set', withAck(typingPayload, (input) => setTyping(ctx, actor, input, socket.id)));
+}

@@ -1,0 +1,35 @@
+import type { ConversationView, MessageView } from '../../../../shared/schemas/chats';
+import type { ConversationRow, MessageRow } from './repo';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function presentMessage(m: MessageRow): MessageView {
+  return {
+    conversationId: m.conversationId,
+    seq: m.seq,
+    clientId: m.clientId,
+    author: m.author,
+    authorName: m.authorName,
+    body: m.body,
+    createdAt: m.createdAt.toISOString(),
+  };
+}
+
+export function presentConversation(c: ConversationRow): ConversationView {
+  return {
+    id: c.id,
+    visitorId: c.visitorId,
+    status: c.status,
+    visitorName: c.visitorName,
+    visitorEmail: c.visitorEmail,
+    operatorId: c.operatorId,
+    operatorName: c.operatorName,
+    createdAt: c.createdAt.toISOString(),
+    acceptedAt: iso(c.acceptedAt),
+    closedAt: iso(c.closedAt),
+    lastSeq: c.lastSeq,
+    lastAuthor: c.lastAuthor,
+    lastMessageAt: iso(c.lastMessageAt),
+    preview: c.preview,
+  };
+}

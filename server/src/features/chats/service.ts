@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import type { TypingView } from '../../../../shared/events';
+import { AppError } from '../../../../shared/errors';
+import type {
+  ChatStartPayload,
+  ChatSyncPayload,
+  ConversationRef,
+  ConversationView,
+  ConversationWithMessages,
+  MessageSendPayload,
+  MessageView,
+  TypingPayload,
+} from '../../../../shared/schemas/chats';
+import type { AppContext } from '../../context';
+import type { Db } from '../../db/client';
+import { publishVisitor } from '../visitors/service';
+import { publishConversation, publishMessage, publishTyping } from './fanout';
+import { presentConversation, presentMessage } from './presenter';
+import {
+  acceptConversation,
+  appendMessages,
+  closeConversation,
+  findConversation,
+  findConversationByClientId,
+  findOpenConversation,
+  insertConversation,
+  listOpenConversations,
+  messagesAfter,
+  setVisitorContact,
+  type ConversationRow,
+  type NewMessage,
+} from './repo';
+
+export interface VisitorActor {
+  kind: 'visitor';
+  accountId: string;
+  visitorId: string;
+}
+export interface OperatorActor {
+  kind: 'operator';
+  accountId: string;
+  operatorId: string;
+  name: string;
+}
+/** Who issues a command; every read and write below is scoped by it. */
+export type Actor = VisitorActor | OperatorActor;
+
+const systemClientId = () => `sys-${randomUUID()}`;
+
+/** A conversation with its first page of messages. */
+export async function withMessages(db: Db, conversation: ConversationRow): Promise<ConversationWithMessages> {
+  const rows = await messagesAfter(db, conversation.accountId, conversation.id, 0);
+  return { conversation: presentConversation(conversation), messages: rows.map(presentMessage) };
+}
+
+/** The conversation if the actor may see it (a visitor: only their own), else `not_found`. */
+async function reachable(db: Db, actor: Actor, conversationId: string): Promise<ConversationRow> {
+  const conversation = await findConversation(db, actor.accountId, conversationId, actor.kind === 'visitor' ? actor.visitorId : undefined);
+  if (!conversation) throw new AppError('not_found', 'Conversation not found.');
+  return conversation;
+}
+
+/**
+ * The widget's pre-chat form: a waiting conversation whose first message (seq 1) is the question.
+ * Idempotent: a repeated start (same clientId, or while a conversation is open) returns that one.
+ */
+export async function startChat(ctx: AppContext, actor: VisitorActor, input: ChatStartPayload): Promise<ConversationWithMessages> {
+  const { db } = ctx;
+  const { accountId, visitorId } = actor;
+  const earlier = (await findConversationByClientId(db, accountId, visitorId, input.clientId)) ?? (await findOpenConversation(db, accountId, visitorId));
+  if (earlier) return withMessages(db, earlier);
+
+  const created = await db.transaction(async (tx) => {
+    const conversation = await insertConversation(tx, accountId, { visitorId, visitorName: input.name, visitorEmail: input.email });
+    if (!conversation) return null;
+    await setVisitorContact(tx, accountId, visitorId, input.name, input.email);
+    const [first] = await appendMessages(tx, [
+      { accountId, conversationId: conversation.id, clientId: input.clientId, author: 'visitor', visitorId, body: input.question },
+    ]);
+    if (!first?.ok || !first.conversation) throw new Error('startChat: the first message was not stored');
+    return { conversation: first.conversation, message: first.message };
+  });
+  if (!created) {
+    // Another tab of this visitor started one at the same moment: theirs is the chat.
+    const open = await findOpenConversation(db, accountId, visitorId);
+    if (!open) throw new AppError('conflict', 'Could not start the chat; try again.');
+    return withMessages(db, open);
+  }
+
+  publishConversation(ctx, created.conversation, { requested: true, visitor: true });
+  publishMessage(ctx, created.conversation, created.message);
+  publishVisitor(ctx, accountId, visitorId);
+  return { conversation: presentConversation(created.conversation), messages: [presentMessage(created.message)] };
+}
+
+/** Open (waiting and active) conversations of the operator's account. */
+export async function listChats(ctx: AppContext, actor: OperatorActor): Promise<ConversationView[]> {
+  return (await listOpenConversations(ctx.db, actor.accountId)).map(presentConversation);
+}
+
+/** One conversation with its first page of messages (continue with chat:sync). */
+export async function getChat(ctx: AppContext, actor: Actor, input: ConversationRef): Promise<ConversationWithMessages> {
+  return withMessages(ctx.db, await reachable(ctx.db, actor, input.conversationId));
+}
+
+/** Catch-up: messages after `afterSeq`, in order, one page (the client repeats on a full page). */
+export async function syncChat(ctx: AppContext, actor: Actor, input: ChatSyncPayload): Promise<MessageView[]> {
+  await reachable(ctx.db, actor, input.conversationId);
+  return (await messagesAfter(ctx.db, actor.accountId, input.conversationId, input.afterSeq)).map(presentMessage);
+}
+
+/** An operator takes a waiting chat; the visitor sees "<name> joined the chat". */
+export async function acceptChat(ctx: AppContext, actor: OperatorActor, input: ConversationRef): Promise<ConversationView> {
+  const { db } = ctx;
+  const result = await db.transaction(async (tx) => {
+    const accepted = await acceptConversation(tx, actor.accountId, input.conversationId, { id: actor.operatorId, name: actor.name });
+    if (!accepted) return null;
+    const [note] = await appendMessages(tx, [systemNote(accepted, `${actor.name} joined the chat`)]);
+    if (!note?.ok || !note.conversation) throw new Error('acceptChat: the system message was not stored');
+    return { conversation: note.conversation, message: note.message };
+  });
+  if (!result) {
+    const conversation = await reachable(db, actor, input.conversationId);
+    if (conversation.status === 'closed') throw new AppError('chat_closed', 'This chat is closed.');
+    throw new AppError('conflict', `${conversation.operatorName ?? 'Another operator'} has already accepted this chat.`);
+  }
+  publishConversation(ctx, result.conversation, { visitor: true });
+  publishMessage(ctx, result.conversation, result.message);
+  publishVisitor(ctx, actor.accountId, result.conversation.visitorId);
+  return presentConversation(result.conversation);
+}
+
+/** Either side ends the chat. Closing a closed chat changes nothing and returns it. */
+export async function closeChat(ctx: AppContext, actor: Actor, input: ConversationRef): Promise<ConversationView> {
+  const { db } = ctx;
+  const conversation = await reachable(db, actor, input.conversationId);
+  if (conversation.status === 'closed') return presentConversation(conversation);
+  const who = actor.kind === 'visitor' ? conversation.visitorName : actor.name;
+  const result = await db.transaction(async (tx) => {
+    const [note] = await appendMessages(tx, [systemNote(conversation, `${who} closed the chat`)]);
+    if (!note?.ok) return null;
+    const closed = await closeConversation(tx, actor.accountId, conversation.id);
+    return closed && { conversation: closed, message: note.message };
+  });
+  if (!result) return presentConversation(await reachable(db, actor, input.conversationId));
+  publishMessage(ctx, result.conversation, result.message);
+  publishConversation(ctx, result.conversation, { visitor: true });
+  publishVisitor(ctx, actor.accountId, result.conversation.visitorId);
+  return presentConversation(result.conversation);
+}
+
+/**
+ * Stores a message through the group-commit writer and only then answers and broadcasts it.
+ * A resend with a stored clientId returns the original (same seq) and broadcasts nothing.
+ */
+export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageSendPayload): Promise<MessageView> {
+  const result = await ctx.writer.write({
+    accountId: actor.accountId,
+    conversationId: input.conversationId,
+    clientId: input.clientId,
+    body: input.body,
+    ...(actor.kind === 'visitor'
+      ? { author: 'visitor', visitorId: actor.visitorId }
+      : { author: 'operator', operatorId: actor.operatorId, authorName: actor.name }),
+  });
+  if (!result.duplicate && result.conversation) {
+    publishMessage(ctx, result.conversation, result.message);
+    publishConversation(ctx, result.conversation);
+    if (result.lastAuthorChanged) publishVisitor(ctx, actor.accountId, result.conversation.visitorId);
+  }
+  return presentMessage(result.message);
+}
+
+/** Relays a typing indicator (not stored) after checking the actor may reach the conversation. */
+export async function setTyping(ctx: AppContext, actor: Actor, input: TypingPayload, socketId: string): Promise<null> {
+  const conversation = await reachable(ctx.db, actor, input.conversationId);
+  const view: TypingView = {
+    conversationId: conversation.id,
+    author: actor.kind,
+    name: actor.kind === 'visitor' ? conversation.visitorName : actor.name,
+    typing: input.typing,
+  };
+  publishTyping(ctx, conversation, view, socketId);
+  return null;
+}
+
+function systemNote(conversation: Pick<ConversationRow, 'accountId' | 'id'>, body: string): NewMessage {
+  return { accountId: conversation.accountId, conversationId: conversation.id, clientId: systemClientId(), author: 'system', body };
+}

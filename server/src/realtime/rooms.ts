@@ -1,0 +1,14 @@
+/**
+ * Room names, built only here so that every emit targets the same rooms and a Redis adapter
+ * can route them across nodes.
+ */
+export const rooms = {
+  /** /operator: every connected operator socket of an account. */
+  accountOperators: (accountId: string) => `account:${accountId}:operators`,
+  /** /operator: every socket of one login session (revoking it disconnects them). */
+  operatorSession: (sessionId: string) => `session:${sessionId}`,
+  /** /visitor: every connected visitor socket of an account (presence for the grid). */
+  accountVisitors: (accountId: string) => `account:${accountId}:visitors`,
+  /** /visitor: all tabs of one visitor. */
+  visitor: (visitorId: string) => `visitor:${visitorId}`,
+};

@@ -1,0 +1,169 @@
+/**
+ * Processes of the bench: servers under test (forked with the probe preloaded and GC exposed),
+ * and what /proc says about them (CPU ticks, RSS) and about the machine (others' load).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { freePort } from '../support/process';
+
+const PROBE = path.resolve(import.meta.dirname, 'probe.ts');
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+export interface BenchServer {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Full GC in the server, then its memory figures. */
+  probe: () => Promise<MemoryFigures>;
+  stop: () => Promise<void>;
+}
+
+export interface MemoryFigures {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** Fork a TypeScript entry as a server on a free port and wait for GET /health. */
+export async function startBenchServer(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<BenchServer> {
+  const port = await freePort();
+  const child = fork(entry, [], {
+    execArgv: ['--expose-gc', '--import', 'tsx', '--import', PROBE],
+    env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port), NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out = (out + d).slice(-20_000)));
+  child.stderr?.on('data', (d) => (out = (out + d).slice(-20_000)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not answer /health within 60 s:\n${out}`);
+    }
+    await sleep(100);
+  }
+  return {
+    name,
+    url,
+    child,
+    output: () => out,
+    probe: () =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${name}: no probe answer`)), 30_000);
+        const onMessage = (msg: { type?: string } & MemoryFigures) => {
+          if (msg?.type !== 'bench:probe') return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve(msg);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'bench:probe' });
+      }),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** CPU seconds (user + system) a process has used so far; 0 if it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state): utime is field 14, stime field 15.
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident set size in bytes, from /proc (what the OS charges the process). */
+export function rssBytes(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy and total CPU seconds of the whole machine (all cores). */
+export function machineCpu(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: (total - idle) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
+}
+
+/**
+ * Watches a phase: CPU of the server and of the load generators, peak server RSS, and how
+ * busy the machine was with everything else (other engineers' work skews the figures).
+ */
+export class PhaseMeter {
+  private readonly start = Date.now();
+  private readonly serverCpu0: number;
+  private readonly genCpu0: number[];
+  private readonly machine0 = machineCpu();
+  private peakRss = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly serverPid: number,
+    private readonly genPids: number[],
+  ) {
+    this.serverCpu0 = cpuSeconds(serverPid);
+    this.genCpu0 = genPids.map(cpuSeconds);
+    this.timer = setInterval(() => (this.peakRss = Math.max(this.peakRss, rssBytes(serverPid))), 250);
+  }
+
+  finish(): PhaseUsage {
+    clearInterval(this.timer);
+    const seconds = (Date.now() - this.start) / 1000;
+    const server = cpuSeconds(this.serverPid) - this.serverCpu0;
+    const gens = this.genPids.reduce((s, pid, i) => s + cpuSeconds(pid) - this.genCpu0[i]!, 0);
+    const m = machineCpu();
+    const machineBusy = m.busy - this.machine0.busy;
+    const cores = (m.total - this.machine0.total) / seconds;
+    return {
+      seconds,
+      serverCpuPct: (100 * server) / seconds,
+      loadgenCpuPct: (100 * gens) / seconds,
+      // Everything else on the machine (incl. PostgreSQL backends when the database is PostgreSQL).
+      otherCpuPct: Math.max(0, (100 * (machineBusy - server - gens)) / seconds),
+      machineCores: Math.round(cores),
+      serverPeakRss: Math.max(this.peakRss, rssBytes(this.serverPid)),
+    };
+  }
+}
+
+export interface PhaseUsage {
+  seconds: number;
+  /** 100 = one core fully busy. */
+  serverCpuPct: number;
+  loadgenCpuPct: number;
+  otherCpuPct: number;
+  machineCores: number;
+  serverPeakRss: number;
+}

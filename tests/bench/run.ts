@@ -1,0 +1,532 @@
+/**
+ * `npm run bench`: Sidedesk's delivery path under load, beside two baselines measured in the same
+ * run with the same load (issue #3):
+ *   bare-relay        a Socket.IO relay, no database, no auth (the floor of the transport);
+ *   persisted-relay   the same with one INSERT … RETURNING per message before the ack;
+ *   sidedesk          our server, on PGlite (temp DATA_DIR) and on PostgreSQL (fresh database).
+ * Every server and every load generator is its own process. Results: bench-results/latest.json
+ * and latest.md. Flags: see `usage` below.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { runSetup } from '../support/process';
+import type { ChatsReady, IdleReady, LoadgenCommand, PageviewsResult, RunResult } from './loadgen';
+import { PhaseMeter, sleep, startBenchServer, type BenchServer, type MemoryFigures, type PhaseUsage } from './proc';
+import { renderMarkdown } from './report';
+import { round, summarize, type Summary } from './stats';
+
+const usage = `npm run bench -- [options]
+  --quick               ~1 minute: 200 chats, short phases, PGlite only, short ramp
+  --chats N             concurrent chats (2 sockets each), default 1000
+  --rate R              total messages/s in the steady phase, default 200
+  --duration S          steady phase seconds, default 30
+  --idle N              idle visitors for the memory phase, default 10000 (0 = skip)
+  --ramp a,b,c          rates of the throughput ramp (msg/s); --no-ramp to skip
+  --ramp-step S         seconds per ramp step, default 8
+  --db pglite,postgres  databases to run on (postgres skipped if unreachable), default both
+  --only names          subset of: bare,persisted,sidedesk
+  --loadgens K          load generator processes, default 2
+  --pg-url URL          PostgreSQL server to create the bench databases on
+                        (default: BENCH_PG_URL, else DATABASE_URL's server, else 127.0.0.1:5432)`;
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    chats: { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    idle: { type: 'string' },
+    ramp: { type: 'string' },
+    'no-ramp': { type: 'boolean', default: false },
+    'ramp-step': { type: 'string' },
+    db: { type: 'string' },
+    only: { type: 'string' },
+    loadgens: { type: 'string' },
+    'pg-url': { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (flags.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+const quick = flags.quick;
+const config = {
+  quick,
+  chats: Number(flags.chats ?? (quick ? 200 : 1000)),
+  rate: Number(flags.rate ?? 200),
+  durationS: Number(flags.duration ?? (quick ? 6 : 30)),
+  warmupS: quick ? 2 : 5,
+  idleVisitors: Number(flags.idle ?? (quick ? 1000 : 10_000)),
+  idlePageviewRate: 100,
+  idlePageviewS: quick ? 3 : 10,
+  ramp: flags['no-ramp'] ? [] : (flags.ramp ?? (quick ? '1000,3000' : '1000,2000,3000,4000,5000,6000,8000')).split(',').map(Number),
+  rampStepS: Number(flags['ramp-step'] ?? (quick ? 4 : 8)),
+  rampP99LimitMs: 50,
+  dbs: (flags.db ?? (quick ? 'pglite' : 'pglite,postgres')).split(',') as ('pglite' | 'postgres')[],
+  only: (flags.only ?? 'bare,persisted,sidedesk').split(','),
+  loadgens: Number(flags.loadgens ?? 2),
+  pgUrl: flags['pg-url'] ?? process.env.BENCH_PG_URL ?? withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres'),
+};
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const LOADGEN = path.join(import.meta.dirname, 'loadgen.ts');
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+// ── Targets ────────────────────────────────────────────────────────────────────────────────
+
+type Kind = 'bare' | 'persisted' | 'sidedesk';
+type Db = 'pglite' | 'postgres' | null;
+
+interface Target {
+  name: string;
+  kind: Kind;
+  db: Db;
+  /** Measure memory per idle visitor socket (the persisted relay is the bare one for idle sockets). */
+  idle: boolean;
+  ramp: boolean;
+}
+
+interface Prepared {
+  entry: string;
+  env: NodeJS.ProcessEnv;
+  accountId: string;
+  operatorToken: (server: BenchServer) => Promise<string>;
+  cleanup: () => Promise<void>;
+}
+
+async function pgReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: config.pgUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A fresh database on the PostgreSQL server, dropped again by the returned function. */
+async function freshDatabase(name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = new pg.Client({ connectionString: config.pgUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return {
+    url: withDatabase(config.pgUrl, name),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: config.pgUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function prepare(t: Target): Promise<Prepared> {
+  const tmp = t.db === 'pglite' ? mkdtempSync(path.join(os.tmpdir(), `sidedesk-bench-${t.kind}-`)) : null;
+  const database = t.db === 'postgres' ? await freshDatabase(t.kind === 'sidedesk' ? 'sidedesk_bench' : 'sidedesk_bench_relay') : null;
+  const dbEnv: NodeJS.ProcessEnv = database ? { DATABASE_URL: database.url, DATA_DIR: '' } : tmp ? { DATA_DIR: tmp, DATABASE_URL: '' } : {};
+  const cleanup = async () => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await database?.drop();
+  };
+  if (t.kind !== 'sidedesk') {
+    const entry = path.join(import.meta.dirname, 'baselines', t.kind === 'bare' ? 'bare-relay.ts' : 'persisted-relay.ts');
+    return { entry, env: dbEnv, accountId: 'bench', operatorToken: async () => 'bench', cleanup };
+  }
+  // Ours: the real CLI creates the account and its admin, the real login gives the operators' token.
+  const email = 'bench@example.com';
+  const password = 'bench-password-1';
+  const env: NodeJS.ProcessEnv = { ...dbEnv, REDIS_URL: '' };
+  const out = await runSetup(env, ['--email', email, '--password', password, '--account', 'Bench Inc']);
+  const accountId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(out)?.[0];
+  if (!accountId) throw new Error(`setup printed no account id:\n${out}`);
+  return {
+    entry: path.join(ROOT, 'server/src/index.ts'),
+    env,
+    accountId,
+    operatorToken: async (server) => {
+      const res = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      const body = (await res.json()) as { token?: string; data?: { token?: string } };
+      const token = body.token ?? body.data?.token;
+      if (!res.ok || !token) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
+      return token;
+    },
+    cleanup,
+  };
+}
+
+// ── Load generators ────────────────────────────────────────────────────────────────────────
+
+interface Loadgen {
+  child: ChildProcess;
+  ask<R>(cmd: LoadgenCommand, reply: string, timeoutMs?: number): Promise<R>;
+}
+
+function startLoadgen(): Loadgen {
+  const child = fork(LOADGEN, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: ROOT });
+  return {
+    child,
+    ask: (cmd, reply, timeoutMs = 600_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`load generator: no ${reply} within ${timeoutMs} ms`)), timeoutMs);
+        const onMessage = (msg: { type: string; message?: string }) => {
+          if (msg.type !== reply && msg.type !== 'error') return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          if (msg.type === 'error') reject(new Error(`load generator: ${msg.message}`));
+          else resolve(msg as never);
+        };
+        child.on('message', onMessage);
+        child.send(cmd);
+      }),
+  };
+}
+
+async function stopLoadgens(gens: Loadgen[]) {
+  await Promise.all(
+    gens.map(async (g) => {
+      const exited = new Promise((r) => g.child.once('exit', r));
+      await g.ask({ type: 'close' }, 'closed', 30_000).catch(() => g.child.kill('SIGKILL'));
+      await Promise.race([exited, sleep(5_000)]);
+      if (g.child.exitCode === null) g.child.kill('SIGKILL');
+    }),
+  );
+}
+
+/** Split a total over the generators (first ones take the remainder). */
+function split(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+}
+
+// ── Phases ─────────────────────────────────────────────────────────────────────────────────
+
+interface LatencyFigures {
+  toOperator: Summary;
+  toVisitor: Summary;
+  all: Summary;
+  ack: Summary;
+}
+
+interface LoadFigures {
+  targetRate: number;
+  /** Messages acknowledged (committed, for the persisted targets) per second. */
+  committedRate: number;
+  sent: number;
+  acked: number;
+  ackErrors: number;
+  delivered: number;
+  missing: number;
+  duplicates: number;
+  wireDuplicates: number;
+  disconnects: number;
+  latency: LatencyFigures;
+  usage: PhaseUsage;
+  maxTimerLagMs: number;
+}
+
+function merge(results: RunResult[], usage: PhaseUsage): LoadFigures {
+  const cat = (f: (r: RunResult) => number[]) => results.flatMap(f);
+  const sum = (f: (r: RunResult) => number) => results.reduce((s, r) => s + f(r), 0);
+  const toOperator = cat((r) => r.latencyToOperator);
+  const toVisitor = cat((r) => r.latencyToVisitor);
+  const seconds = Math.max(...results.map((r) => r.seconds));
+  return {
+    targetRate: sum((r) => r.targetRate),
+    committedRate: sum((r) => r.acked) / seconds,
+    sent: sum((r) => r.sent),
+    acked: sum((r) => r.acked),
+    ackErrors: sum((r) => r.ackErrors),
+    delivered: toOperator.length + toVisitor.length,
+    missing: sum((r) => r.missing),
+    duplicates: sum((r) => r.duplicates),
+    wireDuplicates: sum((r) => r.wireDuplicates),
+    disconnects: sum((r) => r.disconnects),
+    latency: {
+      toOperator: summarize(toOperator),
+      toVisitor: summarize(toVisitor),
+      all: summarize([...toOperator, ...toVisitor]),
+      ack: summarize(cat((r) => r.ackLatency)),
+    },
+    usage,
+    maxTimerLagMs: Math.max(...results.map((r) => r.maxTimerLagMs)),
+  };
+}
+
+async function runLoad(server: BenchServer, gens: Loadgen[], rate: number, seconds: number): Promise<LoadFigures> {
+  const meter = new PhaseMeter(server.child.pid!, gens.map((g) => g.child.pid!));
+  const rates = split(rate, gens.length);
+  const results = await Promise.all(
+    gens.map((g, i) => g.ask<RunResult>({ type: 'run', rate: rates[i]!, durationMs: seconds * 1000, drainMs: 5_000 }, 'run:result')),
+  );
+  return merge(results, meter.finish());
+}
+
+interface IdleFigures {
+  visitors: number;
+  connected: number;
+  connectFailures: number;
+  connectSeconds: number;
+  before: MemoryFigures;
+  after: MemoryFigures;
+  /** (RSS after − RSS before) / connected sockets, both after a full GC. */
+  rssPerSocket: number;
+  heapPerSocket: number;
+  pageviews: { sent: number; acked: number; failed: number; ack: Summary };
+  usage: PhaseUsage;
+}
+
+async function idlePhase(t: Target, p: Prepared): Promise<IdleFigures> {
+  const server = await startBenchServer(t.name, p.entry, p.env);
+  const gens = Array.from({ length: config.loadgens }, startLoadgen);
+  try {
+    await sleep(1000);
+    const before = await server.probe();
+    const meter = new PhaseMeter(server.child.pid!, gens.map((g) => g.child.pid!));
+    const parts = split(config.idleVisitors, gens.length);
+    const ready = await Promise.all(
+      gens.map((g, i) =>
+        g.ask<IdleReady>({ type: 'idle', url: server.url, accountId: p.accountId, visitors: parts[i]!, concurrency: 100, tag: `g${i}` }, 'idle:ready'),
+      ),
+    );
+    const pvRates = split(config.idlePageviewRate, gens.length);
+    const pv = await Promise.all(
+      gens.map((g, i) => g.ask<PageviewsResult>({ type: 'pageviews', rate: pvRates[i]!, durationMs: config.idlePageviewS * 1000 }, 'pageviews:result')),
+    );
+    const usage = meter.finish();
+    await sleep(2000); // let handshakes' garbage become collectable
+    const after = await server.probe();
+    const connected = ready.reduce((s, r) => s + r.connected, 0);
+    return {
+      visitors: config.idleVisitors,
+      connected,
+      connectFailures: ready.reduce((s, r) => s + r.connectFailures, 0),
+      connectSeconds: Math.max(...ready.map((r) => r.seconds)),
+      before,
+      after,
+      rssPerSocket: (after.rss - before.rss) / Math.max(1, connected),
+      heapPerSocket: (after.heapUsed - before.heapUsed) / Math.max(1, connected),
+      pageviews: {
+        sent: pv.reduce((s, r) => s + r.sent, 0),
+        acked: pv.reduce((s, r) => s + r.acked, 0),
+        failed: pv.reduce((s, r) => s + r.failed, 0),
+        ack: summarize(pv.flatMap((r) => r.ackLatency)),
+      },
+      usage,
+    };
+  } finally {
+    await stopLoadgens(gens);
+    await server.stop();
+  }
+}
+
+interface RampStep {
+  targetRate: number;
+  committedRate: number;
+  p99: number;
+  ackP99: number;
+  missing: number;
+  pass: boolean;
+  serverCpuPct: number;
+  loadgenCpuPct: number;
+}
+
+interface RampFigures {
+  steps: RampStep[];
+  /** Highest committed msg/s with delivery p99 ≤ the limit (and nothing missing). */
+  maxCommittedRate: number | null;
+  limitMs: number;
+}
+
+async function ramp(server: BenchServer, gens: Loadgen[]): Promise<RampFigures> {
+  const steps: RampStep[] = [];
+  const step = async (rate: number) => {
+    const f = await runLoad(server, gens, rate, config.rampStepS);
+    const s: RampStep = {
+      targetRate: rate,
+      committedRate: round(f.committedRate, 0),
+      p99: f.latency.all.p99,
+      ackP99: f.latency.ack.p99,
+      missing: f.missing,
+      // Passing means keeping up too: a generator that could not send the rate doesn't count.
+      pass: f.latency.all.p99 <= config.rampP99LimitMs && f.missing === 0 && f.committedRate >= 0.95 * rate,
+      serverCpuPct: round(f.usage.serverCpuPct, 0),
+      loadgenCpuPct: round(f.usage.loadgenCpuPct, 0),
+    };
+    steps.push(s);
+    console.log(`    ramp ${rate} msg/s → committed ${s.committedRate}/s, p99 ${round(s.p99)} ms ${s.pass ? 'ok' : 'FAIL'}`);
+    await sleep(1500); // let the server drain before the next step
+    return s;
+  };
+  let lastPass: RampStep | null = null;
+  let firstFail: RampStep | null = null;
+  for (const rate of config.ramp) {
+    const s = await step(rate);
+    if (!s.pass) {
+      firstFail = s;
+      break;
+    }
+    lastPass = s;
+  }
+  // One bisection step between the last pass and the first failure narrows the knee.
+  if (firstFail && !config.quick) {
+    const mid = Math.round(((lastPass?.targetRate ?? 0) + firstFail.targetRate) / 2 / 100) * 100;
+    if (mid > (lastPass?.targetRate ?? 0) && mid < firstFail.targetRate) {
+      const s = await step(mid);
+      if (s.pass) lastPass = s;
+    }
+  }
+  const passing = steps.filter((s) => s.pass).map((s) => s.committedRate);
+  return { steps, maxCommittedRate: passing.length ? Math.max(...passing) : null, limitMs: config.rampP99LimitMs };
+}
+
+interface ChatFigures {
+  chats: number;
+  ready: number;
+  connectFailures: number;
+  setupFailures: string[];
+  setupSeconds: number;
+  steady: LoadFigures;
+  memoryAfter: MemoryFigures;
+  ramp: RampFigures | null;
+}
+
+async function chatPhase(t: Target, p: Prepared): Promise<ChatFigures> {
+  const server = await startBenchServer(t.name, p.entry, p.env);
+  const gens = Array.from({ length: config.loadgens }, startLoadgen);
+  try {
+    const token = await p.operatorToken(server);
+    const parts = split(config.chats, gens.length);
+    const ready = await Promise.all(
+      gens.map((g, i) =>
+        g.ask<ChatsReady>(
+          { type: 'chats', url: server.url, accountId: p.accountId, operatorToken: token, chats: parts[i]!, concurrency: 50, tag: `g${i}` },
+          'chats:ready',
+        ),
+      ),
+    );
+    const readyChats = ready.reduce((s, r) => s + r.chats, 0);
+    console.log(`  ${readyChats}/${config.chats} chats ready in ${round(Math.max(...ready.map((r) => r.seconds)), 1)} s`);
+    if (readyChats === 0) throw new Error(`no chat could be set up: ${ready.flatMap((r) => r.setupFailures).join('; ')}`);
+    await runLoad(server, gens, config.rate, config.warmupS); // JIT, pools, caches
+    const steady = await runLoad(server, gens, config.rate, config.durationS);
+    console.log(
+      `  steady ${config.rate} msg/s: p50 ${round(steady.latency.all.p50)} p99 ${round(steady.latency.all.p99)} ms, ` +
+        `delivered ${steady.delivered}/${steady.acked}, dup ${steady.duplicates}, server CPU ${round(steady.usage.serverCpuPct, 0)} %`,
+    );
+    const memoryAfter = await server.probe();
+    const rampFigures = t.ramp && config.ramp.length ? await ramp(server, gens) : null;
+    return {
+      chats: config.chats,
+      ready: readyChats,
+      connectFailures: ready.reduce((s, r) => s + r.connectFailures, 0),
+      setupFailures: ready.flatMap((r) => r.setupFailures),
+      setupSeconds: Math.max(...ready.map((r) => r.seconds)),
+      steady,
+      memoryAfter,
+      ramp: rampFigures,
+    };
+  } finally {
+    await stopLoadgens(gens);
+    await server.stop();
+  }
+}
+
+// ── Main ───────────────────────────────────────────────────────────────────────────────────
+
+export interface TargetResult {
+  name: string;
+  kind: Kind;
+  db: Db;
+  idle?: IdleFigures;
+  chat?: ChatFigures;
+  error?: string;
+}
+
+export interface BenchResult {
+  startedAt: string;
+  seconds: number;
+  machine: { cpus: number; model: string; node: string; loadavgStart: number[]; loadavgEnd: number[] };
+  config: typeof config;
+  skipped: string[];
+  targets: TargetResult[];
+}
+
+async function main() {
+  const started = Date.now();
+  const skipped: string[] = [];
+  const dbs = [...config.dbs];
+  if (dbs.includes('postgres') && !(await pgReachable())) {
+    dbs.splice(dbs.indexOf('postgres'), 1);
+    skipped.push(`PostgreSQL at ${config.pgUrl} not reachable: PostgreSQL targets skipped`);
+  }
+  const targets: Target[] = [];
+  if (config.only.includes('bare')) targets.push({ name: 'bare-relay', kind: 'bare', db: null, idle: true, ramp: !config.quick });
+  for (const db of dbs) {
+    if (config.only.includes('persisted')) targets.push({ name: `persisted-relay/${db}`, kind: 'persisted', db, idle: false, ramp: true });
+    if (config.only.includes('sidedesk')) targets.push({ name: `sidedesk/${db}`, kind: 'sidedesk', db, idle: true, ramp: true });
+  }
+
+  const result: BenchResult = {
+    startedAt: new Date(started).toISOString(),
+    seconds: 0,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.version, loadavgStart: os.loadavg(), loadavgEnd: [] },
+    config,
+    skipped,
+    targets: [],
+  };
+  const outDir = path.join(ROOT, 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  const save = () => {
+    result.seconds = Math.round((Date.now() - started) / 1000);
+    result.machine.loadavgEnd = os.loadavg();
+    writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(result, null, 2));
+    writeFileSync(path.join(outDir, 'latest.md'), renderMarkdown(result));
+  };
+
+  for (const t of targets) {
+    console.log(`\n▶ ${t.name}`);
+    const r: TargetResult = { name: t.name, kind: t.kind, db: t.db };
+    result.targets.push(r);
+    let p: Prepared | null = null;
+    try {
+      p = await prepare(t);
+      if (t.idle && config.idleVisitors > 0) {
+        r.idle = await idlePhase(t, p);
+        console.log(
+          `  idle: ${r.idle.connected}/${config.idleVisitors} visitors, ${round(r.idle.rssPerSocket / 1024, 1)} KB RSS ` +
+            `(${round(r.idle.heapPerSocket / 1024, 1)} KB heap) per socket`,
+        );
+      }
+      r.chat = await chatPhase(t, p);
+    } catch (e) {
+      r.error = String((e as Error)?.stack ?? e).slice(0, 4000);
+      console.error(`  ✗ ${t.name}: ${r.error}`);
+    } finally {
+      await p?.cleanup().catch(() => {});
+    }
+    save();
+  }
+  save();
+  console.log(`\n${renderMarkdown(result)}`);
+  console.log(`Written: bench-results/latest.json, bench-results/latest.md (${result.seconds} s)`);
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,142 @@
+/**
+ * Issue #2, end to end: the built extension and the demo site's widget in Debian's Chromium,
+ * against the real server process on an embedded PGlite data dir.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { byTestId, launchWithExtension, messageTexts, typeInto, type ExtensionBrowser } from '../support/browser';
+import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
+
+const OPERATOR = { email: 'olivia@acme.test', password: 'correct horse battery', account: 'Acme Rockets' };
+const VISITOR = { name: 'Vera Visitor', email: 'vera@example.com', question: 'Do your rockets ship to Mars?' };
+
+describe('walking skeleton: widget ↔ side panel', () => {
+  let dataDir: string;
+  let server: ServerProcess;
+  let chrome: ExtensionBrowser;
+  let visitor: Page;
+  let operator: Page;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-'));
+    await runSetup({ DATA_DIR: dataDir }, ['--email', OPERATOR.email, '--password', OPERATOR.password, '--account', OPERATOR.account]);
+    server = await startServerProcess({ DATA_DIR: dataDir });
+    chrome = await launchWithExtension();
+    visitor = await chrome.browser.newPage();
+    operator = await chrome.browser.newPage();
+  });
+
+  afterAll(async () => {
+    await chrome?.close();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const badgeText = async () => (await chrome.serviceWorker()).evaluate(() => chrome.action.getBadgeText({}));
+
+  it('the operator logs in from the side panel', async () => {
+    await operator.setViewport({ width: 420, height: 900 });
+    await operator.goto(`chrome-extension://${chrome.extensionId}/sidepanel.html`);
+    await typeInto(operator, byTestId('login-server'), server.url);
+    await typeInto(operator, byTestId('login-email'), OPERATOR.email);
+    await typeInto(operator, byTestId('login-password'), 'wrong password');
+    await operator.click(byTestId('login-submit'));
+    await operator.waitForSelector(byTestId('login-error'), { visible: true });
+
+    await typeInto(operator, byTestId('login-password'), OPERATOR.password);
+    await operator.click(byTestId('login-submit'));
+    await operator.waitForSelector(byTestId('connection-status', '[data-status="connected"]'));
+  });
+
+  it('sees the visitor in the live grid, on the page they are on', async () => {
+    await visitor.goto(`${server.url}/demo/`);
+    const row = await operator.waitForSelector(byTestId('visitor-row', '[data-state="browsing"]'));
+    const visitorId = await row!.evaluate((el) => el.getAttribute('data-visitor-id'));
+    expect(visitorId).toBeTruthy();
+
+    // Navigation is tracked: the row follows the visitor to the pricing page.
+    await visitor.goto(`${server.url}/demo/pricing.html`);
+    await operator.waitForFunction(
+      (id) => {
+        const root = document.querySelector(`[data-testid="visitor-row"][data-visitor-id="${id}"]`);
+        return root?.querySelector('[data-testid="visitor-page"]')?.textContent?.includes('pricing');
+      },
+      {},
+      visitorId,
+    );
+  });
+
+  it('the visitor starts a chat; the operator is notified, accepts and they talk both ways', async () => {
+    await visitor.click(byTestId('launcher'));
+    await typeInto(visitor, byTestId('prechat-name'), VISITOR.name);
+    await typeInto(visitor, byTestId('prechat-email'), VISITOR.email);
+    await typeInto(visitor, byTestId('prechat-question'), VISITOR.question);
+    await visitor.click(byTestId('prechat-submit'));
+    await visitor.waitForSelector(byTestId('message', '[data-author="visitor"][data-seq="1"]'));
+
+    // Red in the grid, a waiting chat, a badge on the extension icon and a desktop notification.
+    await operator.waitForSelector(byTestId('visitor-row', '[data-state="waiting"]'));
+    await operator.waitForSelector(byTestId('chat-item', '[data-status="waiting"]'));
+    await expect.poll(badgeText, { timeout: 10_000 }).toBe('1');
+    const notifications = await (await chrome.serviceWorker()).evaluate(() => chrome.notifications.getAll());
+    expect(Object.keys(notifications).length).toBeGreaterThan(0);
+
+    await operator.click(byTestId('chat-accept'));
+    await operator.waitForSelector(byTestId('chat-window'));
+    await operator.waitForFunction(
+      (q) => [...document.querySelectorAll('[data-testid="message-body"]')].some((m) => m.textContent?.includes(q)),
+      {},
+      VISITOR.question,
+    );
+    await expect.poll(badgeText, { timeout: 10_000 }).toBe('');
+
+    // Operator → visitor.
+    await typeInto(operator, byTestId('composer-input'), 'Hi Vera! Yes, weekly launches.');
+    await operator.keyboard.press('Enter');
+    await visitor.waitForSelector(byTestId('message', '[data-author="operator"]'));
+    await expect.poll(() => messageTexts(visitor)).toContain('Hi Vera! Yes, weekly launches.');
+
+    // Visitor → operator; green/yellow state follows who has to answer.
+    await operator.waitForSelector(byTestId('visitor-row', '[data-state="replied"]'));
+    await typeInto(visitor, byTestId('composer-input'), 'Great, how much is a ticket?');
+    await visitor.click(byTestId('composer-send'));
+    await expect.poll(() => messageTexts(operator)).toContain('Great, how much is a ticket?');
+    await operator.waitForSelector(byTestId('visitor-row', '[data-state="needs_reply"]'));
+  });
+
+  const expectedHistory = [VISITOR.question, 'Hi Vera! Yes, weekly launches.', 'Great, how much is a ticket?'];
+
+  /** Message bodies without system lines ("Olivia joined"), in the order shown. */
+  const chatLines = async (page: Page) =>
+    (await messageTexts(page)).filter((t) => expectedHistory.includes(t) || t.startsWith('After restart'));
+
+  it('reloading either side loses nothing: the history is back, in order', async () => {
+    await visitor.reload();
+    await visitor.click(byTestId('launcher'));
+    await expect.poll(() => chatLines(visitor)).toEqual(expectedHistory);
+
+    await operator.reload();
+    await operator.waitForSelector(byTestId('connection-status', '[data-status="connected"]'));
+    await operator.waitForSelector(byTestId('chat-window'));
+    await expect.poll(() => chatLines(operator)).toEqual(expectedHistory);
+  });
+
+  it('a server restart loses nothing and both sides carry on without a reload', async () => {
+    await server.stop('SIGKILL');
+    server = await startServerProcess({ DATA_DIR: dataDir }, server.port);
+
+    await operator.waitForSelector(byTestId('connection-status', '[data-status="connected"]'), { timeout: 30_000 });
+    await typeInto(operator, byTestId('composer-input'), 'After restart: still here');
+    await operator.keyboard.press('Enter');
+    await expect.poll(() => chatLines(visitor), { timeout: 30_000 }).toEqual([...expectedHistory, 'After restart: still here']);
+
+    await typeInto(visitor, byTestId('composer-input'), 'After restart: me too');
+    await visitor.keyboard.press('Enter');
+    await expect
+      .poll(() => chatLines(operator), { timeout: 30_000 })
+      .toEqual([...expectedHistory, 'After restart: still here', 'After restart: me too']);
+  });
+});

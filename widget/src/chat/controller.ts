@@ -1,0 +1,324 @@
+/**
+ * The widget's chat logic without DOM: it reacts to the `/visitor` socket, keeps the state the
+ * UI renders, and implements the visitor side of SPEC Q1 (outbox, resend with the same clientId,
+ * catch-up with `chat:sync` on every reconnect). The socket is behind {@link Transport} so tests
+ * can drive it with a fake.
+ */
+import type { VisitorClientToServer, VisitorServerToClient, VisitorSession, TypingView } from '../../../shared/events';
+import type { ConversationView, MessageView } from '../../../shared/schemas/chats';
+import type { PageViewPayload } from '../../../shared/schemas/visitors';
+import type { Store } from '../storage';
+import { lastSeq, mergeMessages, newClientId, pruneOutbox, syncAll, toOutcome, type OutboxItem } from './state';
+
+type Commands = VisitorClientToServer;
+export type Payload<K extends keyof Commands> = Parameters<Commands[K]>[0];
+export type Result<K extends keyof Commands> = Parameters<Parameters<Commands[K]>[1]>[0];
+
+/** The little the controller needs from a Socket.IO client (see `../socket.ts`). */
+export interface Transport {
+  readonly connected: boolean;
+  on<K extends keyof VisitorServerToClient>(event: K, fn: VisitorServerToClient[K]): void;
+  onDisconnect(fn: () => void): void;
+  /** Emits with an ack; rejects on timeout or when not connected (nothing is buffered). */
+  request<K extends keyof Commands>(event: K, payload: Payload<K>): Promise<Result<K>>;
+}
+
+export interface ChatState {
+  connected: boolean;
+  /** A `session:ready` arrived at least once. */
+  ready: boolean;
+  accountName: string;
+  operatorsOnline: number;
+  conversation: ConversationView | null;
+  /** Confirmed messages, sorted by seq. */
+  messages: MessageView[];
+  /** Unacknowledged messages (all conversations), oldest first; persisted. */
+  outbox: OutboxItem[];
+  /** Name of the operator typing right now, or null. */
+  typing: string | null;
+  /** Operator messages received while the panel was closed. */
+  unread: number;
+  open: boolean;
+  starting: boolean;
+  startError: string;
+}
+
+/** An operator's `typing:updated` is forgotten after this long without a refresh. */
+export const TYPING_EXPIRES_MS = 6000;
+/** While the visitor keeps typing, `typing:set true` is repeated this often (operators expire it too). */
+const TYPING_REPEAT_MS = 4000;
+/** Silence after which the visitor counts as no longer typing. */
+const TYPING_IDLE_MS = 3000;
+
+export class ChatController {
+  readonly state: ChatState;
+  private gen = 0;
+  private pumping = false;
+  private syncing: Promise<void> | null = null;
+  private firstSession = true;
+  private typingTimer?: ReturnType<typeof setTimeout>;
+  private typingSentAt = 0;
+  private typingIdle?: ReturnType<typeof setTimeout>;
+  private startClientId: string | null = null;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly store: Store,
+    private readonly onChange: () => void,
+    /** What `page:view` reports on every (re)connect. */
+    private readonly page: () => PageViewPayload,
+  ) {
+    this.state = {
+      connected: false,
+      ready: false,
+      accountName: '',
+      operatorsOnline: 0,
+      conversation: null,
+      messages: [],
+      outbox: store.get<OutboxItem[]>('outbox', []).filter(isOutboxItem),
+      typing: null,
+      unread: 0,
+      open: false,
+      starting: false,
+      startError: '',
+    };
+    transport.on('session:ready', (s) => void this.onSession(s));
+    transport.on('message:sent', (m) => this.onMessage(m));
+    transport.on('chat:updated', (c) => this.onConversation(c));
+    transport.on('typing:updated', (t) => this.onTyping(t));
+    transport.on('operators:availability', (a) => this.set({ operatorsOnline: a.online }));
+    transport.onDisconnect(() => {
+      this.gen++;
+      this.set({ connected: false });
+    });
+  }
+
+  // ── Server → widget ────────────────────────────────────────────────────────────────────
+
+  private async onSession(s: VisitorSession): Promise<void> {
+    const gen = ++this.gen;
+    if (this.store.get('token', '') !== s.visitorToken) this.store.set('token', s.visitorToken);
+    const st = this.state;
+    const countUnread = !this.firstSession;
+    this.firstSession = false;
+    st.connected = true;
+    st.ready = true;
+    st.accountName = s.accountName;
+    st.operatorsOnline = s.operatorsOnline;
+    if (s.chat) {
+      if (st.conversation?.id !== s.chat.conversation.id) st.messages = [];
+      st.conversation = s.chat.conversation;
+      this.applyMessages(s.chat.messages, countUnread);
+    } else if (st.conversation && st.conversation.status !== 'closed') {
+      // Our chat ended while we were away; show it as ended (the sync below fetches its last words).
+      st.conversation = { ...st.conversation, status: 'closed' };
+    }
+    // Failures of the last connection are worth another try on this one.
+    for (const o of st.outbox) if (o.failed && o.conversationId === st.conversation?.id && st.conversation.status !== 'closed') o.failed = false;
+    this.onChange();
+    this.transport.request('page:view', this.page()).catch(() => {});
+    if (st.conversation) await this.sync(countUnread);
+    if (gen === this.gen) void this.pump();
+  }
+
+  private onMessage(m: MessageView): void {
+    const c = this.state.conversation;
+    if (!c || m.conversationId !== c.id) return;
+    const gap = m.seq > lastSeq(this.state.messages) + 1;
+    this.applyMessages([m], true);
+    if (m.author === 'operator') this.state.typing = null;
+    this.onChange();
+    if (gap) void this.sync(true);
+  }
+
+  private onConversation(c: ConversationView): void {
+    const cur = this.state.conversation;
+    if (!cur || c.id !== cur.id) return;
+    this.state.conversation = c;
+    if (c.status === 'closed') this.state.typing = null;
+    this.onChange();
+    if (c.lastSeq > lastSeq(this.state.messages)) void this.sync(true);
+  }
+
+  private onTyping(t: TypingView): void {
+    if (t.author !== 'operator' || t.conversationId !== this.state.conversation?.id) return;
+    clearTimeout(this.typingTimer);
+    this.set({ typing: t.typing ? t.name || '' : null });
+    if (t.typing) this.typingTimer = setTimeout(() => this.set({ typing: null }), TYPING_EXPIRES_MS);
+  }
+
+  /** Merges confirmed messages, retires their outbox entries, counts unread operator messages. */
+  private applyMessages(incoming: MessageView[], countUnread: boolean): void {
+    const st = this.state;
+    const before = st.messages;
+    st.messages = mergeMessages(before, incoming);
+    if (countUnread && !st.open) {
+      const known = new Set(before.map((m) => m.seq));
+      st.unread += incoming.filter((m) => m.author === 'operator' && !known.has(m.seq)).length;
+    }
+    const outbox = pruneOutbox(st.outbox, incoming);
+    if (outbox.length !== st.outbox.length) this.saveOutbox(outbox);
+    if (st.conversation && st.conversation.lastSeq < lastSeq(st.messages)) {
+      st.conversation = { ...st.conversation, lastSeq: lastSeq(st.messages) };
+    }
+  }
+
+  /** Catch-up: everything after our last seq, page by page. One sync at a time. */
+  private sync(countUnread: boolean): Promise<void> {
+    if (this.syncing) return this.syncing;
+    const conv = this.state.conversation;
+    if (!conv || !this.transport.connected) return Promise.resolve();
+    const run = async () => {
+      try {
+        const got = await syncAll(async (afterSeq) => {
+          const res = await this.transport.request('chat:sync', { conversationId: conv.id, afterSeq });
+          if (!res.ok) throw new Error(res.error.message);
+          return res.data;
+        }, lastSeq(this.state.messages), conv.lastSeq || Infinity);
+        if (this.state.conversation?.id === conv.id && got.length) {
+          this.applyMessages(got, countUnread);
+          this.onChange();
+        }
+      } catch {
+        /* the next reconnect or chat:updated tries again */
+      } finally {
+        this.syncing = null;
+      }
+    };
+    return (this.syncing = run());
+  }
+
+  /**
+   * Sends the outbox of the current conversation, one message at a time and in order, each with
+   * its own clientId. A timeout leaves the message queued (marked failed) for the next connect.
+   */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const conv = this.state.conversation;
+        const item = this.state.outbox.find((o) => !o.failed && o.conversationId === conv?.id);
+        if (!item || !conv || conv.status === 'closed' || !this.transport.connected) break;
+        const gen = this.gen;
+        const outcome = toOutcome(
+          await this.transport
+            .request('message:send', { conversationId: item.conversationId, clientId: item.clientId, body: item.body })
+            .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+        );
+        if (outcome.ok) {
+          this.applyMessages([outcome.message], false);
+          this.saveOutbox(this.state.outbox.filter((o) => o.clientId !== item.clientId));
+        } else if (outcome.retry && gen !== this.gen) {
+          continue; // the connection changed under us: resend on the new one
+        } else {
+          this.saveOutbox(this.state.outbox.map((o) => (o.clientId === item.clientId ? { ...o, failed: true } : o)));
+          if (outcome.retry) {
+            this.onChange();
+            break; // keep order: later messages wait behind this one
+          }
+        }
+        this.onChange();
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private saveOutbox(outbox: OutboxItem[]): void {
+    this.state.outbox = outbox;
+    if (outbox.length) this.store.set('outbox', outbox);
+    else this.store.remove('outbox');
+  }
+
+  private set(patch: Partial<ChatState>): void {
+    Object.assign(this.state, patch);
+    this.onChange();
+  }
+
+  // ── Widget → server (called by the UI) ──────────────────────────────────────────────────
+
+  /** Pre-chat form → `chat:start`. A retry after a failure reuses the clientId (no double chat). */
+  async startChat(form: { name: string; email: string; question: string }): Promise<void> {
+    if (this.state.starting) return;
+    this.set({ starting: true, startError: '' });
+    const clientId = (this.startClientId ??= newClientId());
+    try {
+      // A visitor who submits while the socket (re)connects waits a moment rather than failing.
+      for (let i = 0; i < 40 && !this.transport.connected; i++) await new Promise((r) => setTimeout(r, 200));
+      if (!this.transport.connected) return this.set({ starting: false, startError: 'offline' });
+      const res = await this.transport.request('chat:start', { clientId, ...form });
+      if (!res.ok) return this.set({ starting: false, startError: res.error.message || 'error' });
+      this.startClientId = null;
+      this.store.set('profile', { name: form.name, email: form.email });
+      this.state.conversation = res.data.conversation;
+      this.state.messages = [];
+      this.applyMessages(res.data.messages, false);
+      this.set({ starting: false });
+    } catch {
+      this.set({ starting: false, startError: 'error' });
+    }
+  }
+
+  /** Queues a message (shown at once as "sending…") and sends it when it can. */
+  send(text: string): void {
+    const body = text.trim();
+    const conv = this.state.conversation;
+    if (!body || !conv || conv.status === 'closed') return;
+    this.stopTyping();
+    const item: OutboxItem = { clientId: newClientId(), conversationId: conv.id, body, createdAt: new Date().toISOString() };
+    this.saveOutbox([...this.state.outbox, item]);
+    this.onChange();
+    void this.pump();
+  }
+
+  /** Tries a failed message again, with the same clientId. */
+  retry(clientId: string): void {
+    this.saveOutbox(this.state.outbox.map((o) => (o.clientId === clientId ? { ...o, failed: false } : o)));
+    this.onChange();
+    void this.pump();
+  }
+
+  /** Leaves an ended chat for a fresh pre-chat form; unsent messages of it are dropped. */
+  newChat(): void {
+    const old = this.state.conversation?.id;
+    this.saveOutbox(this.state.outbox.filter((o) => o.conversationId !== old));
+    this.set({ conversation: null, messages: [], typing: null, startError: '' });
+  }
+
+  /** The visitor is typing: tell the operator now and then, and stop after a pause. */
+  typing(): void {
+    const conv = this.state.conversation;
+    if (!conv || conv.status === 'closed' || !this.transport.connected) return;
+    const now = Date.now();
+    if (now - this.typingSentAt > TYPING_REPEAT_MS) {
+      this.typingSentAt = now;
+      this.transport.request('typing:set', { conversationId: conv.id, typing: true }).catch(() => {});
+    }
+    clearTimeout(this.typingIdle);
+    this.typingIdle = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+  }
+
+  private stopTyping(): void {
+    clearTimeout(this.typingIdle);
+    const conv = this.state.conversation;
+    if (!this.typingSentAt || !conv) return;
+    this.typingSentAt = 0;
+    if (this.transport.connected) this.transport.request('typing:set', { conversationId: conv.id, typing: false }).catch(() => {});
+  }
+
+  setOpen(open: boolean): void {
+    this.set(open ? { open, unread: 0 } : { open });
+  }
+
+  /** Name and email from the last chat, to prefill the form. */
+  profile(): { name: string; email: string } {
+    const p = this.store.get<{ name?: unknown; email?: unknown }>('profile', {});
+    return { name: typeof p.name === 'string' ? p.name : '', email: typeof p.email === 'string' ? p.email : '' };
+  }
+}
+
+function isOutboxItem(o: unknown): o is OutboxItem {
+  const x = o as OutboxItem;
+  return !!x && typeof x.clientId === 'string' && typeof x.conversationId === 'string' && typeof x.body === 'string';
+}

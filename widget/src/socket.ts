@@ -1,0 +1,38 @@
+/**
+ * The `/visitor` Socket.IO connection, typed by the shared contract and wrapped as the
+ * controller's {@link Transport}. WebSocket first; long-polling only if WebSocket fails
+ * (proxies that block upgrades).
+ */
+import { io, type Socket } from 'socket.io-client';
+import { VISITOR_NAMESPACE, type VisitorAuth, type VisitorClientToServer, type VisitorServerToClient } from '../../shared/events';
+import type { Transport } from './chat/controller';
+
+/** How long a command waits for its ack before it counts as failed (and is retried later). */
+export const ACK_TIMEOUT_MS = 10_000;
+
+export function connect(server: string, auth: () => VisitorAuth): Transport {
+  const socket: Socket<VisitorServerToClient, VisitorClientToServer> = io(server + VISITOR_NAMESPACE, {
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+    // A function, so every reconnect sends the token we hold now (it may have been replaced).
+    auth: (cb) => cb(auth() as unknown as Record<string, unknown>),
+    reconnectionDelayMax: 10_000,
+  });
+  let retry = 2000;
+  socket.on('connect', () => (retry = 2000));
+  socket.on('connect_error', () => {
+    // Refused by the server's middleware: Socket.IO gives up; we don't, but we slow down.
+    if (!socket.active) setTimeout(() => socket.connect(), (retry = Math.min(retry * 2, 60_000)));
+  });
+  return {
+    get connected() {
+      return socket.connected;
+    },
+    on: (event, fn) => void socket.on(event, fn as never),
+    onDisconnect: (fn) => void socket.on('disconnect', fn),
+    request: (event, payload) =>
+      socket.connected
+        ? (socket.timeout(ACK_TIMEOUT_MS).emitWithAck as (e: string, p: unknown) => Promise<never>)(event, payload)
+        : Promise.reject(new Error('not connected')),
+  };
+}

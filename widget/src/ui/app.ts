@@ -1,0 +1,294 @@
+/**
+ * The widget's DOM: a launcher button and a chat panel inside an open Shadow DOM on
+ * `<div id="sidedesk-widget">`. `render()` brings the DOM in line with the controller's state;
+ * it is cheap and called after every change. All data goes in as text (see `dom.ts`).
+ */
+import type { ChatController } from '../chat/controller';
+import { displayMessages, type DisplayMessage } from '../chat/state';
+import { attr, h, icon, text } from './dom';
+import { ICON_CHAT, ICON_CLOSE, ICON_SEND } from './icons';
+import { strings as t } from './strings';
+import css from './styles.css?inline';
+
+export interface WidgetUI {
+  render(): void;
+  open(): void;
+  close(): void;
+  toggle(): void;
+  host: HTMLElement;
+}
+
+/** Messages of one author closer than this are grouped (one name, one timestamp). */
+const GROUP_MS = 5 * 60_000;
+/** Same limit as the server's (`shared/schemas/chats.ts`); imported as a value it would pull zod in. */
+const MAX_MESSAGE_LENGTH = 5000;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+
+export function mountUI(ctrl: ChatController, parent: HTMLElement = document.body): WidgetUI {
+  const st = ctrl.state;
+  const host = h('div', { id: 'sidedesk-widget' });
+  const shadow = host.attachShadow({ mode: 'open' });
+
+  // ── Launcher ──
+  const badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: true });
+  const chatIcon = icon(ICON_CHAT, 30);
+  chatIcon.classList.add('i-chat');
+  const xIcon = icon(ICON_CLOSE, 26);
+  xIcon.classList.add('i-x');
+  const launcher = h('button', { class: 'launcher', type: 'button', 'data-testid': 'launcher', 'aria-controls': 'sd-panel', onclick: () => toggle() }, chatIcon, xIcon, badge);
+
+  // ── Header ──
+  const ava = h('div', { class: 'ava', 'aria-hidden': 'true' });
+  const title = h('h2', { class: 'title' });
+  const dot = h('span', { class: 'dot' });
+  const statusText = h('span');
+  const status = h('p', { class: 'status', 'data-testid': 'chat-status', role: 'status' }, dot, statusText);
+  const hello = h('p', { class: 'hello' }, t.greeting);
+  const intro = h('p', { class: 'intro' });
+  const closeBtn = h('button', { class: 'x', type: 'button', 'aria-label': t.minimize, onclick: () => close() }, icon(ICON_CLOSE, 22));
+  const head = h('header', { class: 'head' }, ava, h('div', { class: 'who' }, title, status, hello, intro), closeBtn);
+
+  // ── Pre-chat form ──
+  const profile = ctrl.profile();
+  const field = (id: string, label: string, control: HTMLInputElement | HTMLTextAreaElement) => {
+    const err = h('div', { class: 'err', id: `sd-${id}-err`, hidden: true });
+    control.id = `sd-${id}`;
+    control.setAttribute('aria-describedby', err.id);
+    control.required = true;
+    control.addEventListener('input', () => control.getAttribute('aria-invalid') && showError(control, err, validate(id, control.value)));
+    control.addEventListener('blur', () => control.value && showError(control, err, validate(id, control.value)));
+    return { control, err, box: h('div', { class: 'field' }, h('label', { for: control.id }, label), control, err) };
+  };
+  const fName = field('name', t.nameLabel, h('input', { type: 'text', autocomplete: 'name', maxlength: 120, placeholder: t.namePlaceholder, 'data-testid': 'prechat-name' }));
+  const fEmail = field('email', t.emailLabel, h('input', { type: 'email', autocomplete: 'email', maxlength: 254, placeholder: t.emailPlaceholder, 'data-testid': 'prechat-email' }));
+  const fQuestion = field('question', t.questionLabel, h('textarea', { rows: 3, placeholder: t.questionPlaceholder, 'data-testid': 'prechat-question' }));
+  fName.control.value = profile.name;
+  fEmail.control.value = profile.email;
+  const alert = h('p', { class: 'alert', role: 'alert', hidden: true });
+  const submit = h('button', { class: 'btn', type: 'submit', 'data-testid': 'prechat-submit' }, t.startChat);
+  const fields = [
+    ['name', fName],
+    ['email', fEmail],
+    ['question', fQuestion],
+  ] as const;
+  const form = h('form', { class: 'card', novalidate: true, onsubmit: (e) => onStart(e) }, fName.box, fEmail.box, fQuestion.box, alert, submit);
+  const pre = h('div', { class: 'pre' }, form);
+
+  // ── Chat ──
+  const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t.messages, tabindex: 0 });
+  const typingText = h('span');
+  const typing = h('div', { class: 'typing', 'data-testid': 'typing', hidden: true }, h('i'), h('i'), h('i'), typingText);
+  const input = h('textarea', { rows: 1, placeholder: t.messagePlaceholder, 'aria-label': t.messageLabel, maxlength: MAX_MESSAGE_LENGTH, 'data-testid': 'composer-input' });
+  const sendBtn = h('button', { class: 'send', type: 'submit', 'aria-label': t.send, 'data-testid': 'composer-send', disabled: true }, icon(ICON_SEND, 20));
+  const composer = h('form', { class: 'composer', onsubmit: (e) => (e.preventDefault(), onSend()) }, input, sendBtn);
+  const newChatBtn = h('button', { class: 'btn', type: 'button', onclick: () => (ctrl.newChat(), focusFirst()) }, t.newChat);
+  const ended = h('div', { class: 'ended' }, h('p', {}, t.chatEnded), newChatBtn);
+  const chat = h('div', { class: 'body' }, log, typing, composer, ended);
+
+  const panel = h(
+    'section',
+    { class: 'panel', id: 'sd-panel', role: 'dialog', 'aria-label': t.panelLabel, 'data-testid': 'panel' },
+    head,
+    h('div', { class: 'body' }, pre, chat),
+    h('div', { class: 'foot' }, t.poweredBy),
+  );
+  const root = h('div', { class: 'sd' }, panel, launcher);
+  shadow.append(h('style', {}, css), root);
+  parent.append(host);
+
+  input.addEventListener('input', () => {
+    autosize();
+    sendBtn.disabled = !input.value.trim();
+    if (input.value.trim()) ctrl.typing();
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      onSend();
+    }
+  });
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      close();
+    }
+  });
+
+  const items = new Map<string, HTMLElement>();
+  let wasChat = false;
+
+  function render(): void {
+    const conv = st.conversation;
+    const inChat = !!conv;
+    const closed = conv?.status === 'closed';
+    root.classList.toggle('open', st.open);
+    root.classList.toggle('hero', !inChat);
+    attr(launcher, 'aria-expanded', String(st.open));
+    attr(launcher, 'aria-label', (st.open ? t.closeChat : t.openChat) + (st.unread && !st.open ? ` (${t.unread(st.unread)})` : ''));
+    badge.hidden = !st.unread || st.open;
+    text(badge, st.unread > 9 ? '9+' : String(st.unread));
+
+    // Header
+    const opName = conv?.operatorName || '';
+    text(title, st.accountName || t.panelLabel);
+    text(ava, ((conv?.status === 'active' && opName) || st.accountName || '?').charAt(0).toUpperCase());
+    hello.hidden = intro.hidden = inChat;
+    text(intro, st.ready && !st.operatorsOnline ? t.introOffline : t.intro);
+    let line: string;
+    let dotClass = 'dot';
+    if (!st.connected && st.ready) line = t.reconnecting;
+    else if (!conv) {
+      line = st.operatorsOnline ? t.online : st.ready ? t.offline : '';
+      dotClass += st.operatorsOnline ? ' on' : ' off';
+    } else if (conv.status === 'waiting') line = t.waiting;
+    else if (conv.status === 'active') {
+      line = t.operatorHere(opName || t.someone);
+      dotClass += ' on';
+    } else {
+      line = t.chatEnded;
+      dotClass += ' off';
+    }
+    text(statusText, line);
+    attr(dot, 'class', dotClass);
+    dot.hidden = !line;
+
+    // Body
+    pre.hidden = inChat;
+    chat.hidden = !inChat;
+    submit.disabled = st.starting;
+    text(submit, st.starting ? t.starting : t.startChat);
+    alert.hidden = !st.startError;
+    text(alert, st.startError === 'offline' ? t.notConnected : st.startError === 'error' ? t.genericError : st.startError);
+    composer.hidden = !inChat || closed;
+    ended.hidden = !closed;
+    typing.hidden = st.typing === null || closed;
+    text(typingText, t.typing(st.typing || t.someone));
+    if (inChat) renderMessages();
+    else if (items.size) {
+      items.clear();
+      log.replaceChildren();
+    }
+    if (inChat !== wasChat && st.open) {
+      wasChat = inChat;
+      if (inChat) input.focus();
+    }
+    wasChat = inChat;
+  }
+
+  function renderMessages(): void {
+    const list = displayMessages(st.messages, st.outbox, st.conversation?.id ?? null, '');
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
+    let added = false;
+    const seen = new Set<string>();
+    list.forEach((m, i) => {
+      const prev = list[i - 1];
+      const next = list[i + 1];
+      const first = !prev || !sameGroup(prev, m);
+      const last = !next || !sameGroup(m, next);
+      let el = items.get(m.clientId);
+      if (!el) {
+        el = h('div', { 'data-testid': 'message' }, h('div', { class: 'name' }), h('div', { class: 'bubble', 'data-testid': 'message-body' }), h('div', { class: 'meta' }));
+        items.set(m.clientId, el);
+        added = true;
+      }
+      updateMessage(el, m, first, last);
+      seen.add(m.clientId);
+      if (log.children[i] !== el) log.insertBefore(el, log.children[i] ?? null);
+    });
+    for (const [k, el] of items) if (!seen.has(k)) (el.remove(), items.delete(k));
+    if (added && atBottom) scrollDown();
+  }
+
+  function updateMessage(el: HTMLElement, m: DisplayMessage, first: boolean, last: boolean): void {
+    attr(el, 'class', `msg ${m.author}${first ? ' first' : ''}${last ? ' last' : ''}${m.status === 'sent' ? '' : ' ' + m.status}`);
+    attr(el, 'data-author', m.author);
+    attr(el, 'data-seq', m.seq === null ? null : String(m.seq));
+    const [name, bubble, meta] = el.children as unknown as [HTMLElement, HTMLElement, HTMLElement];
+    name.hidden = !(m.author === 'operator' && first);
+    text(name, m.authorName || t.someone);
+    text(bubble, m.body);
+    const date = new Date(m.createdAt);
+    attr(bubble, 'title', isNaN(+date) ? null : date.toLocaleString());
+    const time = isNaN(+date) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const metaKey = `${m.status}|${time}`;
+    if (meta.dataset.k !== metaKey) {
+      meta.dataset.k = metaKey;
+      if (m.status === 'failed') meta.replaceChildren(t.failed + ' ', h('button', { type: 'button', onclick: () => ctrl.retry(m.clientId) }, t.retry));
+      else meta.replaceChildren(m.status === 'sending' ? t.sending : time);
+    }
+  }
+
+  function sameGroup(a: DisplayMessage, b: DisplayMessage): boolean {
+    return a.author === b.author && a.author !== 'system' && a.authorName === b.authorName && Math.abs(+new Date(b.createdAt) - +new Date(a.createdAt)) < GROUP_MS;
+  }
+
+  function scrollDown(): void {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function autosize(): void {
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight, 120) + 'px';
+  }
+
+  function onSend(): void {
+    if (!input.value.trim()) return;
+    ctrl.send(input.value);
+    input.value = '';
+    autosize();
+    sendBtn.disabled = true;
+    scrollDown();
+  }
+
+  function validate(id: string, raw: string): string {
+    const v = raw.trim();
+    if (id === 'name') return v ? '' : t.nameRequired;
+    if (id === 'email') return !v ? t.emailRequired : EMAIL.test(v) ? '' : t.emailInvalid;
+    return !v ? t.questionRequired : v.length > MAX_MESSAGE_LENGTH ? t.questionTooLong(MAX_MESSAGE_LENGTH) : '';
+  }
+
+  function showError(control: HTMLElement, err: HTMLElement, message: string): boolean {
+    attr(control, 'aria-invalid', message ? 'true' : null);
+    err.hidden = !message;
+    text(err, message);
+    return !message;
+  }
+
+  function onStart(e: Event): void {
+    e.preventDefault();
+    let firstBad: HTMLElement | null = null;
+    for (const [id, f] of fields) if (!showError(f.control, f.err, validate(id, f.control.value))) firstBad ??= f.control;
+    if (firstBad) return firstBad.focus();
+    void ctrl.startChat({ name: fName.control.value.trim(), email: fEmail.control.value.trim(), question: fQuestion.control.value.trim() }).then(() => {
+      if (st.conversation) fQuestion.control.value = '';
+    });
+  }
+
+  function focusFirst(): void {
+    const conv = st.conversation;
+    if (!conv) (fields.find(([, f]) => !f.control.value.trim())?.[1].control ?? fQuestion.control).focus();
+    else if (conv.status === 'closed') newChatBtn.focus();
+    else input.focus();
+  }
+
+  function open(): void {
+    if (st.open) return;
+    ctrl.setOpen(true);
+    focusFirst();
+    scrollDown();
+  }
+
+  function close(): void {
+    if (!st.open) return;
+    ctrl.setOpen(false);
+    launcher.focus();
+  }
+
+  function toggle(): void {
+    if (st.open) close();
+    else open();
+  }
+
+  render();
+  return { render, open, close, toggle, host };
+}

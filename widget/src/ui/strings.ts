@@ -1,0 +1,53 @@
+/**
+ * Every text the visitor sees, in one place (SPEC Q6). To translate, replace this object;
+ * functions take the variable parts so word order can change per language.
+ */
+export const strings = {
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  minimize: 'Minimize chat',
+  panelLabel: 'Chat with us',
+  unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+
+  greeting: 'Hi there 👋',
+  intro: 'Ask us anything. We usually reply within a few minutes.',
+  introOffline: 'Our team is away right now. Leave your question and we will get back to you by email.',
+  online: 'We are online',
+  offline: 'We are away',
+
+  nameLabel: 'Your name',
+  emailLabel: 'Email',
+  questionLabel: 'How can we help?',
+  namePlaceholder: 'Jane Doe',
+  emailPlaceholder: 'jane@example.com',
+  questionPlaceholder: 'Type your question…',
+  nameRequired: 'Please tell us your name.',
+  emailRequired: 'Please enter your email address.',
+  emailInvalid: 'That email address does not look right.',
+  questionRequired: 'Please write your question.',
+  questionTooLong: (max: number) => `Please keep it under ${max} characters.`,
+  startChat: 'Start chat',
+  starting: 'Starting…',
+  notConnected: 'We cannot reach the chat server right now. Please try again in a moment.',
+  genericError: 'Something went wrong. Please try again.',
+
+  waiting: 'Waiting for an operator…',
+  operatorHere: (name: string) => `${name} is here`,
+  chatEnded: 'Chat ended',
+  newChat: 'Start a new chat',
+  reconnecting: 'Reconnecting…',
+  typing: (name: string) => `${name} is typing…`,
+  someone: 'Operator',
+
+  you: 'You',
+  sending: 'Sending…',
+  failed: 'Not sent.',
+  retry: 'Retry',
+  messagePlaceholder: 'Write a message…',
+  messageLabel: 'Message',
+  send: 'Send message',
+  messages: 'Messages',
+  poweredBy: 'Powered by Sidedesk',
+};
+
+export type Strings = typeof strings;

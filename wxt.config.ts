@@ -3,6 +3,8 @@ import { defineConfig } from 'wxt';
 // The operator app: Chrome MV3 side panel / Firefox sidebar (+ options page = admin panel).
 export default defineConfig({
   srcDir: 'extension',
+  // Icons and other static files of the extension live with it (WXT's default is <root>/public).
+  publicDir: 'extension/public',
   modules: ['@wxt-dev/module-vue'],
   manifest: ({ browser }) => ({
     name: 'Sidedesk',

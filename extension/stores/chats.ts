@@ -32,6 +32,8 @@ export function chatAttention(c: ConversationView): ChatAttention {
   return c.lastAuthor === 'operator' ? 'replied' : 'needs_reply';
 }
 
+const STATUS_ORDER: Record<ConversationView['status'], number> = { waiting: 0, active: 1, closed: 2 };
+
 /** Safety stop for catch-up paging (a page is at least one message, so this is plenty). */
 const MAX_SYNC_PAGES = 200;
 const TYPING_IDLE_MS = 4000;
@@ -78,8 +80,9 @@ export const useChatsStore = defineStore('chats', () => {
   // ── helpers ──────────────────────────────────────────────────────────────
   function upsert(c: ConversationView) {
     const prev = conversations.value[c.id];
-    // A stale copy (an older list answer) must not undo newer live state.
-    if (prev && prev.lastSeq > c.lastSeq && prev.status === c.status) return;
+    // A stale copy (an answer computed before a live update) must not undo newer state:
+    // status only moves forward (waiting → active → closed), and lastSeq only grows.
+    if (prev && (STATUS_ORDER[c.status] < STATUS_ORDER[prev.status] || (c.status === prev.status && c.lastSeq < prev.lastSeq))) return;
     conversations.value[c.id] = c;
     if (c.status === 'active' && c.operatorId === me() && !openIds.value.includes(c.id)) {
       openIds.value.push(c.id);

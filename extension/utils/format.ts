@@ -30,7 +30,7 @@ export function formatAgo(fromIso: string | null | undefined, now: number): stri
 export function formatClock(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
 }
 
 export function formatDateTime(iso: string | null | undefined): string {

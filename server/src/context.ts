@@ -17,4 +17,9 @@ export interface AppContext {
   visitorTokens: VisitorTokens;
   loginLimits: { perEmail: RateLimiter; perIp: RateLimiter };
   withAck: WithAck;
+  /**
+   * Runs follow-up work nobody waits for (broadcasts after a command, presence on disconnect):
+   * failures are logged, and `close()` waits for what is in flight. Skipped once closing.
+   */
+  background(label: string, task: () => Promise<unknown>): void;
 }

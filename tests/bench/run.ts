@@ -12,8 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { runSetup } from '../support/process';
+import { freshDatabase, login, pgReachable, setupAccount } from '../support/cluster';
 import type { ChatsReady, IdleReady, LoadgenCommand, PageviewsResult, RunResult } from './loadgen';
 import { PhaseMeter, sleep, startBenchServer, type BenchServer, type MemoryFigures, type PhaseUsage } from './proc';
 import { renderMarkdown } from './report';
@@ -30,6 +29,7 @@ const usage = `npm run bench -- [options]
   --db pglite,postgres  databases to run on (postgres skipped if unreachable), default both
   --only names          subset of: bare,persisted,sidedesk
   --loadgens K          load generator processes, default 2
+  --profile             write V8 CPU profiles of the servers to bench-results/profiles/
   --pg-url URL          PostgreSQL server to create the bench databases on
                         (default: BENCH_PG_URL, else DATABASE_URL's server, else 127.0.0.1:5432)`;
 
@@ -47,6 +47,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     loadgens: { type: 'string' },
     'pg-url': { type: 'string' },
+    profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -76,6 +77,7 @@ const config = {
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LOADGEN = path.join(import.meta.dirname, 'loadgen.ts');
+if (flags.profile) process.env.BENCH_CPU_PROF_DIR = path.join(ROOT, 'bench-results/profiles');
 
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);
@@ -105,39 +107,11 @@ interface Prepared {
   cleanup: () => Promise<void>;
 }
 
-async function pgReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: config.pgUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A fresh database on the PostgreSQL server, dropped again by the returned function. */
-async function freshDatabase(name: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const admin = new pg.Client({ connectionString: config.pgUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return {
-    url: withDatabase(config.pgUrl, name),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: config.pgUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 async function prepare(t: Target): Promise<Prepared> {
   const tmp = t.db === 'pglite' ? mkdtempSync(path.join(os.tmpdir(), `sidedesk-bench-${t.kind}-`)) : null;
-  const database = t.db === 'postgres' ? await freshDatabase(t.kind === 'sidedesk' ? 'sidedesk_bench' : 'sidedesk_bench_relay') : null;
-  const dbEnv: NodeJS.ProcessEnv = database ? { DATABASE_URL: database.url, DATA_DIR: '' } : tmp ? { DATA_DIR: tmp, DATABASE_URL: '' } : {};
+  const database = t.db === 'postgres' ? await freshDatabase(t.kind === 'sidedesk' ? 'sidedesk_bench' : 'sidedesk_bench_relay', config.pgUrl) : null;
+  // Unset variables are passed as '' (the server's config reads '' as unset).
+  const dbEnv: NodeJS.ProcessEnv = database ? { DATABASE_URL: database.url } : tmp ? { DATA_DIR: tmp, DATABASE_URL: '' } : {};
   const cleanup = async () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
     await database?.drop();
@@ -147,27 +121,13 @@ async function prepare(t: Target): Promise<Prepared> {
     return { entry, env: dbEnv, accountId: 'bench', operatorToken: async () => 'bench', cleanup };
   }
   // Ours: the real CLI creates the account and its admin, the real login gives the operators' token.
-  const email = 'bench@example.com';
-  const password = 'bench-password-1';
   const env: NodeJS.ProcessEnv = { ...dbEnv, REDIS_URL: '' };
-  const out = await runSetup(env, ['--email', email, '--password', password, '--account', 'Bench Inc']);
-  const accountId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(out)?.[0];
-  if (!accountId) throw new Error(`setup printed no account id:\n${out}`);
+  const account = await setupAccount(env, 'Bench Inc');
   return {
     entry: path.join(ROOT, 'server/src/index.ts'),
     env,
-    accountId,
-    operatorToken: async (server) => {
-      const res = await fetch(`${server.url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password }),
-      });
-      const body = (await res.json()) as { token?: string; data?: { token?: string } };
-      const token = body.token ?? body.data?.token;
-      if (!res.ok || !token) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
-      return token;
-    },
+    accountId: account.accountId,
+    operatorToken: (server) => login(server.url, account.email, account.password),
     cleanup,
   };
 }
@@ -472,7 +432,7 @@ async function main() {
   const started = Date.now();
   const skipped: string[] = [];
   const dbs = [...config.dbs];
-  if (dbs.includes('postgres') && !(await pgReachable())) {
+  if (dbs.includes('postgres') && !(await pgReachable(config.pgUrl))) {
     dbs.splice(dbs.indexOf('postgres'), 1);
     skipped.push(`PostgreSQL at ${config.pgUrl} not reachable: PostgreSQL targets skipped`);
   }

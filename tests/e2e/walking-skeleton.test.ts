@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { byTestId, launchWithExtension, messageTexts, typeInto, type ExtensionBrowser } from '../support/browser';
+import { byTestId, launchWithExtension, messageTexts, typeInto, waitFor, type ExtensionBrowser } from '../support/browser';
 import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
 
 const OPERATOR = { email: 'olivia@acme.test', password: 'correct horse battery', account: 'Acme Rockets' };
@@ -44,16 +44,16 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await typeInto(operator, byTestId('login-email'), OPERATOR.email);
     await typeInto(operator, byTestId('login-password'), 'wrong password');
     await operator.click(byTestId('login-submit'));
-    await operator.waitForSelector(byTestId('login-error'), { visible: true });
+    await waitFor(operator, byTestId('login-error'));
 
     await typeInto(operator, byTestId('login-password'), OPERATOR.password);
     await operator.click(byTestId('login-submit'));
-    await operator.waitForSelector(byTestId('connection-status', '[data-status="connected"]'));
+    await waitFor(operator, byTestId('connection-status', '[data-status="connected"]'));
   });
 
   it('sees the visitor in the live grid, on the page they are on', async () => {
     await visitor.goto(`${server.url}/demo/`);
-    const row = await operator.waitForSelector(byTestId('visitor-row', '[data-state="browsing"]'));
+    const row = await waitFor(operator, byTestId('visitor-row', '[data-state="browsing"]'));
     const visitorId = await row!.evaluate((el) => el.getAttribute('data-visitor-id'));
     expect(visitorId).toBeTruthy();
 
@@ -75,17 +75,17 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await typeInto(visitor, byTestId('prechat-email'), VISITOR.email);
     await typeInto(visitor, byTestId('prechat-question'), VISITOR.question);
     await visitor.click(byTestId('prechat-submit'));
-    await visitor.waitForSelector(byTestId('message', '[data-author="visitor"][data-seq="1"]'));
+    await waitFor(visitor, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
 
     // Red in the grid, a waiting chat, a badge on the extension icon and a desktop notification.
-    await operator.waitForSelector(byTestId('visitor-row', '[data-state="waiting"]'));
-    await operator.waitForSelector(byTestId('chat-item', '[data-status="waiting"]'));
+    await waitFor(operator, byTestId('visitor-row', '[data-state="waiting"]'));
+    await waitFor(operator, byTestId('chat-item', '[data-status="waiting"]'));
     await expect.poll(badgeText, { timeout: 10_000 }).toBe('1');
     const notifications = await (await chrome.serviceWorker()).evaluate(() => chrome.notifications.getAll());
     expect(Object.keys(notifications).length).toBeGreaterThan(0);
 
     await operator.click(byTestId('chat-accept'));
-    await operator.waitForSelector(byTestId('chat-window'));
+    await waitFor(operator, byTestId('chat-window'));
     await operator.waitForFunction(
       (q) => [...document.querySelectorAll('[data-testid="message-body"]')].some((m) => m.textContent?.includes(q)),
       {},
@@ -96,15 +96,15 @@ describe('walking skeleton: widget ↔ side panel', () => {
     // Operator → visitor.
     await typeInto(operator, byTestId('composer-input'), 'Hi Vera! Yes, weekly launches.');
     await operator.keyboard.press('Enter');
-    await visitor.waitForSelector(byTestId('message', '[data-author="operator"]'));
+    await waitFor(visitor, byTestId('message', '[data-author="operator"]'));
     await expect.poll(() => messageTexts(visitor)).toContain('Hi Vera! Yes, weekly launches.');
 
     // Visitor → operator; green/yellow state follows who has to answer.
-    await operator.waitForSelector(byTestId('visitor-row', '[data-state="replied"]'));
+    await waitFor(operator, byTestId('visitor-row', '[data-state="replied"]'));
     await typeInto(visitor, byTestId('composer-input'), 'Great, how much is a ticket?');
     await visitor.click(byTestId('composer-send'));
     await expect.poll(() => messageTexts(operator)).toContain('Great, how much is a ticket?');
-    await operator.waitForSelector(byTestId('visitor-row', '[data-state="needs_reply"]'));
+    await waitFor(operator, byTestId('visitor-row', '[data-state="needs_reply"]'));
   });
 
   const expectedHistory = [VISITOR.question, 'Hi Vera! Yes, weekly launches.', 'Great, how much is a ticket?'];
@@ -119,8 +119,8 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await expect.poll(() => chatLines(visitor)).toEqual(expectedHistory);
 
     await operator.reload();
-    await operator.waitForSelector(byTestId('connection-status', '[data-status="connected"]'));
-    await operator.waitForSelector(byTestId('chat-window'));
+    await waitFor(operator, byTestId('connection-status', '[data-status="connected"]'));
+    await waitFor(operator, byTestId('chat-window'));
     await expect.poll(() => chatLines(operator)).toEqual(expectedHistory);
   });
 
@@ -128,7 +128,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await server.stop('SIGKILL');
     server = await startServerProcess({ DATA_DIR: dataDir }, server.port);
 
-    await operator.waitForSelector(byTestId('connection-status', '[data-status="connected"]'), { timeout: 30_000 });
+    await waitFor(operator, byTestId('connection-status', '[data-status="connected"]'), 30_000);
     await typeInto(operator, byTestId('composer-input'), 'After restart: still here');
     await operator.keyboard.press('Enter');
     await expect.poll(() => chatLines(visitor), { timeout: 30_000 }).toEqual([...expectedHistory, 'After restart: still here']);

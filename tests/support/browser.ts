@@ -63,3 +63,13 @@ export async function typeInto(page: Page, selector: string, text: string): Prom
   });
   await el.type(text);
 }
+
+/**
+ * Wait until an element is visible. `visible: true` makes puppeteer poll every frame, which also
+ * sees changes inside shadow roots (the widget); a plain wait only wakes on light-DOM mutations.
+ */
+export async function waitFor(page: Page, selector: string, timeout = 15_000) {
+  const el = await page.waitForSelector(selector, { visible: true, timeout });
+  if (!el) throw new Error(`no element ${selector}`);
+  return el;
+}

@@ -208,9 +208,13 @@ export class ChatClient {
     stream.syncing = true;
     this.stats.syncs += 1;
     try {
-      const messages = await this.request<MessageView[]>('chat:sync', { conversationId, afterSeq: stream.lastSeq });
+      // The server answers a page at a time: ask again from the new last seq until nothing comes.
+      for (;;) {
+        const messages = await this.request<MessageView[]>('chat:sync', { conversationId, afterSeq: stream.lastSeq });
+        for (const m of messages) this.accept(m, false);
+        if (messages.length === 0) break;
+      }
       stream.syncing = false;
-      for (const m of messages) this.accept(m, false);
       this.watchGap(conversationId, stream);
     } catch {
       stream.syncing = false; // disconnected meanwhile: the next connection syncs again

@@ -15,11 +15,17 @@ const STATUS: Record<ErrorCode, number> = {
   internal_error: 500,
 };
 
-/** Wraps an async route so a rejection reaches the error middleware (and answers the Ack shape). */
+/**
+ * Wraps an async route: a returned value is sent as the JSON body (`null` → 204 No Content;
+ * `undefined` → the handler answered or called next itself), a rejection reaches the error
+ * middleware.
+ */
 export function route<T>(handler: (...args: Parameters<RequestHandler>) => Promise<T>): RequestHandler {
   return (req, res, next) => {
     handler(req, res, next).then((data) => {
-      if (!res.headersSent && data !== undefined) res.json({ ok: true, data });
+      if (res.headersSent || data === undefined) return;
+      if (data === null) res.status(204).end();
+      else res.json(data);
     }, next);
   };
 }
@@ -30,7 +36,7 @@ export const apiNotFound: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * Last middleware: every error becomes `{ ok: false, error: ApiError }` with a fitting status.
+ * Last middleware: every error becomes `{ error: ApiError }` with a fitting status.
  * Unexpected errors are logged and answered as `internal_error` without details.
  */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
@@ -48,7 +54,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       log.error('Unhandled error in HTTP request', err);
       appError = new AppError('internal_error', 'Something went wrong');
     }
-    res.status(isBodyParserError(err) ? err.status : STATUS[appError.code]).json({ ok: false, error: appError.toJSON() });
+    res.status(isBodyParserError(err) ? err.status : STATUS[appError.code]).json({ error: appError.toJSON() });
   };
 }
 

@@ -38,6 +38,7 @@ export interface Realtime {
   io: Server;
   operators: OperatorNamespace;
   visitors: VisitorNamespace;
+  /** Disconnects every socket and closes Socket.IO, the HTTP server and the Redis clients. */
   close(): Promise<void>;
 }
 
@@ -54,10 +55,6 @@ export async function createRealtime(http: HttpServer, opts: { redisUrl?: string
     pingInterval: 20_000,
     pingTimeout: 20_000,
     maxHttpBufferSize: 100_000,
-  });
-  // The handshake copy is all we read; dropping the request object saves memory per idle socket (#3).
-  io.engine.on('connection', (raw: { request: unknown }) => {
-    raw.request = null;
   });
 
   const redisClients: { quit(): Promise<unknown> }[] = [];
@@ -76,9 +73,11 @@ export async function createRealtime(http: HttpServer, opts: { redisUrl?: string
     operators: io.of(OPERATOR_NAMESPACE) as unknown as OperatorNamespace,
     visitors: io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace,
     close: async () => {
-      io.disconnectSockets(true);
-      for (const ns of [OPERATOR_NAMESPACE, VISITOR_NAMESPACE]) io.of(ns).disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Also closes the HTTP server; the caller ends its keep-alive connections.
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+        http.closeAllConnections();
+      });
       await Promise.all(redisClients.map((c) => c.quit().catch(() => undefined)));
     },
   };

@@ -46,7 +46,8 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   const hello = h('p', { class: 'hello' }, t.greeting);
   const intro = h('p', { class: 'intro' });
   const closeBtn = h('button', { class: 'x', type: 'button', 'aria-label': t.minimize, onclick: () => close() }, icon(ICON_CLOSE, 22));
-  const head = h('header', { class: 'head' }, ava, h('div', { class: 'who' }, title, status, hello, intro), closeBtn);
+  const greet = h('div', { class: 'greet' }, hello, intro);
+  const head = h('header', { class: 'head' }, ava, h('div', { class: 'who' }, title, status), closeBtn, greet);
 
   // ── Pre-chat form ──
   const profile = ctrl.profile();
@@ -82,8 +83,9 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   const sendBtn = h('button', { class: 'send', type: 'submit', 'aria-label': t.send, 'data-testid': 'composer-send', disabled: true }, icon(ICON_SEND, 20));
   const composer = h('form', { class: 'composer', onsubmit: (e) => (e.preventDefault(), onSend()) }, input, sendBtn);
   const newChatBtn = h('button', { class: 'btn', type: 'button', onclick: () => (ctrl.newChat(), focusFirst()) }, t.newChat);
-  const ended = h('div', { class: 'ended' }, h('p', {}, t.chatEnded), newChatBtn);
-  const chat = h('div', { class: 'body' }, log, typing, composer, ended);
+  const ended = h('div', { class: 'ended' }, h('p', {}, t.endedNote), newChatBtn);
+  const notice = h('p', { class: 'notice', role: 'note' }, t.waitingNote);
+  const chat = h('div', { class: 'body chat' }, log, notice, typing, composer, ended);
 
   const panel = h(
     'section',
@@ -118,6 +120,8 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   let wasChat = false;
 
   function render(): void {
+    // Measured before anything changes: a list read to the end follows new messages and layout changes.
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
     const conv = st.conversation;
     const inChat = !!conv;
     const closed = conv?.status === 'closed';
@@ -132,7 +136,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     const opName = conv?.operatorName || '';
     text(title, st.accountName || t.panelLabel);
     text(ava, ((conv?.status === 'active' && opName) || st.accountName || '?').charAt(0).toUpperCase());
-    hello.hidden = intro.hidden = inChat;
+    greet.hidden = inChat;
     text(intro, st.ready && !st.operatorsOnline ? t.introOffline : t.intro);
     let line: string;
     let dotClass = 'dot';
@@ -159,26 +163,45 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     text(submit, st.starting ? t.starting : t.startChat);
     alert.hidden = !st.startError;
     text(alert, st.startError === 'offline' ? t.notConnected : st.startError === 'error' ? t.genericError : st.startError);
+    const hadFocus = shadow.activeElement === input;
     composer.hidden = !inChat || closed;
+    notice.hidden = conv?.status !== 'waiting';
     ended.hidden = !closed;
     typing.hidden = st.typing === null || closed;
     text(typingText, t.typing(st.typing || t.someone));
-    if (inChat) renderMessages();
+    if (inChat) {
+      renderMessages();
+      if (atBottom) scrollDown();
+    }
     else if (items.size) {
       items.clear();
       log.replaceChildren();
     }
-    if (inChat !== wasChat && st.open) {
-      wasChat = inChat;
-      if (inChat) input.focus();
-    }
+    reflectOnHost(conv?.status ?? 'none');
+    // Keep keyboard focus somewhere useful when the part holding it goes away.
+    if (closed && hadFocus) newChatBtn.focus();
+    if (inChat && !wasChat && st.open) input.focus();
     wasChat = inChat;
   }
 
+  /**
+   * Mirrors the widget's state on the host element (light DOM). Page scripts can read it, and it
+   * matters for automation: MutationObservers on the document (puppeteer's `>>>` waits among them)
+   * never see changes inside a shadow root, only these attribute changes.
+   */
+  function reflectOnHost(chatStatus: string): void {
+    attr(host, 'data-open', String(st.open));
+    attr(host, 'data-chat', chatStatus);
+    attr(host, 'data-messages', String(items.size));
+    attr(host, 'data-last-seq', String(st.messages[st.messages.length - 1]?.seq ?? 0));
+    attr(host, 'data-unread', String(st.unread));
+    attr(host, 'data-typing', String(st.typing !== null));
+    attr(host, 'data-busy', String(st.starting));
+  }
+
+  /** Updates the message list in place, keyed by clientId (a "sending" item turns into the sent one). */
   function renderMessages(): void {
     const list = displayMessages(st.messages, st.outbox, st.conversation?.id ?? null, '');
-    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
-    let added = false;
     const seen = new Set<string>();
     list.forEach((m, i) => {
       const prev = list[i - 1];
@@ -189,14 +212,12 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
       if (!el) {
         el = h('div', { 'data-testid': 'message' }, h('div', { class: 'name' }), h('div', { class: 'bubble', 'data-testid': 'message-body' }), h('div', { class: 'meta' }));
         items.set(m.clientId, el);
-        added = true;
       }
       updateMessage(el, m, first, last);
       seen.add(m.clientId);
       if (log.children[i] !== el) log.insertBefore(el, log.children[i] ?? null);
     });
     for (const [k, el] of items) if (!seen.has(k)) (el.remove(), items.delete(k));
-    if (added && atBottom) scrollDown();
   }
 
   function updateMessage(el: HTMLElement, m: DisplayMessage, first: boolean, last: boolean): void {

@@ -32,9 +32,11 @@ export const strings = {
   genericError: 'Something went wrong. Please try again.',
 
   waiting: 'Waiting for an operator…',
+  waitingNote: 'Thanks! Someone from the team will be with you shortly. Feel free to keep browsing: this chat follows you from page to page.',
   operatorHere: (name: string) => `${name} is here`,
   chatEnded: 'Chat ended',
   newChat: 'Start a new chat',
+  endedNote: 'This conversation has ended. Need anything else?',
   reconnecting: 'Reconnecting…',
   typing: (name: string) => `${name} is typing…`,
   someone: 'Operator',

@@ -1,0 +1,139 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import express, { type RequestHandler } from 'express';
+import { ROOT_DIR, type Config } from './config';
+import type { AppContext } from './context';
+import { openDatabase, type Database } from './db/client';
+import { getOrCreateSecret } from './db/secrets';
+import { authRoutes } from './features/auth/routes';
+import { RateLimiter } from './features/auth/rateLimit';
+import { MessageWriter } from './features/chats/messageWriter';
+import { setupApiRoutes, setupPageRoutes } from './features/setup/routes';
+import { siteRoutes, type SitePaths } from './features/site/routes';
+import { VisitorTokens } from './features/visitors/token';
+import { apiNotFound, errorMiddleware } from './http/errors';
+import { createLogger } from './log';
+import { createRealtime } from './realtime/io';
+import { attachNamespaces } from './realtime/namespaces';
+import { makeWithAck } from './realtime/withAck';
+
+export interface AppOptions {
+  /** Use this PGlite instead of DATA_DIR / DATABASE_URL (tests: a clone of a migrated database). */
+  pglite?: PGlite;
+  /** Override where the widget build and demo pages are read from. */
+  paths?: Partial<SitePaths>;
+}
+
+export interface App {
+  ctx: AppContext;
+  database: Database;
+  /** Starts listening (port 0 = any free port) and tells where. */
+  listen(port?: number): Promise<{ url: string; port: number }>;
+  /** Disconnects clients, commits queued messages, closes the database and releases the data-dir lock. */
+  close(): Promise<void>;
+}
+
+/** Reflects the caller's origin on /api so a web app on another origin can call it with a bearer token (no cookies). */
+const apiCors: RequestHandler = (req, res, next) => {
+  const origin = req.get('origin');
+  if (origin) {
+    res.set({
+      'Access-Control-Allow-Origin': origin,
+      'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+      'Access-Control-Max-Age': '600',
+    });
+    res.vary('Origin');
+  }
+  if (req.method === 'OPTIONS') return void res.sendStatus(204);
+  next();
+};
+
+/**
+ * Builds the whole server (HTTP routes, Socket.IO namespaces, database, message writer) without
+ * listening. Opens the database (taking the data-dir lock for PGlite) and applies migrations.
+ */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase(
+    options.pglite ? { pglite: options.pglite } : config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+  );
+  try {
+    return await build(config, options, database, log);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+async function build(config: Config, options: AppOptions, database: Database, log: ReturnType<typeof createLogger>): Promise<App> {
+  await database.migrate();
+  const { db } = database;
+  const visitorTokens = new VisitorTokens(await getOrCreateSecret(db, 'visitor_token'));
+
+  const app = express();
+  const server = http.createServer(app);
+  const rt = await createRealtime(server, { redisUrl: config.redisUrl, log });
+
+  const inFlight = new Set<Promise<unknown>>();
+  let closing = false;
+  const ctx: AppContext = {
+    config,
+    log,
+    db,
+    rt,
+    writer: new MessageWriter(db, log, config.commitWindowMs),
+    visitorTokens,
+    loginLimits: { perEmail: new RateLimiter(10, 15 * 60_000), perIp: new RateLimiter(100, 15 * 60_000) },
+    withAck: makeWithAck(log),
+    background: (label, task) => {
+      if (closing) return;
+      const p = task()
+        .catch((err: unknown) => log.error(`${label} failed`, err))
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    },
+  };
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use('/api', apiCors, express.json({ limit: '100kb' }));
+  app.use('/api/auth', authRoutes(ctx));
+  app.use('/api/setup', setupApiRoutes(ctx));
+  app.use('/api', apiNotFound);
+  app.use('/setup', setupPageRoutes(ctx));
+  app.use(
+    siteRoutes(ctx, {
+      widgetFile: options.paths?.widgetFile ?? path.join(ROOT_DIR, 'widget/dist/widget.js'),
+      demoDir: options.paths?.demoDir ?? path.join(ROOT_DIR, 'widget/demo'),
+    }),
+  );
+  app.use(errorMiddleware(log));
+  attachNamespaces(ctx);
+
+  let closed: Promise<void> | undefined;
+  return {
+    ctx,
+    database,
+    listen: (port = config.port) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, config.host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          const actual = typeof address === 'object' && address ? address.port : port;
+          const host = !config.host || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          resolve({ url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`, port: actual });
+        });
+      }),
+    close: () =>
+      (closed ??= (async () => {
+        await rt.close();
+        closing = true;
+        await Promise.all(inFlight);
+        await ctx.writer.close();
+        await database.close();
+      })()),
+  };
+}

@@ -1,0 +1,57 @@
+import express, { Router } from 'express';
+import { setupBody } from '../../../../shared/schemas/auth';
+import { AppError } from '../../../../shared/errors';
+import type { AppContext } from '../../context';
+import { route } from '../../http/errors';
+import { validate } from '../../validate';
+import { firstAccount } from '../accounts/repo';
+import { setupFirstAccount } from '../accounts/service';
+import { presentAccount, presentOperator } from '../auth/presenter';
+import { setupDonePage, setupPage } from './page';
+
+/** POST /api/setup (JSON) — first run only; `setup_done` once any account exists. */
+export function setupApiRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.post(
+    '/',
+    route(async (req) => {
+      const { account, admin } = await setupFirstAccount(ctx.db, validate(setupBody, req.body));
+      return { account: presentAccount(account), operator: presentOperator(admin) };
+    }),
+  );
+  return router;
+}
+
+/** GET /setup (the form) and POST /setup (the form's submit, url-encoded; answers HTML). */
+export function setupPageRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const html = (res: express.Response, status: number, body: string) => res.status(status).type('html').send(body);
+
+  router.get(
+    '/',
+    route(async (_req, res) => {
+      const account = await firstAccount(ctx.db);
+      html(res, 200, account ? setupDonePage({ accountName: account.name, accountId: account.id }) : setupPage());
+    }),
+  );
+  router.post(
+    '/',
+    express.urlencoded({ extended: false, limit: '10kb' }),
+    route(async (req, res) => {
+      const values = (req.body ?? {}) as Record<string, string>;
+      // An empty optional name field arrives as '': treat it as absent.
+      const input = { ...values, name: values.name?.trim() ? values.name : undefined };
+      try {
+        const { account, admin } = await setupFirstAccount(ctx.db, validate(setupBody, input));
+        html(res, 201, setupDonePage({ accountName: account.name, accountId: account.id, email: admin.email }));
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code === 'internal_error') throw err;
+        const errors: Record<string, string> = {};
+        for (const issue of err.issues ?? []) errors[issue.path || 'form'] ??= issue.message;
+        if (!err.issues) errors.form = err.message;
+        html(res, err.code === 'validation_failed' ? 400 : 409, setupPage(values, errors));
+      }
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../context';
+import { route } from '../../http/errors';
+import { page } from '../../http/html';
+import { findAccount, firstAccount } from '../accounts/repo';
+
+/** Where the widget engineer's build output and demo pages are. */
+export interface SitePaths {
+  /** widget/dist/widget.js, built by `npm run build:widget`. */
+  widgetFile: string;
+  /** widget/demo/: HTML pages with `__SIDEDESK_ACCOUNT__` where the account id goes. */
+  demoDir: string;
+}
+
+const ACCOUNT_PLACEHOLDER = /__SIDEDESK_ACCOUNT__/g;
+const DEMO_PAGE = /^[a-z0-9][a-z0-9-]*\.html$/;
+
+/** GET / (landing), /health, /widget.js, /demo/ and /demo/<page>.html. */
+export function siteRoutes(ctx: AppContext, paths: SitePaths): Router {
+  const router = Router();
+
+  router.get('/health', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  router.get('/', (_req, res) => {
+    res.type('html').send(
+      page(
+        'Sidedesk',
+        `<h1>Sidedesk</h1>
+<p class="lead">Live chat and help desk: operators in a browser side panel, visitors in a site widget.</p>
+<ul>
+<li><a href="/setup">Setup</a> — create the account and the first admin (first run)</li>
+<li><a href="/demo/">Demo site</a> — a website with the chat widget installed</li>
+<li><a href="/health">Health</a></li>
+</ul>`,
+      ),
+    );
+  });
+
+  router.get('/widget.js', (_req, res) => {
+    // Short cache + ETag: a new widget build reaches sites within a minute, revalidation is cheap.
+    res.sendFile(paths.widgetFile, { maxAge: 60_000, etag: true, lastModified: true, headers: { 'Access-Control-Allow-Origin': '*' } }, (err) => {
+      if (err && !res.headersSent) {
+        res.status(503).type('text').send('The widget is not built yet: run `npm run build:widget` (or `npm start`).');
+      }
+    });
+  });
+
+  const demo = route(async (req, res) => {
+    const name = (req.params as { page?: string }).page ?? 'index.html';
+    if (!DEMO_PAGE.test(name)) return void res.status(404).type('text').send('Not found');
+
+    const requested = z.uuid().safeParse(req.query.account);
+    const account = requested.success ? await findAccount(ctx.db, requested.data) : await firstAccount(ctx.db);
+    if (!account) {
+      if (req.query.account !== undefined) return void res.status(404).type('text').send('Unknown account');
+      return void res.redirect(303, '/setup');
+    }
+
+    let html: string;
+    try {
+      html = await fs.readFile(path.join(paths.demoDir, name), 'utf8');
+    } catch {
+      return void res.status(404).type('text').send(`No demo page ${name} (the widget's demo pages live in widget/demo/).`);
+    }
+    res.type('html').set('Cache-Control', 'no-cache').send(html.replace(ACCOUNT_PLACEHOLDER, account.id));
+  });
+  // Non-strict routing matches /demo and /demo/ alike; the pages' relative links need the slash.
+  router.get('/demo', (req, res, next) => {
+    if (req.path.endsWith('/')) return demo(req, res, next);
+    const query = req.url.indexOf('?');
+    res.redirect(301, `/demo/${query >= 0 ? req.url.slice(query) : ''}`);
+  });
+  router.get('/demo/:page', demo);
+  return router;
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createApp } from './app';
+import { loadConfig, ROOT_DIR } from './config';
+import { firstAccount } from './features/accounts/repo';
+
+// `npm run serve` / `npm start`: one server process. Everything it needs comes from the environment.
+const config = loadConfig();
+let app: Awaited<ReturnType<typeof createApp>>;
+try {
+  app = await createApp(config);
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+}
+const { url: localUrl } = await app.listen();
+const url = config.publicUrl ?? localUrl;
+const account = await firstAccount(app.ctx.db);
+const built = (p: string) => fs.existsSync(path.join(ROOT_DIR, p));
+
+const lines = [
+  '',
+  `Sidedesk is running at ${url}`,
+  `  database:   ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${path.join(config.dataDir, 'pgdata')}`}${config.redisUrl ? ' · Redis adapter on' : ''}`,
+  `  demo site:  ${url}/demo/${built('widget/dist/widget.js') ? '' : '  (widget not built yet: npm run build:widget)'}`,
+  account
+    ? `  account:    ${account.name} (${account.id})`
+    : [
+        '  first run:  no account yet. Create the account and its admin either',
+        `              in the browser: ${url}/setup`,
+        '              or headless:    npm run setup -- --account "Acme" --email you@example.com --password <8+ chars> [--name "Your Name"]',
+        '              (stop this server first when using the embedded database: the CLI needs the data-dir lock)',
+      ].join('\n'),
+  `  extension:  ${path.join(ROOT_DIR, '.output/chrome-mv3')} (Chrome: Load unpacked) · ${path.join(ROOT_DIR, '.output/firefox-mv2')} (Firefox: about:debugging)${built('.output/chrome-mv3') ? '' : '  (not built yet: npm run build:extension)'}`,
+  '',
+];
+console.log(lines.join('\n'));
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: committing queued messages and closing…`);
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,25 @@
+import type { AppContext } from '../context';
+import { operatorHandshake } from '../features/auth/handlers';
+import { registerOperatorChatHandlers } from '../features/chats/handlers';
+import { onVisitorConnection, registerOperatorVisitorHandlers, visitorHandshake } from '../features/visitors/handlers';
+import { publishOperatorAvailability } from '../features/visitors/service';
+import { rooms } from './rooms';
+
+/** Wires handshakes and connection handlers of /operator and /visitor. */
+export function attachNamespaces(ctx: AppContext): void {
+  const { operators, visitors } = ctx.rt;
+
+  operators.use(operatorHandshake(ctx));
+  operators.on('connection', (socket) => {
+    const { accountId, sessionId } = socket.data;
+    void socket.join([rooms.accountOperators(accountId), rooms.operatorSession(sessionId)]);
+    registerOperatorVisitorHandlers(ctx, socket);
+    registerOperatorChatHandlers(ctx, socket);
+    const availability = () => ctx.background('operators:availability', () => publishOperatorAvailability(ctx, accountId));
+    availability();
+    socket.on('disconnect', availability);
+  });
+
+  visitors.use(visitorHandshake(ctx));
+  visitors.on('connection', (socket) => onVisitorConnection(ctx, socket));
+}

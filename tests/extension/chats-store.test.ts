@@ -1,0 +1,245 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { useChatsStore } from '@/stores/chats';
+import { createMemoryOutbox } from '@/utils/outbox';
+import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
+import { conversation, createFakeServer, flush, message } from './fakes';
+
+const me = { operatorId: 'op-1', operatorName: 'Olga' };
+
+/** A tiny in-memory server conversation: stores sends idempotently by clientId, pages sync by `pageSize`. */
+function serverChat(conv: ConversationView, history: MessageView[], pageSize = 2) {
+  const msgs = [...history];
+  return {
+    msgs,
+    conv: () => ({ ...conv, lastSeq: msgs.length }),
+    get: () => ({ ok: true as const, data: { conversation: { ...conv, lastSeq: msgs.length }, messages: msgs.slice(0, pageSize) } }),
+    sync: (p: { afterSeq: number }) => ({ ok: true as const, data: msgs.filter((m) => m.seq > p.afterSeq).slice(0, pageSize) }),
+    send: (p: { clientId: string; body: string; conversationId: string }) => {
+      const existing = msgs.find((m) => m.clientId === p.clientId);
+      if (existing) return { ok: true as const, data: existing };
+      const m = message(conv.id, msgs.length + 1, { clientId: p.clientId, body: p.body, author: 'operator', authorName: 'Olga' });
+      msgs.push(m);
+      return { ok: true as const, data: m };
+    },
+  };
+}
+
+async function settle() {
+  for (let i = 0; i < 10; i++) await flush();
+}
+
+describe('chats store', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('on connect lists chats, opens mine and pages chat:sync until caught up', async () => {
+    const mine = conversation({ status: 'active', operatorId: 'op-1' });
+    const chat = serverChat(mine, [1, 2, 3, 4, 5].map((s) => message(mine.id, s)));
+    const waiting = conversation({ status: 'waiting' });
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: [chat.conv(), waiting] }));
+    fake.handle('chat:get', chat.get);
+    fake.handle('chat:sync', chat.sync);
+    const store = useChatsStore();
+    store.start({ server: fake.client, ...me, outbox: createMemoryOutbox() });
+    fake.setStatus('connected');
+    await settle();
+
+    expect(store.waiting.map((c) => c.id)).toEqual([waiting.id]);
+    expect(store.openIds).toEqual([mine.id]);
+    expect(store.activeId).toBe(mine.id);
+    expect(store.messages[mine.id]!.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(fake.callsOf('chat:sync').map((p) => p.afterSeq)).toEqual([2, 4]);
+  });
+
+  it('after a reconnect syncs from the last seq held and gets what it missed exactly once', async () => {
+    const mine = conversation({ status: 'active', operatorId: 'op-1' });
+    const chat = serverChat(mine, [message(mine.id, 1), message(mine.id, 2)], 500);
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: [chat.conv()] }));
+    fake.handle('chat:get', chat.get);
+    fake.handle('chat:sync', chat.sync);
+    const store = useChatsStore();
+    store.start({ server: fake.client, ...me, outbox: createMemoryOutbox() });
+    fake.setStatus('connected');
+    await settle();
+
+    fake.setStatus('offline');
+    chat.msgs.push(message(mine.id, 3), message(mine.id, 4));
+    fake.setStatus('connecting');
+    fake.setStatus('connected');
+    await settle();
+    // A late live copy of a message already fetched changes nothing.
+    fake.emit('message:sent', message(mine.id, 4));
+    expect(store.messages[mine.id]!.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(fake.callsOf('chat:sync').at(-1)).toEqual({ conversationId: mine.id, afterSeq: 2 });
+  });
+
+  it('shows a sent message at once, then as stored with its seq', async () => {
+    const mine = conversation({ status: 'active', operatorId: 'op-1' });
+    const chat = serverChat(mine, [message(mine.id, 1)]);
+    const fake = createFakeServer();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    fake.handle('chat:list', () => ({ ok: true, data: [chat.conv()] }));
+    fake.handle('chat:get', chat.get);
+    fake.handle('chat:sync', chat.sync);
+    fake.handle('typing:set', () => ({ ok: true, data: null }));
+    fake.handle('message:send', async (p) => {
+      await gate;
+      return chat.send(p);
+    });
+    const outbox = createMemoryOutbox();
+    const store = useChatsStore();
+    store.start({ server: fake.client, ...me, outbox });
+    fake.setStatus('connected');
+    await settle();
+
+    const sending = store.send(mine.id, '  Hello there  ');
+    await flush();
+    expect(store.messages[mine.id]!.at(-1)).toMatchObject({ body: 'Hello there', state: 'sending', seq: null });
+    expect(await outbox.all()).toHaveLength(1);
+    release();
+    await sending;
+    expect(store.messages[mine.id]!.at(-1)).toMatchObject({ body: 'Hello there', state: 'sent', seq: 2 });
+    expect(await outbox.all()).toHaveLength(0);
+  });
+
+  it('keeps unacknowledged messages in the outbox and resends them with the same clientId on reconnect', async () => {
+    const mine = conversation({ status: 'active', operatorId: 'op-1' });
+    const chat = serverChat(mine, [message(mine.id, 1)]);
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: [chat.conv()] }));
+    fake.handle('chat:get', chat.get);
+    fake.handle('chat:sync', chat.sync);
+    fake.handle('typing:set', () => ({ ok: true, data: null }));
+    fake.handle('message:send', chat.send);
+    const outbox = createMemoryOutbox();
+    const store = useChatsStore();
+    store.start({ server: fake.client, ...me, outbox });
+    fake.setStatus('connected');
+    await settle();
+
+    fake.setStatus('offline');
+    await store.send(mine.id, 'typed while offline');
+    const [queued] = await outbox.all();
+    expect(queued).toBeDefined();
+    expect(store.messages[mine.id]!.at(-1)).toMatchObject({ state: 'sending', seq: null });
+
+    fake.setStatus('connected');
+    await settle();
+    const sends = fake.callsOf('message:send');
+    expect(sends.at(-1)).toMatchObject({ clientId: queued!.clientId, body: 'typed while offline' });
+    expect(new Set(sends.map((s) => s.clientId)).size).toBe(1);
+    expect(store.messages[mine.id]!.map((m) => [m.seq, m.state])).toEqual([
+      [1, 'sent'],
+      [2, 'sent'],
+    ]);
+    expect(await outbox.all()).toEqual([]);
+  });
+
+  it('restores the outbox of an earlier panel session and sends it once connected', async () => {
+    const mine = conversation({ status: 'active', operatorId: 'op-1' });
+    const chat = serverChat(mine, [message(mine.id, 1)]);
+    const outbox = createMemoryOutbox();
+    await outbox.put({ clientId: 'op_before_reload', conversationId: mine.id, body: 'from before', authorName: 'Olga', createdAt: new Date().toISOString() });
+    // The first attempt did reach the server before the panel was closed: the resend must not duplicate it.
+    chat.send({ clientId: 'op_before_reload', body: 'from before', conversationId: mine.id });
+
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: [chat.conv()] }));
+    fake.handle('chat:get', chat.get);
+    fake.handle('chat:sync', chat.sync);
+    fake.handle('message:send', chat.send);
+    const store = useChatsStore();
+    store.start({ server: fake.client, ...me, outbox });
+    await settle();
+    expect(store.messages[mine.id]!.map((m) => m.state)).toEqual(['sending']);
+    fake.setStatus('connected');
+    await settle();
+    expect(chat.msgs).toHaveLength(2);
+    expect(store.messages[mine.id]!.map((m) => [m.seq, m.clientId])).toEqual([
+      [1, message(mine.id, 1).clientId],
+      [2, 'op_before_reload'],
+    ]);
+  });
+
+  it('marks a message the server refuses as failed, with a reason', async () => {
+    const mine = conversation({ status: 'active', operatorId: 'op-1' });
+    const chat = serverChat(mine, []);
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: [chat.conv()] }));
+    fake.handle('chat:get', chat.get);
+    fake.handle('chat:sync', chat.sync);
+    fake.handle('message:send', () => ({ ok: false, error: { code: 'chat_closed', message: 'The chat is closed' } }));
+    const outbox = createMemoryOutbox();
+    const store = useChatsStore();
+    store.start({ server: fake.client, ...me, outbox });
+    fake.setStatus('connected');
+    await settle();
+    await store.send(mine.id, 'too late');
+    expect(store.messages[mine.id]!.at(-1)).toMatchObject({ state: 'failed', error: 'The chat is closed' });
+    expect(await outbox.all()).toEqual([]);
+  });
+
+  it('accepting a waiting chat opens it with its history', async () => {
+    const waiting = conversation({ status: 'waiting' });
+    const chat = serverChat(waiting, [message(waiting.id, 1)]);
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: [waiting] }));
+    fake.handle('chat:get', chat.get);
+    fake.handle('chat:sync', chat.sync);
+    fake.handle('chat:accept', () => ({ ok: true, data: { ...chat.conv(), status: 'active', operatorId: 'op-1', operatorName: 'Olga' } }));
+    const store = useChatsStore();
+    store.start({ server: fake.client, ...me, outbox: createMemoryOutbox() });
+    fake.setStatus('connected');
+    await settle();
+    expect(await store.accept(waiting.id)).toBe(true);
+    await settle();
+    expect(store.waiting).toEqual([]);
+    expect(store.mine.map((c) => c.id)).toEqual([waiting.id]);
+    expect(store.activeId).toBe(waiting.id);
+    expect(store.messages[waiting.id]!.map((m) => m.body)).toEqual(['message 1']);
+    expect(fake.focus.at(-1)).toEqual({ conversationId: waiting.id, visible: true });
+  });
+
+  it('counts unread visitor messages of chats not on screen, and clears them when opened', async () => {
+    const a = conversation({ status: 'active', operatorId: 'op-1' });
+    const b = conversation({ status: 'active', operatorId: 'op-1' });
+    const chatA = serverChat(a, [message(a.id, 1)]);
+    const chatB = serverChat(b, [message(b.id, 1)]);
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: [chatA.conv(), chatB.conv()] }));
+    fake.handle('chat:get', (p) => (p.conversationId === a.id ? chatA.get() : chatB.get()));
+    fake.handle('chat:sync', (p) => (p.conversationId === a.id ? chatA.sync(p) : chatB.sync(p)));
+    const store = useChatsStore();
+    store.start({ server: fake.client, ...me, outbox: createMemoryOutbox() });
+    fake.setStatus('connected');
+    await settle();
+    expect(store.activeId).toBe(a.id);
+    fake.emit('message:sent', message(b.id, 2));
+    fake.emit('message:sent', message(a.id, 2));
+    expect(store.unread[b.id]).toBe(1);
+    expect(store.unread[a.id] ?? 0).toBe(0);
+    expect(store.messages[b.id]!.map((m) => m.seq)).toEqual([1, 2]);
+    store.open(b.id);
+    expect(store.unread[b.id]).toBe(0);
+  });
+
+  it('shows the visitor typing and hides it when their message arrives or it expires', async () => {
+    const a = conversation({ status: 'active', operatorId: 'op-1' });
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: [a] }));
+    const store = useChatsStore();
+    store.start({ server: fake.client, ...me, outbox: createMemoryOutbox() });
+    fake.setStatus('connected');
+    await settle();
+    fake.emit('typing:updated', { conversationId: a.id, author: 'visitor', name: 'Alice', typing: true });
+    expect(store.typing[a.id]?.name).toBe('Alice');
+    fake.emit('message:sent', message(a.id, 2));
+    expect(store.typing[a.id]).toBeUndefined();
+    fake.emit('typing:updated', { conversationId: a.id, author: 'visitor', name: 'Alice', typing: true });
+    store.expireTyping(Date.now() + 60_000);
+    expect(store.typing[a.id]).toBeUndefined();
+  });
+});

@@ -1,0 +1,249 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { messages } from '../../server/src/db/schema/index';
+import type { ConversationView, MessageView } from '../../shared/schemas/chats';
+import type { VisitorView } from '../../shared/schemas/visitors';
+import { collect, Harness, newClientId, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
+
+const h = new Harness();
+afterEach(() => h.closeAll());
+
+const ok = <T>(res: { ok: true; data: T } | { ok: false; error: unknown }): T => {
+  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
+  return res.data;
+};
+
+/** Server + operator + a visitor who started a chat the operator accepted. */
+async function activeChat(server?: TestServer) {
+  server ??= await h.server();
+  const op = await h.operator(server, { name: 'Olivia' });
+  const { socket: visitor, session } = await h.connectVisitor(server, op.account.id);
+  const started = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Do you ship to Mars?' }));
+  const conversationId = started.conversation.id;
+  ok(await op.socket.emitWithAck('chat:accept', { conversationId }));
+  return { server, op, visitor, session, conversationId };
+}
+
+describe('a chat from start to close', () => {
+  it('starts waiting with the question as seq 1 and tells the operators', async () => {
+    const server = await h.server();
+    const op = await h.operator(server);
+    const { socket: visitor } = await h.connectVisitor(server, op.account.id);
+    const requested = waitFor<ConversationView>(op.socket, 'chat:requested');
+
+    const res = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Hello?' }));
+    expect(res.conversation).toMatchObject({ status: 'waiting', visitorName: 'Vera', visitorEmail: 'vera@example.com', lastSeq: 1, lastAuthor: 'visitor', preview: 'Hello?' });
+    expect(res.messages).toEqual([expect.objectContaining({ seq: 1, author: 'visitor', authorName: 'Vera', body: 'Hello?' })]);
+    expect((await requested).id).toBe(res.conversation.id);
+
+    const list = ok(await op.socket.emitWithAck('chat:list', {}));
+    expect(list.map((c) => c.id)).toEqual([res.conversation.id]);
+  });
+
+  it('returns the open conversation again on a repeated chat:start instead of creating another', async () => {
+    const server = await h.server();
+    const op = await h.operator(server);
+    const { socket: visitor } = await h.connectVisitor(server, op.account.id);
+    const payload = { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Hello?' };
+    const first = ok(await visitor.emitWithAck('chat:start', payload));
+    const again = ok(await visitor.emitWithAck('chat:start', payload));
+    const other = ok(await visitor.emitWithAck('chat:start', { ...payload, clientId: newClientId() }));
+    expect(again.conversation.id).toBe(first.conversation.id);
+    expect(other.conversation.id).toBe(first.conversation.id);
+    expect(other.messages).toHaveLength(1);
+  });
+
+  it('accept adds a system note, tells both sides, and only works once', async () => {
+    const server = await h.server();
+    const op = await h.operator(server, { name: 'Olivia' });
+    const { socket: visitor } = await h.connectVisitor(server, op.account.id);
+    const started = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'v@example.com', question: 'Hi' }));
+    const conversationId = started.conversation.id;
+    const visitorSees = waitFor<ConversationView>(visitor, 'chat:updated', (c) => c.status === 'active');
+    const note = waitFor<MessageView>(visitor, 'message:sent', (m) => m.author === 'system');
+
+    const accepted = ok(await op.socket.emitWithAck('chat:accept', { conversationId }));
+    expect(accepted).toMatchObject({ status: 'active', operatorId: op.admin.id, operatorName: 'Olivia', lastSeq: 2 });
+    expect((await visitorSees).operatorName).toBe('Olivia');
+    expect(await note).toMatchObject({ seq: 2, body: 'Olivia joined the chat' });
+
+    const twice = await op.socket.emitWithAck('chat:accept', { conversationId });
+    expect(twice).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  it('exchanges messages both ways in real time', async () => {
+    const { op, visitor, conversationId } = await activeChat();
+    const atOperator = waitFor<MessageView>(op.socket, 'message:sent', (m) => m.body === 'from visitor');
+    const sent = ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'from visitor' }));
+    expect(sent).toMatchObject({ seq: 3, author: 'visitor', authorName: 'Vera' });
+    expect(await atOperator).toEqual(sent);
+
+    const atVisitor = waitFor<MessageView>(visitor, 'message:sent', (m) => m.body === 'from operator');
+    const reply = ok(await op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'from operator' }));
+    expect(reply).toMatchObject({ seq: 4, author: 'operator', authorName: 'Olivia' });
+    expect(await atVisitor).toEqual(reply);
+  });
+
+  it('relays typing to the other side without storing it', async () => {
+    const { op, visitor, conversationId } = await activeChat();
+    const atOperator = waitFor(op.socket, 'typing:updated');
+    ok(await visitor.emitWithAck('typing:set', { conversationId, typing: true }));
+    expect(await atOperator).toEqual({ conversationId, author: 'visitor', name: 'Vera', typing: true });
+    const atVisitor = waitFor(visitor, 'typing:updated');
+    ok(await op.socket.emitWithAck('typing:set', { conversationId, typing: true }));
+    expect(await atVisitor).toEqual({ conversationId, author: 'operator', name: 'Olivia', typing: true });
+  });
+
+  it('closing refuses further messages with chat_closed, but a resend of a stored one still answers', async () => {
+    const { op, visitor, conversationId } = await activeChat();
+    const clientId = newClientId();
+    const before = ok(await visitor.emitWithAck('message:send', { conversationId, clientId, body: 'bye' }));
+    const visitorSees = waitFor<ConversationView>(visitor, 'chat:updated', (c) => c.status === 'closed');
+    const closed = ok(await op.socket.emitWithAck('chat:close', { conversationId }));
+    expect(closed.status).toBe('closed');
+    await visitorSees;
+
+    for (const socket of [visitor, op.socket] as (VisitorClient | OperatorClient)[]) {
+      const res = await (socket as VisitorClient).emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'late' });
+      expect(res).toMatchObject({ ok: false, error: { code: 'chat_closed' } });
+    }
+    expect(ok(await visitor.emitWithAck('message:send', { conversationId, clientId, body: 'bye' }))).toEqual(before);
+    // Closing again changes nothing.
+    expect(ok(await visitor.emitWithAck('chat:close', { conversationId })).closedAt).toBe(closed.closedAt);
+  });
+});
+
+describe('message durability (Q1)', () => {
+  it('keeps seqs gap-free and in order under concurrent sends from both sides, and everyone receives them in order', async () => {
+    const { server, op, visitor, conversationId } = await activeChat();
+    const second = await h.connectOperator(server, op.token);
+    const streams = [collect<MessageView>(op.socket, 'message:sent'), collect<MessageView>(second, 'message:sent'), collect<MessageView>(visitor, 'message:sent')];
+
+    const n = 40;
+    const sends = Array.from({ length: n }, (_, i) =>
+      i % 2 === 0
+        ? visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: `v${i}` })
+        : op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: `o${i}` }),
+    );
+    const acked = (await Promise.all(sends)).map(ok);
+    const seqs = acked.map((m) => m.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 3)); // 1 question, 2 "joined"
+
+    await expect.poll(() => streams.map((s) => s.length)).toEqual([n, n, n]);
+    for (const stream of streams) expect(stream.map((m) => m.seq)).toEqual(seqs);
+    const stored = await server.app.ctx.db.select({ seq: messages.seq }).from(messages).where(eq(messages.conversationId, conversationId));
+    expect(stored.map((r) => r.seq).sort((a, b) => a - b)).toEqual([1, 2, ...seqs]);
+  });
+
+  it('stores a message sent 3 times with one clientId once, also across a reconnect', async () => {
+    const { server, op, visitor, session, conversationId } = await activeChat();
+    const received = collect<MessageView>(op.socket, 'message:sent');
+    const payload = { conversationId, clientId: newClientId(), body: 'only once' };
+    const [a, b] = (await Promise.all([visitor.emitWithAck('message:send', payload), visitor.emitWithAck('message:send', payload)])).map(ok);
+    visitor.disconnect();
+    const { socket: again } = await h.connectVisitor(server, op.account.id, session.visitorToken);
+    const c = ok(await again.emitWithAck('message:send', payload));
+
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    const rows = await server.app.ctx.db.select().from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, payload.clientId)));
+    expect(rows).toHaveLength(1);
+    const last = ok(await op.socket.emitWithAck('chat:get', { conversationId }));
+    expect(last.conversation.lastSeq).toBe(a!.seq);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(received.filter((m) => m.clientId === payload.clientId)).toHaveLength(1);
+  });
+
+  it('lets an operator catch up after a reconnect with chat:sync: exactly the missed messages, in order', async () => {
+    const { server, op, visitor, conversationId } = await activeChat();
+    const seen = ok(await op.socket.emitWithAck('chat:get', { conversationId }));
+    const afterSeq = seen.conversation.lastSeq;
+    op.socket.disconnect();
+
+    const bodies = ['one', 'two', 'three', 'four', 'five'];
+    for (const body of bodies) ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body }));
+
+    const back = await h.connectOperator(server, op.token);
+    const missed = ok(await back.emitWithAck('chat:sync', { conversationId, afterSeq }));
+    expect(missed.map((m) => m.body)).toEqual(bodies);
+    expect(missed.map((m) => m.seq)).toEqual([afterSeq + 1, afterSeq + 2, afterSeq + 3, afterSeq + 4, afterSeq + 5]);
+    expect(ok(await back.emitWithAck('chat:sync', { conversationId, afterSeq: afterSeq + 5 }))).toEqual([]);
+  });
+
+  it('commits concurrent sends in fewer transactions than messages, and acks only after commit', async () => {
+    const { server, op, visitor, conversationId } = await activeChat();
+    const { writer, db } = server.app.ctx;
+    const before = { ...writer.stats };
+    const n = 60;
+    const checks = Array.from({ length: n }, async (_, i) => {
+      const socket = (i % 2 ? op.socket : visitor) as VisitorClient;
+      const clientId = newClientId();
+      const res = await socket.emitWithAck('message:send', { conversationId, clientId, body: `m${i}` });
+      // Acked → committed: a fresh query already sees the row.
+      const rows = await db.select({ seq: messages.seq }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, clientId)));
+      return { seq: ok(res).seq, stored: rows[0]?.seq };
+    });
+    for (const { seq, stored } of await Promise.all(checks)) expect(stored).toBe(seq);
+    const transactions = writer.stats.transactions - before.transactions;
+    expect(writer.stats.messages - before.messages).toBe(n);
+    expect(transactions).toBeLessThan(n);
+    expect(transactions).toBeGreaterThan(0);
+  });
+
+  it('fails every message of a failed batch with internal_error and stores none of them', async () => {
+    const { server, visitor, conversationId } = await activeChat();
+    const { writer, db } = server.app.ctx;
+    const realTransaction = db.transaction.bind(db);
+    db.transaction = (() => Promise.reject(new Error('disk on fire'))) as typeof db.transaction;
+    const log = server.app.ctx.log.error;
+    server.app.ctx.log.error = () => {};
+    try {
+      const results = await Promise.all(
+        [1, 2, 3].map((i) => visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: `lost ${i}` })),
+      );
+      for (const r of results) expect(r).toMatchObject({ ok: false, error: { code: 'internal_error' } });
+      expect(writer.stats.failedBatches).toBeGreaterThan(0);
+    } finally {
+      db.transaction = realTransaction;
+      server.app.ctx.log.error = log;
+    }
+    const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId));
+    expect(rows.map((r) => r.body).filter((b) => b.startsWith('lost'))).toEqual([]);
+    // The next send continues gap-free.
+    expect(ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'after' })).seq).toBe(3);
+  });
+});
+
+describe('visitor colour states through a chat', () => {
+  it('goes browsing → waiting → needs_reply → replied → needs_reply → chatted', async () => {
+    const server = await h.server();
+    const op = await h.operator(server, { name: 'Olivia' });
+    const { socket: visitor, session } = await h.connectVisitor(server, op.account.id);
+    const stateOf = async () => ok(await op.socket.emitWithAck('visitor:list', {})).find((v) => v.id === session.visitorId)?.state;
+    const update = (state: VisitorView['state']) => waitFor<VisitorView>(op.socket, 'visitor:updated', (v) => v.id === session.visitorId && v.state === state);
+
+    expect(await stateOf()).toBe('browsing');
+    let next = update('waiting');
+    const { conversation } = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'v@example.com', question: 'Hi' }));
+    await next;
+    const conversationId = conversation.id;
+
+    next = update('needs_reply');
+    ok(await op.socket.emitWithAck('chat:accept', { conversationId }));
+    await next;
+    expect(await stateOf()).toBe('needs_reply');
+
+    next = update('replied');
+    ok(await op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Hello Vera' }));
+    await next;
+
+    next = update('needs_reply');
+    ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Thanks' }));
+    await next;
+
+    next = update('chatted');
+    ok(await visitor.emitWithAck('chat:close', { conversationId }));
+    await next;
+    expect(await stateOf()).toBe('chatted');
+  });
+});

@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/src/app';
+import { countAccounts } from '../../server/src/features/accounts/repo';
+import { setupFirstAccount } from '../../server/src/features/accounts/service';
+import { freshTestDatabase, seededDataDir } from '../support/db';
+import { api, Harness, loginOk, testConfig, type ErrorBody } from '../support/server';
+
+const h = new Harness();
+afterEach(() => h.closeAll());
+
+const body = { account: 'Acme', name: 'Ada Admin', email: 'Ada@Example.com', password: 'long enough' };
+
+describe('first-run setup', () => {
+  it('serves an accessible form while no account exists', async () => {
+    const server = await h.server();
+    const res = await fetch(`${server.url}/setup`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<form method="post" action="/setup"');
+    for (const field of ['account', 'name', 'email', 'password']) expect(html).toMatch(new RegExp(`<label for="${field}">[\\s\\S]*?<input id="${field}" name="${field}"`));
+    expect(html).toContain('lang="en"');
+  });
+
+  it('creates the account and its admin over the API, then refuses with setup_done', async () => {
+    const server = await h.server();
+    const res = await api<{ account: { id: string; name: string }; operator: { email: string; role: string } }>(server.url, 'POST', '/api/setup', body);
+    expect(res.status).toBe(200);
+    expect(res.body.account.name).toBe('Acme');
+    expect(res.body.operator).toMatchObject({ email: 'ada@example.com', role: 'admin' });
+    const login = await loginOk(server.url, 'ada@example.com', 'long enough');
+    expect(login.account.id).toBe(res.body.account.id);
+
+    const again = await api<ErrorBody>(server.url, 'POST', '/api/setup', { ...body, email: 'eve@example.com' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('setup_done');
+    expect(await countAccounts(server.app.ctx.db)).toBe(1);
+    expect(await (await fetch(`${server.url}/setup`)).text()).toContain('Sidedesk is set up');
+  });
+
+  it('accepts the HTML form post and shows field errors without creating anything', async () => {
+    const server = await h.server();
+    const bad = await fetch(`${server.url}/setup`, { method: 'POST', body: new URLSearchParams({ account: 'Acme', name: '', email: 'not-an-email', password: 'short' }) });
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain('id="email-error"');
+    expect(html).toContain('id="password-error"');
+    expect(html).toContain('value="Acme"');
+    expect(await countAccounts(server.app.ctx.db)).toBe(0);
+
+    const good = await fetch(`${server.url}/setup`, { method: 'POST', body: new URLSearchParams({ ...body, name: '' }) });
+    expect(good.status).toBe(201);
+    expect(await good.text()).toContain('Sidedesk is set up');
+    expect(await countAccounts(server.app.ctx.db)).toBe(1);
+  });
+
+  it('creates only one account when two setups race', async () => {
+    const server = await h.server();
+    const results = await Promise.allSettled([
+      setupFirstAccount(server.app.ctx.db, { ...body, email: 'a@example.com' }),
+      setupFirstAccount(server.app.ctx.db, { ...body, email: 'b@example.com' }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await countAccounts(server.app.ctx.db)).toBe(1);
+  });
+
+  it('validates the API body: 400 validation_failed with the issues', async () => {
+    const server = await h.server();
+    const res = await api<ErrorBody>(server.url, 'POST', '/api/setup', { account: '', email: 'x', password: '1' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.issues!.map((i) => i.path).sort()).toEqual(['account', 'email', 'password']);
+    const notJson = await fetch(`${server.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as ErrorBody).error.code).toBe('validation_failed');
+    expect(await countAccounts(server.app.ctx.db)).toBe(0);
+  });
+});
+
+describe('npm run setup (CLI)', () => {
+  const run = promisify(execFile);
+  const cli = (env: NodeJS.ProcessEnv, args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'server/src/cli/setup.ts', ...args], { env: { ...process.env, ...env } }).then(
+      (r) => ({ code: 0, out: r.stdout + r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+    );
+  const args = ['--account', 'Acme', '--email', 'cli@example.com', '--password', 'long enough', '--name', 'Cli Admin'];
+
+  it('creates the account (printing its id), refuses a second time, and refuses while a server holds the data dir', async () => {
+    const database = await freshTestDatabase();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sidedesk-cli-'));
+    const env: NodeJS.ProcessEnv = database.kind === 'postgres' ? { DATABASE_URL: database.url } : { DATABASE_URL: '', DATA_DIR: dataDir };
+    try {
+      if (database.kind === 'pglite') {
+        await database.pglite.close();
+        await seededDataDir(dataDir);
+        const app = await createApp(testConfig({ dataDir }));
+        const locked = await cli(env, args);
+        await app.close();
+        expect(locked.code).toBe(1);
+        expect(locked.out).toContain(`in use by another Sidedesk process (pid ${process.pid}`);
+      }
+
+      const first = await cli(env, args);
+      expect(first.code, first.out).toBe(0);
+      const id = /Account id: ([0-9a-f-]{36})/.exec(first.out)?.[1];
+      expect(id).toBeDefined();
+
+      const second = await cli(env, args);
+      expect(second.code).toBe(1);
+      expect(second.out).toContain('setup_done');
+
+      const bad = await cli(env, ['--account', 'Acme', '--email', 'nope']);
+      expect(bad.code).toBe(1);
+      expect(bad.out).toContain('validation_failed');
+    } finally {
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

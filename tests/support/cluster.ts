@@ -1,0 +1,200 @@
+/**
+ * Process-level helpers for the fault and multi-node tests and the bench: fresh PostgreSQL
+ * databases, a private Redis we may kill, first-run setup and login against spawned servers.
+ * Everything stays on loopback.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { seededDataDir } from './db';
+import { freePort, runSetup, startServerProcess, type ServerProcess } from './process';
+
+/** The PostgreSQL server to create throwaway databases on: DATABASE_URL's server, else the local one. */
+export function pgServerUrl(): string {
+  const u = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+  u.pathname = '/postgres';
+  return u.toString();
+}
+
+export async function pgReachable(url = pgServerUrl()): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let dbCounter = 0;
+/**
+ * A new empty database on the PostgreSQL server (spawned servers migrate it), so tests that run
+ * in parallel never share one; `drop()` removes it.
+ */
+export async function freshDatabase(prefix = 'sidedesk_t', admin = pgServerUrl()): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  dbCounter += 1;
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${dbCounter}`.toLowerCase();
+  const run = async (sql: string) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await run(`CREATE DATABASE ${name}`);
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), name, drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** A temporary PGlite data dir, removed by `remove()`. */
+export function tempDataDir(prefix = 'sidedesk-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
+
+export interface RedisProcess {
+  url: string;
+  port: number;
+  /** Kill it (SIGKILL by default: an outage, not a shutdown). */
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+  /** Start it again on the same port (empty: we run it without persistence). */
+  start: () => Promise<void>;
+}
+
+/**
+ * A private redis-server on a random port. The machine's Redis on 6379 is shared with other work,
+ * so outages are simulated on our own instance only.
+ */
+export async function startRedis(): Promise<RedisProcess> {
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  const start = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const deadline = Date.now() + 10_000;
+    while (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG') {
+      if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    start,
+    stop: async (signal = 'SIGKILL') => {
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export interface AccountLogin {
+  accountId: string;
+  email: string;
+  password: string;
+}
+
+/** First-run setup through the real CLI (`npm run setup`) on the database `env` points at. */
+export async function setupAccount(env: NodeJS.ProcessEnv, account = 'Acme'): Promise<AccountLogin> {
+  const email = 'admin@example.com';
+  const password = 'correct-horse-1';
+  const out = await runSetup(env, ['--email', email, '--password', password, '--account', account]);
+  const accountId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(out)?.[0];
+  if (!accountId) throw new Error(`setup printed no account id:\n${out}`);
+  return { accountId, email, password };
+}
+
+/** POST /api/auth/login → the operator's bearer token (also the socket auth). */
+export async function login(url: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = (await res.json()) as { token?: string; data?: { token?: string } };
+  const token = body.token ?? body.data?.token;
+  if (!res.ok || !token) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
+  return token;
+}
+
+/** Polls `check` until it returns true; fails with `what` (and the last state) after `timeoutMs`. */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string | (() => string)): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${typeof what === 'function' ? what() : what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+// ── A Sidedesk server as a process, on PGlite or PostgreSQL ─────────────────────────────────
+
+export interface Backend {
+  label: 'pglite' | 'postgres';
+  /** DATA_DIR or DATABASE_URL for the server processes (several share a PostgreSQL database). */
+  env: NodeJS.ProcessEnv;
+  cleanup: () => Promise<void>;
+}
+
+export async function pgliteBackend(): Promise<Backend> {
+  const tmp = tempDataDir('sidedesk-fault-');
+  await seededDataDir(tmp.dir); // already migrated: skips PGlite's slow first start
+  return { label: 'pglite', env: { DATA_DIR: tmp.dir, DATABASE_URL: '', REDIS_URL: '' }, cleanup: async () => tmp.remove() };
+}
+
+export async function postgresBackend(): Promise<Backend> {
+  const db = await freshDatabase('sidedesk_fault');
+  const tmp = tempDataDir('sidedesk-fault-pg-');
+  return {
+    label: 'postgres',
+    env: { DATABASE_URL: db.url, DATA_DIR: tmp.dir, REDIS_URL: '' },
+    cleanup: async () => {
+      await db.drop();
+      tmp.remove();
+    },
+  };
+}
+
+export interface SidedeskNode {
+  readonly url: string;
+  readonly port: number;
+  process: ServerProcess;
+  /** kill -9: no graceful shutdown, nothing flushed. */
+  crash: () => Promise<void>;
+  /** Start again on the same port and data (after a crash or stop). */
+  restart: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/** Starts `npm run serve` as a child process on `backend` (plus `env`), optionally on a fixed port. */
+export async function startNode(backend: Backend, env: NodeJS.ProcessEnv = {}, port?: number): Promise<SidedeskNode> {
+  const fullEnv = { ...backend.env, LOG_LEVEL: 'warn', ...env };
+  let proc = await startServerProcess(fullEnv, port);
+  const node: SidedeskNode = {
+    url: proc.url,
+    port: proc.port,
+    get process() {
+      return proc;
+    },
+    set process(p) {
+      proc = p;
+    },
+    crash: () => proc.stop('SIGKILL'),
+    restart: async () => {
+      proc = await startServerProcess(fullEnv, node.port);
+    },
+    stop: () => proc.stop('SIGTERM'),
+  };
+  return node;
+}

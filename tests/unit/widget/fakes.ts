@@ -1,0 +1,101 @@
+/** Test doubles for the widget: an in-memory `/visitor` server and a transport that talks to it. */
+import type { VisitorServerToClient, VisitorSession } from '../../../shared/events';
+import type { ConversationView, MessageView } from '../../../shared/schemas/chats';
+import { ChatController, type Payload, type Transport } from '../../../widget/src/chat/controller';
+import { createStore } from '../../../widget/src/storage';
+
+export const CONV = '00000000-0000-4000-8000-0000000000c1';
+const SYNC_PAGE = 2;
+
+/** A tiny in-memory `/visitor` server: stores messages once per clientId, pages chat:sync. */
+export class FakeServer {
+  messages: MessageView[] = [];
+  conversation: ConversationView = {
+    id: CONV, visitorId: 'v1', status: 'active', visitorName: 'Vic', visitorEmail: 'vic@example.com', operatorId: 'o1',
+    operatorName: 'Olga', createdAt: '2026-01-01T12:00:00Z', acceptedAt: null, closedAt: null, lastSeq: 0, lastAuthor: null, lastMessageAt: null, preview: '',
+  };
+  /** Whether the visitor has an open chat (session:ready carries it). */
+  hasChat = true;
+  /** While set, message:send commits but the ack never comes (a connection dying mid-flight). */
+  loseAcks = false;
+  pending: ((e: Error) => void)[] = [];
+
+  add(author: MessageView['author'], body: string, clientId = `srv${this.messages.length + 1}xxxxx`): MessageView {
+    const existing = this.messages.find((m) => m.clientId === clientId);
+    if (existing) return existing;
+    const m: MessageView = { conversationId: CONV, seq: this.messages.length + 1, clientId, author, authorName: author === 'operator' ? 'Olga' : 'Vic', body, createdAt: new Date().toISOString() };
+    this.messages.push(m);
+    this.conversation.lastSeq = m.seq;
+    return m;
+  }
+
+  handle(event: string, payload: any): Promise<unknown> {
+    if (event === 'chat:start') {
+      if (payload.question === 'refuse me') return Promise.resolve({ ok: false, error: { code: 'rate_limited', message: 'Slow down a little.' } });
+      this.hasChat = true;
+      this.conversation.status = 'waiting';
+      this.conversation.visitorName = payload.name;
+      this.add('visitor', payload.question, payload.clientId);
+      return Promise.resolve({ ok: true, data: { conversation: { ...this.conversation }, messages: [...this.messages] } });
+    }
+    if (event === 'message:send') {
+      const m = this.add('visitor', payload.body, payload.clientId);
+      if (this.loseAcks) return new Promise((_, reject) => this.pending.push(reject));
+      return Promise.resolve({ ok: true, data: m });
+    }
+    if (event === 'chat:sync') return Promise.resolve({ ok: true, data: this.messages.filter((m) => m.seq > payload.afterSeq).slice(0, SYNC_PAGE) });
+    return Promise.resolve({ ok: true, data: null });
+  }
+}
+
+export class FakeTransport implements Transport {
+  connected = false;
+  requests: { event: string; payload: any }[] = [];
+  private handlers: Record<string, (...args: any[]) => void> = {};
+  private onDown: (() => void)[] = [];
+  constructor(readonly server: FakeServer) {}
+  on<K extends keyof VisitorServerToClient>(event: K, fn: VisitorServerToClient[K]) {
+    this.handlers[event] = fn as never;
+  }
+  onDisconnect(fn: () => void) {
+    this.onDown.push(fn);
+  }
+  request(event: any, payload: any): Promise<any> {
+    if (!this.connected) return Promise.reject(new Error('not connected'));
+    this.requests.push({ event, payload });
+    return this.server.handle(event, payload);
+  }
+  push<K extends keyof VisitorServerToClient>(event: K, ...args: Parameters<VisitorServerToClient[K]>) {
+    this.handlers[event]!(...args);
+  }
+  /** Connects and delivers `session:ready` with the first `page` messages of the chat. */
+  async up(page = 50, token = 'token-1') {
+    this.connected = true;
+    const session: VisitorSession = { visitorId: 'v1', visitorToken: token, accountName: 'Acme', operatorsOnline: 1, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
+    this.push('session:ready', session);
+    await settle();
+  }
+  down() {
+    this.connected = false;
+    for (const reject of this.server.pending.splice(0)) reject(new Error('socket has been disconnected'));
+    for (const fn of this.onDown) fn();
+  }
+  sends(): Payload<'message:send'>[] {
+    return this.requests.filter((r) => r.event === 'message:send').map((r) => r.payload);
+  }
+}
+
+export const settle = () => new Promise((r) => setTimeout(r, 0));
+
+export function memoryStorage(): Storage {
+  const m = new Map<string, string>();
+  return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k), clear: () => m.clear(), key: () => null, get length() { return m.size; } };
+}
+
+export function setup(storage = memoryStorage(), server = new FakeServer(), onChange: () => void = () => {}) {
+  const transport = new FakeTransport(server);
+  const store = createStore('acc1', storage);
+  const ctrl = new ChatController(transport, store, () => onChange(), () => ({ url: 'https://shop.example/', title: 'Shop' }));
+  return { ctrl, transport, server, store, storage };
+}
+

@@ -1,0 +1,153 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mountUI, type WidgetUI } from '../../../widget/src/ui/app';
+import { FakeServer, memoryStorage, settle, setup } from './fakes';
+
+let ui: WidgetUI;
+
+function mount(hasChat = false) {
+  const server = new FakeServer();
+  server.hasChat = hasChat;
+  const env = setup(memoryStorage(), server, () => ui?.render());
+  ui = mountUI(env.ctrl);
+  const root = document.getElementById('sidedesk-widget')!.shadowRoot!;
+  const $ = <T extends HTMLElement = HTMLElement>(id: string) => root.querySelector<T>(`[data-testid="${id}"]`)!;
+  return { ...env, root, $ };
+}
+
+const type = (el: HTMLInputElement | HTMLTextAreaElement, value: string) => {
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+};
+
+beforeEach(() => document.body.replaceChildren());
+afterEach(() => ui?.host.remove());
+
+describe('widget UI', () => {
+  it('lives in an open shadow root on #sidedesk-widget, with its styles inside it', () => {
+    const { root, $ } = mount();
+    expect(root.mode).toBe('open');
+    expect(root.firstElementChild!.tagName).toBe('STYLE'); // (vitest stubs CSS; size.test checks the built CSS)
+    expect($('launcher').getAttribute('aria-label')).toBe('Open chat');
+    expect($('panel').getAttribute('role')).toBe('dialog');
+  });
+
+  it('moves focus into the panel on open and back to the launcher on Escape', async () => {
+    const { root, $, transport } = mount();
+    await transport.up();
+    $('launcher').click();
+    expect($('launcher').getAttribute('aria-expanded')).toBe('true');
+    expect(root.activeElement).toBe($('prechat-name'));
+    $('panel').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect($('launcher').getAttribute('aria-expanded')).toBe('false');
+    expect(root.activeElement).toBe($('launcher'));
+  });
+
+  it('validates the pre-chat form inline and starts nothing until it is right', async () => {
+    const { $, root, transport } = mount();
+    await transport.up();
+    $('launcher').click();
+    $<HTMLFormElement>('prechat-submit').click();
+    await settle();
+    expect([...root.querySelectorAll('.err:not([hidden])')].map((e) => e.textContent)).toEqual([
+      'Please tell us your name.',
+      'Please enter your email address.',
+      'Please write your question.',
+    ]);
+    expect($('prechat-name').getAttribute('aria-invalid')).toBe('true');
+    type($('prechat-email'), 'not-an-email');
+    $('prechat-email').dispatchEvent(new Event('blur'));
+    expect(root.querySelector('#sd-email-err')!.textContent).toBe('That email address does not look right.');
+    expect(transport.requests.filter((r) => r.event === 'chat:start')).toEqual([]);
+  });
+
+  it('shows the server’s error message when starting fails', async () => {
+    const { $, root, transport } = mount();
+    await transport.up();
+    $('launcher').click();
+    type($('prechat-name'), 'Vera');
+    type($('prechat-email'), 'vera@example.com');
+    type($('prechat-question'), 'refuse me');
+    $('prechat-submit').click();
+    await settle();
+    await settle();
+    expect(root.querySelector('[role="alert"]')!.textContent).toBe('Slow down a little.');
+    expect($<HTMLButtonElement>('prechat-submit').disabled).toBe(false);
+  });
+
+  it('starts a chat from the form and shows the question as message 1, waiting for an operator', async () => {
+    const { $, root, transport } = mount();
+    await transport.up();
+    $('launcher').click();
+    type($('prechat-name'), 'Vera');
+    type($('prechat-email'), 'vera@example.com');
+    type($('prechat-question'), 'Do you ship to Mars?');
+    $('prechat-submit').click();
+    await settle();
+    await settle();
+    const msg = $('message');
+    expect(msg.dataset.author).toBe('visitor');
+    expect(msg.dataset.seq).toBe('1');
+    expect(msg.querySelector('[data-testid="message-body"]')!.textContent).toBe('Do you ship to Mars?');
+    expect($('chat-status').textContent).toBe('Waiting for an operator…');
+    expect(root.activeElement).toBe($('composer-input'));
+  });
+
+  it('renders message text as text, never as HTML', async () => {
+    const { root, $, transport, server } = mount(true);
+    await transport.up();
+    transport.push('message:sent', server.add('operator', '<img src=x onerror="alert(1)"><b>bold</b>'));
+    expect(root.querySelector('img, b')).toBeNull();
+    expect($('message-body').textContent).toBe('<img src=x onerror="alert(1)"><b>bold</b>');
+  });
+
+  it('sends on Enter (not Shift+Enter), shows "sending" without a seq, then the seq once acknowledged', async () => {
+    const { $, root, transport, server } = mount(true);
+    await transport.up();
+    server.loseAcks = true;
+    $('launcher').click();
+    const input = $<HTMLTextAreaElement>('composer-input');
+    type(input, 'line one');
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true }));
+    expect(root.querySelectorAll('[data-testid="message"]')).toHaveLength(0);
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    const pending = $('message');
+    expect(pending.hasAttribute('data-seq')).toBe(false);
+    expect(pending.textContent).toContain('Sending…');
+    expect(input.value).toBe('');
+
+    transport.down();
+    server.loseAcks = false;
+    await transport.up();
+    await settle();
+    expect($('message').dataset.seq).toBe('1');
+    expect(root.querySelectorAll('[data-testid="message"]')).toHaveLength(1);
+  });
+
+  it('shows the operator typing, the operator’s name on their messages and an unread count while closed', async () => {
+    const { $, root, transport, server } = mount(true);
+    await transport.up();
+    transport.push('chat:updated', { ...server.conversation, status: 'active', operatorName: 'Olga' });
+    transport.push('typing:updated', { conversationId: server.conversation.id, author: 'operator', name: 'Olga', typing: true });
+    expect($('typing').hidden).toBe(false);
+    expect($('typing').textContent).toBe('Olga is typing…');
+    transport.push('message:sent', server.add('operator', 'Hello!'));
+    expect($('typing').hidden).toBe(true);
+    expect($('chat-status').textContent).toBe('Olga is here');
+    expect(root.querySelector('.badge')!.textContent).toBe('1');
+    expect($('launcher').getAttribute('aria-label')).toBe('Open chat (1 unread message)');
+    $('launcher').click();
+    expect(root.querySelector<HTMLElement>('.badge')!.hidden).toBe(true);
+  });
+
+  it('offers a new chat when the chat has ended', async () => {
+    const { $, root, transport, server } = mount(true);
+    await transport.up();
+    transport.push('chat:updated', { ...server.conversation, status: 'closed' });
+    expect($('chat-status').textContent).toBe('Chat ended');
+    expect($('composer-input').closest('form')!.hidden).toBe(true);
+    const again = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Start a new chat')!;
+    again.click();
+    expect($('prechat-name').closest('.pre')!.hasAttribute('hidden')).toBe(false);
+  });
+});

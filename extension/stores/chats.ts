@@ -37,6 +37,8 @@ const STATUS_ORDER: Record<ConversationView['status'], number> = { waiting: 0, a
 /** Safety stop for catch-up paging (a page is at least one message, so this is plenty). */
 const MAX_SYNC_PAGES = 200;
 const TYPING_IDLE_MS = 4000;
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 30_000;
 const TYPING_RESEND_MS = 3000;
 const TYPING_EXPIRE_MS = 8000;
 
@@ -173,7 +175,24 @@ export const useChatsStore = defineStore('chats', () => {
       void ctx?.outbox.delete(entry.clientId);
       markFailed(entry, res.error);
     }
-    // Transport failure: stays in the outbox as "sending"; resent on reconnect.
+    // Transport failure: stays in the outbox as "sending"; resent on reconnect, or soon if the
+    // connection is up (the ack was lost to a connection that died before anyone noticed).
+    else scheduleFlush();
+  }
+
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryDelay = RETRY_MIN_MS;
+  function scheduleFlush() {
+    if (retryTimer || !ctx) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (ctx?.server.status !== 'connected') return; // the reconnect will flush
+      void flush().then(async () => {
+        const left = ctx ? (await ctx.outbox.all()).length : 0;
+        retryDelay = left ? Math.min(retryDelay * 2, RETRY_MAX_MS) : RETRY_MIN_MS;
+        if (left) scheduleFlush();
+      });
+    }, retryDelay);
   }
 
   function markFailed(entry: OutboxEntry, error: ClientError) {
@@ -194,7 +213,9 @@ export const useChatsStore = defineStore('chats', () => {
       },
       onRejected: (e, err) => markFailed(e, err),
     })
-      .then(() => undefined)
+      .then((r) => {
+        if (r.remaining) scheduleFlush();
+      })
       .finally(() => (flushing = null));
     return flushing;
   }
@@ -391,6 +412,8 @@ export const useChatsStore = defineStore('chats', () => {
     return () => {
       offs.forEach((off) => off());
       clearInterval(ticker);
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
       for (const t of typingSent.values()) clearTimeout(t.timer);
       typingSent.clear();
       ctx = null;

@@ -1,7 +1,7 @@
 /** Auth domain: the signed-in operator, login and logout (REST), the remembered server URL. */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import * as api from '@/utils/api';
+import { authApi } from '@/utils/api';
 import { DEFAULT_SERVER_URL, normaliseServerUrl, serverUrlItem, sessionItem, type Session } from '@/utils/session';
 import { strings } from '@/utils/strings';
 
@@ -46,7 +46,7 @@ export const useSessionStore = defineStore('session', () => {
     try {
       serverUrl.value = url;
       await serverUrlItem.setValue(url);
-      const res = await api.login(url, email.trim(), password);
+      const res = await authApi.login(url, email.trim(), password);
       if (!res.ok) {
         const f = res.failure;
         if (f.kind === 'unreachable') loginError.value = strings.errUnreachable(url);
@@ -75,7 +75,7 @@ export const useSessionStore = defineStore('session', () => {
       expired.value = false;
       await sessionItem.setValue(null);
       // Revoke on the server too; signing out locally must not wait for (or depend on) it.
-      if (s) void api.logout(s.serverUrl, s.token).catch(() => {});
+      if (s) void authApi.logout(s.serverUrl, s.token).catch(() => {});
     } finally {
       signingOut = false;
     }

@@ -36,14 +36,17 @@ async function call<T>(serverUrl: string, path: string, init: RequestInit & { to
   };
 }
 
-export function login(serverUrl: string, email: string, password: string): Promise<ApiResult<LoginResult>> {
+function login(serverUrl: string, email: string, password: string): Promise<ApiResult<LoginResult>> {
   return call<LoginResult>(serverUrl, '/api/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) });
 }
 
-export function logout(serverUrl: string, token: string): Promise<ApiResult<unknown>> {
+function logout(serverUrl: string, token: string): Promise<ApiResult<unknown>> {
   return call(serverUrl, '/api/auth/logout', { method: 'POST', token });
 }
 
-export function me(serverUrl: string, token: string): Promise<ApiResult<{ operator: OperatorView; account: AccountView }>> {
+function me(serverUrl: string, token: string): Promise<ApiResult<{ operator: OperatorView; account: AccountView }>> {
   return call(serverUrl, '/api/auth/me', { token });
 }
+
+/** The auth endpoints of the REST API (POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me). */
+export const authApi = { login, logout, me };

@@ -93,6 +93,7 @@ export const strings = {
   chatDismiss: 'Remove from open chats',
   chatStatus: { waiting: 'Waiting', active: 'Active', closed: 'Closed' } as const,
   chatClosedNote: 'This chat is closed.',
+  chatAcceptToReply: 'Accept the chat to reply.',
   chatLoading: 'Loading conversation…',
   chatEmpty: 'No messages yet.',
   messagesLabel: (name: string) => `Conversation with ${name}`,

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { AppError, type ApiError } from '../../shared/errors';
 
 /** zod issues → the wire form `{ path: 'a.b', message }`. */
-export function toIssues(error: z.ZodError): NonNullable<ApiError['issues']> {
+function toIssues(error: z.ZodError): NonNullable<ApiError['issues']> {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { useChatsStore } from '@/stores/chats';
 import { createMemoryOutbox } from '@/utils/outbox';
@@ -241,5 +241,48 @@ describe('chats store', () => {
     fake.emit('typing:updated', { conversationId: a.id, author: 'visitor', name: 'Alice', typing: true });
     store.expireTyping(Date.now() + 60_000);
     expect(store.typing[a.id]).toBeUndefined();
+  });
+});
+
+describe('chats store retries', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('resends a message whose ack timed out while the connection still looked up', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const mine = conversation({ status: 'active', operatorId: 'op-1' });
+      const chat = serverChat(mine, [message(mine.id, 1)]);
+      const fake = createFakeServer();
+      let lose = true;
+      fake.handle('chat:list', () => ({ ok: true, data: [chat.conv()] }));
+      fake.handle('chat:get', chat.get);
+      fake.handle('chat:sync', chat.sync);
+      fake.handle('typing:set', () => ({ ok: true, data: null }));
+      // The first attempt reaches the server but its ack is lost (a dead connection not yet noticed).
+      fake.handle('message:send', (p) => {
+        const res = chat.send(p);
+        if (lose) {
+          lose = false;
+          return { ok: false, error: { code: 'timeout', message: 'no ack' } };
+        }
+        return res;
+      });
+      const outbox = createMemoryOutbox();
+      const store = useChatsStore();
+      store.start({ server: fake.client, ...me, outbox });
+      fake.setStatus('connected');
+      await vi.advanceTimersByTimeAsync(10);
+      await store.send(mine.id, 'are you there?');
+      expect(store.messages[mine.id]!.at(-1)).toMatchObject({ state: 'sending' });
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(store.messages[mine.id]!.map((m) => [m.seq, m.state])).toEqual([
+        [1, 'sent'],
+        [2, 'sent'],
+      ]);
+      expect(chat.msgs).toHaveLength(2);
+      expect(await outbox.all()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { messages } from '../../server/src/db/schema/index';
-import type { ConversationView, MessageView } from '../../shared/schemas/chats';
 import type { VisitorView } from '../../shared/schemas/visitors';
 import { collect, Harness, newClientId, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
 
@@ -29,7 +28,7 @@ describe('a chat from start to close', () => {
     const server = await h.server();
     const op = await h.operator(server);
     const { socket: visitor } = await h.connectVisitor(server, op.account.id);
-    const requested = waitFor<ConversationView>(op.socket, 'chat:requested');
+    const requested = waitFor(op.socket, 'chat:requested');
 
     const res = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Hello?' }));
     expect(res.conversation).toMatchObject({ status: 'waiting', visitorName: 'Vera', visitorEmail: 'vera@example.com', lastSeq: 1, lastAuthor: 'visitor', preview: 'Hello?' });
@@ -59,8 +58,8 @@ describe('a chat from start to close', () => {
     const { socket: visitor } = await h.connectVisitor(server, op.account.id);
     const started = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'v@example.com', question: 'Hi' }));
     const conversationId = started.conversation.id;
-    const visitorSees = waitFor<ConversationView>(visitor, 'chat:updated', (c) => c.status === 'active');
-    const note = waitFor<MessageView>(visitor, 'message:sent', (m) => m.author === 'system');
+    const visitorSees = waitFor(visitor, 'chat:updated', (c) => c.status === 'active');
+    const note = waitFor(visitor, 'message:sent', (m) => m.author === 'system');
 
     const accepted = ok(await op.socket.emitWithAck('chat:accept', { conversationId }));
     expect(accepted).toMatchObject({ status: 'active', operatorId: op.admin.id, operatorName: 'Olivia', lastSeq: 2 });
@@ -73,12 +72,12 @@ describe('a chat from start to close', () => {
 
   it('exchanges messages both ways in real time', async () => {
     const { op, visitor, conversationId } = await activeChat();
-    const atOperator = waitFor<MessageView>(op.socket, 'message:sent', (m) => m.body === 'from visitor');
+    const atOperator = waitFor(op.socket, 'message:sent', (m) => m.body === 'from visitor');
     const sent = ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'from visitor' }));
     expect(sent).toMatchObject({ seq: 3, author: 'visitor', authorName: 'Vera' });
     expect(await atOperator).toEqual(sent);
 
-    const atVisitor = waitFor<MessageView>(visitor, 'message:sent', (m) => m.body === 'from operator');
+    const atVisitor = waitFor(visitor, 'message:sent', (m) => m.body === 'from operator');
     const reply = ok(await op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'from operator' }));
     expect(reply).toMatchObject({ seq: 4, author: 'operator', authorName: 'Olivia' });
     expect(await atVisitor).toEqual(reply);
@@ -98,7 +97,7 @@ describe('a chat from start to close', () => {
     const { op, visitor, conversationId } = await activeChat();
     const clientId = newClientId();
     const before = ok(await visitor.emitWithAck('message:send', { conversationId, clientId, body: 'bye' }));
-    const visitorSees = waitFor<ConversationView>(visitor, 'chat:updated', (c) => c.status === 'closed');
+    const visitorSees = waitFor(visitor, 'chat:updated', (c) => c.status === 'closed');
     const closed = ok(await op.socket.emitWithAck('chat:close', { conversationId }));
     expect(closed.status).toBe('closed');
     await visitorSees;
@@ -117,7 +116,7 @@ describe('message durability (Q1)', () => {
   it('keeps seqs gap-free and in order under concurrent sends from both sides, and everyone receives them in order', async () => {
     const { server, op, visitor, conversationId } = await activeChat();
     const second = await h.connectOperator(server, op.token);
-    const streams = [collect<MessageView>(op.socket, 'message:sent'), collect<MessageView>(second, 'message:sent'), collect<MessageView>(visitor, 'message:sent')];
+    const streams = [collect(op.socket, 'message:sent'), collect(second, 'message:sent'), collect(visitor, 'message:sent')];
 
     const n = 40;
     const sends = Array.from({ length: n }, (_, i) =>
@@ -137,7 +136,7 @@ describe('message durability (Q1)', () => {
 
   it('stores a message sent 3 times with one clientId once, also across a reconnect', async () => {
     const { server, op, visitor, session, conversationId } = await activeChat();
-    const received = collect<MessageView>(op.socket, 'message:sent');
+    const received = collect(op.socket, 'message:sent');
     const payload = { conversationId, clientId: newClientId(), body: 'only once' };
     const [a, b] = (await Promise.all([visitor.emitWithAck('message:send', payload), visitor.emitWithAck('message:send', payload)])).map(ok);
     visitor.disconnect();
@@ -190,6 +189,31 @@ describe('message durability (Q1)', () => {
     expect(transactions).toBeGreaterThan(0);
   });
 
+  it('acks a message only once its transaction has committed', async () => {
+    const { server, visitor, conversationId } = await activeChat();
+    const { db } = server.app.ctx;
+    const realTransaction = db.transaction.bind(db);
+    const events: string[] = [];
+    // Hold every commit back for 100 ms and note when it really happened.
+    db.transaction = ((fn: Parameters<typeof db.transaction>[0]) =>
+      realTransaction(async (tx) => {
+        const result = await fn(tx);
+        await new Promise((r) => setTimeout(r, 100));
+        return result;
+      }).then((result) => {
+        events.push('commit');
+        return result;
+      })) as typeof db.transaction;
+    try {
+      const res = await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'slow disk' });
+      events.push('ack');
+      expect(res.ok).toBe(true);
+    } finally {
+      db.transaction = realTransaction;
+    }
+    expect(events).toEqual(['commit', 'ack']);
+  });
+
   it('fails every message of a failed batch with internal_error and stores none of them', async () => {
     const { server, visitor, conversationId } = await activeChat();
     const { writer, db } = server.app.ctx;
@@ -220,7 +244,7 @@ describe('visitor colour states through a chat', () => {
     const op = await h.operator(server, { name: 'Olivia' });
     const { socket: visitor, session } = await h.connectVisitor(server, op.account.id);
     const stateOf = async () => ok(await op.socket.emitWithAck('visitor:list', {})).find((v) => v.id === session.visitorId)?.state;
-    const update = (state: VisitorView['state']) => waitFor<VisitorView>(op.socket, 'visitor:updated', (v) => v.id === session.visitorId && v.state === state);
+    const update = (state: VisitorView['state']) => waitFor(op.socket, 'visitor:updated', (v) => v.id === session.visitorId && v.state === state);
 
     expect(await stateOf()).toBe('browsing');
     let next = update('waiting');

@@ -45,7 +45,7 @@ describe('visitors', () => {
     const server = await h.server();
     const op = await h.operator(server);
     const { socket: visitor, session } = await h.connectVisitor(server, op.account.id, undefined, { 'user-agent': FIREFOX_ANDROID });
-    const update = waitFor<VisitorView>(op.socket, 'visitor:updated', (v) => v.currentUrl === 'https://shop.example/cart');
+    const update = waitFor(op.socket, 'visitor:updated', (v) => v.currentUrl === 'https://shop.example/cart');
 
     expect(await visitor.emitWithAck('page:view', page('https://shop.example/'))).toEqual({ ok: true, data: null });
     expect(await visitor.emitWithAck('page:view', page('https://shop.example/cart', { referrer: 'https://shop.example/' }))).toEqual({ ok: true, data: null });
@@ -87,7 +87,7 @@ describe('visitors', () => {
     let list = await op.socket.emitWithAck('visitor:list', {});
     expect(list.ok && list.data[0]?.online).toBe(true);
 
-    const offline = waitFor<VisitorView>(op.socket, 'visitor:updated', (v) => !v.online);
+    const offline = waitFor(op.socket, 'visitor:updated', (v) => !v.online);
     tab2.socket.disconnect();
     expect((await offline).id).toBe(tab1.session.visitorId);
     list = await op.socket.emitWithAck('visitor:list', {});
@@ -113,7 +113,7 @@ describe('visitors', () => {
     [row] = await db.select().from(visitors).where(where);
     expect(row).toMatchObject({ visits: 2, pagesViewed: 1 });
 
-    const offline = waitFor<VisitorView>(op.socket, 'visitor:updated', (v) => !v.online);
+    const offline = waitFor(op.socket, 'visitor:updated', (v) => !v.online);
     first.socket.disconnect();
     await offline;
     await rewind();
@@ -141,11 +141,11 @@ describe('visitors', () => {
     const server = await h.server();
     const { account, email, password } = await h.account(server);
     const { socket: visitor } = await h.connectVisitor(server, account.id);
-    const online = waitFor<{ online: number }>(visitor, 'operators:availability', (a) => a.online === 1);
+    const online = waitFor(visitor, 'operators:availability', (a) => a.online === 1);
     const login = await loginOk(server.url, email, password);
     const op = await h.connectOperator(server, login.token);
     await online;
-    const offline = waitFor<{ online: number }>(visitor, 'operators:availability', (a) => a.online === 0);
+    const offline = waitFor(visitor, 'operators:availability', (a) => a.online === 0);
     op.disconnect();
     await offline;
     const next = await h.connectVisitor(server, account.id);

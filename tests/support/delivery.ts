@@ -53,7 +53,7 @@ export async function storedMessages(url: string | string[], token: string, conv
 
 /** Waits until the senders have no unacknowledged message and every reader has caught up to `lastSeq`. */
 export async function settle(logs: SendLog[], readers: { client: ChatClient; conversationId: string }[], timeoutMs: number, lastSeq: () => Promise<Map<string, number>>) {
-  await until(() => logs.every((l) => l.client.pending === 0), timeoutMs, () => `outboxes empty (pending: ${logs.map((l) => l.client.pending).join(',')})`);
+  await until(() => logs.every((l) => l.client.pending === 0), timeoutMs, () => `outboxes empty (pending/connected: ${logs.map((l) => `${l.client.pending}/${l.client.connected}`).join(' ')})`);
   const last = await lastSeq();
   await until(
     () => readers.every((r) => r.client.lastSeq(r.conversationId) >= (last.get(r.conversationId) ?? 0)),

@@ -135,32 +135,39 @@ export async function loginOk(url: string, email: string, password: string): Pro
   return res.body;
 }
 
+type Listen<S> = S extends Socket<infer L, infer _E> ? L : never;
+type EventName<S> = keyof Listen<S> & string;
+/** The payload of a server-to-client event (its listener's first argument). */
+type Payload<S, E extends EventName<S>> = Listen<S>[E] extends (p: infer P) => void ? P : never;
+type Emitter = { on(ev: string, fn: (p: unknown) => void): unknown; off(ev: string, fn: (p: unknown) => void): unknown };
+
 /** Resolves with the next `event` on `socket` whose payload satisfies `match`. */
-export function waitFor<T>(
-  socket: { on(ev: string, fn: (p: T) => void): unknown; off(ev: string, fn: (p: T) => void): unknown },
-  event: string,
-  match: (payload: T) => boolean = () => true,
+export function waitFor<S extends OperatorClient | VisitorClient, E extends EventName<S>>(
+  socket: S,
+  event: E,
+  match: (payload: Payload<S, E>) => boolean = () => true,
   timeoutMs = 5000,
-): Promise<T> {
+): Promise<Payload<S, E>> {
+  const emitter = socket as unknown as Emitter;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      socket.off(event, listener);
+      emitter.off(event, listener);
       reject(new Error(`timed out waiting for ${event}`));
     }, timeoutMs);
-    const listener = (payload: T) => {
-      if (!match(payload)) return;
+    const listener = (payload: unknown) => {
+      if (!match(payload as Payload<S, E>)) return;
       clearTimeout(timer);
-      socket.off(event, listener);
-      resolve(payload);
+      emitter.off(event, listener);
+      resolve(payload as Payload<S, E>);
     };
-    socket.on(event, listener);
+    emitter.on(event, listener);
   });
 }
 
 /** Collects every `event` payload on `socket` from now on. */
-export function collect<T>(socket: { on(ev: string, fn: (p: T) => void): unknown }, event: string): T[] {
-  const seen: T[] = [];
-  socket.on(event, (p: T) => seen.push(p));
+export function collect<S extends OperatorClient | VisitorClient, E extends EventName<S>>(socket: S, event: E): Payload<S, E>[] {
+  const seen: Payload<S, E>[] = [];
+  (socket as unknown as Emitter).on(event, (p) => seen.push(p as Payload<S, E>));
   return seen;
 }
 

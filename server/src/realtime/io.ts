@@ -63,7 +63,8 @@ export async function createRealtime(http: HttpServer, opts: { redisUrl?: string
     const sub = pub.duplicate();
     for (const c of [pub, sub]) c.on('error', (err: unknown) => opts.log.error('Redis', err));
     await Promise.all([pub.connect(), sub.connect()]);
-    io.adapter(createAdapter(pub, sub));
+    // A node that doesn't answer within 2 s is left out of fetchSockets() (presence falls back to this node).
+    io.adapter(createAdapter(pub, sub, { requestsTimeout: 2_000 }));
     redisClients.push(pub, sub);
   }
 

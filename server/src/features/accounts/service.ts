@@ -44,7 +44,3 @@ async function createInTx(tx: Db, input: SetupBody, passwordHash: string): Promi
   return { account, admin };
 }
 
-/** Whether first-run setup is still open. */
-export async function needsSetup(db: Db): Promise<boolean> {
-  return (await countAccounts(db)) === 0;
-}

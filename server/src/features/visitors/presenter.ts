@@ -6,7 +6,7 @@ import type { VisitorWithChat } from './repo';
  * waits for the operator, green while the operator waits for the visitor, blue for someone who
  * chatted before, gray otherwise.
  */
-export function visitorState(chat: VisitorWithChat['chat'], chatsBefore: number): VisitorState {
+function visitorState(chat: VisitorWithChat['chat'], chatsBefore: number): VisitorState {
   if (chat?.status === 'waiting') return 'waiting';
   if (chat?.status === 'active') return chat.lastAuthor === 'operator' ? 'replied' : 'needs_reply';
   return chatsBefore > 0 ? 'chatted' : 'browsing';

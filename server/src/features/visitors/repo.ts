@@ -5,7 +5,7 @@ import { conversations, pageViews, visitors } from '../../db/schema/index';
 export type VisitorRow = typeof visitors.$inferSelect;
 
 /** After this long without activity, the next connect or page view starts a new visit. */
-export const VISIT_GAP = sql`interval '30 minutes'`;
+const VISIT_GAP = sql`interval '30 minutes'`;
 
 /** A visitor row with the bits of its open conversation the grid needs. */
 export interface VisitorWithChat {

@@ -25,7 +25,10 @@ export interface ApiError {
   issues?: { path: string; message: string }[];
 }
 
-/** What every socket command acknowledges with (and every REST endpoint answers). */
+/**
+ * What every socket command acknowledges with. REST answers the same two shapes with HTTP status
+ * codes instead of `ok`: the result itself on success, `{ error: ApiError }` on failure.
+ */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
 /** An error a service throws on purpose; the edge turns it into `{ ok: false, error }`. */

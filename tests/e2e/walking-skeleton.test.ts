@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Browser as ChromeApi } from '@wxt-dev/browser';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitFor, type ExtensionBrowser } from '../support/browser';
@@ -16,7 +17,7 @@ const VISITOR = { name: 'Vera Visitor', email: 'vera@example.com', question: 'Do
 describe('walking skeleton: widget ↔ side panel', () => {
   let dataDir: string;
   let server: ServerProcess;
-  let chrome: ExtensionBrowser;
+  let ext: ExtensionBrowser;
   let visitor: Page;
   let operator: Page;
 
@@ -24,22 +25,25 @@ describe('walking skeleton: widget ↔ side panel', () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-'));
     await runSetup({ DATA_DIR: dataDir }, ['--email', OPERATOR.email, '--password', OPERATOR.password, '--account', OPERATOR.account]);
     server = await startServerProcess({ DATA_DIR: dataDir });
-    chrome = await launchWithExtension();
-    visitor = await chrome.browser.newPage();
-    operator = await chrome.browser.newPage();
+    ext = await launchWithExtension();
+    visitor = await ext.browser.newPage();
+    operator = await ext.browser.newPage();
   });
 
   afterAll(async () => {
-    await chrome?.close();
+    await ext?.close();
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const badgeText = async () => (await chrome.serviceWorker()).evaluate(() => chrome.action.getBadgeText({}));
+  /** In the extension's service worker, whose extension APIs are the global `chrome`. */
+  type WorkerGlobal = { chrome: typeof ChromeApi };
+  const badgeText = async () =>
+    (await ext.serviceWorker()).evaluate(() => (globalThis as unknown as WorkerGlobal).chrome.action.getBadgeText({}));
 
   it('the operator logs in from the side panel', async () => {
     await operator.setViewport({ width: 420, height: 900 });
-    await operator.goto(`chrome-extension://${chrome.extensionId}/sidepanel.html`);
+    await operator.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
     await typeInto(operator, byTestId('login-server'), server.url);
     await typeInto(operator, byTestId('login-email'), OPERATOR.email);
     await typeInto(operator, byTestId('login-password'), 'wrong password');
@@ -81,7 +85,9 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await waitFor(operator, byTestId('visitor-row', '[data-state="waiting"]'));
     await waitFor(operator, byTestId('chat-item', '[data-status="waiting"]'));
     await expect.poll(badgeText, { timeout: 10_000 }).toBe('1');
-    const notifications = await (await chrome.serviceWorker()).evaluate(() => chrome.notifications.getAll());
+    const notifications = await (await ext.serviceWorker()).evaluate(() =>
+      (globalThis as unknown as WorkerGlobal).chrome.notifications.getAll(),
+    );
     expect(Object.keys(notifications).length).toBeGreaterThan(0);
 
     await operator.click(byTestId('chat-accept'));

@@ -43,6 +43,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
 
   it('the operator logs in from the side panel', async () => {
     await operator.setViewport({ width: 420, height: 900 });
+    await operator.bringToFront();
     await operator.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
     await typeInto(operator, byTestId('login-server'), server.url);
     await typeInto(operator, byTestId('login-email'), OPERATOR.email);
@@ -74,6 +75,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
   });
 
   it('the visitor starts a chat; the operator is notified, accepts and they talk both ways', async () => {
+    await visitor.bringToFront();
     await visitor.click(byTestId('launcher'));
     await typeInto(visitor, byTestId('prechat-name'), VISITOR.name);
     await typeInto(visitor, byTestId('prechat-email'), VISITOR.email);
@@ -90,6 +92,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
     );
     expect(Object.keys(notifications).length).toBeGreaterThan(0);
 
+    await operator.bringToFront();
     await operator.click(byTestId('chat-accept'));
     await waitFor(operator, byTestId('chat-window'));
     await operator.waitForFunction(
@@ -120,10 +123,12 @@ describe('walking skeleton: widget ↔ side panel', () => {
     (await messageTexts(page)).filter((t) => expectedHistory.includes(t) || t.startsWith('After restart'));
 
   it('reloading either side loses nothing: the history is back, in order', async () => {
+    await visitor.bringToFront();
     await visitor.reload();
     await visitor.click(byTestId('launcher'));
     await expect.poll(() => chatLines(visitor)).toEqual(expectedHistory);
 
+    await operator.bringToFront();
     await operator.reload();
     await waitFor(operator, byTestId('connection-status', '[data-status="connected"]'));
     await waitFor(operator, byTestId('chat-window'));
@@ -135,10 +140,12 @@ describe('walking skeleton: widget ↔ side panel', () => {
     server = await startServerProcess({ DATA_DIR: dataDir }, server.port);
 
     await waitFor(operator, byTestId('connection-status', '[data-status="connected"]'), 30_000);
+    await operator.bringToFront();
     await typeInto(operator, byTestId('composer-input'), 'After restart: still here');
     await operator.keyboard.press('Enter');
     await expect.poll(() => chatLines(visitor), { timeout: 30_000 }).toEqual([...expectedHistory, 'After restart: still here']);
 
+    await visitor.bringToFront();
     await typeInto(visitor, byTestId('composer-input'), 'After restart: me too');
     await visitor.keyboard.press('Enter');
     await expect

@@ -55,6 +55,7 @@ export async function messageTexts(page: Page): Promise<string[]> {
 
 /** Replace an input's value the way a user would (select all, type). */
 export async function typeInto(page: Page, selector: string, text: string): Promise<void> {
+  await page.bringToFront();
   const el = await page.waitForSelector(selector, { visible: true });
   if (!el) throw new Error(`no element ${selector}`);
   await el.click({ clickCount: 3 });
@@ -67,8 +68,10 @@ export async function typeInto(page: Page, selector: string, text: string): Prom
 /**
  * Wait until an element is visible. `visible: true` makes puppeteer poll every frame, which also
  * sees changes inside shadow roots (the widget); a plain wait only wakes on light-DOM mutations.
+ * Frames (and puppeteer's clicks) only run in the front tab, so the page is brought forward first.
  */
 export async function waitFor(page: Page, selector: string, timeout = 15_000) {
+  await page.bringToFront();
   const el = await page.waitForSelector(selector, { visible: true, timeout });
   if (!el) throw new Error(`no element ${selector}`);
   return el;

@@ -41,6 +41,8 @@ const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 30_000;
 const TYPING_RESEND_MS = 3000;
 const TYPING_EXPIRE_MS = 8000;
+/** How long a chat:updated ahead of the messages held waits for its message:sent before a chat:sync. */
+export const CATCH_UP_GRACE_MS = 300;
 
 export interface ChatsStartOptions {
   server: ServerClient;
@@ -66,6 +68,7 @@ export const useChatsStore = defineStore('chats', () => {
   let flushing: Promise<void> | null = null;
   const syncing = new Map<string, Promise<void>>();
   const typingSent = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
+  const catchUpTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   const me = () => ctx?.operatorId ?? null;
 
@@ -92,6 +95,24 @@ export const useChatsStore = defineStore('chats', () => {
       void loadHistory(c.id);
     }
     if (c.status === 'closed' && !openIds.value.includes(c.id)) forget(c.id);
+    else if (historyLoaded.value[c.id]) catchUpLater(c.id);
+  }
+
+  /**
+   * A chat shown here moved past the messages held (its message:sent didn't reach this socket, e.g.
+   * it was sent before this panel watched the chat): fetch the rest. A moment's grace first, since
+   * the live message usually follows on its own (#3).
+   */
+  function catchUpLater(id: string) {
+    const behind = () => (conversations.value[id]?.lastSeq ?? 0) > contiguousSeq(messages.value[id] ?? []);
+    if (!behind() || catchUpTimers.has(id)) return;
+    catchUpTimers.set(
+      id,
+      setTimeout(() => {
+        catchUpTimers.delete(id);
+        if (ctx && historyLoaded.value[id] && behind()) void sync(id);
+      }, CATCH_UP_GRACE_MS),
+    );
   }
 
   function forget(id: string) {
@@ -416,6 +437,8 @@ export const useChatsStore = defineStore('chats', () => {
       retryTimer = null;
       for (const t of typingSent.values()) clearTimeout(t.timer);
       typingSent.clear();
+      for (const t of catchUpTimers.values()) clearTimeout(t);
+      catchUpTimers.clear();
       ctx = null;
       reset();
     };

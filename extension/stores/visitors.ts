@@ -2,10 +2,16 @@
  * Visitors domain (SPEC P2/P3): the live list of online visitors. Owns its socket listeners;
  * re-fetches the whole list on every (re)connect. Live updates are applied in small batches so a
  * busy site doesn't re-sort thousands of rows on every page view.
+ *
+ * A row's colour follows its chat: the server doesn't send the row again on every message (#3),
+ * the store derives state and conversationId from `chat:requested` / `chat:updated` with the
+ * same rule as the server (shared/visitorState.ts).
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
+import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
 import type { VisitorState, VisitorView } from '@@/shared/schemas/visitors';
+import { visitorState } from '@@/shared/visitorState';
 import type { ServerClient } from '@/utils/serverClient';
 
 const STATE_RANK: Record<VisitorState, number> = { waiting: 0, needs_reply: 1, replied: 1, chatted: 2, browsing: 2 };
@@ -28,12 +34,34 @@ export function visitorMatches(v: VisitorView, query: string): boolean {
 
 export const BATCH_MS = 200;
 
+const STATUS_ORDER: Record<ConversationView['status'], number> = { waiting: 0, active: 1, closed: 2 };
+
+/** What a visitor's row shows of their latest conversation. */
+type ChatOverlay = Pick<ConversationView, 'id' | 'status' | 'lastAuthor' | 'lastSeq' | 'createdAt'>;
+
+/** The row with its chat colour and open conversation taken from the latest conversation event. */
+export function withChat(v: VisitorView, chat: ChatOverlay | undefined): VisitorView {
+  if (!chat) return v;
+  const state = visitorState({ status: chat.status, lastAuthor: chat.lastAuthor, hasChattedBefore: true });
+  const conversationId = chat.status === 'closed' ? null : chat.id;
+  return state === v.state && conversationId === v.conversationId ? v : { ...v, state, conversationId };
+}
+
+/** Whether `next` is newer than `prev` (a later conversation, or the same one further on). */
+function isNewer(prev: ChatOverlay | undefined, next: ChatOverlay): boolean {
+  if (!prev) return true;
+  if (prev.id !== next.id) return next.createdAt >= prev.createdAt;
+  return STATUS_ORDER[next.status] > STATUS_ORDER[prev.status] || (next.status === prev.status && next.lastSeq >= prev.lastSeq);
+}
+
 export const useVisitorsStore = defineStore('visitors', () => {
   const byId = shallowRef(new Map<string, VisitorView>());
   const loaded = ref(false);
   const error = ref<string | null>(null);
   const filter = ref('');
   let pending: VisitorView[] = [];
+  /** Latest conversation event per visitor id: rows (from the list or visitor:updated) may be older. */
+  let chats = new Map<string, ChatOverlay>();
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   let server: ServerClient | null = null;
   let generation = 0;
@@ -45,9 +73,46 @@ export const useVisitorsStore = defineStore('visitors', () => {
   function apply(updates: VisitorView[]) {
     const map = byId.value;
     for (const v of updates) {
-      if (v.online) map.set(v.id, v);
+      if (v.online) map.set(v.id, withChat(v, chats.get(v.id)));
       else map.delete(v.id);
     }
+    triggerRef(byId);
+  }
+
+  /** A conversation changed: its visitor's row takes the new colour at once (no batch: it is rare per visitor). */
+  function onChat(c: ConversationView) {
+    setChat(c.visitorId, { id: c.id, status: c.status, lastAuthor: c.lastAuthor, lastSeq: c.lastSeq, createdAt: c.createdAt });
+  }
+
+  /**
+   * A message of a chat this socket follows (mine, or one I opened): the server sends it instead
+   * of chat:updated, so the colour is derived from it.
+   */
+  function onMessage(m: MessageView) {
+    let visitorId: string | undefined;
+    let prev: ChatOverlay | undefined;
+    for (const [vid, chat] of chats) if (chat.id === m.conversationId) [visitorId, prev] = [vid, chat];
+    if (!visitorId) for (const v of byId.value.values()) if (v.conversationId === m.conversationId) visitorId = v.id;
+    if (!visitorId) return;
+    if (!prev) {
+      // Not seen through a chat event since the list was loaded: it is open (a message arrived).
+      const row = byId.value.get(visitorId)!;
+      prev = { id: m.conversationId, status: row.state === 'waiting' ? 'waiting' : 'active', lastAuthor: null, lastSeq: 0, createdAt: '' };
+    }
+    if (m.seq <= prev.lastSeq) return;
+    setChat(visitorId, { ...prev, lastSeq: m.seq, lastAuthor: m.author === 'system' ? prev.lastAuthor : m.author });
+  }
+
+  function setChat(visitorId: string, overlay: ChatOverlay) {
+    if (!isNewer(chats.get(visitorId), overlay)) return;
+    const row = byId.value.get(visitorId);
+    // Closed chats of visitors who left are no longer needed (keeps the map to the live ones).
+    if (overlay.status === 'closed' && !row) chats.delete(visitorId);
+    else chats.set(visitorId, overlay);
+    if (!row) return;
+    const next = withChat(row, overlay);
+    if (next === row) return;
+    byId.value.set(row.id, next);
     triggerRef(byId);
   }
 
@@ -66,6 +131,8 @@ export const useVisitorsStore = defineStore('visitors', () => {
   async function refresh() {
     if (!server) return;
     const gen = generation;
+    // The list is newer than any conversation event received before asking for it.
+    chats = new Map();
     const res = await server.request('visitor:list', {});
     if (gen !== generation) return;
     if (!res.ok) {
@@ -74,7 +141,7 @@ export const useVisitorsStore = defineStore('visitors', () => {
     }
     error.value = null;
     const map = new Map<string, VisitorView>();
-    for (const v of res.data) if (v.online) map.set(v.id, v);
+    for (const v of res.data) if (v.online) map.set(v.id, withChat(v, chats.get(v.id)));
     byId.value = map;
     // Updates that arrived while the list was on its way are newer than it.
     flush();
@@ -87,6 +154,9 @@ export const useVisitorsStore = defineStore('visitors', () => {
     generation++;
     const offs = [
       client.on('visitor:updated', onUpdated),
+      client.on('chat:requested', onChat),
+      client.on('chat:updated', onChat),
+      client.on('message:sent', onMessage),
       client.onStatus((status, previous) => {
         if (status === 'connected' && (previous !== 'connected' || !loaded.value)) void refresh();
       }),
@@ -103,6 +173,7 @@ export const useVisitorsStore = defineStore('visitors', () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
     pending = [];
+    chats = new Map();
     byId.value = new Map();
     loaded.value = false;
     error.value = null;

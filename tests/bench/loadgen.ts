@@ -8,9 +8,11 @@ import { ChatClient } from '../support/chatClient';
 import type { MessageView } from '../../shared/schemas/chats';
 
 export type LoadgenCommand =
-  | { type: 'chats'; url: string; accountId: string; operatorToken: string; chats: number; concurrency: number; tag: string }
+  /** `accounts`: the accounts of this generator's chats, `chatsPerAccount` chats each (the last may have fewer). */
+  | { type: 'chats'; url: string; accounts: { accountId: string; operatorToken: string }[]; chatsPerAccount: number; chats: number; concurrency: number; tag: string }
   | { type: 'run'; rate: number; durationMs: number; drainMs: number }
-  | { type: 'idle'; url: string; accountId: string; visitors: number; concurrency: number; tag: string }
+  | { type: 'idle'; url: string; accountIds: string[]; visitors: number; concurrency: number; tag: string }
+  | { type: 'backlog' }
   | { type: 'pageviews'; rate: number; durationMs: number }
   | { type: 'close' };
 
@@ -45,6 +47,12 @@ export interface RunResult {
   maxTimerLagMs: number;
 }
 
+/** Messages sent but not acknowledged yet, over all clients of this generator. */
+export interface Backlog {
+  type: 'backlog';
+  pending: number;
+}
+
 export interface IdleReady {
   type: 'idle:ready';
   connected: number;
@@ -70,6 +78,8 @@ const now = () => performance.timeOrigin + performance.now();
 const send = (msg: object) => process.send?.(msg);
 
 let chats: Chat[] = [];
+/** Every distinct client of the chats (an account's operator socket serves all its chats). */
+let clients: ChatClient[] = [];
 let idle: ChatClient[] = [];
 /** Per run: what each side has received, keyed by the bench's message number. */
 let current: RunState | null = null;
@@ -110,26 +120,37 @@ async function setUpChats(cmd: Extract<LoadgenCommand, { type: 'chats' }>): Prom
   let connectFailures = 0;
   const setupFailures: string[] = [];
   const made: Chat[] = [];
+  // One operator socket per account (like the extension's background), serving all its chats.
+  const operators = new Map<string, Promise<ChatClient>>();
+  const operatorOf = (account: { accountId: string; operatorToken: string }) => {
+    let op = operators.get(account.accountId);
+    if (!op) {
+      const client = new ChatClient({
+        url: cmd.url,
+        role: 'operator',
+        auth: { token: account.operatorToken },
+        keepHistory: false,
+        onMessage: (m) => onDelivered('operator', m),
+      });
+      op = client.connect(20_000);
+      operators.set(account.accountId, op);
+    }
+    return op;
+  };
   await pool(cmd.chats, cmd.concurrency, async (i) => {
-    const operator = new ChatClient({
-      url: cmd.url,
-      role: 'operator',
-      auth: { token: cmd.operatorToken },
-      keepHistory: false,
-      onMessage: (m) => onDelivered('operator', m),
-    });
+    const account = cmd.accounts[Math.min(Math.floor(i / cmd.chatsPerAccount), cmd.accounts.length - 1)]!;
     const visitor = new ChatClient({
       url: cmd.url,
       role: 'visitor',
-      auth: { accountId: cmd.accountId },
+      auth: { accountId: account.accountId },
       keepHistory: false,
       onMessage: (m) => onDelivered('visitor', m),
     });
+    let operator: ChatClient;
     try {
-      await Promise.all([operator.connect(20_000), visitor.connect(20_000)]);
+      [operator] = await Promise.all([operatorOf(account), visitor.connect(20_000)]);
     } catch {
       connectFailures += 1;
-      operator.close();
       visitor.close();
       return;
     }
@@ -140,19 +161,19 @@ async function setUpChats(cmd: Extract<LoadgenCommand, { type: 'chats' }>): Prom
       made.push({ visitor, operator, conversationId: started.conversation.id });
     } catch (e) {
       if (setupFailures.length < 5) setupFailures.push(String(e));
-      operator.close();
       visitor.close();
     }
   });
   chats = made;
+  clients = [...new Set(made.flatMap((c) => [c.visitor, c.operator]))];
   return { type: 'chats:ready', chats: made.length, connectFailures, setupFailures, seconds: (Date.now() - t0) / 1000 };
 }
 
 async function run(cmd: Extract<LoadgenCommand, { type: 'run' }>): Promise<RunResult> {
   const state: RunState = { toOperator: [], toVisitor: [], seen: new Set(), duplicates: 0 };
   current = state;
-  const disconnects0 = chats.reduce((s, c) => s + c.visitor.stats.disconnects + c.operator.stats.disconnects, 0);
-  const wire0 = chats.reduce((s, c) => s + c.visitor.stats.wireDuplicates + c.operator.stats.wireDuplicates, 0);
+  const disconnects0 = clients.reduce((s, c) => s + c.stats.disconnects, 0);
+  const wire0 = clients.reduce((s, c) => s + c.stats.wireDuplicates, 0);
   const cpu0 = process.cpuUsage();
   const ackLatency: number[] = [];
   const acked = new Set<number>();
@@ -215,8 +236,8 @@ async function run(cmd: Extract<LoadgenCommand, { type: 'run' }>): Promise<RunRe
     deliveredToVisitor: state.toVisitor.length,
     missing,
     duplicates: state.duplicates,
-    wireDuplicates: chats.reduce((s, c) => s + c.visitor.stats.wireDuplicates + c.operator.stats.wireDuplicates, 0) - wire0,
-    disconnects: chats.reduce((s, c) => s + c.visitor.stats.disconnects + c.operator.stats.disconnects, 0) - disconnects0,
+    wireDuplicates: clients.reduce((s, c) => s + c.stats.wireDuplicates, 0) - wire0,
+    disconnects: clients.reduce((s, c) => s + c.stats.disconnects, 0) - disconnects0,
     latencyToOperator: state.toOperator,
     latencyToVisitor: state.toVisitor,
     ackLatency,
@@ -230,7 +251,7 @@ async function connectIdle(cmd: Extract<LoadgenCommand, { type: 'idle' }>): Prom
   let failures = 0;
   const made: ChatClient[] = [];
   await pool(cmd.visitors, cmd.concurrency, async (i) => {
-    const v = new ChatClient({ url: cmd.url, role: 'visitor', auth: { accountId: cmd.accountId }, keepHistory: false });
+    const v = new ChatClient({ url: cmd.url, role: 'visitor', auth: { accountId: cmd.accountIds[i % cmd.accountIds.length]! }, keepHistory: false });
     try {
       await v.connect(30_000);
       await v.request('page:view', { url: `https://shop.example/${cmd.tag}/${i % 200}`, title: 'Shop', referrer: 'https://search.example/', language: 'en' });
@@ -277,13 +298,12 @@ process.on('message', async (cmd: LoadgenCommand) => {
     else if (cmd.type === 'run') send(await run(cmd));
     else if (cmd.type === 'idle') send(await connectIdle(cmd));
     else if (cmd.type === 'pageviews') send(await pageviews(cmd));
+    else if (cmd.type === 'backlog') send({ type: 'backlog', pending: clients.reduce((s, c) => s + c.pending, 0) } satisfies Backlog);
     else if (cmd.type === 'close') {
-      for (const c of chats) {
-        c.visitor.close();
-        c.operator.close();
-      }
+      for (const c of clients) c.close();
       for (const v of idle) v.close();
       chats = [];
+      clients = [];
       idle = [];
       send({ type: 'closed' });
       process.disconnect?.();

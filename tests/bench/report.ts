@@ -36,7 +36,7 @@ export function renderMarkdown(r: BenchResult): string {
   const c = r.config;
   const lines: string[] = [];
   const other = r.targets.flatMap((t) => (t.chat ? [t.chat.steady.usage.otherCpuPct] : []));
-  lines.push(`### Bench ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC — ${c.chats} chats, ${c.rate} msg/s for ${c.durationS} s${c.quick ? ' (quick)' : ''}`);
+  lines.push(`### Bench ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC — ${c.chats} chats (${c.chatsPerAccount ?? 1} per account), ${c.rate} msg/s for ${c.durationS} s${c.quick ? ' (quick)' : ''}`);
   lines.push('');
   lines.push(
     `Machine: ${r.machine.cpus} cores (${r.machine.model.trim()}), Node ${r.machine.node}; load average ${r.machine.loadavgStart.map((v) => v.toFixed(2)).join(' ')} at start` +

@@ -12,15 +12,20 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freshDatabase, login, pgReachable, setupAccount } from '../support/cluster';
-import type { ChatsReady, IdleReady, LoadgenCommand, PageviewsResult, RunResult } from './loadgen';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { freshDatabase, pgReachable } from '../support/cluster';
+import type { BenchAccount } from './accounts';
+import type { Backlog, ChatsReady, IdleReady, LoadgenCommand, PageviewsResult, RunResult } from './loadgen';
 import { PhaseMeter, sleep, startBenchServer, type BenchServer, type MemoryFigures, type PhaseUsage } from './proc';
 import { renderMarkdown } from './report';
 import { round, summarize, type Summary } from './stats';
 
 const usage = `npm run bench -- [options]
   --quick               ~1 minute: 200 chats, short phases, PGlite only, short ramp
-  --chats N             concurrent chats (2 sockets each), default 1000
+  --chats N             concurrent chats, default 1000 (a visitor socket each, one operator socket per account)
+  --chats-per-account K chats per account, default 10: the server holds chats/K accounts (created
+                        before it starts), each with one operator socket serving its K chats
   --rate R              total messages/s in the steady phase, default 200
   --duration S          steady phase seconds, default 30
   --idle N              idle visitors for the memory phase, default 10000 (0 = skip)
@@ -37,6 +42,7 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     chats: { type: 'string' },
+    'chats-per-account': { type: 'string' },
     rate: { type: 'string' },
     duration: { type: 'string' },
     idle: { type: 'string' },
@@ -60,6 +66,7 @@ const quick = flags.quick;
 const config = {
   quick,
   chats: Number(flags.chats ?? (quick ? 200 : 1000)),
+  chatsPerAccount: Math.max(1, Number(flags['chats-per-account'] ?? 10)),
   rate: Number(flags.rate ?? 200),
   durationS: Number(flags.duration ?? (quick ? 6 : 30)),
   warmupS: quick ? 2 : 5,
@@ -102,9 +109,21 @@ interface Target {
 interface Prepared {
   entry: string;
   env: NodeJS.ProcessEnv;
-  accountId: string;
-  operatorToken: (server: BenchServer) => Promise<string>;
+  /** chats / chatsPerAccount accounts, each with an operator token. */
+  accounts: BenchAccount[];
   cleanup: () => Promise<void>;
+}
+
+const accountCount = () => Math.max(1, Math.ceil(config.chats / config.chatsPerAccount));
+
+/** Accounts, operators and sessions on the target's database, made before its server starts. */
+async function createAccounts(env: NodeJS.ProcessEnv, n: number): Promise<BenchAccount[]> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'accounts.ts'), String(n)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as BenchAccount[];
 }
 
 async function prepare(t: Target): Promise<Prepared> {
@@ -118,18 +137,13 @@ async function prepare(t: Target): Promise<Prepared> {
   };
   if (t.kind !== 'sidedesk') {
     const entry = path.join(import.meta.dirname, 'baselines', t.kind === 'bare' ? 'bare-relay.ts' : 'persisted-relay.ts');
-    return { entry, env: dbEnv, accountId: 'bench', operatorToken: async () => 'bench', cleanup };
+    // The relays have no accounts; the same grouping keeps the socket topology identical.
+    const accounts = Array.from({ length: accountCount() }, (_, i) => ({ accountId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, operatorToken: 'bench' }));
+    return { entry, env: dbEnv, accounts, cleanup };
   }
-  // Ours: the real CLI creates the account and its admin, the real login gives the operators' token.
+  // Ours: a multi-tenant server, its accounts made before it starts.
   const env: NodeJS.ProcessEnv = { ...dbEnv, REDIS_URL: '' };
-  const account = await setupAccount(env, 'Bench Inc');
-  return {
-    entry: path.join(ROOT, 'server/src/index.ts'),
-    env,
-    accountId: account.accountId,
-    operatorToken: (server) => login(server.url, account.email, account.password),
-    cleanup,
-  };
+  return { entry: path.join(ROOT, 'server/src/index.ts'), env, accounts: await createAccounts(env, accountCount()), cleanup };
 }
 
 // ── Load generators ────────────────────────────────────────────────────────────────────────
@@ -262,7 +276,10 @@ async function idlePhase(t: Target, p: Prepared): Promise<IdleFigures> {
     const parts = split(config.idleVisitors, gens.length);
     const ready = await Promise.all(
       gens.map((g, i) =>
-        g.ask<IdleReady>({ type: 'idle', url: server.url, accountId: p.accountId, visitors: parts[i]!, concurrency: 100, tag: `g${i}` }, 'idle:ready'),
+        g.ask<IdleReady>(
+          { type: 'idle', url: server.url, accountIds: p.accounts.map((a) => a.accountId), visitors: parts[i]!, concurrency: 100, tag: `g${i}` },
+          'idle:ready',
+        ),
       ),
     );
     const pvRates = split(config.idlePageviewRate, gens.length);
@@ -294,6 +311,21 @@ async function idlePhase(t: Target, p: Prepared): Promise<IdleFigures> {
     await stopLoadgens(gens);
     await server.stop();
   }
+}
+
+/** Waits until every message sent is acknowledged (a step that overran leaves a backlog), then a moment more. */
+async function drained(gens: Loadgen[], timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = (await Promise.all(gens.map((g) => g.ask<Backlog>({ type: 'backlog' }, 'backlog', 10_000)))).reduce((s, b) => s + b.pending, 0);
+    if (pending === 0) break;
+    if (Date.now() > until) {
+      console.log(`    (backlog of ${pending} still unacknowledged after ${timeoutMs / 1000} s)`);
+      break;
+    }
+    await sleep(250);
+  }
+  await sleep(1000);
 }
 
 interface RampStep {
@@ -331,7 +363,7 @@ async function ramp(server: BenchServer, gens: Loadgen[]): Promise<RampFigures> 
     };
     steps.push(s);
     console.log(`    ramp ${rate} msg/s → committed ${s.committedRate}/s, p99 ${round(s.p99)} ms ${s.pass ? 'ok' : 'FAIL'}`);
-    await sleep(1500); // let the server drain before the next step
+    await drained(gens);
     return s;
   };
   let lastPass: RampStep | null = null;
@@ -371,15 +403,18 @@ async function chatPhase(t: Target, p: Prepared): Promise<ChatFigures> {
   const server = await startBenchServer(t.name, p.entry, p.env);
   const gens = Array.from({ length: config.loadgens }, startLoadgen);
   try {
-    const token = await p.operatorToken(server);
-    const parts = split(config.chats, gens.length);
+    // Whole accounts per generator: an account's operator socket lives where its chats' visitors do.
+    const accountParts = split(p.accounts.length, gens.length);
     const ready = await Promise.all(
-      gens.map((g, i) =>
-        g.ask<ChatsReady>(
-          { type: 'chats', url: server.url, accountId: p.accountId, operatorToken: token, chats: parts[i]!, concurrency: 50, tag: `g${i}` },
+      gens.map((g, i) => {
+        const first = accountParts.slice(0, i).reduce((a, b) => a + b, 0);
+        const accounts = p.accounts.slice(first, first + accountParts[i]!);
+        const chats = Math.max(0, Math.min(config.chats - first * config.chatsPerAccount, accounts.length * config.chatsPerAccount));
+        return g.ask<ChatsReady>(
+          { type: 'chats', url: server.url, accounts, chatsPerAccount: config.chatsPerAccount, chats, concurrency: 50, tag: `g${i}` },
           'chats:ready',
-        ),
-      ),
+        );
+      }),
     );
     const readyChats = ready.reduce((s, r) => s + r.chats, 0);
     console.log(`  ${readyChats}/${config.chats} chats ready in ${round(Math.max(...ready.map((r) => r.seconds)), 1)} s`);

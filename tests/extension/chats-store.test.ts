@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { useChatsStore } from '@/stores/chats';
+import { CATCH_UP_GRACE_MS, useChatsStore } from '@/stores/chats';
 import { createMemoryOutbox } from '@/utils/outbox';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
 import { conversation, createFakeServer, flush, message } from './fakes';
@@ -224,6 +224,39 @@ describe('chats store', () => {
     expect(store.messages[b.id]!.map((m) => m.seq)).toEqual([1, 2]);
     store.open(b.id);
     expect(store.unread[b.id]).toBe(0);
+  });
+
+  it("catches up with chat:sync when chat:updated shows a shown chat past the messages it holds", async () => {
+    vi.useFakeTimers();
+    try {
+      const mine = conversation({ status: 'active', operatorId: 'op-1' });
+      const chat = serverChat(mine, [message(mine.id, 1), message(mine.id, 2)], 500);
+      const fake = createFakeServer();
+      fake.handle('chat:list', () => ({ ok: true, data: [chat.conv()] }));
+      fake.handle('chat:get', chat.get);
+      fake.handle('chat:sync', chat.sync);
+      const store = useChatsStore();
+      store.start({ server: fake.client, ...me, outbox: createMemoryOutbox() });
+      fake.setStatus('connected');
+      await vi.advanceTimersByTimeAsync(0);
+      const syncs = fake.callsOf('chat:sync').length;
+
+      // Its message:sent arrives right after: no extra round trip.
+      chat.msgs.push(message(mine.id, 3));
+      fake.emit('chat:updated', chat.conv());
+      fake.emit('message:sent', message(mine.id, 3));
+      await vi.advanceTimersByTimeAsync(CATCH_UP_GRACE_MS + 1);
+      expect(fake.callsOf('chat:sync').length).toBe(syncs);
+
+      // It never arrives (sent before this socket watched the chat): chat:sync fetches it.
+      chat.msgs.push(message(mine.id, 4));
+      fake.emit('chat:updated', chat.conv());
+      await vi.advanceTimersByTimeAsync(CATCH_UP_GRACE_MS + 1);
+      expect(fake.callsOf('chat:sync').at(-1)).toEqual({ conversationId: mine.id, afterSeq: 3 });
+      expect(store.messages[mine.id]!.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('shows the visitor typing and hides it when their message arrives or it expires', async () => {

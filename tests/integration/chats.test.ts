@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { messages } from '../../server/src/db/schema/index';
 import type { VisitorView } from '../../shared/schemas/visitors';
+import { visitorState } from '../../shared/visitorState';
 import { collect, Harness, newClientId, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
 
 const h = new Harness();
@@ -238,36 +239,140 @@ describe('message durability (Q1)', () => {
   });
 });
 
+describe('appendMessages', () => {
+  it('stays gap-free when one batch mixes new messages, resends of stored ones and a refused one', async () => {
+    const { server, visitor, conversationId, op } = await activeChat();
+    const first = ok(await visitor.emitWithAck('message:send', { conversationId, clientId: 'kept-0001', body: 'first' }));
+    const { writer } = server.app.ctx;
+    const base = { accountId: op.account.id, conversationId, author: 'visitor' as const };
+    const tx0 = writer.stats.transactions;
+    const results = await Promise.allSettled([
+      writer.write({ ...base, clientId: 'new-aaaa', body: 'a' }),
+      writer.write({ ...base, clientId: 'kept-0001', body: 'first' }),
+      writer.write({ ...base, clientId: 'new-bbbb', body: 'b' }),
+      writer.write({ ...base, clientId: 'bad-bad-bad', body: 'x', visitorId: '00000000-0000-4000-8000-000000000000' }),
+      writer.write({ ...base, clientId: 'new-aaaa', body: 'a' }),
+    ]);
+    expect(writer.stats.transactions).toBe(tx0 + 1);
+    const values = results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason));
+    expect(values[0]).toMatchObject({ duplicate: false, message: { seq: first.seq + 1, clientId: 'new-aaaa' } });
+    expect(values[1]).toMatchObject({ duplicate: true, message: { seq: first.seq, clientId: 'kept-0001' } });
+    expect(values[2]).toMatchObject({ duplicate: false, message: { seq: first.seq + 2, clientId: 'new-bbbb' }, conversation: { lastSeq: first.seq + 2 } });
+    expect(values[3]).toMatchObject({ code: 'not_found' });
+    expect(values[4]).toMatchObject({ duplicate: true, message: { seq: first.seq + 1 } });
+    const rows = await server.app.ctx.db.select().from(messages).where(eq(messages.conversationId, conversationId));
+    expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: first.seq + 2 }, (_, i) => i + 1));
+    const next = ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'after' }));
+    expect(next.seq).toBe(first.seq + 3);
+  });
+});
+
 describe('visitor colour states through a chat', () => {
-  it('goes browsing → waiting → needs_reply → replied → needs_reply → chatted', async () => {
+  it('goes browsing → waiting → needs_reply → replied → needs_reply → chatted, derivable from chat:updated alone', async () => {
     const server = await h.server();
     const op = await h.operator(server, { name: 'Olivia' });
+    // A colleague who doesn't follow the chat sees it through chat:updated alone.
+    const colleague = await h.colleague(server, op.account.id);
     const { socket: visitor, session } = await h.connectVisitor(server, op.account.id);
     const stateOf = async () => ok(await op.socket.emitWithAck('visitor:list', {})).find((v) => v.id === session.visitorId)?.state;
-    const update = (state: VisitorView['state']) => waitFor(op.socket, 'visitor:updated', (v) => v.id === session.visitorId && v.state === state);
+    const rowUpdates = collect(colleague.socket, 'visitor:updated');
+    // What the extension's grid does: the colour from the latest chat:updated (#3).
+    const update = (state: VisitorView['state']) =>
+      waitFor(colleague.socket, 'chat:updated', (c) => visitorState({ status: c.status, lastAuthor: c.lastAuthor, hasChattedBefore: true }) === state);
 
     expect(await stateOf()).toBe('browsing');
     let next = update('waiting');
     const { conversation } = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'v@example.com', question: 'Hi' }));
     await next;
+    expect(await stateOf()).toBe('waiting');
     const conversationId = conversation.id;
 
     next = update('needs_reply');
     ok(await op.socket.emitWithAck('chat:accept', { conversationId }));
     await next;
     expect(await stateOf()).toBe('needs_reply');
+    const rowsBeforeMessages = rowUpdates.length;
 
     next = update('replied');
     ok(await op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Hello Vera' }));
     await next;
+    expect(await stateOf()).toBe('replied');
 
     next = update('needs_reply');
     ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Thanks' }));
     await next;
+    expect(await stateOf()).toBe('needs_reply');
+    // Messages don't send whole visitor rows: the colour follows chat:updated.
+    expect(rowUpdates.length).toBe(rowsBeforeMessages);
 
     next = update('chatted');
     ok(await visitor.emitWithAck('chat:close', { conversationId }));
     await next;
     expect(await stateOf()).toBe('chatted');
+  });
+});
+
+describe('fan-out by conversation (#3)', () => {
+  it('sends message:sent (and no chat:updated) to the assigned operator on every socket, and only chat:updated to a colleague who is not watching', async () => {
+    const { server, op, visitor, conversationId } = await activeChat();
+    const secondTab = await h.connectOperator(server, op.token);
+    const colleague = await h.colleague(server, op.account.id);
+    const colleagueMessages = collect(colleague.socket, 'message:sent');
+    const colleagueUpdates = collect(colleague.socket, 'chat:updated');
+    const followerUpdates = [collect(op.socket, 'chat:updated'), collect(secondTab, 'chat:updated')];
+    const atFirst = waitFor(op.socket, 'message:sent', (m) => m.body === 'to Olivia');
+    const atSecond = waitFor(secondTab, 'message:sent', (m) => m.body === 'to Olivia');
+
+    const sent = ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'to Olivia' }));
+    expect(await atFirst).toEqual(sent);
+    expect(await atSecond).toEqual(sent);
+    await waitFor(colleague.socket, 'chat:updated', (c) => c.id === conversationId && c.lastSeq === sent.seq);
+    expect(colleagueUpdates.at(-1)).toMatchObject({ lastSeq: sent.seq, lastAuthor: 'visitor', preview: 'to Olivia' });
+    // A round trip later, still no message:sent for the colleague.
+    ok(await colleague.socket.emitWithAck('chat:list', {}));
+    expect(colleagueMessages).toEqual([]);
+    // One event per socket per message: message:sent already says what chat:updated would.
+    ok(await op.socket.emitWithAck('chat:list', {}));
+    ok(await secondTab.emitWithAck('chat:list', {}));
+    expect(followerUpdates.flat()).toEqual([]);
+  });
+
+  it('lets a colleague who opened the chat (chat:get) follow it live, and one who synced it too', async () => {
+    const { server, op, visitor, conversationId } = await activeChat();
+    const viewer = await h.colleague(server, op.account.id, 'Vic Viewer');
+    const syncer = await h.colleague(server, op.account.id, 'Sam Syncer');
+    ok(await viewer.socket.emitWithAck('chat:get', { conversationId }));
+    ok(await syncer.socket.emitWithAck('chat:sync', { conversationId, afterSeq: 0 }));
+    const atViewer = waitFor(viewer.socket, 'message:sent', (m) => m.body === 'watched');
+    const atSyncer = waitFor(syncer.socket, 'message:sent', (m) => m.body === 'watched');
+    const sent = ok(await op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'watched' }));
+    expect(await atViewer).toEqual(sent);
+    expect(await atSyncer).toEqual(sent);
+  });
+
+  it('lets a panel that opened a waiting chat see its messages before anyone accepts it', async () => {
+    const server = await h.server();
+    const op = await h.operator(server);
+    const colleague = await h.colleague(server, op.account.id);
+    const { socket: visitor } = await h.connectVisitor(server, op.account.id);
+    const { conversation } = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'v@example.com', question: 'Hi' }));
+    const notWatching = collect(colleague.socket, 'message:sent');
+    ok(await op.socket.emitWithAck('chat:get', { conversationId: conversation.id }));
+    const atViewer = waitFor(op.socket, 'message:sent', (m) => m.body === 'anyone there?');
+    ok(await visitor.emitWithAck('message:send', { conversationId: conversation.id, clientId: newClientId(), body: 'anyone there?' }));
+    expect((await atViewer).seq).toBe(2);
+    ok(await colleague.socket.emitWithAck('chat:list', {}));
+    expect(notWatching).toEqual([]);
+  });
+
+  it('does not let an operator of another account watch a conversation by its id', async () => {
+    const { server, visitor, conversationId } = await activeChat();
+    const stranger = await h.operator(server, { account: 'Other' });
+    const leaked = collect(stranger.socket, 'message:sent');
+    expect(await stranger.socket.emitWithAck('chat:get', { conversationId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await stranger.socket.emitWithAck('chat:sync', { conversationId, afterSeq: 0 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'private' }));
+    ok(await stranger.socket.emitWithAck('chat:list', {}));
+    expect(leaked).toEqual([]);
   });
 });

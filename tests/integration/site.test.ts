@@ -13,6 +13,7 @@ function siteFiles(withWidget: boolean) {
   fs.mkdirSync(path.join(dir, 'demo'));
   fs.writeFileSync(path.join(dir, 'demo/index.html'), '<script async src="/widget.js" data-account="__SIDEDESK_ACCOUNT__"></script><a href="pricing.html">Pricing</a>');
   fs.writeFileSync(path.join(dir, 'demo/pricing.html'), '<p>Pricing for __SIDEDESK_ACCOUNT__</p>');
+  fs.writeFileSync(path.join(dir, 'demo/site.css'), 'body{margin:0}');
   if (withWidget) fs.writeFileSync(path.join(dir, 'widget.js'), 'console.log("widget")');
   return { widgetFile: path.join(dir, 'widget.js'), demoDir: path.join(dir, 'demo') };
 }
@@ -60,5 +61,8 @@ describe('site routes', () => {
     expect((await fetch(`${server.url}/demo`, { redirect: 'manual' })).headers.get('location')).toBe('/demo/');
     expect((await fetch(`${server.url}/demo/..%2Fwidget.js`)).status).toBe(404);
     expect((await fetch(`${server.url}/demo/missing.html`)).status).toBe(404);
+    const css = await fetch(`${server.url}/demo/site.css`);
+    expect(css.headers.get('content-type')).toContain('text/css');
+    expect(await css.text()).toBe('body{margin:0}');
   });
 });

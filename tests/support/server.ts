@@ -7,6 +7,8 @@ import { io, type Socket } from 'socket.io-client';
 import { createApp, type App, type AppOptions } from '../../server/src/app';
 import type { Config } from '../../server/src/config';
 import { createAccountWithAdmin } from '../../server/src/features/accounts/service';
+import { insertOperator } from '../../server/src/features/auth/repo';
+import { hashPassword } from '../../server/src/features/auth/service';
 import type { ApiError } from '../../shared/errors';
 import {
   OPERATOR_NAMESPACE,
@@ -84,6 +86,16 @@ export class Harness {
     const login = await loginOk(server.url, created.email, created.password);
     const socket = await this.connectOperator(server, login.token);
     return { ...created, login, token: login.token, socket };
+  }
+
+  /** Another operator of an existing account (role `operator`), logged in, with a connected socket. */
+  async colleague(server: TestServer, accountId: string, name = 'Colin Colleague') {
+    const password = 'correct horse battery';
+    const email = `agent-${randomUUID().slice(0, 8)}@example.com`;
+    const operator = await insertOperator(server.app.ctx.db, accountId, { email, name, role: 'operator', passwordHash: await hashPassword(password) });
+    if (!operator) throw new Error('colleague: email taken');
+    const login = await loginOk(server.url, email, password);
+    return { operator, login, token: login.token, socket: await this.connectOperator(server, login.token) };
   }
 
   /** An operator socket; resolves once connected (rejects with the connect_error message). */

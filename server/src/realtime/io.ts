@@ -43,6 +43,48 @@ export interface Realtime {
 }
 
 /**
+ * The adapter calls `pubClient.publish()` without handling its promise: with Redis down (and no
+ * offline queue) every broadcast would be an unhandled rejection, which ends a Node process.
+ * This hands the adapter a client whose publish failures are logged instead (#3).
+ */
+function safePublisher<C extends object>(client: C, onError: (err: unknown) => void): C {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (prop === 'publish' && typeof value === 'function') {
+        return (...args: unknown[]) => {
+          try {
+            return Promise.resolve((value as (...a: unknown[]) => Promise<unknown>).apply(target, args)).catch((err: unknown) => (onError(err), 0));
+          } catch (err) {
+            // Thrown, not rejected (client offline): a broadcast must never throw into the code that emitted it.
+            onError(err);
+            return Promise.resolve(0);
+          }
+        };
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** One log line when Redis goes away (not one per failed publish), one when it is back. */
+function redisOutageLog(log: Logger) {
+  let since: number | null = null;
+  return {
+    error: (err: unknown) => {
+      if (since !== null) return;
+      since = Date.now();
+      log.error(`Redis unreachable: broadcasts stay on this node until it is back (${err instanceof Error ? err.message : String(err)})`);
+    },
+    ready: () => {
+      if (since === null) return;
+      log.warn(`Redis is back after ${Math.round((Date.now() - since) / 100) / 10} s`);
+      since = null;
+    },
+  };
+}
+
+/**
  * Creates the Socket.IO server on `http` with the two typed namespaces. Every origin may connect
  * (the widget runs on customers' sites; auth is the token, not cookies). With `redisUrl` the
  * Redis adapter shares rooms and `fetchSockets()` across server processes.
@@ -59,12 +101,19 @@ export async function createRealtime(http: HttpServer, opts: { redisUrl?: string
 
   const redisClients: { quit(): Promise<unknown> }[] = [];
   if (opts.redisUrl) {
-    const pub = createClient({ url: opts.redisUrl });
-    const sub = pub.duplicate();
-    for (const c of [pub, sub]) c.on('error', (err: unknown) => opts.log.error('Redis', err));
+    // #3: no offline queue. While Redis is away a broadcast can't reach the other nodes anyway;
+    // queued, it would arrive seconds later as a burst of stale events (and a queued PUBSUB
+    // NUMSUB would hold every fetchSockets() until Redis is back). Failing at once lets presence
+    // fall back to this node, and clients catch up from the database by seq, as after any gap.
+    const pub = createClient({ url: opts.redisUrl, disableOfflineQueue: true, socket: { reconnectStrategy: (n) => Math.min(100 * 2 ** n, 2_000) } });
+    const sub = pub.duplicate({ disableOfflineQueue: false });
+    const down = redisOutageLog(opts.log);
+    pub.on('error', down.error);
+    sub.on('error', down.error);
+    pub.on('ready', down.ready);
     await Promise.all([pub.connect(), sub.connect()]);
     // A node that doesn't answer within 2 s is left out of fetchSockets() (presence falls back to this node).
-    io.adapter(createAdapter(pub, sub, { requestsTimeout: 2_000 }));
+    io.adapter(createAdapter(safePublisher(pub, down.error), sub, { requestsTimeout: 2_000 }));
     redisClients.push(pub, sub);
   }
 

@@ -11,8 +11,8 @@ export function attachNamespaces(ctx: AppContext): void {
 
   operators.use(operatorHandshake(ctx));
   operators.on('connection', (socket) => {
-    const { accountId, sessionId } = socket.data;
-    void socket.join([rooms.accountOperators(accountId), rooms.operatorSession(sessionId)]);
+    const { accountId, operatorId, sessionId } = socket.data;
+    void socket.join([rooms.accountOperators(accountId), rooms.operator(operatorId), rooms.operatorSession(sessionId)]);
     registerOperatorVisitorHandlers(ctx, socket);
     registerOperatorChatHandlers(ctx, socket);
     const availability = () => ctx.background('operators:availability', () => publishOperatorAvailability(ctx, accountId));

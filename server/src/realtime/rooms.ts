@@ -5,6 +5,13 @@
 export const rooms = {
   /** /operator: every connected operator socket of an account. */
   accountOperators: (accountId: string) => `account:${accountId}:operators`,
+  /** /operator: every socket of one operator, on every node (their assigned chats' messages, #3). */
+  operator: (operatorId: string) => `operator:${operatorId}`,
+  /**
+   * /operator: sockets that opened one conversation (`chat:get`, `chat:sync`, `chat:accept`), so a
+   * panel showing a waiting chat or a colleague's chat gets its messages live (#3).
+   */
+  conversationWatchers: (conversationId: string) => `conversation:${conversationId}:watchers`,
   /** /operator: every socket of one login session (revoking it disconnects them). */
   operatorSession: (sessionId: string) => `session:${sessionId}`,
   /** /visitor: every connected visitor socket of an account (presence for the grid). */

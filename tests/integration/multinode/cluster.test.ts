@@ -129,6 +129,11 @@ describe.skipIf(reason !== '')(`two nodes behind Redis ${reason ? `(skipped: ${r
     await new Promise((r) => setTimeout(r, 3_000)); // traffic goes on after the outage
     await t.stop();
     await expectAllDelivered(chats, t.entries, b.url, token);
+    // Both nodes lived through it, without a rejection nobody handled.
+    for (const node of [a, b]) {
+      expect(node.process.child.exitCode).toBeNull();
+      expect(node.process.output()).not.toMatch(/Unhandled promise rejection|UnhandledPromiseRejection/);
+    }
   });
 
   it('loses nothing when one node is killed under load: its clients move to the other', { timeout: 60_000 }, async () => {

@@ -4,20 +4,45 @@ import { rooms } from '../../realtime/rooms';
 import { presentConversation, presentMessage } from './presenter';
 import type { ConversationRow, MessageRow } from './repo';
 
+/** What fan-out needs to know of a conversation to address it. */
+type Addressed = Pick<ConversationRow, 'id' | 'accountId' | 'visitorId' | 'operatorId'>;
+
 /**
- * The one place chat messages and conversation changes leave the server. Every message goes to
- * the account's operators and to the visitor's tabs; visitor-invisible kinds (whispers, #W1)
- * will be filtered here, before the visitor room.
+ * The operator rooms that follow a conversation: its assigned operator (all their sockets, on
+ * every node) and the sockets watching it. Messages go by conversation, not to the whole account:
+ * fanning every message out to every operator socket made delivery cost grow with the account's
+ * size (#3). The rest of the account learns of the chat through `chat:updated`.
  */
-export function publishMessage(ctx: AppContext, conversation: Pick<ConversationRow, 'accountId' | 'visitorId'>, message: MessageRow): void {
+function followers(conversation: Addressed): string[] {
+  const list = [rooms.conversationWatchers(conversation.id)];
+  if (conversation.operatorId) list.push(rooms.operator(conversation.operatorId));
+  return list;
+}
+
+/**
+ * The one place chat messages and conversation changes leave the server. A message goes to the
+ * conversation's followers and to the visitor's tabs; visitor-invisible kinds (whispers, #W1)
+ * will be filtered here, before the visitor room.
+ *
+ * With `updated` (the conversation after this message), the account's other operators get
+ * `chat:updated` — but not the followers: `message:sent` already tells them everything that
+ * changed (lastSeq, lastAuthor, lastMessageAt, preview), so each operator socket gets one event
+ * per message, not two (#3).
+ */
+export function publishMessage(ctx: AppContext, conversation: Addressed, message: MessageRow, updated?: ConversationRow): void {
   const view = presentMessage(message);
-  ctx.rt.operators.to(rooms.accountOperators(conversation.accountId)).emit('message:sent', view);
+  const follow = followers(conversation);
+  // One emit to several rooms: a socket in both (the assigned operator watching) gets it once.
+  ctx.rt.operators.to(follow).emit('message:sent', view);
+  if (updated) ctx.rt.operators.to(rooms.accountOperators(updated.accountId)).except(follow).emit('chat:updated', presentConversation(updated));
   ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('message:sent', view);
 }
 
 /**
  * Announces a changed conversation to the account's operators (`requested` also raises
- * `chat:requested` for a new waiting chat) and, with `visitor`, to the visitor's tabs.
+ * `chat:requested` for a new waiting chat) and, with `visitor`, to the visitor's tabs. Lists,
+ * badges and the visitors grid's colours all follow from it (lastSeq, lastAuthor, preview,
+ * status), so nothing else is sent per message.
  */
 export function publishConversation(ctx: AppContext, conversation: ConversationRow, opts: { requested?: boolean; visitor?: boolean } = {}): void {
   const view = presentConversation(conversation);
@@ -27,13 +52,8 @@ export function publishConversation(ctx: AppContext, conversation: ConversationR
   if (opts.visitor) ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('chat:updated', view);
 }
 
-/** Relays a typing indicator to the other side (and the other operators), never back to its sender. */
-export function publishTyping(
-  ctx: AppContext,
-  conversation: Pick<ConversationRow, 'accountId' | 'visitorId'>,
-  view: TypingView,
-  senderSocketId: string,
-): void {
-  ctx.rt.operators.to(rooms.accountOperators(conversation.accountId)).except(senderSocketId).emit('typing:updated', view);
+/** Relays a typing indicator to the other side (the conversation's followers), never back to its sender. */
+export function publishTyping(ctx: AppContext, conversation: Addressed, view: TypingView, senderSocketId: string): void {
+  ctx.rt.operators.to(followers(conversation)).except(senderSocketId).emit('typing:updated', view);
   if (view.author === 'operator') ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('typing:updated', view);
 }

@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import type { OperatorSocket, VisitorSocket } from '../../realtime/io';
+import { rooms } from '../../realtime/rooms';
 import { acceptChat, closeChat, getChat, listChats, sendMessage, setTyping, startChat, syncChat, type OperatorActor, type VisitorActor } from './service';
 
 const empty = z.object({});
@@ -32,11 +33,13 @@ export function registerOperatorChatHandlers(ctx: AppContext, socket: OperatorSo
     operatorId: socket.data.operatorId,
     name: socket.data.operatorName,
   };
+  // A panel that opens a chat (waiting, or a colleague's) follows its messages live from then on (#3).
+  const watch = (conversationId: string) => socket.join(rooms.conversationWatchers(conversationId));
   socket.on('chat:list', withAck(empty, () => listChats(ctx, actor)));
-  socket.on('chat:get', withAck(conversationRef, (input) => getChat(ctx, actor, input)));
-  socket.on('chat:accept', withAck(conversationRef, (input) => acceptChat(ctx, actor, input)));
+  socket.on('chat:get', withAck(conversationRef, (input) => getChat(ctx, actor, input, watch)));
+  socket.on('chat:accept', withAck(conversationRef, (input) => acceptChat(ctx, actor, input, watch)));
   socket.on('chat:close', withAck(conversationRef, (input) => closeChat(ctx, actor, input)));
   socket.on('message:send', withAck(messageSendPayload, (input) => sendMessage(ctx, actor, input)));
-  socket.on('chat:sync', withAck(chatSyncPayload, (input) => syncChat(ctx, actor, input)));
+  socket.on('chat:sync', withAck(chatSyncPayload, (input) => syncChat(ctx, actor, input, watch)));
   socket.on('typing:set', withAck(typingPayload, (input) => setTyping(ctx, actor, input, socket.id)));
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { AuthorType } from '../../../../shared/schemas/chats';
 import type { Db } from '../../db/client';
 import { conversations, messages, visitors } from '../../db/schema/index';
@@ -144,8 +144,6 @@ export type AppendResult =
       duplicate: boolean;
       /** The conversation after this batch (null for duplicates: it didn't change). */
       conversation: ConversationRow | null;
-      /** The batch changed who spoke last (drives the visitor's colour state). */
-      lastAuthorChanged: boolean;
     }
   | { ok: false; code: 'not_found' | 'chat_closed' };
 
@@ -156,123 +154,207 @@ function previewOf(body: string): string {
   return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line;
 }
 
+type Plan =
+  | { kind: 'error'; code: 'not_found' | 'chat_closed' }
+  /** Was meant to be new; `key` finds the inserted row (or, if it conflicted, the stored one). */
+  | { kind: 'new'; key: string };
+
+const keyOf = (conversationId: string, clientId: string) => `${conversationId} ${clientId}`;
+
 /**
  * Appends messages inside the caller's transaction; results are in the order of `items`.
  *
- * 1. Locks the conversations (ordered by id, so two writers never deadlock). From here on no
- *    other transaction can add to them, also on another server process.
- * 2. Finds clientIds already stored → those items resolve to the stored message.
- * 3. Allocates seqs gap-free to the rest (a clientId repeated within the batch is stored once).
- * 4. One UPDATE of the conversations (last_seq, last author, preview), one multi-row INSERT.
+ * The common case is two statements (#3: fewer round trips per batch):
+ * 1. `UPDATE conversations SET last_seq = last_seq + n, last author, preview … RETURNING *` for the
+ *    open conversations of the batch (n = the batch's distinct clientIds there). Its row lock is
+ *    what orders concurrent writers, also on other server processes: until this transaction
+ *    ends, nobody else can allocate seqs in, or insert into, these conversations.
+ * 2. One multi-row `INSERT … ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING`
+ *    with seqs `last_seq - n + 1 … last_seq`.
+ * Only when something didn't go as assumed (a clientId already stored — a resend —, a closed or
+ * unknown conversation, a visitor writing to someone else's) the stored rows are looked up and
+ * the affected conversations are renumbered gap-free (still under the lock).
  */
 export async function appendMessages(tx: Db, items: NewMessage[]): Promise<AppendResult[]> {
-  const key = (conversationId: string, clientId: string) => `${conversationId} ${clientId}`;
-  const convIds = [...new Set(items.map((i) => i.conversationId))].sort();
-
-  const locked = await tx
-    .select({
-      id: conversations.id,
-      accountId: conversations.accountId,
-      visitorId: conversations.visitorId,
-      visitorName: conversations.visitorName,
-      status: conversations.status,
-      lastSeq: conversations.lastSeq,
-      lastAuthor: conversations.lastAuthor,
-    })
-    .from(conversations)
-    .where(inArray(conversations.id, convIds))
-    .orderBy(asc(conversations.id))
-    .for('update');
-  const convById = new Map(locked.map((c) => [c.id, { ...c, preview: null as string | null, newAuthor: null as AuthorType | null, changed: false }]));
-
-  const stored = await tx
-    .select()
-    .from(messages)
-    .where(and(inArray(messages.conversationId, convIds), inArray(messages.clientId, [...new Set(items.map((i) => i.clientId))])));
-  const storedByKey = new Map(stored.map((m) => [key(m.conversationId, m.clientId), m]));
-
-  type Plan = { kind: 'error'; code: 'not_found' | 'chat_closed' } | { kind: 'stored'; message: MessageRow } | { kind: 'new'; key: string };
-  const plans: Plan[] = [];
-  const toInsert = new Map<string, typeof messages.$inferInsert>();
+  // Distinct new keys per conversation, in arrival order (a clientId repeated within the batch is stored once).
+  const byConv = new Map<string, { accountId: string; keys: Map<string, NewMessage>; author: AuthorType | null; preview: string | null }>();
   for (const item of items) {
-    const conv = convById.get(item.conversationId);
-    const k = key(item.conversationId, item.clientId);
-    const existing = storedByKey.get(k);
-    if (!conv || conv.accountId !== item.accountId || (item.visitorId && conv.visitorId !== item.visitorId)) {
-      plans.push({ kind: 'error', code: 'not_found' });
-    } else if (existing) {
-      plans.push({ kind: 'stored', message: existing });
-    } else if (toInsert.has(k)) {
-      plans.push({ kind: 'new', key: k });
-    } else if (conv.status === 'closed') {
-      plans.push({ kind: 'error', code: 'chat_closed' });
-    } else {
-      conv.lastSeq += 1;
-      conv.changed = true;
-      // System notes ("joined the chat") don't change who waits for whom.
-      if (item.author !== 'system') {
-        conv.newAuthor = item.author;
-        conv.preview = previewOf(item.body);
-      }
-      toInsert.set(k, {
-        accountId: item.accountId,
-        conversationId: item.conversationId,
-        seq: conv.lastSeq,
-        clientId: item.clientId,
-        author: item.author,
-        operatorId: item.operatorId ?? null,
-        authorName: item.authorName ?? (item.author === 'visitor' ? conv.visitorName : ''),
-        body: item.body,
-      });
-      plans.push({ kind: 'new', key: k });
+    let c = byConv.get(item.conversationId);
+    if (!c) byConv.set(item.conversationId, (c = { accountId: item.accountId, keys: new Map(), author: null, preview: null }));
+    if (c.accountId !== item.accountId) continue; // another account's id: found not_found below
+    const k = keyOf(item.conversationId, item.clientId);
+    if (c.keys.has(k)) continue;
+    c.keys.set(k, item);
+    // System notes ("joined the chat") don't change who waits for whom.
+    if (item.author !== 'system') {
+      c.author = item.author;
+      c.preview = previewOf(item.body);
+    }
+  }
+  const convs = [...byConv.entries()];
+  const caseOf = (value: (c: (typeof convs)[number][1]) => SQL | null, otherwise: SQL) =>
+    sql`CASE ${conversations.id} ${sql.join(
+      convs.map(([id, c]) => sql`WHEN ${id}::uuid THEN ${value(c) ?? otherwise}`),
+      sql` `,
+    )} ELSE ${otherwise} END`;
+
+  // 1. Lock, allocate and describe in one statement (closed ones are left out: see below).
+  const bumped = await tx
+    .update(conversations)
+    .set({
+      lastSeq: sql`${conversations.lastSeq} + ${caseOf((c) => sql`${c.keys.size}::int`, sql`0`)}`,
+      lastAuthor: caseOf((c) => (c.author ? sql`${c.author}::text` : null), sql`${conversations.lastAuthor}`),
+      preview: caseOf((c) => (c.preview !== null ? sql`${c.preview}::text` : null), sql`${conversations.preview}`),
+      lastMessageAt: caseOf((c) => (c.author ? sql`now()` : null), sql`${conversations.lastMessageAt}`),
+    })
+    .where(
+      and(
+        sql`(${conversations.id}, ${conversations.accountId}) IN (${sql.join(
+          convs.map(([id, c]) => sql`(${id}::uuid, ${c.accountId}::uuid)`),
+          sql`, `,
+        )})`,
+        ne(conversations.status, 'closed'),
+      ),
+    )
+    .returning();
+  const convById = new Map(bumped.map((c) => [c.id, c]));
+
+  // Conversations not bumped: closed, unknown, or another account's (rare: one more query).
+  const missing = convs.filter(([id]) => !convById.has(id)).map(([id]) => id);
+  const closedIds = new Set<string>();
+  const unbumped = new Map<string, Pick<ConversationRow, 'accountId' | 'visitorId' | 'status'>>();
+  if (missing.length > 0) {
+    const rows = await tx
+      .select({ id: conversations.id, accountId: conversations.accountId, visitorId: conversations.visitorId, status: conversations.status })
+      .from(conversations)
+      .where(inArray(conversations.id, missing));
+    for (const r of rows) {
+      unbumped.set(r.id, r);
+      if (r.status === 'closed') closedIds.add(r.id);
     }
   }
 
-  const updatedById = new Map<string, ConversationRow>();
-  const inserted = new Map<string, MessageRow>();
-  const changed = [...convById.values()].filter((c) => c.changed);
-  if (changed.length > 0) {
-    const caseOf = (otherwise: SQL, value: (c: (typeof changed)[number]) => SQL) =>
-      sql`CASE ${conversations.id} ${sql.join(
-        changed.map((c) => sql`WHEN ${c.id}::uuid THEN ${value(c)}`),
-        sql` `,
-      )} ELSE ${otherwise} END`;
-    const updated = await tx
-      .update(conversations)
-      .set({
-        lastSeq: caseOf(sql`${conversations.lastSeq}`, (c) => sql`${c.lastSeq}::int`),
-        lastAuthor: caseOf(sql`${conversations.lastAuthor}`, (c) => (c.newAuthor ? sql`${c.newAuthor}::text` : sql`${conversations.lastAuthor}`)),
-        preview: caseOf(sql`${conversations.preview}`, (c) => (c.preview !== null ? sql`${c.preview}::text` : sql`${conversations.preview}`)),
-        lastMessageAt: caseOf(sql`${conversations.lastMessageAt}`, (c) => (c.newAuthor ? sql`now()` : sql`${conversations.lastMessageAt}`)),
-      })
-      .where(inArray(conversations.id, changed.map((c) => c.id)))
-      .returning();
-    for (const row of updated) updatedById.set(row.id, row);
+  // 2. Plan: seqs in arrival order from each conversation's base.
+  const nextSeq = new Map(bumped.map((c) => [c.id, c.lastSeq - byConv.get(c.id)!.keys.size]));
+  const plans: Plan[] = [];
+  const toInsert = new Map<string, typeof messages.$inferInsert>();
+  /** Keys to look up among the stored messages (resends), by key. */
+  const lookups = new Map<string, { conversationId: string; clientId: string }>();
+  const firstIndex = new Map<string, number>();
+  for (const item of items) {
+    const k = keyOf(item.conversationId, item.clientId);
+    const conv = convById.get(item.conversationId) ?? unbumped.get(item.conversationId);
+    if (!conv || conv.accountId !== item.accountId || (item.visitorId && conv.visitorId !== item.visitorId)) {
+      plans.push({ kind: 'error', code: 'not_found' });
+      continue;
+    }
+    plans.push({ kind: 'new', key: k });
+    if (firstIndex.has(k)) continue;
+    firstIndex.set(k, plans.length - 1);
+    const open = convById.get(item.conversationId);
+    if (!open) {
+      lookups.set(k, item); // closed: only a stored resend can answer
+      continue;
+    }
+    const seq = nextSeq.get(open.id)! + 1;
+    nextSeq.set(open.id, seq);
+    toInsert.set(k, {
+      accountId: item.accountId,
+      conversationId: item.conversationId,
+      seq,
+      clientId: item.clientId,
+      author: item.author,
+      operatorId: item.operatorId ?? null,
+      authorName: item.authorName ?? (item.author === 'visitor' ? open.visitorName : ''),
+      body: item.body,
+    });
+  }
 
+  // 3. Insert; a conflict means the clientId was stored earlier (a resend).
+  const inserted = new Map<string, MessageRow>();
+  if (toInsert.size > 0) {
     const rows = await tx
       .insert(messages)
       .values([...toInsert.values()])
       .onConflictDoNothing({ target: [messages.conversationId, messages.clientId] })
       .returning();
-    for (const row of rows) inserted.set(key(row.conversationId, row.clientId), row);
-    // Every row must be there: the conversations are locked, so nobody else can have inserted them.
-    if (rows.length !== toInsert.size) throw new Error(`appendMessages: inserted ${rows.length} of ${toInsert.size} rows`);
+    for (const row of rows) inserted.set(keyOf(row.conversationId, row.clientId), row);
   }
+  for (const [k, row] of toInsert) if (!inserted.has(k)) lookups.set(k, row);
 
-  const returned = new Set<string>();
+  // Rare path: resends and refused items leave holes in the allocated seqs; renumber those conversations.
+  const stored = new Map<string, MessageRow>();
+  if (lookups.size > 0) {
+    const rows = await tx
+      .select()
+      .from(messages)
+      .where(
+        sql`(${messages.conversationId}, ${messages.clientId}) IN (${sql.join(
+          [...lookups.values()].map((l) => sql`(${l.conversationId}::uuid, ${l.clientId}::text)`),
+          sql`, `,
+        )})`,
+      );
+    for (const r of rows) stored.set(keyOf(r.conversationId, r.clientId), r);
+  }
+  const allocated = new Map(bumped.map((c) => [c.id, byConv.get(c.id)!.keys.size]));
+  for (const row of inserted.values()) allocated.set(row.conversationId, allocated.get(row.conversationId)! - 1);
+  const holey = [...allocated].filter(([, left]) => left !== 0).map(([id]) => id);
+  if (holey.length > 0) await renumber(tx, holey, convById, inserted);
+
   return plans.map((plan, i): AppendResult => {
-    if (plan.kind === 'error') return { ok: false, code: plan.code };
-    if (plan.kind === 'stored') return { ok: true, message: plan.message, duplicate: true, conversation: null, lastAuthorChanged: false };
-    const conv = convById.get(items[i]!.conversationId)!;
-    // The second of two sends with one clientId in the same batch is a duplicate of the first.
-    const duplicate = returned.has(plan.key);
-    returned.add(plan.key);
-    return {
-      ok: true,
-      message: inserted.get(plan.key)!,
-      duplicate,
-      conversation: updatedById.get(conv.id) ?? null,
-      lastAuthorChanged: conv.newAuthor !== null && conv.newAuthor !== conv.lastAuthor,
-    };
+    if (plan.kind === 'error') return plan.code === 'not_found' ? { ok: false, code: 'not_found' } : { ok: false, code: 'chat_closed' };
+    const item = items[i]!;
+    const fresh = inserted.get(plan.key);
+    if (fresh) {
+      // The second of two sends with one clientId in the same batch is a duplicate of the first.
+      const duplicate = firstIndex.get(plan.key) !== i;
+      return { ok: true, message: fresh, duplicate, conversation: convById.get(item.conversationId) ?? null };
+    }
+    const old = stored.get(plan.key);
+    if (old) return { ok: true, message: old, duplicate: true, conversation: null };
+    if (closedIds.has(item.conversationId)) return { ok: false, code: 'chat_closed' };
+    throw new Error(`appendMessages: ${plan.key} was neither inserted nor found`);
   });
+}
+
+/**
+ * Closes the holes left in `ids` (seqs allocated to items that turned out to be resends or were
+ * refused): the rows inserted here move down to follow the stored ones, and the conversation's
+ * last_seq, last author and preview are recomputed from its messages. Runs under the row lock of
+ * step 1, so no other writer sees the intermediate state. Updates `convById` and `inserted`.
+ */
+async function renumber(tx: Db, ids: string[], convById: Map<string, ConversationRow>, inserted: Map<string, MessageRow>): Promise<void> {
+  for (const id of ids) {
+    const mine = [...inserted.values()].filter((m) => m.conversationId === id).sort((a, b) => a.seq - b.seq);
+    if (mine.length > 0) await tx.delete(messages).where(inArray(messages.id, mine.map((m) => m.id)));
+    const [top] = await tx
+      .select({ seq: sql<number>`coalesce(max(${messages.seq}), 0)::int` })
+      .from(messages)
+      .where(eq(messages.conversationId, id));
+    let seq = top?.seq ?? 0;
+    if (mine.length > 0) {
+      const rows = await tx
+        .insert(messages)
+        .values(mine.map(({ id: _id, ...m }) => ({ ...m, seq: ++seq })))
+        .returning();
+      for (const r of rows) inserted.set(keyOf(r.conversationId, r.clientId), r);
+    }
+    const [last] = await tx
+      .select({ author: messages.author, body: messages.body, createdAt: messages.createdAt })
+      .from(messages)
+      .where(and(eq(messages.conversationId, id), ne(messages.author, 'system')))
+      .orderBy(desc(messages.seq))
+      .limit(1);
+    const [row] = await tx
+      .update(conversations)
+      .set({
+        lastSeq: seq,
+        lastAuthor: last?.author ?? null,
+        preview: last ? previewOf(last.body) : '',
+        lastMessageAt: last?.createdAt ?? null,
+      })
+      .where(eq(conversations.id, id))
+      .returning();
+    if (row) convById.set(id, row);
+  }
 }

@@ -45,6 +45,13 @@ export interface OperatorActor {
 /** Who issues a command; every read and write below is scoped by it. */
 export type Actor = VisitorActor | OperatorActor;
 
+/**
+ * Called once the actor is known to reach the conversation and before its messages are read: the
+ * operator's socket joins the conversation's watchers room, so nothing committed after the read
+ * is missed live (#3).
+ */
+export type Watch = (conversationId: string) => unknown;
+
 const systemClientId = () => `sys-${randomUUID()}`;
 
 /** A conversation with its first page of messages. */
@@ -89,6 +96,7 @@ export async function startChat(ctx: AppContext, actor: VisitorActor, input: Cha
 
   publishConversation(ctx, created.conversation, { requested: true, visitor: true });
   publishMessage(ctx, created.conversation, created.message);
+  // The pre-chat form changed the visitor's name and email: the grid gets the whole row once.
   publishVisitor(ctx, accountId, visitorId);
   return { conversation: presentConversation(created.conversation), messages: [presentMessage(created.message)] };
 }
@@ -99,18 +107,21 @@ export async function listChats(ctx: AppContext, actor: OperatorActor): Promise<
 }
 
 /** One conversation with its first page of messages (continue with chat:sync). */
-export async function getChat(ctx: AppContext, actor: Actor, input: ConversationRef): Promise<ConversationWithMessages> {
-  return withMessages(ctx.db, await reachable(ctx.db, actor, input.conversationId));
+export async function getChat(ctx: AppContext, actor: Actor, input: ConversationRef, watch?: Watch): Promise<ConversationWithMessages> {
+  const conversation = await reachable(ctx.db, actor, input.conversationId);
+  await watch?.(conversation.id);
+  return withMessages(ctx.db, conversation);
 }
 
 /** Catch-up: messages after `afterSeq`, in order, one page (the client repeats on a full page). */
-export async function syncChat(ctx: AppContext, actor: Actor, input: ChatSyncPayload): Promise<MessageView[]> {
+export async function syncChat(ctx: AppContext, actor: Actor, input: ChatSyncPayload, watch?: Watch): Promise<MessageView[]> {
   await reachable(ctx.db, actor, input.conversationId);
+  await watch?.(input.conversationId);
   return (await messagesAfter(ctx.db, actor.accountId, input.conversationId, input.afterSeq)).map(presentMessage);
 }
 
 /** An operator takes a waiting chat; the visitor sees "<name> joined the chat". */
-export async function acceptChat(ctx: AppContext, actor: OperatorActor, input: ConversationRef): Promise<ConversationView> {
+export async function acceptChat(ctx: AppContext, actor: OperatorActor, input: ConversationRef, watch?: Watch): Promise<ConversationView> {
   const { db } = ctx;
   const result = await db.transaction(async (tx) => {
     const accepted = await acceptConversation(tx, actor.accountId, input.conversationId, { id: actor.operatorId, name: actor.name });
@@ -124,9 +135,10 @@ export async function acceptChat(ctx: AppContext, actor: OperatorActor, input: C
     if (conversation.status === 'closed') throw new AppError('chat_closed', 'This chat is closed.');
     throw new AppError('conflict', `${conversation.operatorName ?? 'Another operator'} has already accepted this chat.`);
   }
+  await watch?.(result.conversation.id);
+  // The visitors grid derives the new colour from chat:updated (shared/visitorState.ts).
   publishConversation(ctx, result.conversation, { visitor: true });
   publishMessage(ctx, result.conversation, result.message);
-  publishVisitor(ctx, actor.accountId, result.conversation.visitorId);
   return presentConversation(result.conversation);
 }
 
@@ -145,7 +157,6 @@ export async function closeChat(ctx: AppContext, actor: Actor, input: Conversati
   if (!result) return presentConversation(await reachable(db, actor, input.conversationId));
   publishMessage(ctx, result.conversation, result.message);
   publishConversation(ctx, result.conversation, { visitor: true });
-  publishVisitor(ctx, actor.accountId, result.conversation.visitorId);
   return presentConversation(result.conversation);
 }
 
@@ -164,9 +175,9 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageS
       : { author: 'operator', operatorId: actor.operatorId, authorName: actor.name }),
   });
   if (!result.duplicate && result.conversation) {
-    publishMessage(ctx, result.conversation, result.message);
-    publishConversation(ctx, result.conversation);
-    if (result.lastAuthorChanged) publishVisitor(ctx, actor.accountId, result.conversation.visitorId);
+    // One event per operator socket, and no visitor:updated: the grid's colour follows
+    // message:sent / chat:updated (#3, shared/visitorState.ts).
+    publishMessage(ctx, result.conversation, result.message, result.conversation);
   }
   return presentMessage(result.message);
 }

@@ -75,6 +75,8 @@ export function siteRoutes(ctx: AppContext, paths: SitePaths): Router {
     const query = req.url.indexOf('?');
     res.redirect(301, `/demo/${query >= 0 ? req.url.slice(query) : ''}`);
   });
+  // The demo company's stylesheet, shared by its pages.
+  router.get('/demo/site.css', (_req, res) => res.sendFile(path.join(paths.demoDir, 'site.css')));
   router.get('/demo/:page', demo);
   return router;
 }

@@ -4,16 +4,26 @@ import { rooms } from '../../realtime/rooms';
 // Presence is read from the Socket.IO rooms, not kept in a map of our own: `fetchSockets()`
 // asks every node through the adapter, so it stays right with several processes (#3).
 // If the other nodes can't be asked (Redis down, a node gone), this node's own view is used
-// rather than failing the command or handshake that needed it.
+// rather than failing (or holding) the command or handshake that needed it.
 
 type Namespace = VisitorNamespace | OperatorNamespace;
 
+/** Longest a cross-node lookup may hold a handshake or a command (the adapter's own timeout is 2 s). */
+export const PRESENCE_TIMEOUT_MS = 2_500;
+
 async function socketsIn<N extends Namespace>(ns: N, room: string): Promise<Awaited<ReturnType<N['fetchSockets']>>> {
   type Result = Awaited<ReturnType<N['fetchSockets']>>;
+  const local = () => ns.local.in(room).fetchSockets() as Promise<Result>;
+  let timer: NodeJS.Timeout | undefined;
+  const remote = ns.in(room).fetchSockets() as Promise<Result>;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), PRESENCE_TIMEOUT_MS)));
   try {
-    return (await ns.in(room).fetchSockets()) as Result;
+    return (await Promise.race([remote, timeout])) ?? (await local());
   } catch {
-    return (await ns.local.in(room).fetchSockets()) as Result;
+    return local();
+  } finally {
+    clearTimeout(timer);
+    remote.catch(() => undefined); // a late failure after the timeout is not an unhandled rejection
   }
 }
 

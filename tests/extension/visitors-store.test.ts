@@ -1,0 +1,87 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { BATCH_MS, useVisitorsStore } from '@/stores/visitors';
+import { conversation, createFakeServer, flush, message, visitor } from './fakes';
+
+async function settle() {
+  for (let i = 0; i < 10; i++) await flush();
+}
+
+describe('visitors store', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it("follows a chat's life from chat events alone: browsing → waiting → needs_reply → replied → chatted", async () => {
+    const alice = visitor(1);
+    const fake = createFakeServer();
+    fake.handle('visitor:list', () => ({ ok: true, data: [alice, visitor(2)] }));
+    const store = useVisitorsStore();
+    store.start(fake.client);
+    fake.setStatus('connected');
+    await settle();
+    const row = () => store.get(alice.id)!;
+    expect(row().state).toBe('browsing');
+
+    const chat = conversation({ visitorId: alice.id, status: 'waiting', lastSeq: 1, lastAuthor: 'visitor' });
+    fake.emit('chat:requested', chat);
+    expect(row()).toMatchObject({ state: 'waiting', conversationId: chat.id });
+    // The waiting chat goes first in the grid.
+    expect(store.list[0]!.id).toBe(alice.id);
+
+    fake.emit('chat:updated', { ...chat, status: 'active', operatorId: 'op-1', lastSeq: 2 });
+    expect(row().state).toBe('needs_reply');
+    fake.emit('chat:updated', { ...chat, status: 'active', operatorId: 'op-1', lastSeq: 3, lastAuthor: 'operator' });
+    expect(row().state).toBe('replied');
+    // A stale copy (lower lastSeq) doesn't undo it.
+    fake.emit('chat:updated', { ...chat, status: 'active', operatorId: 'op-1', lastSeq: 2, lastAuthor: 'visitor' });
+    expect(row().state).toBe('replied');
+    fake.emit('chat:updated', { ...chat, status: 'active', operatorId: 'op-1', lastSeq: 4, lastAuthor: 'visitor' });
+    expect(row().state).toBe('needs_reply');
+    fake.emit('chat:updated', { ...chat, status: 'closed', operatorId: 'op-1', lastSeq: 5, lastAuthor: 'visitor' });
+    expect(row()).toMatchObject({ state: 'chatted', conversationId: null });
+    expect(store.get('visitor-2')!.state).toBe('browsing');
+  });
+
+  it("follows the colour of a chat I follow from its messages (the server sends me message:sent, not chat:updated)", async () => {
+    const alice = visitor(1);
+    const chat = conversation({ visitorId: alice.id, status: 'active', operatorId: 'op-1', lastSeq: 2, lastAuthor: 'visitor' });
+    const fake = createFakeServer();
+    fake.handle('visitor:list', () => ({ ok: true, data: [{ ...alice, state: 'needs_reply' as const, conversationId: chat.id }] }));
+    const store = useVisitorsStore();
+    store.start(fake.client);
+    fake.setStatus('connected');
+    await settle();
+    const row = () => store.get(alice.id)!;
+    expect(row().state).toBe('needs_reply');
+    fake.emit('message:sent', message(chat.id, 3, { author: 'operator' }));
+    expect(row().state).toBe('replied');
+    fake.emit('message:sent', message(chat.id, 4, { author: 'visitor' }));
+    expect(row().state).toBe('needs_reply');
+    // A late copy changes nothing; a system note doesn't change who waits for whom.
+    fake.emit('message:sent', message(chat.id, 3, { author: 'operator' }));
+    fake.emit('message:sent', message(chat.id, 5, { author: 'system' }));
+    expect(row().state).toBe('needs_reply');
+    fake.emit('chat:updated', { ...chat, status: 'closed', lastSeq: 6 });
+    expect(row()).toMatchObject({ state: 'chatted', conversationId: null });
+  });
+
+  it('keeps the chat colour when an older row of the visitor arrives later (a page view)', async () => {
+    vi.useFakeTimers();
+    try {
+      const alice = visitor(1);
+      const fake = createFakeServer();
+      fake.handle('visitor:list', () => ({ ok: true, data: [alice] }));
+      const store = useVisitorsStore();
+      store.start(fake.client);
+      fake.setStatus('connected');
+      await vi.advanceTimersByTimeAsync(0);
+      const chat = conversation({ visitorId: alice.id, status: 'active', operatorId: 'op-1', lastSeq: 3, lastAuthor: 'operator' });
+      fake.emit('chat:updated', chat);
+      // A page view row computed before the reply, carrying the old colour and a new page.
+      fake.emit('visitor:updated', { ...alice, state: 'needs_reply', conversationId: chat.id, currentUrl: 'https://shop.example/cart' });
+      await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
+      expect(store.get(alice.id)).toMatchObject({ state: 'replied', currentUrl: 'https://shop.example/cart', conversationId: chat.id });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

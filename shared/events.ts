@@ -91,11 +91,19 @@ export interface OperatorClientToServer {
 }
 
 export interface OperatorServerToClient {
+  /** A visitor's row changed (connected, left, page view, pre-chat form); not sent per message. */
   'visitor:updated': (visitor: VisitorView) => void;
   /** A visitor started a chat: it waits to be accepted (notify, badge). */
   'chat:requested': (conversation: ConversationView) => void;
-  /** Any change of a conversation: accepted, closed, new last message. */
+  /**
+   * Any change of a conversation: accepted, closed, new last message. For a new message it goes
+   * only to the operators who don't get its `message:sent` (which says as much).
+   */
   'chat:updated': (conversation: ConversationView) => void;
+  /**
+   * A stored message, to the conversation's followers only: its assigned operator (every socket)
+   * and the sockets that opened it (`chat:get`, `chat:sync`, `chat:accept`).
+   */
   'message:sent': (message: MessageView) => void;
   'typing:updated': (typing: TypingView) => void;
 }

@@ -100,6 +100,9 @@ export function renderMarkdown(r: BenchResult): string {
   }
   for (const s of r.skipped) lines.push(`- ${s}`);
   lines.push('');
-  lines.push(`Reproduce: \`npm run bench -- ${c.quick ? '--quick' : `--chats ${c.chats} --rate ${c.rate}`}\` (${r.seconds} s).`);
+  const args = c.quick
+    ? '--quick'
+    : [`--chats ${c.chats}`, `--rate ${c.rate}`, `--chats-per-account ${c.chatsPerAccount}`, `--idle ${c.idleVisitors}`, `--db ${c.dbs.join(',')}`].join(' ');
+  lines.push(`Reproduce: \`npm run bench -- ${args}\` (${r.seconds} s).`);
   return lines.join('\n') + '\n';
 }

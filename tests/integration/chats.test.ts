@@ -252,6 +252,7 @@ describe('appendMessages', () => {
       writer.write({ ...base, clientId: 'new-bbbb', body: 'b' }),
       writer.write({ ...base, clientId: 'bad-bad-bad', body: 'x', visitorId: '00000000-0000-4000-8000-000000000000' }),
       writer.write({ ...base, clientId: 'new-aaaa', body: 'a' }),
+      writer.write({ ...base, accountId: '00000000-0000-4000-8000-000000000001', clientId: 'other-account', body: 'not yours' }),
     ]);
     expect(writer.stats.transactions).toBe(tx0 + 1);
     const values = results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason));
@@ -260,6 +261,9 @@ describe('appendMessages', () => {
     expect(values[2]).toMatchObject({ duplicate: false, message: { seq: first.seq + 2, clientId: 'new-bbbb' }, conversation: { lastSeq: first.seq + 2 } });
     expect(values[3]).toMatchObject({ code: 'not_found' });
     expect(values[4]).toMatchObject({ duplicate: true, message: { seq: first.seq + 1 } });
+    expect(values[5]).toMatchObject({ code: 'not_found' });
+    // The refused ones left no trace on the conversation either.
+    expect(values[2]).toMatchObject({ conversation: { preview: 'b', lastAuthor: 'visitor' } });
     const rows = await server.app.ctx.db.select().from(messages).where(eq(messages.conversationId, conversationId));
     expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: first.seq + 2 }, (_, i) => i + 1));
     const next = ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'after' }));
@@ -322,11 +326,12 @@ describe('fan-out by conversation (#3)', () => {
     const followerUpdates = [collect(op.socket, 'chat:updated'), collect(secondTab, 'chat:updated')];
     const atFirst = waitFor(op.socket, 'message:sent', (m) => m.body === 'to Olivia');
     const atSecond = waitFor(secondTab, 'message:sent', (m) => m.body === 'to Olivia');
+    const atColleague = waitFor(colleague.socket, 'chat:updated', (c) => c.id === conversationId && c.preview === 'to Olivia');
 
     const sent = ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'to Olivia' }));
     expect(await atFirst).toEqual(sent);
     expect(await atSecond).toEqual(sent);
-    await waitFor(colleague.socket, 'chat:updated', (c) => c.id === conversationId && c.lastSeq === sent.seq);
+    await atColleague;
     expect(colleagueUpdates.at(-1)).toMatchObject({ lastSeq: sent.seq, lastAuthor: 'visitor', preview: 'to Olivia' });
     // A round trip later, still no message:sent for the colleague.
     ok(await colleague.socket.emitWithAck('chat:list', {}));

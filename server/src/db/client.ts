@@ -35,6 +35,9 @@ export type DatabaseOptions =
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if ('url' in opts) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    // An idle connection that PostgreSQL ends (restart, admin command, network) is dropped by the
+    // pool and replaced on the next query; without a listener its 'error' would end the process (#3).
+    pool.on('error', (err) => console.error(`[error] PostgreSQL connection lost (the pool opens a new one): ${err.message}`));
     const db = drizzlePg({ client: pool, schema });
     return {
       db,

@@ -176,12 +176,13 @@ const keyOf = (conversationId: string, clientId: string) => `${conversationId} $
  * the affected conversations are renumbered gap-free (still under the lock).
  */
 export async function appendMessages(tx: Db, items: NewMessage[]): Promise<AppendResult[]> {
-  // Distinct new keys per conversation, in arrival order (a clientId repeated within the batch is stored once).
-  const byConv = new Map<string, { accountId: string; keys: Map<string, NewMessage>; author: AuthorType | null; preview: string | null }>();
+  // Distinct new keys per conversation, in arrival order (a clientId repeated within the batch is
+  // stored once). Items that will be refused (another account's or visitor's conversation) count
+  // too: the rare path below closes the holes they leave.
+  const byConv = new Map<string, { keys: Map<string, NewMessage>; author: AuthorType | null; preview: string | null }>();
   for (const item of items) {
     let c = byConv.get(item.conversationId);
-    if (!c) byConv.set(item.conversationId, (c = { accountId: item.accountId, keys: new Map(), author: null, preview: null }));
-    if (c.accountId !== item.accountId) continue; // another account's id: found not_found below
+    if (!c) byConv.set(item.conversationId, (c = { keys: new Map(), author: null, preview: null }));
     const k = keyOf(item.conversationId, item.clientId);
     if (c.keys.has(k)) continue;
     c.keys.set(k, item);
@@ -207,19 +208,11 @@ export async function appendMessages(tx: Db, items: NewMessage[]): Promise<Appen
       preview: caseOf((c) => (c.preview !== null ? sql`${c.preview}::text` : null), sql`${conversations.preview}`),
       lastMessageAt: caseOf((c) => (c.author ? sql`now()` : null), sql`${conversations.lastMessageAt}`),
     })
-    .where(
-      and(
-        sql`(${conversations.id}, ${conversations.accountId}) IN (${sql.join(
-          convs.map(([id, c]) => sql`(${id}::uuid, ${c.accountId}::uuid)`),
-          sql`, `,
-        )})`,
-        ne(conversations.status, 'closed'),
-      ),
-    )
+    .where(and(inArray(conversations.id, convs.map(([id]) => id)), ne(conversations.status, 'closed')))
     .returning();
   const convById = new Map(bumped.map((c) => [c.id, c]));
 
-  // Conversations not bumped: closed, unknown, or another account's (rare: one more query).
+  // Conversations not bumped: closed or unknown (rare: one more query).
   const missing = convs.filter(([id]) => !convById.has(id)).map(([id]) => id);
   const closedIds = new Set<string>();
   const unbumped = new Map<string, Pick<ConversationRow, 'accountId' | 'visitorId' | 'status'>>();
@@ -244,6 +237,7 @@ export async function appendMessages(tx: Db, items: NewMessage[]): Promise<Appen
   for (const item of items) {
     const k = keyOf(item.conversationId, item.clientId);
     const conv = convById.get(item.conversationId) ?? unbumped.get(item.conversationId);
+    // Every repo function is scoped by the account: another account's conversation is not found.
     if (!conv || conv.accountId !== item.accountId || (item.visitorId && conv.visitorId !== item.visitorId)) {
       plans.push({ kind: 'error', code: 'not_found' });
       continue;

@@ -48,6 +48,11 @@ export function visitorHandshake(ctx: AppContext) {
 /** A connected widget: its rooms, its commands, `session:ready`, and going offline on the last tab. */
 export function onVisitorConnection(ctx: AppContext, socket: VisitorSocket): void {
   const { accountId, visitorId } = socket.data;
+  // #3: memory per idle visitor. The handshake has been read (IP, user agent: visitorHandshake);
+  // the HTTP request object engine.io keeps for the connection's lifetime (with its headers and
+  // parser state) is not needed any more. Socket.IO tolerates a null request.
+  (socket.conn as unknown as { request: unknown }).request = null;
+  socket.handshake.headers = {};
   void socket.join([rooms.visitor(visitorId), rooms.accountVisitors(accountId)]);
 
   socket.on('page:view', ctx.withAck(pageViewPayload, (page) => recordVisit(ctx, accountId, visitorId, page)));

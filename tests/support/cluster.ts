@@ -198,3 +198,30 @@ export async function startNode(backend: Backend, env: NodeJS.ProcessEnv = {}, p
   };
   return node;
 }
+
+/** One server process on a fresh PGlite data dir, with an account and its admin logged in. */
+export interface SingleNode {
+  backend: Backend;
+  node: SidedeskNode;
+  accountId: string;
+  /** The admin's bearer token. */
+  token: string;
+  stop(): Promise<void>;
+}
+
+export async function startSingleNode(): Promise<SingleNode> {
+  const backend = await pgliteBackend();
+  const account = await setupAccount(backend.env);
+  const node = await startNode(backend);
+  const token = await login(node.url, account.email, account.password);
+  return {
+    backend,
+    node,
+    accountId: account.accountId,
+    token,
+    stop: async () => {
+      await node.stop();
+      await backend.cleanup();
+    },
+  };
+}

@@ -8,26 +8,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../shared/schemas/chats';
 import { newClientId } from '../../support/chatClient';
-import { login, pgliteBackend, setupAccount, startNode, until, type Backend, type SidedeskNode } from '../../support/cluster';
+import { type SidedeskNode, type SingleNode, startSingleNode, until } from '../../support/cluster';
 import { expectExactlyOnceInOrder, openChat, SendLog, storedMessages } from '../../support/delivery';
 
 describe('catching up after faults', () => {
-  let backend: Backend;
+  let single: SingleNode;
   let node: SidedeskNode;
   let accountId: string;
   let token: string;
 
   beforeAll(async () => {
-    backend = await pgliteBackend();
-    const account = await setupAccount(backend.env);
-    accountId = account.accountId;
-    node = await startNode(backend);
-    token = await login(node.url, account.email, account.password);
+    single = await startSingleNode();
+    ({ node, accountId, token } = single);
   });
 
   afterAll(async () => {
-    await node?.stop();
-    await backend?.cleanup();
+    await single?.stop();
   });
 
   it('stores a message resent three times across a reconnect once', { timeout: 30_000 }, async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatClient } from '../../support/chatClient';
-import { login, pgliteBackend, setupAccount, startNode, type Backend, type SidedeskNode } from '../../support/cluster';
+import { type SidedeskNode, type SingleNode, startSingleNode } from '../../support/cluster';
 import { dropConnection, expectExactlyOnceInOrder, openChat, SendLog, settle, storedMessages, type OpenChat } from '../../support/delivery';
 
 const CHATS = 3;
@@ -17,22 +17,18 @@ const CUT_ROUNDS = 4;
 const DOWN_MS = 2_000;
 
 describe('connection drops during traffic', () => {
-  let backend: Backend;
+  let single: SingleNode;
   let node: SidedeskNode;
   let accountId: string;
   let token: string;
 
   beforeAll(async () => {
-    backend = await pgliteBackend();
-    const account = await setupAccount(backend.env);
-    accountId = account.accountId;
-    node = await startNode(backend);
-    token = await login(node.url, account.email, account.password);
+    single = await startSingleNode();
+    ({ node, accountId, token } = single);
   });
 
   afterAll(async () => {
-    await node?.stop();
-    await backend?.cleanup();
+    await single?.stop();
   });
 
   it('delivers every acknowledged message exactly once and in order', { timeout: 90_000 }, async () => {

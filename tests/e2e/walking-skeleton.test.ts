@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser as ChromeApi } from '@wxt-dev/browser';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { byTestId, launchWithExtension, messageTexts, typeInto, waitFor, type ExtensionBrowser } from '../support/browser';
+import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
 import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
 
 const OPERATOR = { email: 'olivia@acme.test', password: 'correct horse battery', account: 'Acme Rockets' };
@@ -49,16 +49,16 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await typeInto(operator, byTestId('login-email'), OPERATOR.email);
     await typeInto(operator, byTestId('login-password'), 'wrong password');
     await operator.click(byTestId('login-submit'));
-    await waitFor(operator, byTestId('login-error'));
+    await waitVisible(operator, byTestId('login-error'));
 
     await typeInto(operator, byTestId('login-password'), OPERATOR.password);
     await operator.click(byTestId('login-submit'));
-    await waitFor(operator, byTestId('connection-status', '[data-status="connected"]'));
+    await waitVisible(operator, byTestId('connection-status', '[data-status="connected"]'));
   });
 
   it('sees the visitor in the live grid, on the page they are on', async () => {
     await visitor.goto(`${server.url}/demo/`);
-    const row = await waitFor(operator, byTestId('visitor-row', '[data-state="browsing"]'));
+    const row = await waitVisible(operator, byTestId('visitor-row', '[data-state="browsing"]'));
     const visitorId = await row!.evaluate((el) => el.getAttribute('data-visitor-id'));
     expect(visitorId).toBeTruthy();
 
@@ -81,11 +81,11 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await typeInto(visitor, byTestId('prechat-email'), VISITOR.email);
     await typeInto(visitor, byTestId('prechat-question'), VISITOR.question);
     await visitor.click(byTestId('prechat-submit'));
-    await waitFor(visitor, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
+    await waitVisible(visitor, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
 
     // Red in the grid, a waiting chat, a badge on the extension icon and a desktop notification.
-    await waitFor(operator, byTestId('visitor-row', '[data-state="waiting"]'));
-    await waitFor(operator, byTestId('chat-item', '[data-status="waiting"]'));
+    await waitVisible(operator, byTestId('visitor-row', '[data-state="waiting"]'));
+    await waitVisible(operator, byTestId('chat-item', '[data-status="waiting"]'));
     await expect.poll(badgeText, { timeout: 10_000 }).toBe('1');
     const notifications = await (await ext.serviceWorker()).evaluate(() =>
       (globalThis as unknown as WorkerGlobal).chrome.notifications.getAll(),
@@ -94,7 +94,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
 
     await operator.bringToFront();
     await operator.click(byTestId('chat-accept'));
-    await waitFor(operator, byTestId('chat-window'));
+    await waitVisible(operator, byTestId('chat-window'));
     await operator.waitForFunction(
       (q) => [...document.querySelectorAll('[data-testid="message-body"]')].some((m) => m.textContent?.includes(q)),
       {},
@@ -105,15 +105,15 @@ describe('walking skeleton: widget ↔ side panel', () => {
     // Operator → visitor.
     await typeInto(operator, byTestId('composer-input'), 'Hi Vera! Yes, weekly launches.');
     await operator.keyboard.press('Enter');
-    await waitFor(visitor, byTestId('message', '[data-author="operator"]'));
+    await waitVisible(visitor, byTestId('message', '[data-author="operator"]'));
     await expect.poll(() => messageTexts(visitor)).toContain('Hi Vera! Yes, weekly launches.');
 
     // Visitor → operator; green/yellow state follows who has to answer.
-    await waitFor(operator, byTestId('visitor-row', '[data-state="replied"]'));
+    await waitVisible(operator, byTestId('visitor-row', '[data-state="replied"]'));
     await typeInto(visitor, byTestId('composer-input'), 'Great, how much is a ticket?');
     await visitor.click(byTestId('composer-send'));
     await expect.poll(() => messageTexts(operator)).toContain('Great, how much is a ticket?');
-    await waitFor(operator, byTestId('visitor-row', '[data-state="needs_reply"]'));
+    await waitVisible(operator, byTestId('visitor-row', '[data-state="needs_reply"]'));
   });
 
   const expectedHistory = [VISITOR.question, 'Hi Vera! Yes, weekly launches.', 'Great, how much is a ticket?'];
@@ -130,8 +130,8 @@ describe('walking skeleton: widget ↔ side panel', () => {
 
     await operator.bringToFront();
     await operator.reload();
-    await waitFor(operator, byTestId('connection-status', '[data-status="connected"]'));
-    await waitFor(operator, byTestId('chat-window'));
+    await waitVisible(operator, byTestId('connection-status', '[data-status="connected"]'));
+    await waitVisible(operator, byTestId('chat-window'));
     await expect.poll(() => chatLines(operator)).toEqual(expectedHistory);
   });
 
@@ -139,7 +139,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await server.stop('SIGKILL');
     server = await startServerProcess({ DATA_DIR: dataDir }, server.port);
 
-    await waitFor(operator, byTestId('connection-status', '[data-status="connected"]'), 30_000);
+    await waitVisible(operator, byTestId('connection-status', '[data-status="connected"]'), 30_000);
     await operator.bringToFront();
     await typeInto(operator, byTestId('composer-input'), 'After restart: still here');
     await operator.keyboard.press('Enter');

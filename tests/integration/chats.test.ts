@@ -343,7 +343,7 @@ describe('fan-out by conversation (#3)', () => {
   });
 
   it('lets a colleague who opened the chat (chat:get) follow it live, and one who synced it too', async () => {
-    const { server, op, visitor, conversationId } = await activeChat();
+    const { server, op, conversationId } = await activeChat();
     const viewer = await h.colleague(server, op.account.id, 'Vic Viewer');
     const syncer = await h.colleague(server, op.account.id, 'Sam Syncer');
     ok(await viewer.socket.emitWithAck('chat:get', { conversationId }));

@@ -70,7 +70,7 @@ export async function typeInto(page: Page, selector: string, text: string): Prom
  * sees changes inside shadow roots (the widget); a plain wait only wakes on light-DOM mutations.
  * Frames (and puppeteer's clicks) only run in the front tab, so the page is brought forward first.
  */
-export async function waitFor(page: Page, selector: string, timeout = 15_000) {
+export async function waitVisible(page: Page, selector: string, timeout = 15_000) {
   await page.bringToFront();
   const el = await page.waitForSelector(selector, { visible: true, timeout });
   if (!el) throw new Error(`no element ${selector}`);

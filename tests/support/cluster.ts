@@ -10,6 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { seededDataDir } from './db';
 import { freePort, runSetup, startServerProcess, type ServerProcess } from './process';
+import { loginOk } from './server';
 
 /** The PostgreSQL server to create throwaway databases on: DATABASE_URL's server, else the local one. */
 export function pgServerUrl(): string {
@@ -118,15 +119,7 @@ export async function setupAccount(env: NodeJS.ProcessEnv, account = 'Acme'): Pr
 
 /** POST /api/auth/login → the operator's bearer token (also the socket auth). */
 export async function login(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  const body = (await res.json()) as { token?: string; data?: { token?: string } };
-  const token = body.token ?? body.data?.token;
-  if (!res.ok || !token) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
-  return token;
+  return (await loginOk(url, email, password)).token;
 }
 
 /** Polls `check` until it returns true; fails with `what` (and the last state) after `timeoutMs`. */

@@ -183,5 +183,4 @@ export function collect<S extends OperatorClient | VisitorClient, E extends Even
   return seen;
 }
 
-/** A client id like the widget and extension make. */
-export const newClientId = () => randomUUID();
+export { newClientId } from './chatClient';

@@ -1,0 +1,31 @@
+/**
+ * The built extension's manifests (`npm test` builds both first): Chrome gets an MV3 side panel,
+ * Firefox a sidebar from the same entrypoint, and neither asks for what the other rejects.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+function manifest(target: 'chrome-mv3' | 'firefox-mv2') {
+  const file = `.output/${target}/manifest.json`;
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build:extension\` first`);
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+}
+
+describe('extension manifests', () => {
+  it('Chrome: MV3 service worker and the side panel', () => {
+    const m = manifest('chrome-mv3');
+    expect(m.manifest_version).toBe(3);
+    expect(m.background.service_worker).toBe('background.js');
+    expect(m.side_panel.default_path).toBe('sidepanel.html');
+    expect(m.permissions).toEqual(expect.arrayContaining(['sidePanel', 'notifications', 'storage']));
+    expect(m.host_permissions).toEqual(expect.arrayContaining(['http://*/*', 'https://*/*']));
+  });
+
+  it('Firefox: the same panel as a sidebar, without the Chrome-only sidePanel permission', () => {
+    const m = manifest('firefox-mv2');
+    expect(m.sidebar_action.default_panel).toBe('sidepanel.html');
+    expect(m.sidebar_action.open_at_install).toBe(false);
+    expect(m.permissions).not.toContain('sidePanel');
+    expect(m.permissions).toEqual(expect.arrayContaining(['notifications', 'storage', 'http://*/*']));
+  });
+});

@@ -190,27 +190,25 @@ describe('message durability (Q1)', () => {
     expect(transactions).toBeGreaterThan(0);
   });
 
-  it('acks a message only once its transaction has committed', async () => {
+  it('acks a message only once its statement has committed', async () => {
     const { server, visitor, conversationId } = await activeChat();
     const { db } = server.app.ctx;
-    const realTransaction = db.transaction.bind(db);
+    const realExecute = db.execute.bind(db);
     const events: string[] = [];
-    // Hold every commit back for 100 ms and note when it really happened.
-    db.transaction = ((fn: Parameters<typeof db.transaction>[0]) =>
-      realTransaction(async (tx) => {
-        const result = await fn(tx);
+    // The writer's batch is one autocommit statement: hold every result back for 100 ms after
+    // it committed and note when that was.
+    db.execute = ((query: Parameters<typeof db.execute>[0]) =>
+      realExecute(query).then(async (result) => {
         await new Promise((r) => setTimeout(r, 100));
-        return result;
-      }).then((result) => {
         events.push('commit');
         return result;
-      })) as typeof db.transaction;
+      })) as typeof db.execute;
     try {
       const res = await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'slow disk' });
       events.push('ack');
       expect(res.ok).toBe(true);
     } finally {
-      db.transaction = realTransaction;
+      db.execute = realExecute;
     }
     expect(events).toEqual(['commit', 'ack']);
   });
@@ -218,8 +216,8 @@ describe('message durability (Q1)', () => {
   it('fails every message of a failed batch with internal_error and stores none of them', async () => {
     const { server, visitor, conversationId } = await activeChat();
     const { writer, db } = server.app.ctx;
-    const realTransaction = db.transaction.bind(db);
-    db.transaction = (() => Promise.reject(new Error('disk on fire'))) as typeof db.transaction;
+    const realExecute = db.execute.bind(db);
+    db.execute = (() => Promise.reject(new Error('disk on fire'))) as unknown as typeof db.execute;
     const log = server.app.ctx.log.error;
     server.app.ctx.log.error = () => {};
     try {
@@ -229,7 +227,7 @@ describe('message durability (Q1)', () => {
       for (const r of results) expect(r).toMatchObject({ ok: false, error: { code: 'internal_error' } });
       expect(writer.stats.failedBatches).toBeGreaterThan(0);
     } finally {
-      db.transaction = realTransaction;
+      db.execute = realExecute;
       server.app.ctx.log.error = log;
     }
     const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId));

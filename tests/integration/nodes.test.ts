@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { createApp } from '../../server/src/app';
 import { Harness, loginOk, newClientId, testConfig, waitFor } from '../support/server';
 
@@ -42,6 +43,42 @@ describe.runIf(process.env.DATABASE_URL)('two nodes on one PostgreSQL with the R
       visitor.disconnect();
       await offline;
     } finally {
+      await appB.close();
+    }
+  });
+
+  it('stores a message once when two nodes commit its clientId at the same moment, and stays gap-free', async () => {
+    const a = await h.server();
+    if (a.database.kind !== 'postgres') throw new Error('needs PostgreSQL');
+    const appB = await createApp(testConfig({ databaseUrl: a.database.url }));
+    const locker = new pg.Client({ connectionString: a.database.url });
+    await locker.connect();
+    try {
+      const op = await h.operator(a);
+      const { socket: visitor, session } = await h.connectVisitor(a, op.account.id);
+      const started = await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'v@example.com', question: 'Hi' });
+      if (!started.ok) throw new Error('chat:start failed');
+      const conversationId = started.data.conversation.id;
+      const item = { accountId: op.account.id, conversationId, clientId: newClientId(), author: 'visitor' as const, visitorId: session.visitorId, body: 'resent to the other node' };
+
+      // Hold the conversation's row lock so both nodes' statements start (and take their
+      // snapshots, in which the message isn't stored yet) before either can commit.
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+      const both = Promise.all([a.app.ctx.writer.write(item), appB.ctx.writer.write(item)]);
+      await new Promise((r) => setTimeout(r, 300));
+      await locker.query('COMMIT');
+      const [onA, onB] = await both;
+
+      expect([onA.duplicate, onB.duplicate].sort()).toEqual([false, true]);
+      expect(onA.message.seq).toBe(2);
+      expect(onB.message.seq).toBe(2);
+      const { rows } = await locker.query('SELECT seq FROM messages WHERE conversation_id = $1 ORDER BY seq', [conversationId]);
+      expect(rows.map((r: { seq: number }) => r.seq)).toEqual([1, 2]);
+      const { rows: conv } = await locker.query('SELECT last_seq FROM conversations WHERE id = $1', [conversationId]);
+      expect(conv[0].last_seq).toBe(2);
+    } finally {
+      await locker.end();
       await appB.close();
     }
   });

@@ -10,7 +10,7 @@ export type WriteResult = Extract<AppendResult, { ok: true }>;
  * transaction has committed, so whoever acks after it never acks an unstored message.
  *
  * Messages that arrive within `windowMs` of the first, or while a commit is running, go into the
- * next single transaction (one UPDATE of the conversations, one multi-row INSERT): far fewer
+ * next single statement (`appendMessages`: one round trip, its own transaction): far fewer
  * commits than messages under load, one short wait when idle. Correct with several server
  * processes on one PostgreSQL because `appendMessages` serialises on the conversation row lock.
  */
@@ -63,7 +63,7 @@ export class MessageWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        const results = await this.db.transaction((tx) => appendMessages(tx, batch.map((p) => p.item)));
+        const results = await appendMessages(this.db, batch.map((p) => p.item));
         this.stats.transactions++;
         this.stats.messages += batch.length;
         results.forEach((r, i) => {

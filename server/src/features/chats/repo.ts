@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { AuthorType } from '../../../../shared/schemas/chats';
 import type { Db } from '../../db/client';
+import { queryRows, rowFromJson } from '../../db/raw';
 import { conversations, messages, visitors } from '../../db/schema/index';
 
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -154,201 +155,122 @@ function previewOf(body: string): string {
   return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line;
 }
 
-type Plan =
-  | { kind: 'error'; code: 'not_found' | 'chat_closed' }
-  /** Was meant to be new; `key` finds the inserted row (or, if it conflicted, the stored one). */
-  | { kind: 'new'; key: string };
 
-const keyOf = (conversationId: string, clientId: string) => `${conversationId} ${clientId}`;
+/** Postgres' unique_violation: a clientId stored by a concurrent writer (another node) since this statement's snapshot. */
+const UNIQUE_VIOLATION = '23505';
+
+/** How often `appendMessages` re-runs after losing such a race (each retry sees the winner's row as stored). */
+const RACE_RETRIES = 3;
+
+/** The SQLSTATE of a failed query (Drizzle wraps the driver's error in `cause`). */
+const pgErrorCode = (err: unknown): string | undefined => {
+  const e = err as { code?: string; cause?: { code?: string } } | null;
+  return e?.code ?? e?.cause?.code;
+};
+
+type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed'; message: Record<string, unknown> | null; conversation: Record<string, unknown> | null };
 
 /**
- * Appends messages inside the caller's transaction; results are in the order of `items`.
+ * Appends messages (Q1, #3); results are in the order of `items`. One statement, so in autocommit
+ * it is its own transaction (the group-commit writer's one round trip per batch), and inside a
+ * caller's transaction it is part of theirs.
  *
- * The common case is two statements (#3: fewer round trips per batch):
- * 1. `UPDATE conversations SET last_seq = last_seq + n, last author, preview … RETURNING *` for the
- *    open conversations of the batch (n = the batch's distinct clientIds there). Its row lock is
- *    what orders concurrent writers, also on other server processes: until this transaction
- *    ends, nobody else can allocate seqs in, or insert into, these conversations.
- * 2. One multi-row `INSERT … ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING`
- *    with seqs `last_seq - n + 1 … last_seq`.
- * Only when something didn't go as assumed (a clientId already stored — a resend —, a closed or
- * unknown conversation, a visitor writing to someone else's) the stored rows are looked up and
- * the affected conversations are renumbered gap-free (still under the lock).
+ * In order, within the statement:
+ * - `reach`: the items whose conversation is the sender's account's (and, for a visitor, theirs):
+ *   every other item is answered `not_found`, stored nothing and changed nothing.
+ * - `stored`: resends — the clientId is already stored in that conversation; answered with the
+ *   stored message (its original seq), nothing written.
+ * - `bumped`: one UPDATE per conversation allocates `n` seqs (its new messages), the last author,
+ *   preview and time. Its row lock is what orders concurrent writers, also on other server
+ *   processes; a conversation closed meanwhile is left out and its items answered `chat_closed`.
+ * - `inserted`: the new messages with seqs `last_seq - n + 1 … last_seq`, gap-free.
+ * A concurrent writer that stored the same clientId after this statement's snapshot makes the
+ * INSERT fail (unique violation) before anything is committed; run again, the statement sees that
+ * row as stored. Only in autocommit (no `inTransaction`) is that retried here.
+ *
+ * Items with a clientId repeated within `items` are stored once: the later ones are duplicates.
  */
-export async function appendMessages(tx: Db, items: NewMessage[]): Promise<AppendResult[]> {
-  // Distinct new keys per conversation, in arrival order (a clientId repeated within the batch is
-  // stored once). Items that will be refused (another account's or visitor's conversation) count
-  // too: the rare path below closes the holes they leave.
-  const byConv = new Map<string, { keys: Map<string, NewMessage>; author: AuthorType | null; preview: string | null }>();
-  for (const item of items) {
-    let c = byConv.get(item.conversationId);
-    if (!c) byConv.set(item.conversationId, (c = { keys: new Map(), author: null, preview: null }));
-    const k = keyOf(item.conversationId, item.clientId);
-    if (c.keys.has(k)) continue;
-    c.keys.set(k, item);
-    // System notes ("joined the chat") don't change who waits for whom.
-    if (item.author !== 'system') {
-      c.author = item.author;
-      c.preview = previewOf(item.body);
-    }
-  }
-  const convs = [...byConv.entries()];
-  const caseOf = (value: (c: (typeof convs)[number][1]) => SQL | null, otherwise: SQL) =>
-    sql`CASE ${conversations.id} ${sql.join(
-      convs.map(([id, c]) => sql`WHEN ${id}::uuid THEN ${value(c) ?? otherwise}`),
-      sql` `,
-    )} ELSE ${otherwise} END`;
-
-  // 1. Lock, allocate and describe in one statement (closed ones are left out: see below).
-  const bumped = await tx
-    .update(conversations)
-    .set({
-      lastSeq: sql`${conversations.lastSeq} + ${caseOf((c) => sql`${c.keys.size}::int`, sql`0`)}`,
-      lastAuthor: caseOf((c) => (c.author ? sql`${c.author}::text` : null), sql`${conversations.lastAuthor}`),
-      preview: caseOf((c) => (c.preview !== null ? sql`${c.preview}::text` : null), sql`${conversations.preview}`),
-      lastMessageAt: caseOf((c) => (c.author ? sql`now()` : null), sql`${conversations.lastMessageAt}`),
-    })
-    .where(and(inArray(conversations.id, convs.map(([id]) => id)), ne(conversations.status, 'closed')))
-    .returning();
-  const convById = new Map(bumped.map((c) => [c.id, c]));
-
-  // Conversations not bumped: closed or unknown (rare: one more query).
-  const missing = convs.filter(([id]) => !convById.has(id)).map(([id]) => id);
-  const closedIds = new Set<string>();
-  const unbumped = new Map<string, Pick<ConversationRow, 'accountId' | 'visitorId' | 'status'>>();
-  if (missing.length > 0) {
-    const rows = await tx
-      .select({ id: conversations.id, accountId: conversations.accountId, visitorId: conversations.visitorId, status: conversations.status })
-      .from(conversations)
-      .where(inArray(conversations.id, missing));
-    for (const r of rows) {
-      unbumped.set(r.id, r);
-      if (r.status === 'closed') closedIds.add(r.id);
-    }
-  }
-
-  // 2. Plan: seqs in arrival order from each conversation's base.
-  const nextSeq = new Map(bumped.map((c) => [c.id, c.lastSeq - byConv.get(c.id)!.keys.size]));
-  const plans: Plan[] = [];
-  const toInsert = new Map<string, typeof messages.$inferInsert>();
-  /** Keys to look up among the stored messages (resends), by key. */
-  const lookups = new Map<string, { conversationId: string; clientId: string }>();
-  const firstIndex = new Map<string, number>();
-  for (const item of items) {
-    const k = keyOf(item.conversationId, item.clientId);
-    const conv = convById.get(item.conversationId) ?? unbumped.get(item.conversationId);
-    // Every repo function is scoped by the account: another account's conversation is not found.
-    if (!conv || conv.accountId !== item.accountId || (item.visitorId && conv.visitorId !== item.visitorId)) {
-      plans.push({ kind: 'error', code: 'not_found' });
-      continue;
-    }
-    plans.push({ kind: 'new', key: k });
-    if (firstIndex.has(k)) continue;
-    firstIndex.set(k, plans.length - 1);
-    const open = convById.get(item.conversationId);
-    if (!open) {
-      lookups.set(k, item); // closed: only a stored resend can answer
-      continue;
-    }
-    const seq = nextSeq.get(open.id)! + 1;
-    nextSeq.set(open.id, seq);
-    toInsert.set(k, {
-      accountId: item.accountId,
-      conversationId: item.conversationId,
-      seq,
-      clientId: item.clientId,
-      author: item.author,
-      operatorId: item.operatorId ?? null,
-      authorName: item.authorName ?? (item.author === 'visitor' ? open.visitorName : ''),
-      body: item.body,
-    });
-  }
-
-  // 3. Insert; a conflict means the clientId was stored earlier (a resend).
-  const inserted = new Map<string, MessageRow>();
-  if (toInsert.size > 0) {
-    const rows = await tx
-      .insert(messages)
-      .values([...toInsert.values()])
-      .onConflictDoNothing({ target: [messages.conversationId, messages.clientId] })
-      .returning();
-    for (const row of rows) inserted.set(keyOf(row.conversationId, row.clientId), row);
-  }
-  for (const [k, row] of toInsert) if (!inserted.has(k)) lookups.set(k, row);
-
-  // Rare path: resends and refused items leave holes in the allocated seqs; renumber those conversations.
-  const stored = new Map<string, MessageRow>();
-  if (lookups.size > 0) {
-    const rows = await tx
-      .select()
-      .from(messages)
-      .where(
-        sql`(${messages.conversationId}, ${messages.clientId}) IN (${sql.join(
-          [...lookups.values()].map((l) => sql`(${l.conversationId}::uuid, ${l.clientId}::text)`),
-          sql`, `,
-        )})`,
-      );
-    for (const r of rows) stored.set(keyOf(r.conversationId, r.clientId), r);
-  }
-  const allocated = new Map(bumped.map((c) => [c.id, byConv.get(c.id)!.keys.size]));
-  for (const row of inserted.values()) allocated.set(row.conversationId, allocated.get(row.conversationId)! - 1);
-  const holey = [...allocated].filter(([, left]) => left !== 0).map(([id]) => id);
-  if (holey.length > 0) await renumber(tx, holey, convById, inserted);
-
-  return plans.map((plan, i): AppendResult => {
-    if (plan.kind === 'error') return plan.code === 'not_found' ? { ok: false, code: 'not_found' } : { ok: false, code: 'chat_closed' };
-    const item = items[i]!;
-    const fresh = inserted.get(plan.key);
-    if (fresh) {
-      // The second of two sends with one clientId in the same batch is a duplicate of the first.
-      const duplicate = firstIndex.get(plan.key) !== i;
-      return { ok: true, message: fresh, duplicate, conversation: convById.get(item.conversationId) ?? null };
-    }
-    const old = stored.get(plan.key);
-    if (old) return { ok: true, message: old, duplicate: true, conversation: null };
-    if (closedIds.has(item.conversationId)) return { ok: false, code: 'chat_closed' };
-    throw new Error(`appendMessages: ${plan.key} was neither inserted nor found`);
+export async function appendMessages(db: Db, items: NewMessage[], opts: { inTransaction?: boolean } = {}): Promise<AppendResult[]> {
+  const first = new Map<string, number>();
+  const distinct: number[] = [];
+  items.forEach((item, i) => {
+    const k = `${item.conversationId} ${item.clientId}`;
+    if (first.has(k)) return;
+    first.set(k, i);
+    distinct.push(i);
   });
-}
+  const column = (f: (item: NewMessage) => string | null) => sql.param(distinct.map((i) => f(items[i]!)));
+  const statement = sql`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${sql.param(distinct)}::int[], ${column((m) => m.accountId)}::uuid[], ${column((m) => m.conversationId)}::uuid[],
+        ${column((m) => m.clientId)}::text[], ${column((m) => m.author)}::text[], ${column((m) => m.visitorId ?? null)}::uuid[],
+        ${column((m) => m.operatorId ?? null)}::uuid[], ${column((m) => m.authorName ?? null)}::text[], ${column((m) => m.body)}::text[],
+        ${column((m) => previewOf(m.body))}::text[]
+      ) AS t(idx, account_id, conversation_id, client_id, author, visitor_id, operator_id, author_name, body, preview)
+    ),
+    reach AS (
+      SELECT i.*, c.status FROM input i
+      JOIN conversations c ON c.id = i.conversation_id AND c.account_id = i.account_id AND (i.visitor_id IS NULL OR c.visitor_id = i.visitor_id)
+    ),
+    stored AS (
+      SELECT r.idx, m.* FROM reach r JOIN messages m ON m.conversation_id = r.conversation_id AND m.client_id = r.client_id
+    ),
+    fresh AS (
+      SELECT r.*, row_number() OVER (PARTITION BY r.conversation_id ORDER BY r.idx)::int AS ord FROM reach r
+      WHERE r.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
+    ),
+    tally AS (
+      -- System notes ("joined the chat") don't change who waits for whom.
+      SELECT conversation_id, count(*)::int AS n,
+        (array_agg(author ORDER BY idx DESC) FILTER (WHERE author <> 'system'))[1] AS last_author,
+        (array_agg(preview ORDER BY idx DESC) FILTER (WHERE author <> 'system'))[1] AS preview
+      FROM fresh GROUP BY conversation_id
+    ),
+    bumped AS (
+      UPDATE conversations c SET
+        last_seq = c.last_seq + t.n,
+        last_author = coalesce(t.last_author, c.last_author),
+        preview = coalesce(t.preview, c.preview),
+        last_message_at = CASE WHEN t.last_author IS NULL THEN c.last_message_at ELSE now() END
+      FROM tally t WHERE c.id = t.conversation_id AND c.status <> 'closed'
+      RETURNING c.*, t.n
+    ),
+    inserted AS (
+      INSERT INTO messages (account_id, conversation_id, seq, client_id, author, operator_id, author_name, body)
+      SELECT f.account_id, f.conversation_id, b.last_seq - b.n + f.ord, f.client_id, f.author, f.operator_id,
+        coalesce(f.author_name, CASE WHEN f.author = 'visitor' THEN b.visitor_name ELSE '' END), f.body
+      FROM fresh f JOIN bumped b ON b.id = f.conversation_id
+      RETURNING *
+    )
+    SELECT f.idx, 'new' AS kind, row_to_json(m) AS message, row_to_json(b) AS conversation
+      FROM inserted m JOIN fresh f ON f.conversation_id = m.conversation_id AND f.client_id = m.client_id JOIN bumped b ON b.id = m.conversation_id
+    UNION ALL
+    SELECT s.idx, 'stored', row_to_json(s), NULL FROM stored s
+    UNION ALL
+    SELECT r.idx, 'closed', NULL, NULL FROM reach r
+      WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
+        AND NOT EXISTS (SELECT 1 FROM bumped b WHERE b.id = r.conversation_id)`;
 
-/**
- * Closes the holes left in `ids` (seqs allocated to items that turned out to be resends or were
- * refused): the rows inserted here move down to follow the stored ones, and the conversation's
- * last_seq, last author and preview are recomputed from its messages. Runs under the row lock of
- * step 1, so no other writer sees the intermediate state. Updates `convById` and `inserted`.
- */
-async function renumber(tx: Db, ids: string[], convById: Map<string, ConversationRow>, inserted: Map<string, MessageRow>): Promise<void> {
-  for (const id of ids) {
-    const mine = [...inserted.values()].filter((m) => m.conversationId === id).sort((a, b) => a.seq - b.seq);
-    if (mine.length > 0) await tx.delete(messages).where(inArray(messages.id, mine.map((m) => m.id)));
-    const [top] = await tx
-      .select({ seq: sql<number>`coalesce(max(${messages.seq}), 0)::int` })
-      .from(messages)
-      .where(eq(messages.conversationId, id));
-    let seq = top?.seq ?? 0;
-    if (mine.length > 0) {
-      const rows = await tx
-        .insert(messages)
-        .values(mine.map(({ id: _id, ...m }) => ({ ...m, seq: ++seq })))
-        .returning();
-      for (const r of rows) inserted.set(keyOf(r.conversationId, r.clientId), r);
+  let rows: AppendRow[];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rows = await queryRows<AppendRow>(db, statement);
+      break;
+    } catch (err) {
+      if (opts.inTransaction || attempt >= RACE_RETRIES || pgErrorCode(err) !== UNIQUE_VIOLATION) throw err;
     }
-    const [last] = await tx
-      .select({ author: messages.author, body: messages.body, createdAt: messages.createdAt })
-      .from(messages)
-      .where(and(eq(messages.conversationId, id), ne(messages.author, 'system')))
-      .orderBy(desc(messages.seq))
-      .limit(1);
-    const [row] = await tx
-      .update(conversations)
-      .set({
-        lastSeq: seq,
-        lastAuthor: last?.author ?? null,
-        preview: last ? previewOf(last.body) : '',
-        lastMessageAt: last?.createdAt ?? null,
-      })
-      .where(eq(conversations.id, id))
-      .returning();
-    if (row) convById.set(id, row);
   }
+
+  const byIdx = new Map(rows.map((r) => [r.idx, r]));
+  return items.map((item, i): AppendResult => {
+    const firstIdx = first.get(`${item.conversationId} ${item.clientId}`)!;
+    const row = byIdx.get(firstIdx);
+    if (!row) return { ok: false, code: 'not_found' };
+    if (row.kind === 'closed') return { ok: false, code: 'chat_closed' };
+    const message = rowFromJson(messages, row.message!);
+    // The second of two sends with one clientId in the same batch is a duplicate of the first.
+    if (row.kind === 'stored' || firstIdx !== i) return { ok: true, message, duplicate: true, conversation: null };
+    return { ok: true, message, duplicate: false, conversation: rowFromJson(conversations, row.conversation!) };
+  });
 }

@@ -9,8 +9,8 @@ export type WriteResult = Extract<AppendResult, { ok: true }>;
  * Group commit for chat messages (Q1, #3). `write()` resolves only after the message's
  * transaction has committed, so whoever acks after it never acks an unstored message.
  *
- * Messages that arrive within `windowMs` of the first, or while a commit is running, go into the
- * next single statement (`appendMessages`: one round trip, its own transaction): far fewer
+ * Messages that arrive in the same event-loop turn (or within `windowMs` of the first, if set), or
+ * while a commit is running, go into the next single statement (`appendMessages`: one round trip, its own transaction): far fewer
  * commits than messages under load, one short wait when idle. Correct with several server
  * processes on one PostgreSQL because `appendMessages` serialises on the conversation row lock.
  */
@@ -19,14 +19,15 @@ export class MessageWriter {
   readonly stats = { transactions: 0, messages: 0, failedBatches: 0 };
 
   private queue: { item: NewMessage; resolve: (r: WriteResult) => void; reject: (e: AppError) => void }[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the scheduled drain, if one is. */
+  private cancelScheduled: (() => void) | null = null;
   private draining: Promise<void> | null = null;
   private closed = false;
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
-    private readonly windowMs = 1,
+    private readonly windowMs = 0,
     private readonly maxBatch = 500,
   ) {}
 
@@ -39,20 +40,29 @@ export class MessageWriter {
     if (this.closed) return Promise.reject(new AppError('internal_error', 'The server is shutting down; send it again.'));
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.timer && !this.draining) this.timer = setTimeout(() => this.startDrain(), this.windowMs);
+      if (this.cancelScheduled || this.draining) return;
+      // 0: the messages of this event-loop turn (all that arrived in one I/O poll) go together;
+      // under load the batches grow by themselves while a commit runs (#3).
+      if (this.windowMs > 0) {
+        const timer = setTimeout(() => this.startDrain(), this.windowMs);
+        this.cancelScheduled = () => clearTimeout(timer);
+      } else {
+        const immediate = setImmediate(() => this.startDrain());
+        this.cancelScheduled = () => clearImmediate(immediate);
+      }
     });
   }
 
   /** Stops accepting writes and waits until everything queued is committed (or failed). */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) this.startDrain();
+    if (this.cancelScheduled) this.startDrain();
     await this.draining;
   }
 
   private startDrain(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelScheduled?.();
+    this.cancelScheduled = null;
     this.draining = this.drain().finally(() => {
       this.draining = null;
     });

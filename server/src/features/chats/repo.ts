@@ -171,86 +171,46 @@ const pgErrorCode = (err: unknown): string | undefined => {
 type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed'; message: Record<string, unknown> | null; conversation: Record<string, unknown> | null };
 
 /**
- * Appends messages (Q1, #3); results are in the order of `items`. One statement, so in autocommit
- * it is its own transaction (the group-commit writer's one round trip per batch), and inside a
- * caller's transaction it is part of theirs.
- *
- * In order, within the statement:
- * - `reach`: the items whose conversation is the sender's account's (and, for a visitor, theirs):
- *   every other item is answered `not_found`, stored nothing and changed nothing.
- * - `stored`: resends — the clientId is already stored in that conversation; answered with the
- *   stored message (its original seq), nothing written.
- * - `bumped`: one UPDATE per conversation allocates `n` seqs (its new messages), the last author,
- *   preview and time. Its row lock is what orders concurrent writers, also on other server
- *   processes; a conversation closed meanwhile is left out and its items answered `chat_closed`.
- * - `inserted`: the new messages with seqs `last_seq - n + 1 … last_seq`, gap-free.
- * A concurrent writer that stored the same clientId after this statement's snapshot makes the
- * INSERT fail (unique violation) before anything is committed; run again, the statement sees that
- * row as stored. Only in autocommit (no `inTransaction`) is that retried here.
+ * Appends messages (Q1, #3); results are in the order of `items`. One statement — the SQL
+ * function `append_messages` (server/drizzle/0001_append_messages.sql) — so in autocommit it is
+ * its own transaction (the group-commit writer's one round trip per batch), and inside a caller's
+ * transaction it is part of theirs. Within it:
+ * - items whose conversation isn't the sender's account's (or, for a visitor, theirs) are
+ *   answered `not_found`, store nothing and change nothing;
+ * - resends (the clientId is already stored in that conversation) are answered with the stored
+ *   message, its original seq;
+ * - one UPDATE per conversation allocates the seqs of its new messages (gap-free, in arrival
+ *   order) and sets the last author, preview and time; its row lock orders concurrent writers,
+ *   also on other server processes; a conversation closed meanwhile answers `chat_closed`;
+ * - one multi-row INSERT stores the new messages.
+ * A concurrent writer that stored the same clientId after this statement's snapshot (a resend
+ * that reached another node) makes the INSERT fail with a unique violation before anything is
+ * committed; run again, the statement sees that row as stored. That retry happens here in
+ * autocommit only: in a caller's transaction the error aborts it and is theirs to handle.
  *
  * Items with a clientId repeated within `items` are stored once: the later ones are duplicates.
  */
 export async function appendMessages(db: Db, items: NewMessage[], opts: { inTransaction?: boolean } = {}): Promise<AppendResult[]> {
   const first = new Map<string, number>();
-  const distinct: number[] = [];
-  items.forEach((item, i) => {
-    const k = `${item.conversationId} ${item.clientId}`;
-    if (first.has(k)) return;
-    first.set(k, i);
-    distinct.push(i);
+  const input: object[] = [];
+  items.forEach((item, idx) => {
+    const key = `${item.conversationId} ${item.clientId}`;
+    if (first.has(key)) return;
+    first.set(key, idx);
+    input.push({
+      idx,
+      account_id: item.accountId,
+      conversation_id: item.conversationId,
+      client_id: item.clientId,
+      author: item.author,
+      visitor_id: item.visitorId ?? null,
+      operator_id: item.operatorId ?? null,
+      author_name: item.authorName ?? null,
+      body: item.body,
+      preview: previewOf(item.body),
+    });
   });
-  const column = (f: (item: NewMessage) => string | null) => sql.param(distinct.map((i) => f(items[i]!)));
-  const statement = sql`
-    WITH input AS (
-      SELECT * FROM unnest(
-        ${sql.param(distinct)}::int[], ${column((m) => m.accountId)}::uuid[], ${column((m) => m.conversationId)}::uuid[],
-        ${column((m) => m.clientId)}::text[], ${column((m) => m.author)}::text[], ${column((m) => m.visitorId ?? null)}::uuid[],
-        ${column((m) => m.operatorId ?? null)}::uuid[], ${column((m) => m.authorName ?? null)}::text[], ${column((m) => m.body)}::text[],
-        ${column((m) => previewOf(m.body))}::text[]
-      ) AS t(idx, account_id, conversation_id, client_id, author, visitor_id, operator_id, author_name, body, preview)
-    ),
-    reach AS (
-      SELECT i.*, c.status FROM input i
-      JOIN conversations c ON c.id = i.conversation_id AND c.account_id = i.account_id AND (i.visitor_id IS NULL OR c.visitor_id = i.visitor_id)
-    ),
-    stored AS (
-      SELECT r.idx, m.* FROM reach r JOIN messages m ON m.conversation_id = r.conversation_id AND m.client_id = r.client_id
-    ),
-    fresh AS (
-      SELECT r.*, row_number() OVER (PARTITION BY r.conversation_id ORDER BY r.idx)::int AS ord FROM reach r
-      WHERE r.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
-    ),
-    tally AS (
-      -- System notes ("joined the chat") don't change who waits for whom.
-      SELECT conversation_id, count(*)::int AS n,
-        (array_agg(author ORDER BY idx DESC) FILTER (WHERE author <> 'system'))[1] AS last_author,
-        (array_agg(preview ORDER BY idx DESC) FILTER (WHERE author <> 'system'))[1] AS preview
-      FROM fresh GROUP BY conversation_id
-    ),
-    bumped AS (
-      UPDATE conversations c SET
-        last_seq = c.last_seq + t.n,
-        last_author = coalesce(t.last_author, c.last_author),
-        preview = coalesce(t.preview, c.preview),
-        last_message_at = CASE WHEN t.last_author IS NULL THEN c.last_message_at ELSE now() END
-      FROM tally t WHERE c.id = t.conversation_id AND c.status <> 'closed'
-      RETURNING c.*, t.n
-    ),
-    inserted AS (
-      INSERT INTO messages (account_id, conversation_id, seq, client_id, author, operator_id, author_name, body)
-      SELECT f.account_id, f.conversation_id, b.last_seq - b.n + f.ord, f.client_id, f.author, f.operator_id,
-        coalesce(f.author_name, CASE WHEN f.author = 'visitor' THEN b.visitor_name ELSE '' END), f.body
-      FROM fresh f JOIN bumped b ON b.id = f.conversation_id
-      RETURNING *
-    )
-    SELECT f.idx, 'new' AS kind, row_to_json(m) AS message, row_to_json(b) AS conversation
-      FROM inserted m JOIN fresh f ON f.conversation_id = m.conversation_id AND f.client_id = m.client_id JOIN bumped b ON b.id = m.conversation_id
-    UNION ALL
-    SELECT s.idx, 'stored', row_to_json(s), NULL FROM stored s
-    UNION ALL
-    SELECT r.idx, 'closed', NULL, NULL FROM reach r
-      WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
-        AND NOT EXISTS (SELECT 1 FROM bumped b WHERE b.id = r.conversation_id)`;
+  const statement = sql`SELECT * FROM append_messages(${JSON.stringify(input)}::jsonb)`;
 
   let rows: AppendRow[];
   for (let attempt = 0; ; attempt++) {

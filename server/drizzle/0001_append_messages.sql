@@ -1,0 +1,77 @@
+-- append_messages(items): stores a batch of chat messages in one statement (#3, Q1).
+-- Called by appendMessages() in server/src/features/chats/repo.ts, which documents the rules.
+-- A PL/pgSQL function so that PostgreSQL plans the statement once per connection, not on every
+-- batch: planning it cost three times what running it did (2.2 ms vs 0.7 ms a batch on PGlite).
+-- To change it: a new migration with CREATE OR REPLACE FUNCTION.
+--
+-- items: [{ idx, account_id, conversation_id, client_id, author, visitor_id?, operator_id?,
+--           author_name?, body, preview }], distinct (conversation_id, client_id).
+-- Returns one row per item that reached its conversation:
+--   kind 'new'    message = the stored row, conversation = the conversation after the batch
+--   kind 'stored' message = the row stored earlier under that client_id (a resend)
+--   kind 'closed' the conversation is closed; nothing stored
+-- Items not returned did not reach a conversation of theirs (not found).
+CREATE FUNCTION append_messages(items jsonb)
+RETURNS TABLE (idx int, kind text, message json, conversation json)
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  WITH input AS (
+    SELECT * FROM jsonb_to_recordset(items) AS t(
+      idx int, account_id uuid, conversation_id uuid, client_id text, author text,
+      visitor_id uuid, operator_id uuid, author_name text, body text, preview text)
+  ),
+  -- The account's conversation, and for a visitor only their own.
+  reach AS (
+    SELECT i.*, c.status FROM input i
+    JOIN conversations c ON c.id = i.conversation_id AND c.account_id = i.account_id
+      AND (i.visitor_id IS NULL OR c.visitor_id = i.visitor_id)
+  ),
+  -- Resends: answered with what is stored, nothing written.
+  stored AS (
+    SELECT r.idx, m.* FROM reach r
+    JOIN messages m ON m.conversation_id = r.conversation_id AND m.client_id = r.client_id
+  ),
+  fresh AS (
+    SELECT r.*, (row_number() OVER (PARTITION BY r.conversation_id ORDER BY r.idx))::int AS ord FROM reach r
+    WHERE r.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
+  ),
+  -- System notes ("joined the chat") don't change who waits for whom.
+  tally AS (
+    SELECT f.conversation_id, count(*)::int AS n,
+      (array_agg(f.author ORDER BY f.idx DESC) FILTER (WHERE f.author <> 'system'))[1] AS last_author,
+      (array_agg(f.preview ORDER BY f.idx DESC) FILTER (WHERE f.author <> 'system'))[1] AS preview
+    FROM fresh f GROUP BY f.conversation_id
+  ),
+  -- The row lock taken here orders concurrent writers, also on other server processes. A
+  -- conversation closed since the snapshot is re-checked here and left out.
+  bumped AS (
+    UPDATE conversations c SET
+      last_seq = c.last_seq + t.n,
+      last_author = coalesce(t.last_author, c.last_author),
+      preview = coalesce(t.preview, c.preview),
+      last_message_at = CASE WHEN t.last_author IS NULL THEN c.last_message_at ELSE now() END
+    FROM tally t WHERE c.id = t.conversation_id AND c.status <> 'closed'
+    RETURNING c.*, t.n
+  ),
+  -- Gap-free: the conversation's n new seqs, in arrival order.
+  inserted AS (
+    INSERT INTO messages (account_id, conversation_id, seq, client_id, author, operator_id, author_name, body)
+    SELECT f.account_id, f.conversation_id, b.last_seq - b.n + f.ord, f.client_id, f.author, f.operator_id,
+      coalesce(f.author_name, CASE WHEN f.author = 'visitor' THEN b.visitor_name ELSE '' END), f.body
+    FROM fresh f JOIN bumped b ON b.id = f.conversation_id
+    RETURNING *
+  )
+  SELECT f.idx, 'new'::text, row_to_json(m), row_to_json(b)
+    FROM inserted m
+    JOIN fresh f ON f.conversation_id = m.conversation_id AND f.client_id = m.client_id
+    JOIN bumped b ON b.id = m.conversation_id
+  UNION ALL
+  SELECT s.idx, 'stored', row_to_json(s), NULL FROM stored s
+  UNION ALL
+  SELECT r.idx, 'closed', NULL, NULL FROM reach r
+    WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
+      AND NOT EXISTS (SELECT 1 FROM bumped b WHERE b.id = r.conversation_id);
+END
+$fn$;

@@ -83,7 +83,8 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     log,
     db,
     rt,
-    writer: new MessageWriter(db, log, config.commitWindowMs),
+    // PostgreSQL commits several batches at once on its pool (10 connections); PGlite one query at a time.
+    writer: new MessageWriter(db, log, { windowMs: config.commitWindowMs, maxInFlight: database.kind === 'postgres' ? 4 : 1 }),
     visitorTokens,
     loginLimits: { perEmail: new RateLimiter(10, 15 * 60_000), perIp: new RateLimiter(100, 15 * 60_000) },
     withAck: makeWithAck(log),

@@ -17,6 +17,8 @@ export interface BenchServer {
   output: () => string;
   /** Full GC in the server, then its memory figures. */
   probe: () => Promise<MemoryFigures>;
+  /** Starts a CPU profile in the server, or stops it and writes it to `file`. */
+  profile: (action: 'start' | 'stop', file?: string) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -38,8 +40,6 @@ export async function startBenchServer(name: string, entry: string, env: NodeJS.
       'tsx',
       '--import',
       PROBE,
-      // `--profile`: a V8 CPU profile per server process, written when it exits (open in Chrome DevTools).
-      ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] : []),
     ],
     env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -78,6 +78,18 @@ export async function startBenchServer(name: string, entry: string, env: NodeJS.
         };
         child.on('message', onMessage);
         child.send({ type: 'bench:probe' });
+      }),
+    profile: (action, file) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${name}: no profile ${action} answer`)), 30_000);
+        const onMessage = (msg: { type?: string; action?: string }) => {
+          if (msg?.type !== 'bench:profile' || msg.action !== action) return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve();
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'bench:profile', action, file });
       }),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

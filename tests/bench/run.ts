@@ -34,7 +34,7 @@ const usage = `npm run bench -- [options]
   --db pglite,postgres  databases to run on (postgres skipped if unreachable), default both
   --only names          subset of: bare,persisted,sidedesk
   --loadgens K          load generator processes, default 2
-  --profile             write V8 CPU profiles of the servers to bench-results/profiles/
+  --profile             write a V8 CPU profile of each server's steady phase to bench-results/profiles/
   --pg-url URL          PostgreSQL server to create the bench databases on
                         (default: BENCH_PG_URL, else DATABASE_URL's server, else 127.0.0.1:5432)`;
 
@@ -84,7 +84,7 @@ const config = {
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LOADGEN = path.join(import.meta.dirname, 'loadgen.ts');
-if (flags.profile) process.env.BENCH_CPU_PROF_DIR = path.join(ROOT, 'bench-results/profiles');
+const PROFILE_DIR = flags.profile ? path.join(ROOT, 'bench-results/profiles') : null;
 
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);
@@ -420,7 +420,14 @@ async function chatPhase(t: Target, p: Prepared): Promise<ChatFigures> {
     console.log(`  ${readyChats}/${config.chats} chats ready in ${round(Math.max(...ready.map((r) => r.seconds)), 1)} s`);
     if (readyChats === 0) throw new Error(`no chat could be set up: ${ready.flatMap((r) => r.setupFailures).join('; ')}`);
     await runLoad(server, gens, config.rate, config.warmupS); // JIT, pools, caches
+    if (PROFILE_DIR) await server.profile('start');
     const steady = await runLoad(server, gens, config.rate, config.durationS);
+    if (PROFILE_DIR) {
+      mkdirSync(PROFILE_DIR, { recursive: true });
+      const file = path.join(PROFILE_DIR, `${t.name.replace('/', '-')}-steady.cpuprofile`);
+      await server.profile('stop', file);
+      console.log(`  CPU profile of the steady phase: ${path.relative(ROOT, file)}`);
+    }
     console.log(
       `  steady ${config.rate} msg/s: p50 ${round(steady.latency.all.p50)} p99 ${round(steady.latency.all.p99)} ms, ` +
         `delivered ${steady.delivered}/${steady.acked}, dup ${steady.duplicates}, server CPU ${round(steady.usage.serverCpuPct, 0)} %`,

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../server/src/db/client';
 import { messages } from '../../server/src/db/schema/index';
+import { MessageWriter } from '../../server/src/features/chats/messageWriter';
 import type { VisitorView } from '../../shared/schemas/visitors';
 import { visitorState } from '../../shared/visitorState';
 import { collect, Harness, newClientId, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
@@ -266,6 +268,50 @@ describe('appendMessages', () => {
     expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: first.seq + 2 }, (_, i) => i + 1));
     const next = ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'after' }));
     expect(next.seq).toBe(first.seq + 3);
+  });
+});
+
+describe('MessageWriter', () => {
+  it('commits batches of other conversations while one is stalled, and keeps each conversation in arrival order', async () => {
+    const first = await activeChat();
+    const second = await activeChat(first.server);
+    const { db, log } = first.server.app.ctx;
+    const stalled = first.conversationId;
+    let stalledStatements = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    // A database whose statements touching the first conversation wait for the gate (a slow fsync, say).
+    const slowDb = new Proxy(db, {
+      get(target, prop) {
+        if (prop !== 'execute') return Reflect.get(target, prop, target) as unknown;
+        return async (query: Parameters<Db['execute']>[0]) => {
+          const touchesStalled = JSON.stringify(query).includes(stalled);
+          if (touchesStalled) stalledStatements++;
+          const result = await target.execute(query);
+          if (touchesStalled) await gate;
+          return result;
+        };
+      },
+    });
+    const writer = new MessageWriter(slowDb, log, { maxInFlight: 2 });
+    const send = (chat: typeof first, body: string) =>
+      writer.write({ accountId: chat.op.account.id, conversationId: chat.conversationId, clientId: newClientId(), author: 'visitor', visitorId: chat.session.visitorId, body });
+
+    const events: string[] = [];
+    const a1 = send(first, 'a1').then((r) => (events.push('a1'), r));
+    await new Promise((r) => setImmediate(r)); // a1's batch is in flight
+    const a2 = send(first, 'a2').then((r) => (events.push('a2'), r));
+    const b1 = send(second, 'b1').then((r) => (events.push('b1'), r));
+    expect((await b1).message.seq).toBe(3);
+    expect(events).toEqual(['b1']);
+    // a2 waits for a1's batch instead of racing it on another connection.
+    expect(stalledStatements).toBe(1);
+    release();
+    const [r1, r2] = await Promise.all([a1, a2]);
+    expect([r1.message.seq, r2.message.seq]).toEqual([3, 4]);
+    expect(events).toEqual(['b1', 'a1', 'a2']);
+    expect(writer.stats.transactions).toBe(3);
+    await writer.close();
   });
 });
 

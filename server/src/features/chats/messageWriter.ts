@@ -5,31 +5,60 @@ import { appendMessages, type AppendResult, type NewMessage } from './repo';
 
 export type WriteResult = Extract<AppendResult, { ok: true }>;
 
+interface Pending {
+  item: NewMessage;
+  resolve: (r: WriteResult) => void;
+  reject: (e: AppError) => void;
+}
+
+export interface MessageWriterOptions {
+  /** Wait this long after the first message for more (0: only this event-loop turn's). */
+  windowMs?: number;
+  /** Most messages one statement carries. */
+  maxBatch?: number;
+  /**
+   * Batches committing at once, on separate connections (PostgreSQL; PGlite runs one query at a
+   * time anyway). One stalled commit (a slow fsync) then holds up only its own conversations.
+   */
+  maxInFlight?: number;
+}
+
 /**
  * Group commit for chat messages (Q1, #3). `write()` resolves only after the message's
- * transaction has committed, so whoever acks after it never acks an unstored message.
+ * statement has committed, so whoever acks after it never acks an unstored message.
  *
- * Messages that arrive in the same event-loop turn (or within `windowMs` of the first, if set), or
- * while a commit is running, go into the next single statement (`appendMessages`: one round trip, its own transaction): far fewer
- * commits than messages under load, one short wait when idle. Correct with several server
+ * Messages that arrive in the same event-loop turn (or within `windowMs` of the first, if set),
+ * or while a commit is running, go into the next single statement (`appendMessages`: one round
+ * trip, its own transaction): far fewer commits than messages under load, no added wait when
+ * idle. Up to `maxInFlight` batches commit at once, over disjoint sets of conversations: a
+ * conversation with a batch in flight gets its next messages only into a later one, so each
+ * conversation's messages are stored in the order they arrived. Correct with several server
  * processes on one PostgreSQL because `appendMessages` serialises on the conversation row lock.
  */
 export class MessageWriter {
-  /** Committed transactions and the messages they carried (tests and the benchmark read these). */
+  /** Committed batches and the messages they carried (tests and the benchmark read these). */
   readonly stats = { transactions: 0, messages: 0, failedBatches: 0 };
 
-  private queue: { item: NewMessage; resolve: (r: WriteResult) => void; reject: (e: AppError) => void }[] = [];
+  private readonly windowMs: number;
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
+  private queue: Pending[] = [];
+  /** Conversations with a batch in flight. */
+  private readonly busy = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
   /** Cancels the scheduled drain, if one is. */
   private cancelScheduled: (() => void) | null = null;
-  private draining: Promise<void> | null = null;
   private closed = false;
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
-    private readonly windowMs = 0,
-    private readonly maxBatch = 500,
-  ) {}
+    options: MessageWriterOptions = {},
+  ) {
+    this.windowMs = options.windowMs ?? 0;
+    this.maxBatch = options.maxBatch ?? 500;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
+  }
 
   /**
    * Stores `item` (or finds it already stored under its clientId) and resolves after commit.
@@ -40,52 +69,81 @@ export class MessageWriter {
     if (this.closed) return Promise.reject(new AppError('internal_error', 'The server is shutting down; send it again.'));
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (this.cancelScheduled || this.draining) return;
-      // 0: the messages of this event-loop turn (all that arrived in one I/O poll) go together;
-      // under load the batches grow by themselves while a commit runs (#3).
-      if (this.windowMs > 0) {
-        const timer = setTimeout(() => this.startDrain(), this.windowMs);
-        this.cancelScheduled = () => clearTimeout(timer);
-      } else {
-        const immediate = setImmediate(() => this.startDrain());
-        this.cancelScheduled = () => clearImmediate(immediate);
-      }
+      this.schedule();
     });
   }
 
   /** Stops accepting writes and waits until everything queued is committed (or failed). */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.cancelScheduled) this.startDrain();
-    await this.draining;
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
+      this.drain();
+      await Promise.race(this.inFlight);
+    }
   }
 
-  private startDrain(): void {
+  private schedule(): void {
+    if (this.cancelScheduled || this.inFlight.size >= this.maxInFlight) return;
+    // 0: the messages of this event-loop turn (all that arrived in one I/O poll) go together;
+    // under load the batches grow by themselves while a commit runs (#3).
+    if (this.windowMs > 0) {
+      const timer = setTimeout(() => this.drain(), this.windowMs);
+      this.cancelScheduled = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(() => this.drain());
+      this.cancelScheduled = () => clearImmediate(immediate);
+    }
+  }
+
+  /** Starts batches while there are free slots and queued messages of idle conversations. */
+  private drain(): void {
     this.cancelScheduled?.();
     this.cancelScheduled = null;
-    this.draining = this.drain().finally(() => {
-      this.draining = null;
-    });
+    while (this.inFlight.size < this.maxInFlight) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) return;
+      const run = this.commit(batch).finally(() => {
+        this.inFlight.delete(run);
+        for (const p of batch) this.busy.delete(p.item.conversationId);
+        if (this.queue.length > 0) this.drain();
+      });
+      this.inFlight.add(run);
+    }
   }
 
-  private async drain(): Promise<void> {
-    // Whatever queued up during a commit goes straight into the next one.
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      try {
-        const results = await appendMessages(this.db, batch.map((p) => p.item));
-        this.stats.transactions++;
-        this.stats.messages += batch.length;
-        results.forEach((r, i) => {
-          const p = batch[i]!;
-          if (r.ok) p.resolve(r);
-          else p.reject(new AppError(r.code, r.code === 'chat_closed' ? 'This chat is closed.' : 'Conversation not found.'));
-        });
-      } catch (err) {
-        this.stats.failedBatches++;
-        this.log.error(`Message batch of ${batch.length} failed; every sender gets internal_error and resends`, err);
-        for (const p of batch) p.reject(new AppError('internal_error', 'The message was not stored; send it again.'));
+  /** The queued messages of conversations with nothing in flight, in arrival order; marks them busy. */
+  private takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    const taken = new Set<string>();
+    for (const p of this.queue) {
+      const id = p.item.conversationId;
+      if (batch.length < this.maxBatch && (taken.has(id) || !this.busy.has(id))) {
+        batch.push(p);
+        taken.add(id);
+      } else {
+        rest.push(p);
       }
+    }
+    this.queue = rest;
+    for (const id of taken) this.busy.add(id);
+    return batch;
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    try {
+      const results = await appendMessages(this.db, batch.map((p) => p.item));
+      this.stats.transactions++;
+      this.stats.messages += batch.length;
+      results.forEach((r, i) => {
+        const p = batch[i]!;
+        if (r.ok) p.resolve(r);
+        else p.reject(new AppError(r.code, r.code === 'chat_closed' ? 'This chat is closed.' : 'Conversation not found.'));
+      });
+    } catch (err) {
+      this.stats.failedBatches++;
+      this.log.error(`Message batch of ${batch.length} failed; every sender gets internal_error and resends`, err);
+      for (const p of batch) p.reject(new AppError('internal_error', 'The message was not stored; send it again.'));
     }
   }
 }

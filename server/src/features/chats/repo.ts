@@ -156,10 +156,14 @@ function previewOf(body: string): string {
 }
 
 
-/** Postgres' unique_violation: a clientId stored by a concurrent writer (another node) since this statement's snapshot. */
-const UNIQUE_VIOLATION = '23505';
+/**
+ * What a concurrent writer on another node can make `append_messages` fail with, changing
+ * nothing: unique_violation (it stored the same clientId since this statement's snapshot) and
+ * deadlock_detected (two batches locking shared conversations in opposite orders).
+ */
+const RETRYABLE_SQLSTATES = new Set(['23505', '40P01']);
 
-/** How often `appendMessages` re-runs after losing such a race (each retry sees the winner's row as stored). */
+/** How often `appendMessages` re-runs after losing such a race (a retry sees the winner's row as stored). */
 const RACE_RETRIES = 3;
 
 /** The SQLSTATE of a failed query (Drizzle wraps the driver's error in `cause`). */
@@ -185,8 +189,9 @@ type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed'; message: Reco
  * - one multi-row INSERT stores the new messages.
  * A concurrent writer that stored the same clientId after this statement's snapshot (a resend
  * that reached another node) makes the INSERT fail with a unique violation before anything is
- * committed; run again, the statement sees that row as stored. That retry happens here in
- * autocommit only: in a caller's transaction the error aborts it and is theirs to handle.
+ * committed; run again, the statement sees that row as stored. That retry (and one after a
+ * deadlock between two nodes' batches) happens here in autocommit only: in a caller's
+ * transaction the error aborts it and is theirs to handle.
  *
  * Items with a clientId repeated within `items` are stored once: the later ones are duplicates.
  */
@@ -218,7 +223,7 @@ export async function appendMessages(db: Db, items: NewMessage[], opts: { inTran
       rows = await queryRows<AppendRow>(db, statement);
       break;
     } catch (err) {
-      if (opts.inTransaction || attempt >= RACE_RETRIES || pgErrorCode(err) !== UNIQUE_VIOLATION) throw err;
+      if (opts.inTransaction || attempt >= RACE_RETRIES || !RETRYABLE_SQLSTATES.has(pgErrorCode(err) ?? '')) throw err;
     }
   }
 

@@ -84,7 +84,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     db,
     rt,
     // PostgreSQL commits several batches at once on its pool (10 connections); PGlite one query at a time.
-    writer: new MessageWriter(db, log, { windowMs: config.commitWindowMs, maxInFlight: database.kind === 'postgres' ? 4 : 1 }),
+    writer: new MessageWriter(database, log, { windowMs: config.commitWindowMs, maxInFlight: database.kind === 'postgres' ? 4 : 1 }),
     visitorTokens,
     loginLimits: { perEmail: new RateLimiter(10, 15 * 60_000), perIp: new RateLimiter(100, 15 * 60_000) },
     withAck: makeWithAck(log),

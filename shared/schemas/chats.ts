@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientId, seq, uuid } from './common';
+import { clientId, seq, text, uuid } from './common';
 
 export const CONVERSATION_STATUSES = ['waiting', 'active', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -9,12 +9,12 @@ export type AuthorType = (typeof AUTHOR_TYPES)[number];
 
 export const MAX_MESSAGE_LENGTH = 5000;
 
-const body = z.string().trim().min(1, 'empty message').max(MAX_MESSAGE_LENGTH);
+const body = text().trim().min(1, 'empty message').max(MAX_MESSAGE_LENGTH);
 
 /** Widget pre-chat form → a new conversation whose first message is the question. */
 export const chatStartPayload = z.object({
   clientId,
-  name: z.string().trim().min(1).max(120),
+  name: text().trim().min(1).max(120),
   email: z.email().max(254),
   question: body,
 });

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../server/src/db/client';
 import { messages } from '../../server/src/db/schema/index';
 import { MessageWriter } from '../../server/src/features/chats/messageWriter';
 import type { VisitorView } from '../../shared/schemas/visitors';
@@ -194,23 +193,23 @@ describe('message durability (Q1)', () => {
 
   it('acks a message only once its statement has committed', async () => {
     const { server, visitor, conversationId } = await activeChat();
-    const { db } = server.app.ctx;
-    const realExecute = db.execute.bind(db);
+    const { database } = server.app;
+    const realCall = database.callJson;
     const events: string[] = [];
     // The writer's batch is one autocommit statement: hold every result back for 100 ms after
     // it committed and note when that was.
-    db.execute = ((query: Parameters<typeof db.execute>[0]) =>
-      realExecute(query).then(async (result) => {
-        await new Promise((r) => setTimeout(r, 100));
-        events.push('commit');
-        return result;
-      })) as typeof db.execute;
+    database.callJson = async (fn, json) => {
+      const rows = await realCall(fn, json);
+      await new Promise((r) => setTimeout(r, 100));
+      events.push('commit');
+      return rows as never;
+    };
     try {
       const res = await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'slow disk' });
       events.push('ack');
       expect(res.ok).toBe(true);
     } finally {
-      db.execute = realExecute;
+      database.callJson = realCall;
     }
     expect(events).toEqual(['commit', 'ack']);
   });
@@ -218,8 +217,9 @@ describe('message durability (Q1)', () => {
   it('fails every message of a failed batch with internal_error and stores none of them', async () => {
     const { server, visitor, conversationId } = await activeChat();
     const { writer, db } = server.app.ctx;
-    const realExecute = db.execute.bind(db);
-    db.execute = (() => Promise.reject(new Error('disk on fire'))) as unknown as typeof db.execute;
+    const { database } = server.app;
+    const realCall = database.callJson;
+    database.callJson = () => Promise.reject(new Error('disk on fire'));
     const log = server.app.ctx.log.error;
     server.app.ctx.log.error = () => {};
     try {
@@ -229,7 +229,7 @@ describe('message durability (Q1)', () => {
       for (const r of results) expect(r).toMatchObject({ ok: false, error: { code: 'internal_error' } });
       expect(writer.stats.failedBatches).toBeGreaterThan(0);
     } finally {
-      db.execute = realExecute;
+      database.callJson = realCall;
       server.app.ctx.log.error = log;
     }
     const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId));
@@ -271,29 +271,39 @@ describe('appendMessages', () => {
   });
 });
 
+describe('text PostgreSQL cannot store', () => {
+  it('stores a message with NUL characters and a lone surrogate cleaned, and its batch neighbours untouched', async () => {
+    const { op, visitor, conversationId } = await activeChat();
+    const [bad, good] = await Promise.all([
+      visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'a\u0000b\ud800c' }),
+      op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'neighbour' }),
+    ]);
+    expect(ok(bad).body).toBe('ab\ufffdc');
+    expect(ok(good).body).toBe('neighbour');
+  });
+});
+
 describe('MessageWriter', () => {
   it('commits batches of other conversations while one is stalled, and keeps each conversation in arrival order', async () => {
     const first = await activeChat();
     const second = await activeChat(first.server);
-    const { db, log } = first.server.app.ctx;
+    const { log } = first.server.app.ctx;
     const stalled = first.conversationId;
     let stalledStatements = 0;
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));
     // A database whose statements touching the first conversation wait for the gate (a slow fsync, say).
-    const slowDb = new Proxy(db, {
-      get(target, prop) {
-        if (prop !== 'execute') return Reflect.get(target, prop, target) as unknown;
-        return async (query: Parameters<Db['execute']>[0]) => {
-          const touchesStalled = JSON.stringify(query).includes(stalled);
-          if (touchesStalled) stalledStatements++;
-          const result = await target.execute(query);
-          if (touchesStalled) await gate;
-          return result;
-        };
+    const { database } = first.server.app;
+    const slowDatabase = {
+      async callJson<R>(fn: string, json: string): Promise<R[]> {
+        const touchesStalled = json.includes(stalled);
+        if (touchesStalled) stalledStatements++;
+        const rows = await database.callJson<R>(fn, json);
+        if (touchesStalled) await gate;
+        return rows;
       },
-    });
-    const writer = new MessageWriter(slowDb, log, { maxInFlight: 2 });
+    };
+    const writer = new MessageWriter(slowDatabase, log, { maxInFlight: 2 });
     const send = (chat: typeof first, body: string) =>
       writer.write({ accountId: chat.op.account.id, conversationId: chat.conversationId, clientId: newClientId(), author: 'visitor', visitorId: chat.session.visitorId, body });
 

@@ -1,7 +1,7 @@
 import { AppError } from '../../../../shared/errors';
-import type { Db } from '../../db/client';
+import type { Database } from '../../db/client';
 import type { Logger } from '../../log';
-import { appendMessages, type AppendResult, type NewMessage } from './repo';
+import { appendMessageBatch, type AppendResult, type NewMessage } from './repo';
 
 export type WriteResult = Extract<AppendResult, { ok: true }>;
 
@@ -28,12 +28,12 @@ export interface MessageWriterOptions {
  * statement has committed, so whoever acks after it never acks an unstored message.
  *
  * Messages that arrive in the same event-loop turn (or within `windowMs` of the first, if set),
- * or while a commit is running, go into the next single statement (`appendMessages`: one round
+ * or while a commit is running, go into the next single statement (`appendMessageBatch`: one round
  * trip, its own transaction): far fewer commits than messages under load, no added wait when
  * idle. Up to `maxInFlight` batches commit at once, over disjoint sets of conversations: a
  * conversation with a batch in flight gets its next messages only into a later one, so each
  * conversation's messages are stored in the order they arrived. Correct with several server
- * processes on one PostgreSQL because `appendMessages` serialises on the conversation row lock.
+ * processes on one PostgreSQL because `append_messages` serialises on the conversation row lock.
  */
 export class MessageWriter {
   /** Committed batches and the messages they carried (tests and the benchmark read these). */
@@ -51,7 +51,7 @@ export class MessageWriter {
   private closed = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly database: Pick<Database, 'callJson'>,
     private readonly log: Logger,
     options: MessageWriterOptions = {},
   ) {
@@ -132,7 +132,7 @@ export class MessageWriter {
 
   private async commit(batch: Pending[]): Promise<void> {
     try {
-      const results = await appendMessages(this.db, batch.map((p) => p.item));
+      const results = await appendMessageBatch(this.database, batch.map((p) => p.item));
       this.stats.transactions++;
       this.stats.messages += batch.length;
       results.forEach((r, i) => {

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { AuthorType } from '../../../../shared/schemas/chats';
-import type { Db } from '../../db/client';
+import type { Database, Db } from '../../db/client';
 import { queryRows, rowFromJson } from '../../db/raw';
 import { conversations, messages, visitors } from '../../db/schema/index';
 
@@ -163,7 +163,7 @@ function previewOf(body: string): string {
  */
 const RETRYABLE_SQLSTATES = new Set(['23505', '40P01']);
 
-/** How often `appendMessages` re-runs after losing such a race (a retry sees the winner's row as stored). */
+/** How often a batch is re-run after losing such a race (a retry sees the winner's row as stored). */
 const RACE_RETRIES = 3;
 
 /** The SQLSTATE of a failed query (Drizzle wraps the driver's error in `cause`). */
@@ -175,10 +175,8 @@ const pgErrorCode = (err: unknown): string | undefined => {
 type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed'; message: Record<string, unknown> | null; conversation: Record<string, unknown> | null };
 
 /**
- * Appends messages (Q1, #3); results are in the order of `items`. One statement — the SQL
- * function `append_messages` (server/drizzle/0001_append_messages.sql) — so in autocommit it is
- * its own transaction (the group-commit writer's one round trip per batch), and inside a caller's
- * transaction it is part of theirs. Within it:
+ * The SQL function `append_messages` (server/drizzle/0001_append_messages.sql) stores a batch in
+ * one statement (Q1, #3). Within it:
  * - items whose conversation isn't the sender's account's (or, for a visitor, theirs) are
  *   answered `not_found`, store nothing and change nothing;
  * - resends (the clientId is already stored in that conversation) are answered with the stored
@@ -187,15 +185,10 @@ type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed'; message: Reco
  *   order) and sets the last author, preview and time; its row lock orders concurrent writers,
  *   also on other server processes; a conversation closed meanwhile answers `chat_closed`;
  * - one multi-row INSERT stores the new messages.
- * A concurrent writer that stored the same clientId after this statement's snapshot (a resend
- * that reached another node) makes the INSERT fail with a unique violation before anything is
- * committed; run again, the statement sees that row as stored. That retry (and one after a
- * deadlock between two nodes' batches) happens here in autocommit only: in a caller's
- * transaction the error aborts it and is theirs to handle.
- *
- * Items with a clientId repeated within `items` are stored once: the later ones are duplicates.
+ * Items with a clientId repeated within the batch are stored once: the later ones are duplicates.
+ * This builds its argument and reads its rows back into results in the order of `items`.
  */
-export async function appendMessages(db: Db, items: NewMessage[], opts: { inTransaction?: boolean } = {}): Promise<AppendResult[]> {
+function appendCall(items: NewMessage[]): { json: string; read: (rows: AppendRow[]) => AppendResult[] } {
   const first = new Map<string, number>();
   const input: object[] = [];
   items.forEach((item, idx) => {
@@ -215,27 +208,42 @@ export async function appendMessages(db: Db, items: NewMessage[], opts: { inTran
       preview: previewOf(item.body),
     });
   });
-  const statement = sql`SELECT * FROM append_messages(${JSON.stringify(input)}::jsonb)`;
+  const read = (rows: AppendRow[]) => {
+    const byIdx = new Map(rows.map((r) => [r.idx, r]));
+    return items.map((item, i): AppendResult => {
+      const firstIdx = first.get(`${item.conversationId} ${item.clientId}`)!;
+      const row = byIdx.get(firstIdx);
+      if (!row) return { ok: false, code: 'not_found' };
+      if (row.kind === 'closed') return { ok: false, code: 'chat_closed' };
+      const message = rowFromJson(messages, row.message!);
+      // The second of two sends with one clientId in the same batch is a duplicate of the first.
+      if (row.kind === 'stored' || firstIdx !== i) return { ok: true, message, duplicate: true, conversation: null };
+      return { ok: true, message, duplicate: false, conversation: rowFromJson(conversations, row.conversation!) };
+    });
+  };
+  return { json: JSON.stringify(input), read };
+}
 
-  let rows: AppendRow[];
+/** Appends messages within the caller's transaction (chat start, accept, close); see {@link appendCall}. */
+export async function appendMessages(tx: Db, items: NewMessage[]): Promise<AppendResult[]> {
+  const call = appendCall(items);
+  return call.read(await queryRows<AppendRow>(tx, sql`SELECT * FROM append_messages(${call.json}::jsonb)`));
+}
+
+/**
+ * Appends a batch as its own transaction: the group-commit writer's one round trip. A
+ * concurrent writer that stored the same clientId after this statement's snapshot (a resend that
+ * reached another node) makes the INSERT fail with a unique violation before anything is
+ * committed; run again, the statement sees that row as stored. So is a deadlock between two
+ * nodes' batches retried.
+ */
+export async function appendMessageBatch(database: Pick<Database, 'callJson'>, items: NewMessage[]): Promise<AppendResult[]> {
+  const call = appendCall(items);
   for (let attempt = 0; ; attempt++) {
     try {
-      rows = await queryRows<AppendRow>(db, statement);
-      break;
+      return call.read(await database.callJson<AppendRow>('append_messages', call.json));
     } catch (err) {
-      if (opts.inTransaction || attempt >= RACE_RETRIES || !RETRYABLE_SQLSTATES.has(pgErrorCode(err) ?? '')) throw err;
+      if (attempt >= RACE_RETRIES || !RETRYABLE_SQLSTATES.has(pgErrorCode(err) ?? '')) throw err;
     }
   }
-
-  const byIdx = new Map(rows.map((r) => [r.idx, r]));
-  return items.map((item, i): AppendResult => {
-    const firstIdx = first.get(`${item.conversationId} ${item.clientId}`)!;
-    const row = byIdx.get(firstIdx);
-    if (!row) return { ok: false, code: 'not_found' };
-    if (row.kind === 'closed') return { ok: false, code: 'chat_closed' };
-    const message = rowFromJson(messages, row.message!);
-    // The second of two sends with one clientId in the same batch is a duplicate of the first.
-    if (row.kind === 'stored' || firstIdx !== i) return { ok: true, message, duplicate: true, conversation: null };
-    return { ok: true, message, duplicate: false, conversation: rowFromJson(conversations, row.conversation!) };
-  });
 }

@@ -83,7 +83,7 @@ export async function startChat(ctx: AppContext, actor: VisitorActor, input: Cha
     await setVisitorContact(tx, accountId, visitorId, input.name, input.email);
     const [first] = await appendMessages(tx, [
       { accountId, conversationId: conversation.id, clientId: input.clientId, author: 'visitor', visitorId, body: input.question },
-    ], { inTransaction: true });
+    ]);
     if (!first?.ok || !first.conversation) throw new Error('startChat: the first message was not stored');
     return { conversation: first.conversation, message: first.message };
   });
@@ -126,7 +126,7 @@ export async function acceptChat(ctx: AppContext, actor: OperatorActor, input: C
   const result = await db.transaction(async (tx) => {
     const accepted = await acceptConversation(tx, actor.accountId, input.conversationId, { id: actor.operatorId, name: actor.name });
     if (!accepted) return null;
-    const [note] = await appendMessages(tx, [systemNote(accepted, `${actor.name} joined the chat`)], { inTransaction: true });
+    const [note] = await appendMessages(tx, [systemNote(accepted, `${actor.name} joined the chat`)]);
     if (!note?.ok || !note.conversation) throw new Error('acceptChat: the system message was not stored');
     return { conversation: note.conversation, message: note.message };
   });
@@ -149,7 +149,7 @@ export async function closeChat(ctx: AppContext, actor: Actor, input: Conversati
   if (conversation.status === 'closed') return presentConversation(conversation);
   const who = actor.kind === 'visitor' ? conversation.visitorName : actor.name;
   const result = await db.transaction(async (tx) => {
-    const [note] = await appendMessages(tx, [systemNote(conversation, `${who} closed the chat`)], { inTransaction: true });
+    const [note] = await appendMessages(tx, [systemNote(conversation, `${who} closed the chat`)]);
     if (!note?.ok) return null;
     const closed = await closeConversation(tx, actor.accountId, conversation.id);
     return closed && { conversation: closed, message: note.message };

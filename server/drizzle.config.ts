@@ -1,7 +1,7 @@
 import { defineConfig } from 'drizzle-kit';
 
 // `npm run db:generate` writes a new SQL migration into server/drizzle/ from the schema files;
-// the server applies pending migrations itself at startup (server/src/db/migrate.ts).
+// the server applies pending migrations itself at startup (openDatabase().migrate() in server/src/db/client.ts).
 export default defineConfig({
   dialect: 'postgresql',
   schema: './server/src/db/schema/index.ts',

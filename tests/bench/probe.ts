@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 type BenchMessage = { type?: string; action?: 'start' | 'stop'; file?: string } | null;
 
@@ -38,7 +39,8 @@ if (process.send) {
     globalThis.gc?.();
     globalThis.gc?.();
     const m = process.memoryUsage();
-    process.send?.({ type: 'bench:probe', rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size }]));
+    process.send?.({ type: 'bench:probe', rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, spaces });
   });
   // The channel must not keep the server alive on its own (graceful shutdown still exits).
   process.channel?.unref();

@@ -28,6 +28,8 @@ export interface MemoryFigures {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** V8 heap spaces: bytes reserved and used (where heapTotal − heapUsed sits). */
+  spaces?: Record<string, { size: number; used: number }>;
 }
 
 /** Fork a TypeScript entry as a server on a free port and wait for GET /health. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -7,7 +7,9 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { ROOT_DIR } from '../config';
-import { acquireDataDirLock, type DataDirLock } from './lock';
+import { acquireDataDirLock } from './lock';
+import { callJsonOnPglite } from './pgliteCall';
+import { PGliteWorkerClient } from './pgliteWorker';
 import * as schema from './schema/index';
 
 /** The one database type repos use, whichever driver is underneath (PGlite or node-postgres). */
@@ -21,8 +23,7 @@ export interface Database {
   /**
    * `SELECT * FROM <fn>(<json>::jsonb)` in autocommit (its own transaction), by each driver's
    * cheapest route: the hot path's one statement per batch (#3). On PostgreSQL a named prepared
-   * statement; on PGlite one simple-protocol call with the JSON as a dollar-quoted literal
-   * (a parameterised query costs PGlite six calls into its WASM). `fn` is a trusted name from
+   * statement; on PGlite one simple-protocol call (pgliteCall.ts). `fn` is a trusted name from
    * our own code, never input.
    */
   callJson<R>(fn: string, json: string): Promise<R[]>;
@@ -34,7 +35,7 @@ export interface Database {
 export type DatabaseOptions =
   /** PostgreSQL server. */
   | { url: string }
-  /** Embedded PGlite in `<dataDir>/pgdata`, guarded by the data-dir lock. */
+  /** Embedded PGlite in `<dataDir>/pgdata` on its own thread, guarded by the data-dir lock. */
   | { dataDir: string }
   /** An already-open PGlite (tests clone a migrated one per test); closed with the database. */
   | { pglite: PGlite };
@@ -57,41 +58,43 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     };
   }
 
-  let lock: DataDirLock | undefined;
-  let client: PGlite;
   if ('dataDir' in opts) {
-    lock = acquireDataDirLock(opts.dataDir);
+    // The server's own data directory: PGlite on a thread of its own (#3), under the data-dir lock.
+    const lock = acquireDataDirLock(opts.dataDir);
+    let client: PGliteWorkerClient;
     try {
-      client = await PGlite.create(path.join(opts.dataDir, 'pgdata'));
+      client = await PGliteWorkerClient.open(path.join(opts.dataDir, 'pgdata'));
     } catch (err) {
       lock.release();
       throw err;
     }
-  } else {
-    client = opts.pglite;
+    // Drizzle's PGlite driver uses only `query` and `transaction`, which the worker client offers.
+    const db = drizzlePglite({ client: client as unknown as PGlite, schema });
+    return {
+      db,
+      kind: 'pglite',
+      callJson: (fn, json) => client.callJson(fn, json),
+      migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_DIR }),
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
   }
+
+  // An open PGlite handed in (tests: a clone of a migrated database), on this thread.
+  const client = opts.pglite;
   const db = drizzlePglite({ client, schema });
   return {
     db,
     kind: 'pglite',
-    callJson: async <R>(fn: string, json: string) => {
-      const [result] = await client.exec(`SELECT * FROM ${fn}(${dollarQuoted(json)}::jsonb)`);
-      return (result?.rows ?? []) as R[];
-    },
+    callJson: (fn, json) => callJsonOnPglite(client, fn, json),
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_DIR }),
     close: async () => {
-      try {
-        if (!client.closed) await client.close();
-      } finally {
-        lock?.release();
-      }
+      if (!client.closed) await client.close();
     },
   };
-}
-
-/** `text` as a PostgreSQL dollar-quoted literal, with a tag that does not occur in it (so nothing in `text` can end it). */
-export function dollarQuoted(text: string): string {
-  let tag = '$j$';
-  for (let i = 0; text.includes(tag); i++) tag = `$j${i}$`;
-  return `${tag}${text}${tag}`;
 }

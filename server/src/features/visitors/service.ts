@@ -50,7 +50,7 @@ export async function buildVisitorSession(ctx: AppContext, account: AccountRow, 
 
 /** Stores a page view (current page + navigation history) and shows it in the operators' grid. */
 export async function recordVisit(ctx: AppContext, accountId: string, visitorId: string, page: z.output<typeof pageViewPayload>): Promise<null> {
-  await recordPageView(ctx.db, accountId, visitorId, {
+  const row = await recordPageView(ctx.db, accountId, visitorId, {
     url: page.url,
     title: page.title,
     referrer: page.referrer,
@@ -58,7 +58,8 @@ export async function recordVisit(ctx: AppContext, accountId: string, visitorId:
     screen: page.screen ? `${page.screen.width}×${page.screen.height}` : null,
     timezone: page.timezone ?? null,
   });
-  publishVisitor(ctx, accountId, visitorId, true);
+  // The statement returned the row as the grid shows it: no second query (#3).
+  if (row) ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', presentVisitor(row, true));
   return null;
 }
 

@@ -18,7 +18,8 @@ export interface MessageWriterOptions {
   maxBatch?: number;
   /**
    * Batches committing at once, on separate connections (PostgreSQL; PGlite runs one query at a
-   * time anyway). One stalled commit (a slow fsync) then holds up only its own conversations.
+   * time anyway). A batch waiting on a row lock (another node writing to the same chat) then
+   * holds up only its own conversations.
    */
   maxInFlight?: number;
 }

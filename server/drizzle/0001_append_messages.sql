@@ -13,7 +13,12 @@
 -- Items not returned did not reach a conversation of theirs (not found).
 CREATE FUNCTION append_messages(items jsonb)
 RETURNS TABLE (idx int, kind text, message json, conversation json)
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql
+-- The plan is made once per connection, often while the tables are still small, and then kept:
+-- a sequential scan of conversations chosen then would run on every batch forever after, however
+-- large the table grew (measured: one per call). Every row here is reached by its key.
+SET enable_seqscan = off
+AS $fn$
 #variable_conflict use_column
 BEGIN
   RETURN QUERY

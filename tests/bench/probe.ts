@@ -3,15 +3,42 @@
  * none of them needs a debug hook in its own code. Over the IPC channel the bench asks for:
  * - `bench:probe`: a full GC (the process runs with --expose-gc), then `process.memoryUsage()`;
  * - `bench:profile` start/stop (`--profile`): a V8 CPU profile of just the steady phase, written
- *   to `file` (open it in Chrome DevTools); setup and connection storms stay out of it.
+ *   to `file` (open it in Chrome DevTools); setup and connection storms stay out of it;
+ * - `bench:stalls` start/stop: how long the event loop was held up, and by GC, during a phase.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 
 type BenchMessage = { type?: string; action?: 'start' | 'stop'; file?: string } | null;
 
 let profiler: Session | null = null;
+let loop: IntervalHistogram | null = null;
+let gcObserver: PerformanceObserver | null = null;
+let gcPauses: number[] = [];
+
+function stalls(action: 'start' | 'stop' | undefined): void {
+  if (action === 'start') {
+    loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    gcPauses = [];
+    gcObserver = new PerformanceObserver((list) => gcPauses.push(...list.getEntries().map((e) => e.duration)));
+    gcObserver.observe({ entryTypes: ['gc'] });
+    process.send?.({ type: 'bench:stalls', action });
+    return;
+  }
+  loop?.disable();
+  gcObserver?.disconnect();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const sorted = [...gcPauses].sort((a, b) => a - b);
+  process.send?.({
+    type: 'bench:stalls',
+    action,
+    loopDelay: loop ? { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } : null,
+    gc: { count: sorted.length, totalMs: Math.round(sorted.reduce((a, b) => a + b, 0)), maxMs: Math.round((sorted.at(-1) ?? 0) * 10) / 10, over10ms: sorted.filter((d) => d > 10).length },
+  });
+}
 
 async function profile(msg: NonNullable<BenchMessage>): Promise<void> {
   if (msg.action === 'start') {
@@ -32,6 +59,10 @@ if (process.send) {
   process.on('message', (msg: BenchMessage) => {
     if (msg?.type === 'bench:profile') {
       void profile(msg);
+      return;
+    }
+    if (msg?.type === 'bench:stalls') {
+      stalls(msg.action);
       return;
     }
     if (msg?.type !== 'bench:probe') return;

@@ -19,7 +19,15 @@ export interface BenchServer {
   probe: () => Promise<MemoryFigures>;
   /** Starts a CPU profile in the server, or stops it and writes it to `file`. */
   profile: (action: 'start' | 'stop', file?: string) => Promise<void>;
+  /** Starts watching the server's event-loop delay and GC pauses, or stops and returns them. */
+  stalls: (action: 'start' | 'stop') => Promise<Stalls | null>;
   stop: () => Promise<void>;
+}
+
+/** How long the server's event loop was held up during a phase (ms), and by GC. */
+export interface Stalls {
+  loopDelay: { p50: number; p99: number; max: number } | null;
+  gc: { count: number; totalMs: number; maxMs: number; over10ms: number };
 }
 
 export interface MemoryFigures {
@@ -92,6 +100,18 @@ export async function startBenchServer(name: string, entry: string, env: NodeJS.
         };
         child.on('message', onMessage);
         child.send({ type: 'bench:profile', action, file });
+      }),
+    stalls: (action) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(null), 10_000);
+        const onMessage = (msg: { type?: string; action?: string } & Partial<Stalls>) => {
+          if (msg?.type !== 'bench:stalls' || msg.action !== action) return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve(action === 'stop' ? { loopDelay: msg.loopDelay ?? null, gc: msg.gc! } : null);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'bench:stalls', action });
       }),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { freshDatabase, pgReachable } from '../support/cluster';
 import type { BenchAccount } from './accounts';
 import type { Backlog, ChatsReady, IdleReady, LoadgenCommand, PageviewsResult, RunResult } from './loadgen';
-import { PhaseMeter, sleep, startBenchServer, type BenchServer, type MemoryFigures, type PhaseUsage } from './proc';
+import { PhaseMeter, sleep, startBenchServer, type BenchServer, type MemoryFigures, type PhaseUsage, type Stalls } from './proc';
 import { renderMarkdown } from './report';
 import { round, summarize, type Summary } from './stats';
 
@@ -213,6 +213,8 @@ interface LoadFigures {
   latency: LatencyFigures;
   usage: PhaseUsage;
   maxTimerLagMs: number;
+  /** The server's event-loop delay and GC pauses (steady phase only). */
+  stalls?: Stalls | null;
 }
 
 function merge(results: RunResult[], usage: PhaseUsage): LoadFigures {
@@ -421,7 +423,9 @@ async function chatPhase(t: Target, p: Prepared): Promise<ChatFigures> {
     if (readyChats === 0) throw new Error(`no chat could be set up: ${ready.flatMap((r) => r.setupFailures).join('; ')}`);
     await runLoad(server, gens, config.rate, config.warmupS); // JIT, pools, caches
     if (PROFILE_DIR) await server.profile('start');
+    await server.stalls('start');
     const steady = await runLoad(server, gens, config.rate, config.durationS);
+    steady.stalls = await server.stalls('stop');
     if (PROFILE_DIR) {
       mkdirSync(PROFILE_DIR, { recursive: true });
       const file = path.join(PROFILE_DIR, `${t.name.replace('/', '-')}-steady.cpuprofile`);
@@ -432,6 +436,11 @@ async function chatPhase(t: Target, p: Prepared): Promise<ChatFigures> {
       `  steady ${config.rate} msg/s: p50 ${round(steady.latency.all.p50)} p99 ${round(steady.latency.all.p99)} ms, ` +
         `delivered ${steady.delivered}/${steady.acked}, dup ${steady.duplicates}, server CPU ${round(steady.usage.serverCpuPct, 0)} %`,
     );
+    if (steady.stalls?.loopDelay)
+      console.log(
+        `  server event loop delay p50 ${steady.stalls.loopDelay.p50} p99 ${steady.stalls.loopDelay.p99} max ${steady.stalls.loopDelay.max} ms; ` +
+          `GC ${steady.stalls.gc.count}× ${steady.stalls.gc.totalMs} ms in all, longest ${steady.stalls.gc.maxMs} ms, ${steady.stalls.gc.over10ms} over 10 ms`,
+      );
     const memoryAfter = await server.probe();
     const rampFigures = t.ramp && config.ramp.length ? await ramp(server, gens) : null;
     return {

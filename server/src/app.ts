@@ -86,7 +86,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     // PostgreSQL: two batches in flight, so a row lock held by another node stalls only its own
     // chats. More cost PostgreSQL CPU for nothing here: at 500 msg/s its backends used 18 % of a
     // core with 1, 35 % with 2, 61–71 % with 4, for the same p99 (#3). PGlite runs one query at a time.
-    writer: new MessageWriter(database, log, { windowMs: config.commitWindowMs, maxInFlight: database.kind === 'postgres' ? 2 : 1 }),
+    writer: new MessageWriter(database, log, { maxInFlight: database.kind === 'postgres' ? 2 : 1 }),
     visitorTokens,
     loginLimits: { perEmail: new RateLimiter(10, 15 * 60_000), perIp: new RateLimiter(100, 15 * 60_000) },
     withAck: makeWithAck(log),

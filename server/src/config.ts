@@ -55,8 +55,6 @@ export interface Config {
   publicUrl: string | undefined;
   trustProxy: boolean | number;
   logLevel: LogLevel;
-  /** Group-commit window of the message writer in ms (0 = next event-loop turn). */
-  commitWindowMs: number;
 }
 
 /** Parses the environment once; throws a readable error naming every bad variable. */
@@ -76,6 +74,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
-    commitWindowMs: 0,
   };
 }

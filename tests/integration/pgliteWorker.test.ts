@@ -34,22 +34,22 @@ describe('PGlite on a worker thread', () => {
   it('commits a transaction that resolves, rolls back one that throws, and holds other queries meanwhile', async () => {
     const db = await open();
     let outsideSaw: number | null = null;
+    let outside!: Promise<unknown>;
     await db.transaction(async (tx) => {
       await tx.query('INSERT INTO t (id) VALUES (1)');
       // A query from outside waits for the transaction: it can't see (or interleave with) its rows.
-      const outside = db.query<{ n: number }>('SELECT count(*)::int AS n FROM t').then((r) => (outsideSaw = r.rows[0]!.n));
+      outside = db.query<{ n: number }>('SELECT count(*)::int AS n FROM t').then((r) => (outsideSaw = r.rows[0]!.n));
       await new Promise((r) => setTimeout(r, 50));
       expect(outsideSaw).toBeNull();
-      void outside;
     });
+    await outside;
+    expect(outsideSaw).toBe(1);
     await expect(
       db.transaction(async (tx) => {
         await tx.query('INSERT INTO t (id) VALUES (2)');
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');
-    await new Promise((r) => setTimeout(r, 10));
-    expect(outsideSaw).toBe(1);
     expect((await db.query<{ id: number }>('SELECT id FROM t ORDER BY id')).rows).toEqual([{ id: 1 }]);
   });
 

@@ -36,7 +36,6 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     publicUrl: undefined,
     trustProxy: false,
     logLevel: (process.env.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'error',
-    commitWindowMs: 0,
     ...overrides,
   };
 }

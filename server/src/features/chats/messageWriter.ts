@@ -12,8 +12,6 @@ interface Pending {
 }
 
 export interface MessageWriterOptions {
-  /** Wait this long after the first message for more (0: only this event-loop turn's). */
-  windowMs?: number;
   /** Most messages one statement carries. */
   maxBatch?: number;
   /**
@@ -28,8 +26,7 @@ export interface MessageWriterOptions {
  * Group commit for chat messages (Q1, #3). `write()` resolves only after the message's
  * statement has committed, so whoever acks after it never acks an unstored message.
  *
- * Messages that arrive in the same event-loop turn (or within `windowMs` of the first, if set),
- * or while a commit is running, go into the next single statement (`appendMessageBatch`: one round
+ * Messages that arrive in the same event-loop turn, or while a commit is running, go into the next single statement (`appendMessageBatch`: one round
  * trip, its own transaction): far fewer commits than messages under load, no added wait when
  * idle. Up to `maxInFlight` batches commit at once, over disjoint sets of conversations: a
  * conversation with a batch in flight gets its next messages only into a later one, so each
@@ -40,15 +37,14 @@ export class MessageWriter {
   /** Committed batches and the messages they carried (tests and the benchmark read these). */
   readonly stats = { transactions: 0, messages: 0, failedBatches: 0 };
 
-  private readonly windowMs: number;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private queue: Pending[] = [];
   /** Conversations with a batch in flight. */
   private readonly busy = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
-  /** Cancels the scheduled drain, if one is. */
-  private cancelScheduled: (() => void) | null = null;
+  /** The drain scheduled for the end of this event-loop turn, if one is. */
+  private scheduled: NodeJS.Immediate | null = null;
   private closed = false;
 
   constructor(
@@ -56,7 +52,6 @@ export class MessageWriter {
     private readonly log: Logger,
     options: MessageWriterOptions = {},
   ) {
-    this.windowMs = options.windowMs ?? 0;
     this.maxBatch = options.maxBatch ?? 500;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
   }
@@ -84,22 +79,16 @@ export class MessageWriter {
   }
 
   private schedule(): void {
-    if (this.cancelScheduled || this.inFlight.size >= this.maxInFlight) return;
-    // 0: the messages of this event-loop turn (all that arrived in one I/O poll) go together;
-    // under load the batches grow by themselves while a commit runs (#3).
-    if (this.windowMs > 0) {
-      const timer = setTimeout(() => this.drain(), this.windowMs);
-      this.cancelScheduled = () => clearTimeout(timer);
-    } else {
-      const immediate = setImmediate(() => this.drain());
-      this.cancelScheduled = () => clearImmediate(immediate);
-    }
+    if (this.scheduled || this.inFlight.size >= this.maxInFlight) return;
+    // The messages of this event-loop turn (all that arrived in one I/O poll) go together; under
+    // load the batches grow by themselves while a commit runs (#3). No timer: no added wait.
+    this.scheduled = setImmediate(() => this.drain());
   }
 
   /** Starts batches while there are free slots and queued messages of idle conversations. */
   private drain(): void {
-    this.cancelScheduled?.();
-    this.cancelScheduled = null;
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
     while (this.inFlight.size < this.maxInFlight) {
       const batch = this.takeBatch();
       if (batch.length === 0) return;

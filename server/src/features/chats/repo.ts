@@ -166,11 +166,8 @@ const RETRYABLE_SQLSTATES = new Set(['23505', '40P01']);
 /** How often a batch is re-run after losing such a race (a retry sees the winner's row as stored). */
 const RACE_RETRIES = 3;
 
-/** The SQLSTATE of a failed query (Drizzle wraps the driver's error in `cause`). */
-const pgErrorCode = (err: unknown): string | undefined => {
-  const e = err as { code?: string; cause?: { code?: string } } | null;
-  return e?.code ?? e?.cause?.code;
-};
+/** The SQLSTATE of a failed query (node-postgres and the PGlite thread both set `code`). */
+const pgErrorCode = (err: unknown): string | undefined => (err as { code?: string } | null)?.code;
 
 type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed'; message: Record<string, unknown> | null; conversation: Record<string, unknown> | null };
 

@@ -172,8 +172,8 @@ const pgErrorCode = (err: unknown): string | undefined => (err as { code?: strin
 type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed'; message: Record<string, unknown> | null; conversation: Record<string, unknown> | null };
 
 /**
- * The SQL function `append_messages` (server/drizzle/0001_append_messages.sql) stores a batch in
- * one statement (Q1, #3). Within it:
+ * The SQL function `append_messages` (server/drizzle/0002_append_messages_keyed.sql, replacing
+ * 0001's) stores a batch in one statement (Q1, #3). Within it:
  * - items whose conversation isn't the sender's account's (or, for a visitor, theirs) are
  *   answered `not_found`, store nothing and change nothing;
  * - resends (the clientId is already stored in that conversation) are answered with the stored

@@ -1,0 +1,87 @@
+-- append_messages(items), replacing 0001's version: the same contract (see 0001's header and
+-- appendMessages() in server/src/features/chats/repo.ts), with every table read by its key.
+--
+-- Why (#3): 0001 left the joins with conversations and messages to the planner, which sees the
+-- batch as 100 rows (the fixed estimate for jsonb_to_recordset) and the table as a few thousand.
+-- It then chose a hash join that reads the whole conversations table through an index (seq scans
+-- being off) on every call: measured on PGlite, 5,000 rows read per batch, 1.7 ms a batch at
+-- 5,000 conversations against 0.65 ms at 10,000, where the plan happened to differ.
+-- Here the plan has no such choice:
+--   * a conversation and a resend are each looked up in a LATERAL subquery with LIMIT 1, which
+--     the planner cannot flatten into a join, so it probes the index once per item;
+--   * the UPDATE names its rows with id = ANY(the batch's ids), an index condition.
+-- tests/integration/appendMessagesPlan.test.ts counts the rows each call reads.
+CREATE OR REPLACE FUNCTION append_messages(items jsonb)
+RETURNS TABLE (idx int, kind text, message json, conversation json)
+LANGUAGE plpgsql
+-- The plan is made once per connection, often while the tables are still small, and then kept:
+-- a sequential scan chosen then would run on every batch however large the table grew.
+SET enable_seqscan = off
+AS $fn$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  WITH input AS (
+    SELECT * FROM jsonb_to_recordset(items) AS t(
+      idx int, account_id uuid, conversation_id uuid, client_id text, author text,
+      visitor_id uuid, operator_id uuid, author_name text, body text, preview text)
+  ),
+  -- The account's conversation, and for a visitor only their own.
+  reach AS (
+    SELECT i.*, c.status FROM input i
+    CROSS JOIN LATERAL (SELECT * FROM conversations c WHERE c.id = i.conversation_id LIMIT 1) c
+    WHERE c.account_id = i.account_id AND (i.visitor_id IS NULL OR c.visitor_id = i.visitor_id)
+  ),
+  -- Resends: answered with what is stored, nothing written.
+  stored AS (
+    SELECT r.idx, m.* FROM reach r
+    CROSS JOIN LATERAL (
+      SELECT m.* FROM messages m
+      WHERE m.conversation_id = r.conversation_id AND m.client_id = r.client_id
+      LIMIT 1
+    ) m
+  ),
+  fresh AS (
+    SELECT r.*, (row_number() OVER (PARTITION BY r.conversation_id ORDER BY r.idx))::int AS ord FROM reach r
+    WHERE r.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
+  ),
+  -- System notes ("joined the chat") don't change who waits for whom.
+  tally AS (
+    SELECT f.conversation_id, count(*)::int AS n,
+      (array_agg(f.author ORDER BY f.idx DESC) FILTER (WHERE f.author <> 'system'))[1] AS last_author,
+      (array_agg(f.preview ORDER BY f.idx DESC) FILTER (WHERE f.author <> 'system'))[1] AS preview
+    FROM fresh f GROUP BY f.conversation_id
+  ),
+  -- The row lock taken here orders concurrent writers, also on other server processes. A
+  -- conversation closed since the snapshot is re-checked here and left out.
+  bumped AS (
+    UPDATE conversations c SET
+      last_seq = c.last_seq + t.n,
+      last_author = coalesce(t.last_author, c.last_author),
+      preview = coalesce(t.preview, c.preview),
+      last_message_at = CASE WHEN t.last_author IS NULL THEN c.last_message_at ELSE now() END
+    FROM tally t
+    WHERE c.id = ANY (ARRAY(SELECT conversation_id FROM tally)) AND c.id = t.conversation_id
+      AND c.status <> 'closed'
+    RETURNING c.*, t.n
+  ),
+  -- Gap-free: the conversation's n new seqs, in arrival order.
+  inserted AS (
+    INSERT INTO messages (account_id, conversation_id, seq, client_id, author, operator_id, author_name, body)
+    SELECT f.account_id, f.conversation_id, b.last_seq - b.n + f.ord, f.client_id, f.author, f.operator_id,
+      coalesce(f.author_name, CASE WHEN f.author = 'visitor' THEN b.visitor_name ELSE '' END), f.body
+    FROM fresh f JOIN bumped b ON b.id = f.conversation_id
+    RETURNING *
+  )
+  SELECT f.idx, 'new'::text, row_to_json(m), row_to_json(b)
+    FROM inserted m
+    JOIN fresh f ON f.conversation_id = m.conversation_id AND f.client_id = m.client_id
+    JOIN bumped b ON b.id = m.conversation_id
+  UNION ALL
+  SELECT s.idx, 'stored', row_to_json(s), NULL FROM stored s
+  UNION ALL
+  SELECT r.idx, 'closed', NULL, NULL FROM reach r
+    WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
+      AND NOT EXISTS (SELECT 1 FROM bumped b WHERE b.id = r.conversation_id);
+END
+$fn$;

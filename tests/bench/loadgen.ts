@@ -192,7 +192,8 @@ async function run(cmd: Extract<LoadgenCommand, { type: 'run' }>): Promise<RunRe
       const t = now();
       maxLag = Math.max(maxLag, t - lastTick - 2);
       lastTick = t;
-      const due = Math.min(Math.floor(((t - t0) / 1000) * cmd.rate), Math.floor((cmd.durationMs / 1000) * cmd.rate));
+      // A generator none of whose chats could be set up sends nothing (the run reports the shortfall).
+      const due = n === 0 ? 0 : Math.min(Math.floor(((t - t0) / 1000) * cmd.rate), Math.floor((cmd.durationMs / 1000) * cmd.rate));
       while (sent < due) {
         const k = sent++;
         const chat = chats[k % n]!;

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Extensions } from '@electric-sql/pglite';
 import pg from 'pg';
 import { MIGRATIONS_DIR, openDatabase } from '../../server/src/db/client';
 
@@ -27,12 +27,15 @@ async function migratedDump(): Promise<Blob> {
   return blob;
 }
 
-/** A fresh, migrated database of the kind this run tests (PostgreSQL when DATABASE_URL is set). */
-export async function freshTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database of the kind this run tests (PostgreSQL when DATABASE_URL is set).
+ * `pgliteExtensions`: contrib modules PGlite should be able to load (PostgreSQL has them all).
+ */
+export async function freshTestDatabase(pgliteExtensions: Extensions = {}): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     dump ??= migratedDump();
-    const pglite = await PGlite.create({ loadDataDir: await dump });
+    const pglite = await PGlite.create({ loadDataDir: await dump, extensions: pgliteExtensions });
     return { kind: 'pglite', pglite, drop: async () => {} };
   }
   const template = await ensureTemplate(url);

@@ -160,8 +160,26 @@ describe('append_messages keeps a plan that', () => {
     expect(plan).not.toMatch(/JIT:/);
     expect(plan).not.toMatch(/Seq Scan/);
     expect(plan!.match(/Nested Loop/g)).toHaveLength(2);
-    expect(plan).toMatch(/Index Scan using conversations_pkey/);
+    expect(plan).toMatch(/Index Cond: \(id = t\.conversation_id\)/);
     expect(plan).toMatch(/Index Scan using messages_conversation_client_id_key/);
     expect(plan).toMatch(/Index Cond: \(id = ANY/);
+  });
+});
+
+describe('the messages table', () => {
+  it("refuses a message whose account is not its conversation's, and goes with its account", async () => {
+    const database = await freshTestDatabase();
+    const s = await session(database);
+    open = { session: s, database };
+    const [a, b] = [randomUUID(), randomUUID()];
+    await s.query(`INSERT INTO accounts (id, name) VALUES ('${a}', 'A'), ('${b}', 'B')`);
+    const [chat] = await addConversations(s, a, 1);
+    const insert = (accountId: string, clientId: string) =>
+      s.query(`INSERT INTO messages (account_id, conversation_id, seq, client_id, author, body)
+               VALUES ('${accountId}', '${chat!.conversationId}', 1, '${clientId}', 'visitor', 'hi')`);
+    await expect(insert(b, 'crossed')).rejects.toMatchObject({ code: '23503' });
+    await insert(a, 'own');
+    await s.query(`DELETE FROM accounts WHERE id = '${a}'`);
+    expect(await s.query('SELECT id FROM messages')).toEqual([]);
   });
 });

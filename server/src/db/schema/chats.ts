@@ -64,9 +64,9 @@ export const messages = pgTable(
     uniqueIndex('messages_conversation_seq_key').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_id_key').on(t.conversationId, t.clientId),
     // One key for both: the message's account is its conversation's, and the check touches only
-    // the conversation row, which the writer holds anyway. A key to accounts locked the account's
-    // row for every message: PostgreSQL made a MultiXact of it for every batch once two writers
-    // overlapped, and PGlite spent 8 % of a batch on the lookup (#3).
+    // the conversation row, which the writer holds anyway. A separate key to accounts locked the
+    // account's row for every message (PostgreSQL made a MultiXact of it for nearly every batch
+    // once two writers overlapped) and cost a second lookup per message (#3).
     foreignKey({
       name: 'messages_conversation_account_fk',
       columns: [t.conversationId, t.accountId],

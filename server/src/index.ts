@@ -43,6 +43,13 @@ console.log(lines.join('\n'));
 // Uncaught exceptions still end the process (its state may be broken; the supervisor restarts it).
 process.on('unhandledRejection', (reason) => app.ctx.log.error('Unhandled promise rejection (kept running)', reason));
 
+// The embedded database's thread died: every query would fail from now on. End the process so the
+// supervisor restarts it; clients reconnect and resend their outboxes, and nothing acked is lost.
+void app.database.lost.then((err) => {
+  app.ctx.log.error('The database is gone; exiting so the server can be restarted', err);
+  process.exit(1);
+});
+
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

@@ -69,4 +69,17 @@ describe('PGlite on a worker thread', () => {
     await db.close();
     await expect(db.query('SELECT 1')).rejects.toThrow('closed');
   });
+
+  it('reports the thread dying while open (and fails queries), but not an orderly close', async () => {
+    const crashed = await open();
+    // A crash inside PGlite ends the thread; terminating it from outside is the same event here.
+    await (crashed as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    expect((await crashed.lost).message).toMatch(/database thread exited/);
+    await expect(crashed.query('SELECT 1')).rejects.toThrow();
+
+    const closed = await open();
+    await closed.close();
+    const settled = await Promise.race([closed.lost.then(() => 'lost'), new Promise((r) => setTimeout(() => r('not lost'), 200))]);
+    expect(settled).toBe('not lost');
+  });
 });

@@ -30,7 +30,14 @@ export interface Database {
   /** Applies pending migrations from server/drizzle (idempotent). */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Settles when the database is gone for good while open: PGlite's thread died. (A PostgreSQL
+   * connection that drops is replaced by the pool, so it never settles there.)
+   */
+  lost: Promise<Error>;
 }
+
+const never = new Promise<Error>(() => {});
 
 export type DatabaseOptions =
   /** PostgreSQL server. */
@@ -55,6 +62,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
         (await pool.query<R & pg.QueryResultRow>({ name: fn, text: `SELECT * FROM ${fn}($1::jsonb)`, values: [json] })).rows,
       migrate: () => migratePg(db, { migrationsFolder: MIGRATIONS_DIR }),
       close: () => pool.end(),
+      lost: never,
     };
   }
 
@@ -74,6 +82,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       db,
       kind: 'pglite',
       callJson: (fn, json) => client.callJson(fn, json),
+      lost: client.lost,
       migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_DIR }),
       close: async () => {
         try {
@@ -92,6 +101,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     db,
     kind: 'pglite',
     callJson: (fn, json) => callJsonOnPglite(client, fn, json),
+    lost: never,
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_DIR }),
     close: async () => {
       if (!client.closed) await client.close();

@@ -34,6 +34,12 @@ export class PGliteWorkerClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   closed = false;
+  private markLost!: (err: Error) => void;
+  /**
+   * Settles if the thread dies while open (a crash inside PGlite): from then on every query
+   * fails, so the process should end and be restarted rather than serve errors.
+   */
+  readonly lost = new Promise<Error>((resolve) => (this.markLost = resolve));
 
   private constructor() {
     // Not the parent's flags: its --import hooks (tsx, the bench's probe) can't load here before tsx is registered.
@@ -71,6 +77,7 @@ export class PGliteWorkerClient {
   }
 
   private failAll(err: Error): void {
+    if (!this.closed) this.markLost(err);
     this.closed = true;
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();

@@ -23,25 +23,25 @@ interface Session {
 }
 
 async function session(database: TestDatabase): Promise<Session> {
+  let seen: string[] = [];
+  const onNotice = (n: { message?: string }) => seen.push(n.message ?? '');
+  const notices = async (work: () => Promise<unknown>) => {
+    seen = [];
+    await work();
+    return seen;
+  };
   if (database.kind === 'pglite') {
     const { pglite } = database;
-    const seen: string[] = [];
-    const onNotice = (n: { message?: string }) => seen.push(n.message ?? '');
     return {
       query: async (text) => (await pglite.query(text, [], { onNotice })).rows as never,
-      notices: async (work) => (seen.length = 0, await work(), [...seen]),
+      notices,
       close: () => pglite.close(),
     };
   }
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
-  let seen: string[] = [];
-  client.on('notice', (n) => seen.push(n.message ?? ''));
-  return {
-    query: async (text) => (await client.query(text)).rows,
-    notices: async (work) => ((seen = []), await work(), seen),
-    close: () => client.end(),
-  };
+  client.on('notice', onNotice);
+  return { query: async (text) => (await client.query(text)).rows, notices, close: () => client.end() };
 }
 
 interface Chat {

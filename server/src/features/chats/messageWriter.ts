@@ -26,9 +26,9 @@ export interface MessageWriterOptions {
  * Group commit for chat messages (Q1, #3). `write()` resolves only after the message's
  * statement has committed, so whoever acks after it never acks an unstored message.
  *
- * Messages that arrive in the same event-loop turn, or while a commit is running, go into the next single statement (`appendMessageBatch`: one round
- * trip, its own transaction): far fewer commits than messages under load, no added wait when
- * idle. Up to `maxInFlight` batches commit at once, over disjoint sets of conversations: a
+ * Messages that arrive in the same event-loop turn, or while a commit is running, go into the
+ * next single statement (`appendMessageBatch`: one round trip, its own transaction): far fewer
+ * commits than messages under load, no added wait when idle. Up to `maxInFlight` batches commit at once, over disjoint sets of conversations: a
  * conversation with a batch in flight gets its next messages only into a later one, so each
  * conversation's messages are stored in the order they arrived. Correct with several server
  * processes on one PostgreSQL because `append_messages` serialises on the conversation row lock.

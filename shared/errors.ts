@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'setup_required',
   'setup_done',
   'chat_closed',
+  /** The server is shedding load: try again after `retryAfterMs` (handshakes, #4). */
+  'overloaded',
   'internal_error',
 ] as const;
 

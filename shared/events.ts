@@ -32,6 +32,11 @@ export interface VisitorAuth {
   accountId: string;
   /** Token from an earlier `session:ready`; absent or invalid → the server issues a new visitor. */
   visitorToken?: string;
+  /**
+   * The open chat the widget holds and the highest seq it has of it: `session:ready` then carries
+   * only the messages after it (a reconnect after a restart sends nothing twice, #4).
+   */
+  chat?: { id: string; lastSeq: number };
 }
 
 /** First thing the server sends a widget after the handshake. */
@@ -42,7 +47,11 @@ export interface VisitorSession {
   accountName: string;
   /** How many operators of the account are online right now (0 → offer a ticket instead). */
   operatorsOnline: number;
-  /** The visitor's open conversation with its history, if there is one. */
+  /**
+   * The visitor's open conversation, if there is one, with its messages: all of them (a first
+   * page; continue with `chat:sync`), or those after `VisitorAuth.chat.lastSeq` if the widget
+   * named this conversation.
+   */
   chat: ConversationWithMessages | null;
 }
 

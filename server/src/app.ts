@@ -6,6 +6,7 @@ import { ROOT_DIR, type Config } from './config';
 import type { AppContext } from './context';
 import { openDatabase, type Database } from './db/client';
 import { getOrCreateSecret } from './db/secrets';
+import { AccountCache } from './features/accounts/cache';
 import { authRoutes } from './features/auth/routes';
 import { RateLimiter } from './features/auth/rateLimit';
 import { MessageWriter } from './features/chats/messageWriter';
@@ -82,6 +83,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     config,
     log,
     db,
+    accounts: new AccountCache(db),
     rt,
     // PostgreSQL: two batches in flight, so a row lock held by another node stalls only its own
     // chats. More cost PostgreSQL CPU for nothing here: at 500 msg/s its backends used 18 % of a

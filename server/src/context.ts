@@ -1,4 +1,5 @@
 import type { Config } from './config';
+import type { AccountCache } from './features/accounts/cache';
 import type { Db } from './db/client';
 import type { RateLimiter } from './features/auth/rateLimit';
 import type { MessageWriter } from './features/chats/messageWriter';
@@ -12,6 +13,8 @@ export interface AppContext {
   config: Config;
   log: Logger;
   db: Db;
+  /** Accounts as handshakes read them: cached for seconds (#4); call `forget()` after changing one. */
+  accounts: AccountCache;
   rt: Realtime;
   writer: MessageWriter;
   visitorTokens: VisitorTokens;

@@ -15,9 +15,12 @@ import { hashPassword, hashToken } from '../../server/src/features/auth/service'
 export interface BenchAccount {
   accountId: string;
   operatorToken: string;
+  /** Every operator's token, `operatorToken` first (`accounts.ts N K`: K operators per account). */
+  operatorTokens: string[];
 }
 
 const count = Number(process.argv[2] ?? 1);
+const operatorsPerAccount = Math.max(1, Number(process.argv[3] ?? 1));
 const config = loadConfig();
 const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
 try {
@@ -29,11 +32,20 @@ try {
     made.push(
       await database.db.transaction(async (tx) => {
         const account = await insertAccount(tx, `Bench ${i + 1}`);
-        const operator = await insertOperator(tx, account.id, { email: `bench-${run}-${i}@example.com`, name: `Operator ${i + 1}`, role: 'admin', passwordHash });
-        if (!operator) throw new Error('bench operator email taken');
-        const operatorToken = randomBytes(32).toString('base64url');
-        await insertSession(tx, account.id, operator.id, hashToken(operatorToken), new Date(Date.now() + 7 * 24 * 3600_000));
-        return { accountId: account.id, operatorToken };
+        const operatorTokens: string[] = [];
+        for (let k = 0; k < operatorsPerAccount; k++) {
+          const operator = await insertOperator(tx, account.id, {
+            email: `bench-${run}-${i}-${k}@example.com`,
+            name: `Operator ${i + 1}.${k + 1}`,
+            role: k === 0 ? 'admin' : 'operator',
+            passwordHash,
+          });
+          if (!operator) throw new Error('bench operator email taken');
+          const token = randomBytes(32).toString('base64url');
+          await insertSession(tx, account.id, operator.id, hashToken(token), new Date(Date.now() + 7 * 24 * 3600_000));
+          operatorTokens.push(token);
+        }
+        return { accountId: account.id, operatorToken: operatorTokens[0]!, operatorTokens };
       }),
     );
   }

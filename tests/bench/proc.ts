@@ -22,6 +22,8 @@ export interface BenchServer {
   /** Starts watching the server's event-loop delay and GC pauses, or stops and returns them. */
   stalls: (action: 'start' | 'stop') => Promise<Stalls | null>;
   stop: () => Promise<void>;
+  /** kill -9: no graceful close (the reconnect storm, #4). */
+  kill: () => Promise<void>;
 }
 
 /** How long the server's event loop was held up during a phase (ms), and by GC. */
@@ -40,9 +42,9 @@ export interface MemoryFigures {
   spaces?: Record<string, { size: number; used: number }>;
 }
 
-/** Fork a TypeScript entry as a server on a free port and wait for GET /health. */
-export async function startBenchServer(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<BenchServer> {
-  const port = await freePort();
+/** Fork a TypeScript entry as a server on `port` (default: a free one) and wait for GET /health. */
+export async function startBenchServer(name: string, entry: string, env: NodeJS.ProcessEnv, port?: number): Promise<BenchServer> {
+  port ??= await freePort();
   const child = fork(entry, [], {
     execArgv: [
       '--expose-gc',
@@ -113,6 +115,12 @@ export async function startBenchServer(name: string, entry: string, env: NodeJS.
         child.on('message', onMessage);
         child.send({ type: 'bench:stalls', action });
       }),
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -8,7 +8,7 @@
  * and latest.md. Flags: see `usage` below.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,7 @@ import type { Backlog, ChatsReady, IdleReady, LoadgenCommand, PageviewsResult, R
 import { PhaseMeter, sleep, startBenchServer, type BenchServer, type MemoryFigures, type PhaseUsage, type Stalls } from './proc';
 import { renderMarkdown } from './report';
 import { round, summarize, type Summary } from './stats';
+import { renderStorm, runStorm, type StormResult } from './storm';
 
 const usage = `npm run bench -- [options]
   --quick               ~1 minute: 200 chats, short phases, PGlite only, short ramp
@@ -35,6 +36,9 @@ const usage = `npm run bench -- [options]
   --only names          subset of: bare,persisted,sidedesk
   --loadgens K          load generator processes, default 2
   --profile             write a V8 CPU profile of each server's steady phase to bench-results/profiles/
+  --storm               only the reconnect storm (#4): --storm-visitors (5000) visitors and --storm-operators
+                        (100) operators connected, --storm-talking (40) chats talking, kill -9 and restart;
+                        writes bench-results/storm.json and its section of latest.md
   --pg-url URL          PostgreSQL server to create the bench databases on
                         (default: BENCH_PG_URL, else DATABASE_URL's server, else 127.0.0.1:5432)`;
 
@@ -54,6 +58,10 @@ const { values: flags } = parseArgs({
     loadgens: { type: 'string' },
     'pg-url': { type: 'string' },
     profile: { type: 'boolean', default: false },
+    storm: { type: 'boolean', default: false },
+    'storm-visitors': { type: 'string' },
+    'storm-operators': { type: 'string' },
+    'storm-talking': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -117,8 +125,8 @@ interface Prepared {
 const accountCount = () => Math.max(1, Math.ceil(config.chats / config.chatsPerAccount));
 
 /** Accounts, operators and sessions on the target's database, made before its server starts. */
-async function createAccounts(env: NodeJS.ProcessEnv, n: number): Promise<BenchAccount[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'accounts.ts'), String(n)], {
+export async function createAccounts(env: NodeJS.ProcessEnv, n: number, operatorsPerAccount = 1): Promise<BenchAccount[]> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'accounts.ts'), String(n), String(operatorsPerAccount)], {
     cwd: ROOT,
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
     maxBuffer: 64 * 1024 * 1024,
@@ -138,7 +146,7 @@ async function prepare(t: Target): Promise<Prepared> {
   if (t.kind !== 'sidedesk') {
     const entry = path.join(import.meta.dirname, 'baselines', t.kind === 'bare' ? 'bare-relay.ts' : 'persisted-relay.ts');
     // The relays have no accounts; the same grouping keeps the socket topology identical.
-    const accounts = Array.from({ length: accountCount() }, (_, i) => ({ accountId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, operatorToken: 'bench' }));
+    const accounts = Array.from({ length: accountCount() }, (_, i) => ({ accountId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, operatorToken: 'bench', operatorTokens: ['bench'] }));
     return { entry, env: dbEnv, accounts, cleanup };
   }
   // Ours: a multi-tenant server, its accounts made before it starts.
@@ -479,6 +487,41 @@ export interface BenchResult {
   targets: TargetResult[];
 }
 
+const OUT_DIR = path.join(ROOT, 'bench-results');
+const STORM_FILE = path.join(OUT_DIR, 'storm.json');
+
+/** latest.md: the delivery bench's figures, then the last reconnect storm's (each run keeps the other's). */
+function writeMarkdown(bench: BenchResult | null, storm: StormResult | null) {
+  const parts = [bench ? renderMarkdown(bench) : '', storm ? renderStorm(storm) : ''].filter(Boolean);
+  writeFileSync(path.join(OUT_DIR, 'latest.md'), `${parts.join('\n\n')}\n`);
+  return parts.join('\n\n');
+}
+
+const readJson = <T>(file: string): T | null => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null);
+
+async function storm() {
+  const result = await runStorm(
+    {
+      visitors: Number(flags['storm-visitors'] ?? 5000),
+      operators: Number(flags['storm-operators'] ?? 100),
+      accounts: 20,
+      talkingChats: Number(flags['storm-talking'] ?? 40),
+      talkRate: 100,
+      loadgens: config.loadgens,
+      dbs: (flags.db ?? 'pglite,postgres').split(',') as ('pglite' | 'postgres')[],
+      pgUrl: config.pgUrl,
+      settleS: 10,
+      timeoutS: 90,
+    },
+    createAccounts,
+  );
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(STORM_FILE, JSON.stringify(result, null, 2));
+  console.log(`\n${renderStorm(result)}`);
+  writeMarkdown(readJson<BenchResult>(path.join(OUT_DIR, 'latest.json')), result);
+  console.log(`Written: bench-results/storm.json, bench-results/latest.md (${result.seconds} s)`);
+}
+
 async function main() {
   const started = Date.now();
   const skipped: string[] = [];
@@ -502,13 +545,12 @@ async function main() {
     skipped,
     targets: [],
   };
-  const outDir = path.join(ROOT, 'bench-results');
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(OUT_DIR, { recursive: true });
   const save = () => {
     result.seconds = Math.round((Date.now() - started) / 1000);
     result.machine.loadavgEnd = os.loadavg();
-    writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(result, null, 2));
-    writeFileSync(path.join(outDir, 'latest.md'), renderMarkdown(result));
+    writeFileSync(path.join(OUT_DIR, 'latest.json'), JSON.stringify(result, null, 2));
+    return writeMarkdown(result, readJson<StormResult>(STORM_FILE));
   };
 
   for (const t of targets) {
@@ -534,10 +576,9 @@ async function main() {
     }
     save();
   }
-  save();
-  console.log(`\n${renderMarkdown(result)}`);
+  console.log(`\n${save()}`);
   console.log(`Written: bench-results/latest.json, bench-results/latest.md (${result.seconds} s)`);
 }
 
-await main();
+await (flags.storm ? storm() : main());
 process.exit(0);

@@ -17,6 +17,7 @@ import {
   type VisitorAuth,
   type VisitorSession,
 } from '../../shared/events';
+import { retryDelay, type ReconnectSettings } from '../../shared/reconnect';
 import type { ChatStartPayload, ConversationView, ConversationWithMessages, MessageView } from '../../shared/schemas/chats';
 
 export type Role = 'visitor' | 'operator';
@@ -33,8 +34,17 @@ export interface ChatClientOptions {
   /** How long to wait for an ack before resending on the same connection. */
   ackTimeoutMs?: number;
   reconnectionDelayMs?: number;
+  /** The real clients' reconnection settings (shared/reconnect.ts); overrides `reconnectionDelayMs`. */
+  reconnection?: ReconnectSettings;
   /** A gap that live events don't fill within this time is fetched with `chat:sync`. */
   gapSyncDelayMs?: number;
+  /**
+   * What the real client does on every (re)connect besides syncing (the widget's `page:view`, the
+   * panel's `chat:list` and `visitor:list`); awaited before `onResynced`.
+   */
+  onConnectWork?: (client: ChatClient) => Promise<unknown>;
+  /** After every (re)connect, once `onConnectWork` and the catch-up of every followed conversation are done. */
+  onResynced?: () => void;
 }
 
 interface Outgoing {
@@ -80,7 +90,7 @@ export class ChatClient {
     resends: 0,
   };
 
-  private readonly opts: Required<Omit<ChatClientOptions, 'onMessage' | 'url' | 'auth' | 'role'>> & ChatClientOptions;
+  private readonly opts: Required<Omit<ChatClientOptions, 'onMessage' | 'url' | 'auth' | 'role' | 'onConnectWork' | 'onResynced' | 'reconnection'>> & ChatClientOptions;
   private readonly streams = new Map<string, Stream>();
   private readonly outbox: Outgoing[] = [];
   private generation = 0;
@@ -98,9 +108,11 @@ export class ChatClient {
       // Established widgets and the extension use websocket only: no long-polling upgrade dance.
       transports: ['websocket'],
       auth: { ...options.auth },
-      reconnectionDelay: this.opts.reconnectionDelayMs,
-      reconnectionDelayMax: this.opts.reconnectionDelayMs * 5,
-      randomizationFactor: 0.2,
+      ...(options.reconnection ?? {
+        reconnectionDelay: this.opts.reconnectionDelayMs,
+        reconnectionDelayMax: this.opts.reconnectionDelayMs * 5,
+        randomizationFactor: 0.2,
+      }),
       autoConnect: false,
       forceNew: true,
     });
@@ -121,8 +133,14 @@ export class ChatClient {
       this.ready = false;
       this.generation += 1; // every in-flight send must go again on the next connection
     });
-    this.socket.on('connect_error', () => {
+    this.socket.on('connect_error', (err: Error & { data?: { retryAfterMs?: number } }) => {
       this.stats.connectErrors += 1;
+      // Refused by the server's middleware (not a transport failure): Socket.IO does not retry by
+      // itself. A server shedding load says when to come back (#4); wait that long, jittered.
+      const retryAfterMs = err.data?.retryAfterMs;
+      if (!this.socket.active && typeof retryAfterMs === 'number') {
+        setTimeout(() => this.socket.connect(), retryDelay(retryAfterMs));
+      }
     });
     this.socket.io.on('reconnect_attempt', () => this.rotateUrl());
     this.socket.on('message:sent', (m: MessageView) => this.accept(m, true));
@@ -201,10 +219,10 @@ export class ChatClient {
     });
   }
 
-  /** Fetch everything after the last seq seen (what the clients do after a reconnect). */
-  async sync(conversationId: string): Promise<void> {
+  /** Fetch everything after the last seq seen (what the clients do after a reconnect); false if it could not finish. */
+  async sync(conversationId: string): Promise<boolean> {
     const stream = this.streams.get(conversationId);
-    if (!stream || stream.syncing || !this.connected) return;
+    if (!stream || stream.syncing || !this.connected) return false;
     stream.syncing = true;
     this.stats.syncs += 1;
     try {
@@ -216,8 +234,10 @@ export class ChatClient {
       }
       stream.syncing = false;
       this.watchGap(conversationId, stream);
+      return true;
     } catch {
       stream.syncing = false; // disconnected meanwhile: the next connection syncs again
+      return false;
     }
   }
 
@@ -229,7 +249,16 @@ export class ChatClient {
 
   private onReady(): void {
     this.ready = true;
-    for (const id of this.streams.keys()) void this.sync(id);
+    const generation = this.generation;
+    const work = [...[...this.streams.keys()].map((id) => this.sync(id)), this.opts.onConnectWork?.(this)];
+    if (this.opts.onResynced) {
+      void Promise.all(work).then(
+        (results) => {
+          if (this.generation === generation && results.every((r) => r !== false)) this.opts.onResynced?.();
+        },
+        () => undefined, // the connection broke meanwhile: the next one reports
+      );
+    }
     this.flush();
     const waiters = this.readyWaiters;
     this.readyWaiters = [];

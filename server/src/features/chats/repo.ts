@@ -8,7 +8,7 @@ export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 
 /** Most messages one read returns; a client that gets a full page asks again from the last seq. */
-const MESSAGE_PAGE_SIZE = 500;
+export const MESSAGE_PAGE_SIZE = 500;
 
 /**
  * One conversation of the account; with `visitorId`, only if it is that visitor's (a visitor

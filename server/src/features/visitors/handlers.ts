@@ -3,46 +3,54 @@ import type { VisitorSession } from '../../../../shared/events';
 import { pageViewPayload } from '../../../../shared/schemas/visitors';
 import type { AppContext } from '../../context';
 import type { OperatorSocket, VisitorSocket } from '../../realtime/io';
+import { admission, refusal } from '../../realtime/admission';
 import { rooms } from '../../realtime/rooms';
-import { findAccount } from '../accounts/repo';
 import { registerVisitorChatHandlers } from '../chats/handlers';
 import { clientIp, lookupGeo, parseUserAgent } from './geo';
-import { buildVisitorSession, listVisitors, publishVisitor, recordVisit, resolveVisitor, visitorDisconnected } from './service';
+import type { VisitorWithChat } from './repo';
+import { announceVisitor, connectVisitorSession, listVisitors, recordVisit, visitorDisconnected } from './service';
 
-const visitorAuth = z.object({ accountId: z.uuid(), visitorToken: z.string().max(200).optional() });
+const visitorAuth = z.object({
+  accountId: z.uuid(),
+  visitorToken: z.string().max(200).optional(),
+  /** The open chat the widget holds and the last seq it has of it: only later messages come again. */
+  chat: z.object({ id: z.uuid(), lastSeq: z.number().int().min(0) }).optional(),
+});
 
-// Built during the handshake, sent once the socket is connected.
-const pendingSessions = new WeakMap<VisitorSocket, VisitorSession>();
+/** Visitor handshakes one node works on at once before it sheds load (#4), and the suggested wait. */
+const HANDSHAKE_ADMISSION = { maxPending: 64, retryAfterMs: 1_000 };
+
+// Built during the handshake, used once the socket is connected.
+const pendingSessions = new WeakMap<VisitorSocket, { session: VisitorSession; visitor: VisitorWithChat }>();
 
 /**
- * /visitor handshake: `auth: { accountId, visitorToken? }`. An unknown account is refused with
- * connect_error `not_found`; a missing or bad token gets a brand-new visitor. All database work
- * happens here, so the connection handler can register listeners before any event arrives.
+ * /visitor handshake: `auth: { accountId, visitorToken?, chat? }`. An unknown account is refused
+ * with connect_error `not_found`; a missing or bad token gets a brand-new visitor. All database
+ * work happens here, in one statement (the account comes from a cache), so the connection handler
+ * can register listeners before any event arrives; past 64 handshakes in progress new ones are
+ * refused with `overloaded` and a retry-after (admission control, #4).
  */
 export function visitorHandshake(ctx: AppContext) {
-  return (socket: VisitorSocket, next: (err?: Error) => void): void => {
+  return admission<VisitorSocket>(HANDSHAKE_ADMISSION, (socket, next) => {
     void (async () => {
       const auth = visitorAuth.safeParse(socket.handshake.auth);
-      const account = auth.success ? await findAccount(ctx.db, auth.data.accountId) : null;
-      if (!auth.success || !account) return next(new Error('not_found'));
+      const account = auth.success ? await ctx.accounts.get(auth.data.accountId) : null;
+      if (!auth.success || !account) return next(refusal('not_found'));
 
       const { headers } = socket.handshake;
       const ip = clientIp(socket.handshake.address, headers['x-forwarded-for'], ctx.config.trustProxy);
       const userAgent = headers['user-agent']?.slice(0, 512) ?? null;
-      const visitor = await resolveVisitor(ctx, account.id, auth.data.visitorToken, {
-        ip,
-        ...lookupGeo(ip),
-        userAgent,
-        ...parseUserAgent(userAgent ?? undefined),
-      });
-      socket.data = { accountId: account.id, visitorId: visitor.id };
-      pendingSessions.set(socket, await buildVisitorSession(ctx, account, visitor.id));
+      const origin = { ip, ...lookupGeo(ip), userAgent, ...parseUserAgent(userAgent ?? undefined) };
+      const known = auth.data.chat ? { conversationId: auth.data.chat.id, seq: auth.data.chat.lastSeq } : null;
+      const connected = await connectVisitorSession(ctx, account, auth.data.visitorToken, origin, known);
+      socket.data = { accountId: account.id, visitorId: connected.session.visitorId };
+      pendingSessions.set(socket, connected);
       next();
     })().catch((err: unknown) => {
       ctx.log.error('Visitor handshake failed', err);
-      next(new Error('internal_error'));
+      next(refusal('internal_error'));
     });
-  };
+  });
 }
 
 /** A connected widget: its rooms, its commands, `session:ready`, and going offline on the last tab. */
@@ -59,10 +67,12 @@ export function onVisitorConnection(ctx: AppContext, socket: VisitorSocket): voi
   registerVisitorChatHandlers(ctx, socket);
   socket.on('disconnect', () => ctx.background('visitor offline', () => visitorDisconnected(ctx, accountId, visitorId)));
 
-  const session = pendingSessions.get(socket);
+  const connected = pendingSessions.get(socket);
   pendingSessions.delete(socket);
-  if (session) socket.emit('session:ready', session);
-  publishVisitor(ctx, accountId, visitorId, true);
+  if (!connected) return;
+  socket.emit('session:ready', connected.session);
+  // The handshake's statement returned the row as the grid shows it: no query per connect (#4).
+  announceVisitor(ctx, accountId, connected.visitor, true);
 }
 
 /** Visitor commands of the operator panel. */

@@ -38,8 +38,23 @@ export async function onlineVisitorIds(visitors: VisitorNamespace, accountId: st
   return [...new Set(sockets.map((s) => s.data.visitorId))];
 }
 
-/** How many distinct operators of the account are connected. */
-export async function countOperatorsOnline(operators: OperatorNamespace, accountId: string): Promise<number> {
-  const sockets = await socketsIn(operators, rooms.accountOperators(accountId));
-  return new Set(sockets.map((s) => s.data.operatorId)).size;
+/** How long one count of an account's online operators serves the widget handshakes that ask for it. */
+const OPERATOR_COUNT_TTL_MS = 1_000;
+const operatorCounts = new WeakMap<OperatorNamespace, Map<string, { at: number; count: Promise<number> }>>();
+
+/**
+ * How many distinct operators of the account are connected. Every widget handshake asks (#4):
+ * after a restart thousands of them arrive at once, and with Redis each count is a round of
+ * requests to every node, so one count serves an account's handshakes for a second. Changes
+ * reach connected widgets anyway through `operators:availability`, which counts afresh.
+ */
+export function countOperatorsOnline(operators: OperatorNamespace, accountId: string, fresh = false): Promise<number> {
+  let counts = operatorCounts.get(operators);
+  if (!counts) operatorCounts.set(operators, (counts = new Map()));
+  const hit = counts.get(accountId);
+  if (!fresh && hit && Date.now() - hit.at < OPERATOR_COUNT_TTL_MS) return hit.count;
+  if (counts.size >= 10_000) counts.clear();
+  const count = socketsIn(operators, rooms.accountOperators(accountId)).then((sockets) => new Set(sockets.map((s) => s.data.operatorId)).size);
+  counts.set(accountId, { at: Date.now(), count });
+  return count;
 }

@@ -4,19 +4,18 @@ import type { z } from 'zod';
 import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
 import type { AccountRow } from '../accounts/repo';
-import { findOpenConversation } from '../chats/repo';
-import { withMessages } from '../chats/service';
+import { presentConversation, presentMessage } from '../chats/presenter';
+import { MESSAGE_PAGE_SIZE } from '../chats/repo';
 import { countOperatorsOnline, isVisitorOnline, onlineVisitorIds } from './presence';
 import { presentVisitor } from './presenter';
 import {
+  connectVisitor,
   findVisitorWithChat,
-  insertVisitor,
   listVisitorsWithChat,
   markVisitorSeen,
   recordPageView,
-  touchVisitorOnConnect,
   type VisitorOrigin,
-  type VisitorRow,
+  type VisitorWithChat,
 } from './repo';
 
 /** The grid shows online visitors plus those seen in the last half hour, newest first, capped. */
@@ -24,27 +23,34 @@ const GRID_RECENT_MINUTES = 30;
 const GRID_LIMIT = 2000;
 
 /**
- * The visitor behind a widget handshake: the token's visitor if the token is genuine, was issued
- * for this account and the visitor exists; otherwise a brand-new visitor (never somebody else).
+ * The visitor behind a widget handshake and what `session:ready` tells them, in one statement
+ * (#4: after a restart every widget reconnects at once). The visitor is the token's if the token
+ * is genuine, was issued for this account and the visitor exists; otherwise a brand-new visitor
+ * (never somebody else). With `known` (the conversation and seq the widget holds), only the
+ * messages after that seq are sent again.
  */
-export async function resolveVisitor(ctx: AppContext, accountId: string, token: string | undefined, origin: VisitorOrigin): Promise<VisitorRow> {
-  const claimed = ctx.visitorTokens.verify(accountId, token);
-  const known = claimed ? await touchVisitorOnConnect(ctx.db, accountId, claimed, origin) : null;
-  return known ?? insertVisitor(ctx.db, accountId, origin);
-}
-
-/** What `session:ready` tells the widget: its token, its open chat with history, who is online. */
-export async function buildVisitorSession(ctx: AppContext, account: AccountRow, visitorId: string): Promise<VisitorSession> {
-  const [open, operatorsOnline] = await Promise.all([
-    findOpenConversation(ctx.db, account.id, visitorId),
+export async function connectVisitorSession(
+  ctx: AppContext,
+  account: AccountRow,
+  token: string | undefined,
+  origin: VisitorOrigin,
+  known: { conversationId: string; seq: number } | null,
+): Promise<{ visitor: VisitorWithChat; session: VisitorSession }> {
+  const claimed = ctx.visitorTokens.verify(account.id, token);
+  const [connection, operatorsOnline] = await Promise.all([
+    connectVisitor(ctx.db, account.id, claimed, origin, known, MESSAGE_PAGE_SIZE),
     countOperatorsOnline(ctx.rt.operators, account.id),
   ]);
+  const { visitor, conversation } = connection;
   return {
-    visitorId,
-    visitorToken: ctx.visitorTokens.sign(account.id, visitorId),
-    accountName: account.name,
-    operatorsOnline,
-    chat: open ? await withMessages(ctx.db, open) : null,
+    visitor: { visitor, chat: conversation && { id: conversation.id, status: conversation.status, lastAuthor: conversation.lastAuthor } },
+    session: {
+      visitorId: visitor.id,
+      visitorToken: ctx.visitorTokens.sign(account.id, visitor.id),
+      accountName: account.name,
+      operatorsOnline,
+      chat: conversation ? { conversation: presentConversation(conversation), messages: connection.messages.map(presentMessage) } : null,
+    },
   };
 }
 
@@ -59,7 +65,7 @@ export async function recordVisit(ctx: AppContext, accountId: string, visitorId:
     timezone: page.timezone ?? null,
   });
   // The statement returned the row as the grid shows it: no second query (#3).
-  if (row) ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', presentVisitor(row, true));
+  if (row) announceVisitor(ctx, accountId, row, true);
   return null;
 }
 
@@ -78,6 +84,11 @@ export async function listVisitors(ctx: AppContext, accountId: string): Promise<
   return rows.map((r) => presentVisitor(r, onlineSet.has(r.visitor.id)));
 }
 
+/** Sends a visitor row the caller already holds to the account's operators (`visitor:updated`). */
+export function announceVisitor(ctx: AppContext, accountId: string, row: VisitorWithChat, online: boolean): void {
+  ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', presentVisitor(row, online));
+}
+
 /**
  * Sends the visitor's current row to the account's operators (`visitor:updated`). Fire and
  * forget: a failure is logged, it never fails the command that caused it. `online` skips the
@@ -89,12 +100,12 @@ export function publishVisitor(ctx: AppContext, accountId: string, visitorId: st
       findVisitorWithChat(ctx.db, accountId, visitorId),
       online ?? isVisitorOnline(ctx.rt.visitors, visitorId),
     ]);
-    if (row) ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', presentVisitor(row, isOnline));
+    if (row) announceVisitor(ctx, accountId, row, isOnline);
   });
 }
 
 /** Tells the account's widgets how many operators are online (they offer a ticket form at 0). */
 export async function publishOperatorAvailability(ctx: AppContext, accountId: string): Promise<void> {
-  const online = await countOperatorsOnline(ctx.rt.operators, accountId);
+  const online = await countOperatorsOnline(ctx.rt.operators, accountId, true);
   ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('operators:availability', { online });
 }

@@ -1,0 +1,279 @@
+/**
+ * `npm run bench -- --storm` (#4): the reconnect storm after a restart. With 5,000 visitors and
+ * 100 operators connected and a few chats talking, the server is killed (`kill -9`) and started
+ * again on the same port and database. Measured: how many clients come back and resync, how long
+ * each took from the moment the server answered again, and the delivery latency of the chats that
+ * kept talking through it. Results: bench-results/storm.json and a section of latest.md.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freshDatabase, pgReachable } from '../support/cluster';
+import { freePort } from '../support/process';
+import type { BenchAccount } from './accounts';
+import { PhaseMeter, sleep, startBenchServer, type PhaseUsage } from './proc';
+import { round, summarize, type Summary } from './stats';
+import type { StormCommand, StormConnected, StormStatus, TalkResult } from './stormgen';
+
+export interface StormConfig {
+  visitors: number;
+  operators: number;
+  accounts: number;
+  talkingChats: number;
+  talkRate: number;
+  loadgens: number;
+  dbs: ('pglite' | 'postgres')[];
+  pgUrl: string;
+  /** Talking goes on this long after every client resynced. */
+  settleS: number;
+  /** Longest wait for every client to resync. */
+  timeoutS: number;
+}
+
+export interface StormTargetResult {
+  name: string;
+  db: 'pglite' | 'postgres';
+  error?: string;
+  clients?: number;
+  connected?: { visitors: number; operators: number; talking: number; seconds: number; failures: string[] };
+  /** From kill to the new process answering /health. */
+  downSeconds?: number;
+  resynced?: number;
+  /** Per client, from the server answering again to resynced (ms). */
+  timeToResynced?: Summary;
+  /** Handshakes refused while the server shed load, and failed attempts, over all clients. */
+  connectErrors?: number;
+  /** Delivery latency (ms) of messages sent after the server was back. */
+  talkAfterBack?: Summary;
+  /** … and of those sent once every client had resynced. */
+  talkSettled?: Summary;
+  talk?: { sent: number; acked: number; ackErrors: number; missing: number; duplicates: number };
+  stormUsage?: PhaseUsage;
+}
+
+export interface StormResult {
+  startedAt: string;
+  seconds: number;
+  machine: { cpus: number; node: string; loadavgStart: number[] };
+  config: StormConfig;
+  skipped: string[];
+  targets: StormTargetResult[];
+}
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const GEN = path.join(import.meta.dirname, 'stormgen.ts');
+
+interface Gen {
+  child: ChildProcess;
+  ask<R>(cmd: StormCommand, reply: string, timeoutMs?: number): Promise<R>;
+}
+
+function startGen(): Gen {
+  const child = fork(GEN, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: ROOT });
+  return {
+    child,
+    ask: (cmd, reply, timeoutMs = 600_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`storm generator: no ${reply} within ${timeoutMs} ms`)), timeoutMs);
+        const onMessage = (msg: { type: string; message?: string }) => {
+          if (msg.type !== reply && msg.type !== 'error') return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          if (msg.type === 'error') reject(new Error(`storm generator: ${msg.message}`));
+          else resolve(msg as never);
+        };
+        child.on('message', onMessage);
+        child.send(cmd);
+      }),
+  };
+}
+
+async function stopGens(gens: Gen[]) {
+  await Promise.all(
+    gens.map(async (g) => {
+      const exited = new Promise((r) => g.child.once('exit', r));
+      await g.ask({ type: 'close' }, 'closed', 30_000).catch(() => g.child.kill('SIGKILL'));
+      await Promise.race([exited, sleep(5_000)]);
+      if (g.child.exitCode === null) g.child.kill('SIGKILL');
+    }),
+  );
+}
+
+function split<T>(items: T[], parts: number): T[][] {
+  return Array.from({ length: parts }, (_, i) => items.filter((_, k) => k % parts === i));
+}
+
+async function stormOn(
+  db: 'pglite' | 'postgres',
+  config: StormConfig,
+  createAccounts: (env: NodeJS.ProcessEnv, n: number, operatorsPerAccount: number) => Promise<BenchAccount[]>,
+): Promise<StormTargetResult> {
+  const name = `sidedesk/${db}`;
+  const r: StormTargetResult = { name, db };
+  const tmp = db === 'pglite' ? mkdtempSync(path.join(os.tmpdir(), 'sidedesk-storm-')) : null;
+  const database = db === 'postgres' ? await freshDatabase('sidedesk_storm', config.pgUrl) : null;
+  const env: NodeJS.ProcessEnv = { ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: tmp!, DATABASE_URL: '' }), REDIS_URL: '', LOG_LEVEL: 'warn' };
+  const gens: Gen[] = [];
+  let server: Awaited<ReturnType<typeof startBenchServer>> | null = null;
+  try {
+    const accounts = await createAccounts(env, config.accounts, Math.max(1, Math.round(config.operators / config.accounts)));
+    const port = await freePort();
+    server = await startBenchServer(name, path.join(ROOT, 'server/src/index.ts'), env, port);
+    for (let i = 0; i < config.loadgens; i++) gens.push(startGen());
+    const parts = split(accounts, gens.length);
+    const connected = await Promise.all(
+      gens.map((g, i) =>
+        g.ask<StormConnected>(
+          {
+            type: 'connect',
+            url: server!.url,
+            accounts: parts[i]!,
+            visitorsPerAccount: Math.round(config.visitors / config.accounts),
+            talkingPerAccount: Math.max(0, Math.round(config.talkingChats / config.accounts)),
+            concurrency: 50,
+            tag: `s${i}`,
+          },
+          'connected',
+        ),
+      ),
+    );
+    r.connected = {
+      visitors: connected.reduce((s, c) => s + c.visitors, 0),
+      operators: connected.reduce((s, c) => s + c.operators, 0),
+      talking: connected.reduce((s, c) => s + c.talking, 0),
+      seconds: Math.max(...connected.map((c) => c.seconds)),
+      failures: connected.flatMap((c) => c.failures),
+    };
+    console.log(`  ${r.connected.visitors} visitors, ${r.connected.operators} operators, ${r.connected.talking} talking chats in ${round(r.connected.seconds, 1)} s`);
+
+    const rates = gens.map((_, i) => Math.floor(config.talkRate / gens.length) + (i < config.talkRate % gens.length ? 1 : 0));
+    await Promise.all(gens.map((g, i) => g.ask({ type: 'talk', rate: rates[i]! }, 'talking')));
+    await sleep(3_000);
+    await Promise.all(gens.map((g) => g.ask({ type: 'watch' }, 'watching')));
+
+    // kill -9 and start again at once, as a supervisor would.
+    const killedAt = Date.now();
+    await server.kill();
+    server = await startBenchServer(name, path.join(ROOT, 'server/src/index.ts'), env, port);
+    const backAt = performance.timeOrigin + performance.now();
+    r.downSeconds = round((backAt - killedAt) / 1000, 2);
+    console.log(`  killed and back in ${r.downSeconds} s`);
+    const meter = new PhaseMeter(server.child.pid!, gens.map((g) => g.child.pid!));
+
+    const status = async () => Promise.all(gens.map((g) => g.ask<StormStatus>({ type: 'status' }, 'status', 30_000)));
+    const until = Date.now() + config.timeoutS * 1000;
+    let statuses = await status();
+    let lastLog = 0;
+    for (;;) {
+      const total = statuses.reduce((s, x) => s + x.clients, 0);
+      const done = statuses.reduce((s, x) => s + x.resyncedAt.length, 0);
+      if (Date.now() - lastLog > 2_000) {
+        console.log(`    ${done}/${total} resynced after ${round((Date.now() - backAt) / 1000, 1)} s`);
+        lastLog = Date.now();
+      }
+      if (done >= total || Date.now() > until) break;
+      await sleep(250);
+      statuses = await status();
+    }
+    r.stormUsage = meter.finish();
+    const settledAt = Math.max(backAt, ...statuses.flatMap((s) => s.resyncedAt));
+    await sleep(config.settleS * 1000);
+    const talks = await Promise.all(gens.map((g) => g.ask<TalkResult>({ type: 'talk:stop', drainMs: 10_000 }, 'talk:result')));
+
+    const deliveries = talks.flatMap((t) => t.deliveries);
+    r.clients = statuses.reduce((s, x) => s + x.clients, 0);
+    r.resynced = statuses.reduce((s, x) => s + x.resyncedAt.length, 0);
+    r.timeToResynced = summarize(statuses.flatMap((s) => s.resyncedAt.map((t) => t - backAt)));
+    r.connectErrors = statuses.reduce((s, x) => s + x.connectErrors, 0);
+    r.talkAfterBack = summarize(deliveries.filter(([sentAt]) => sentAt >= backAt).map(([, ms]) => ms));
+    r.talkSettled = summarize(deliveries.filter(([sentAt]) => sentAt >= settledAt).map(([, ms]) => ms));
+    r.talk = {
+      sent: talks.reduce((s, t) => s + t.sent, 0),
+      acked: talks.reduce((s, t) => s + t.acked, 0),
+      ackErrors: talks.reduce((s, t) => s + t.ackErrors, 0),
+      missing: talks.reduce((s, t) => s + t.missing, 0),
+      duplicates: talks.reduce((s, t) => s + t.duplicates, 0),
+    };
+    console.log(
+      `  resynced ${r.resynced}/${r.clients}; time to resynced p50 ${round(r.timeToResynced.p50)} p95 ${round(r.timeToResynced.p95)} max ${round(r.timeToResynced.max)} ms; ` +
+        `talking chats after the server was back p99 ${round(r.talkAfterBack.p99)} ms (settled p99 ${round(r.talkSettled.p99)} ms), missing ${r.talk.missing}, dup ${r.talk.duplicates}`,
+    );
+  } catch (e) {
+    r.error = String((e as Error)?.stack ?? e).slice(0, 4000);
+    console.error(`  ✗ ${name}: ${r.error}`);
+  } finally {
+    await stopGens(gens);
+    await server?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await database?.drop().catch(() => undefined);
+  }
+  return r;
+}
+
+export async function runStorm(
+  config: StormConfig,
+  createAccounts: (env: NodeJS.ProcessEnv, n: number, operatorsPerAccount: number) => Promise<BenchAccount[]>,
+): Promise<StormResult> {
+  const started = Date.now();
+  const result: StormResult = {
+    startedAt: new Date(started).toISOString(),
+    seconds: 0,
+    machine: { cpus: os.cpus().length, node: process.version, loadavgStart: os.loadavg() },
+    config,
+    skipped: [],
+    targets: [],
+  };
+  for (const db of config.dbs) {
+    if (db === 'postgres' && !(await pgReachable(config.pgUrl))) {
+      result.skipped.push(`PostgreSQL at ${config.pgUrl} not reachable`);
+      continue;
+    }
+    console.log(`\n▶ storm on ${db}`);
+    result.targets.push(await stormOn(db, config, createAccounts));
+  }
+  result.seconds = Math.round((Date.now() - started) / 1000);
+  return result;
+}
+
+const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v < 10 ? round(v, 1).toFixed(1) : String(Math.round(v)));
+const quad = (s: Summary | undefined) => (s && s.count ? `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)} / ${ms(s.max)}` : '–');
+
+/** The storm's section of latest.md. */
+export function renderStorm(r: StormResult): string {
+  const c = r.config;
+  const lines = [
+    `### Reconnect storm ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC — ${c.visitors} visitors, ${c.operators} operators, ${c.talkingChats} chats talking at ${c.talkRate} msg/s; kill -9, restart`,
+    '',
+    `Machine: ${r.machine.cpus} cores, Node ${r.machine.node}; load average ${r.machine.loadavgStart.map((v) => v.toFixed(2)).join(' ')} at start. ` +
+      'Times in ms (p50 / p95 / p99 / max), counted from the moment the restarted server answered /health.',
+    '',
+    '| target | kill → answering | resynced | time to resynced | refused/failed attempts | talking chats, sent after back | … once all resynced | missing / dup | server CPU in the storm |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const t of r.targets) {
+    if (t.error && t.resynced === undefined) {
+      lines.push(`| ${t.name} | error: ${t.error.split('\n')[0]!.slice(0, 120)} ||||||||`);
+      continue;
+    }
+    const pct = t.clients ? `${t.resynced}/${t.clients} (${round((100 * (t.resynced ?? 0)) / t.clients, 1)} %)` : '–';
+    lines.push(
+      `| ${t.name} | ${t.downSeconds} s | ${pct} | ${quad(t.timeToResynced)} | ${t.connectErrors ?? '–'} | ${quad(t.talkAfterBack)} | ${quad(t.talkSettled)} | ${t.talk ? `${t.talk.missing} / ${t.talk.duplicates}` : '–'} | ${t.stormUsage ? `${Math.round(t.stormUsage.serverCpuPct)} %` : '–'} |`,
+    );
+  }
+  lines.push('');
+  const checks: string[] = [];
+  for (const t of r.targets) {
+    if (!t.timeToResynced || !t.clients) continue;
+    const all = t.resynced === t.clients;
+    const p95 = t.timeToResynced.p95 <= 3_000;
+    const talk = (t.talkAfterBack?.p99 ?? Infinity) <= 100;
+    checks.push(
+      `- ${t.name}: 100 % resynced ${all ? 'met' : 'NOT met'}; p95 time to resynced ≤ 3 s ${p95 ? 'met' : 'NOT met'} (${ms(t.timeToResynced.p95)} ms); ` +
+        `talking chats p99 ≤ 100 ms after the server is back ${talk ? 'met' : 'NOT met'} (${ms(t.talkAfterBack?.p99)} ms)`,
+    );
+  }
+  if (checks.length) lines.push('Targets of #4:', ...checks, '');
+  for (const s of r.skipped) lines.push(`Skipped: ${s}`);
+  return lines.join('\n');
+}

@@ -6,6 +6,7 @@
 import { browser, defineBackground } from '#imports';
 import { io } from 'socket.io-client';
 import { OPERATOR_NAMESPACE, type OperatorAuth } from '@@/shared/events';
+import { PANEL_RECONNECT } from '@@/shared/reconnect';
 import { createHub, type SocketLike } from '@/background/hub';
 import { conversationOfNotification, createBrowserAlerts } from '@/background/alerts';
 import { PANEL_PORT_NAME } from '@/utils/protocol';
@@ -18,7 +19,8 @@ export default defineBackground(() => {
     createSocket(session) {
       const auth: OperatorAuth = { token: session.token };
       // Websocket only: a service worker has no XMLHttpRequest for long-polling.
-      return io(session.serverUrl + OPERATOR_NAMESPACE, { auth, transports: ['websocket'], autoConnect: false }) as unknown as SocketLike;
+      // Jittered, short backoff: after a server restart every panel comes back within seconds (#4).
+      return io(session.serverUrl + OPERATOR_NAMESPACE, { auth, transports: ['websocket'], autoConnect: false, ...PANEL_RECONNECT }) as unknown as SocketLike;
     },
     alerts: createBrowserAlerts(),
     onUnauthenticated() {

@@ -47,8 +47,11 @@ export interface StormStatus {
 
 export interface TalkResult {
   type: 'talk:result';
-  /** [sent at (epoch ms), delivery latency (ms)] per delivered message. */
-  deliveries: [number, number][];
+  /**
+   * [sent at (epoch ms), delivery latency (ms), 1 if both ends of its chat had resynced when it was
+   * sent else 0] per delivered message.
+   */
+  deliveries: [number, number, number][];
   sent: number;
   acked: number;
   ackErrors: number;
@@ -71,7 +74,17 @@ const resyncedAt = new Map<ChatClient, number>();
 let watching = false;
 let chats: Chat[] = [];
 
-let talk: { timer: NodeJS.Timeout; sent: number; acked: Set<number>; ackErrors: number; delivered: Map<number, [number, number]>; duplicates: number } | null = null;
+interface Talk {
+  timer: NodeJS.Timeout;
+  sent: number;
+  acked: Set<number>;
+  ackErrors: number;
+  /** Messages sent while both ends of their chat were back since `watch` (by message number). */
+  bothBack: Set<number>;
+  delivered: Map<number, [number, number, number]>;
+  duplicates: number;
+}
+let talk: Talk | null = null;
 
 function onDelivered(receiver: 'visitor' | 'operator', m: MessageView) {
   if (m.author === receiver || !talk) return;
@@ -83,7 +96,7 @@ function onDelivered(receiver: 'visitor' | 'operator', m: MessageView) {
     return;
   }
   const sentAt = Number(match[1]);
-  talk.delivered.set(k, [Math.round(sentAt), Math.round((now() - sentAt) * 100) / 100]);
+  talk.delivered.set(k, [Math.round(sentAt), Math.round((now() - sentAt) * 100) / 100, talk.bothBack.has(k) ? 1 : 0]);
 }
 
 function client(options: Omit<ChatClientOptions, 'keepHistory' | 'onResynced'>): ChatClient {
@@ -165,7 +178,7 @@ async function connectAll(cmd: Extract<StormCommand, { type: 'connect' }>): Prom
 
 function startTalk(rate: number): void {
   const t0 = now();
-  const state = { timer: undefined as unknown as NodeJS.Timeout, sent: 0, acked: new Set<number>(), ackErrors: 0, delivered: new Map<number, [number, number]>(), duplicates: 0 };
+  const state: Talk = { timer: undefined as unknown as NodeJS.Timeout, sent: 0, acked: new Set(), ackErrors: 0, bothBack: new Set(), delivered: new Map(), duplicates: 0 };
   talk = state;
   state.timer = setInterval(() => {
     const due = chats.length === 0 ? 0 : Math.floor(((now() - t0) / 1000) * rate);
@@ -173,6 +186,7 @@ function startTalk(rate: number): void {
       const k = state.sent++;
       const chat = chats[k % chats.length]!;
       const sender = Math.floor(k / chats.length) % 2 === 0 ? chat.visitor : chat.operator;
+      if (watching && resyncedAt.has(chat.visitor) && resyncedAt.has(chat.operator)) state.bothBack.add(k);
       // Sends go into the client's outbox: while the server is down they wait and are resent.
       sender.send(chat.conversationId, `storm ${now().toFixed(3)} ${k}`).then(
         () => state.acked.add(k),

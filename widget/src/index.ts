@@ -36,9 +36,10 @@ else if (existing && !Array.isArray(existing) && existing.loaded) {
   // Loaded twice (snippet pasted twice): the first copy stays in charge.
 } else {
   const store = createStore(config.accountId);
+  // Read on every connect attempt (the controller exists by then): the token and chat we hold now.
   const transport = connect(config.server, () => {
     const visitorToken = store.get('token', '');
-    return visitorToken ? { accountId: config.accountId, visitorToken } : { accountId: config.accountId };
+    return { accountId: config.accountId, ...(visitorToken ? { visitorToken } : {}), ...ctrl.resumeHint() };
   });
   let ui: WidgetUI | undefined;
   const ctrl = new ChatController(transport, store, () => ui?.render(), pageView);
@@ -51,9 +52,7 @@ else if (existing && !Array.isArray(existing) && existing.loaded) {
     loaded: true,
   };
   window.Sidedesk = api;
-  watchNavigation(() => {
-    if (transport.connected) transport.request('page:view', pageView()).catch(() => {});
-  });
+  watchNavigation(() => void ctrl.trackPage());
 
   const start = () => {
     ui = mountUI(ctrl);

@@ -5,6 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { VISITOR_NAMESPACE, type VisitorAuth, type VisitorClientToServer, type VisitorServerToClient } from '../../shared/events';
+import { retryDelay, WIDGET_RECONNECT, type RetryAfter } from '../../shared/reconnect';
 import type { Transport } from './chat/controller';
 
 /** How long a command waits for its ack before it counts as failed (and is retried later). */
@@ -16,13 +17,17 @@ export function connect(server: string, auth: () => VisitorAuth): Transport {
     tryAllTransports: true,
     // A function, so every reconnect sends the token we hold now (it may have been replaced).
     auth: (cb) => cb(auth() as unknown as Record<string, unknown>),
-    reconnectionDelayMax: 10_000,
+    // Jittered, short backoff: after a server restart every widget comes back within seconds (#4).
+    ...WIDGET_RECONNECT,
   });
   let retry = 2000;
   socket.on('connect', () => (retry = 2000));
-  socket.on('connect_error', () => {
-    // Refused by the server's middleware: Socket.IO gives up; we don't, but we slow down.
-    if (!socket.active) setTimeout(() => socket.connect(), (retry = Math.min(retry * 2, 60_000)));
+  socket.on('connect_error', (err: Error & { data?: Partial<RetryAfter> }) => {
+    if (socket.active) return; // a transport failure: Socket.IO retries by itself
+    // Refused by the server's middleware: Socket.IO gives up; we don't. A server shedding load
+    // says when to come back (#4); otherwise we slow down.
+    const wait = typeof err.data?.retryAfterMs === 'number' ? retryDelay(err.data.retryAfterMs) : (retry = Math.min(retry * 2, 60_000));
+    setTimeout(() => socket.connect(), wait);
   });
   return {
     get connected() {

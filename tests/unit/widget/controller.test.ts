@@ -4,7 +4,11 @@ import { CONV, FakeServer, memoryStorage, settle, setup } from './fakes';
 
 const bodies = (ctrl: ChatController) => ctrl.state.messages.map((m) => m.body);
 
-afterEach(() => vi.useRealTimers());
+const page = { url: 'https://shop.example/', title: 'Shop' };
+afterEach(() => {
+  vi.useRealTimers();
+  page.url = 'https://shop.example/';
+});
 
 describe('widget chat controller', () => {
   it('resends unacknowledged messages after a reconnect, in order and with the same clientIds; the server stores each once', async () => {
@@ -95,12 +99,41 @@ describe('widget chat controller', () => {
     expect(store.get('token', '')).toBe('fresh-token');
   });
 
-  it('reports the page on every connect', async () => {
-    const { transport } = setup();
+  it('reports a page once: a reconnect on the same page does not repeat it, a new page is reported (#4)', async () => {
+    const { ctrl, transport } = setup(undefined, undefined, undefined, () => ({ ...page }));
+    const pageViews = () => transport.requests.filter((r) => r.event === 'page:view').map((r) => r.payload.url);
     await transport.up();
     transport.down();
     await transport.up();
+    expect(pageViews()).toEqual(['https://shop.example/']);
+    page.url = 'https://shop.example/cart';
+    await ctrl.trackPage();
+    transport.down();
+    await transport.up();
+    expect(pageViews()).toEqual(['https://shop.example/', 'https://shop.example/cart']);
+  });
+
+  it('reports the page again on the next connect when the last report was not acknowledged', async () => {
+    const { transport, server } = setup();
+    const handle = server.handle.bind(server);
+    let refuse = true;
+    server.handle = (event, payload) => (event === 'page:view' && refuse ? Promise.reject(new Error('gone')) : handle(event, payload));
+    await transport.up();
+    transport.down();
+    refuse = false;
+    await transport.up();
     expect(transport.requests.filter((r) => r.event === 'page:view')).toHaveLength(2);
+  });
+
+  it('tells the handshake which open chat it holds and up to which seq, so only newer messages come again (#4)', async () => {
+    const { ctrl, transport, server } = setup();
+    expect(ctrl.resumeHint()).toEqual({});
+    server.add('operator', 'hello');
+    server.add('visitor', 'hi');
+    await transport.up();
+    expect(ctrl.resumeHint()).toEqual({ chat: { id: CONV, lastSeq: 2 } });
+    transport.push('chat:updated', { ...server.conversation, status: 'closed' });
+    expect(ctrl.resumeHint()).toEqual({});
   });
 
   it('forgets the operator typing after a few seconds without an update', async () => {

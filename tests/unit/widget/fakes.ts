@@ -92,10 +92,15 @@ export function memoryStorage(): Storage {
   return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k), clear: () => m.clear(), key: () => null, get length() { return m.size; } };
 }
 
-export function setup(storage = memoryStorage(), server = new FakeServer(), onChange: () => void = () => {}) {
+export function setup(
+  storage = memoryStorage(),
+  server = new FakeServer(),
+  onChange: () => void = () => {},
+  page: () => { url: string; title: string } = () => ({ url: 'https://shop.example/', title: 'Shop' }),
+) {
   const transport = new FakeTransport(server);
   const store = createStore('acc1', storage);
-  const ctrl = new ChatController(transport, store, () => onChange(), () => ({ url: 'https://shop.example/', title: 'Shop' }));
+  const ctrl = new ChatController(transport, store, () => onChange(), page);
   return { ctrl, transport, server, store, storage };
 }
 

@@ -4,7 +4,7 @@
  * catch-up with `chat:sync` on every reconnect). The socket is behind {@link Transport} so tests
  * can drive it with a fake.
  */
-import type { VisitorClientToServer, VisitorServerToClient, VisitorSession, TypingView } from '../../../shared/events';
+import type { VisitorAuth, VisitorClientToServer, VisitorServerToClient, VisitorSession, TypingView } from '../../../shared/events';
 import type { ConversationView, MessageView } from '../../../shared/schemas/chats';
 import type { PageViewPayload } from '../../../shared/schemas/visitors';
 import type { Store } from '../storage';
@@ -60,6 +60,8 @@ export class ChatController {
   private typingSentAt = 0;
   private typingIdle?: ReturnType<typeof setTimeout>;
   private startClientId: string | null = null;
+  /** The URL of the last page view the server acknowledged: a reconnect on the same page doesn't repeat it (#4). */
+  private recordedUrl: string | null = null;
 
   constructor(
     private readonly transport: Transport,
@@ -116,9 +118,32 @@ export class ChatController {
     // Failures of the last connection are worth another try on this one.
     for (const o of st.outbox) if (o.failed && o.conversationId === st.conversation?.id && st.conversation.status !== 'closed') o.failed = false;
     this.onChange();
-    this.transport.request('page:view', this.page()).catch(() => {});
+    void this.trackPage();
     if (st.conversation) await this.sync(countUnread);
     if (gen === this.gen) void this.pump();
+  }
+
+  /**
+   * Reports the page the visitor is on, unless the server already has it: after a server restart
+   * thousands of widgets reconnect at once, and their pages are stored already (#4).
+   */
+  async trackPage(): Promise<void> {
+    const page = this.page();
+    if (page.url === this.recordedUrl || !this.transport.connected) return;
+    try {
+      if ((await this.transport.request('page:view', page)).ok) this.recordedUrl = page.url;
+    } catch {
+      /* not connected any more: the next session reports it */
+    }
+  }
+
+  /**
+   * What the handshake tells the server about the open chat we hold, so `session:ready` carries
+   * only the messages we lack (#4).
+   */
+  resumeHint(): Pick<VisitorAuth, 'chat'> {
+    const c = this.state.conversation;
+    return c && c.status !== 'closed' ? { chat: { id: c.id, lastSeq: lastSeq(this.state.messages) } } : {};
   }
 
   private onMessage(m: MessageView): void {

@@ -182,6 +182,10 @@ async function stormOn(
       statuses = await status();
     }
     r.stormUsage = meter.finish();
+    console.log(
+      `  storm phase: server CPU ${Math.round(r.stormUsage.serverCpuPct)} %, load generators ${Math.round(r.stormUsage.loadgenCpuPct)} %, ` +
+        `everything else ${Math.round(r.stormUsage.otherCpuPct)} % (of one core)`,
+    );
     const settledAt = Math.max(backAt, ...statuses.flatMap((s) => s.resyncedAt));
     await sleep(config.settleS * 1000);
     const talks = await Promise.all(gens.map((g) => g.ask<TalkResult>({ type: 'talk:stop', drainMs: 10_000 }, 'talk:result')));
@@ -254,7 +258,7 @@ export function renderStorm(r: StormResult): string {
     `Machine: ${r.machine.cpus} cores, Node ${r.machine.node}; load average ${r.machine.loadavgStart.map((v) => v.toFixed(2)).join(' ')} at start. ` +
       'Times in ms (p50 / p95 / p99 / max), counted from the moment the restarted server answered /health.',
     '',
-    '| target | kill → answering | resynced | time to resynced | refused/failed attempts | talking chats once back | … once all resynced | … any sent after restart (incl. reconnect wait) | missing / dup | server CPU in the storm |',
+    '| target | kill → answering | resynced | time to resynced | refused/failed attempts | talking chats once back | … once all resynced | … any sent after restart (incl. reconnect wait) | missing / dup | CPU in the storm: server / load generators / other |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const t of r.targets) {
@@ -264,7 +268,7 @@ export function renderStorm(r: StormResult): string {
     }
     const pct = t.clients ? `${t.resynced}/${t.clients} (${round((100 * (t.resynced ?? 0)) / t.clients, 1)} %)` : '–';
     lines.push(
-      `| ${t.name} | ${t.downSeconds} s | ${pct} | ${quad(t.timeToResynced)} | ${t.connectErrors ?? '–'} | ${quad(t.talkAfterBack)} | ${quad(t.talkSettled)} | ${quad(t.talkAnyAfterBack)} | ${t.talk ? `${t.talk.missing} / ${t.talk.duplicates}` : '–'} | ${t.stormUsage ? `${Math.round(t.stormUsage.serverCpuPct)} %` : '–'} |`,
+      `| ${t.name} | ${t.downSeconds} s | ${pct} | ${quad(t.timeToResynced)} | ${t.connectErrors ?? '–'} | ${quad(t.talkAfterBack)} | ${quad(t.talkSettled)} | ${quad(t.talkAnyAfterBack)} | ${t.talk ? `${t.talk.missing} / ${t.talk.duplicates}` : '–'} | ${t.stormUsage ? `${Math.round(t.stormUsage.serverCpuPct)} / ${Math.round(t.stormUsage.loadgenCpuPct)} / ${Math.round(t.stormUsage.otherCpuPct)} %` : '–'} |`,
     );
   }
   lines.push('');

@@ -43,7 +43,10 @@ export interface MessageWriterOptions {
  * batch with `internal_error` and is not split: nothing was stored and the senders resend.
  */
 export class MessageWriter {
-  /** Committed batches and the messages they carried (tests and the benchmark read these). */
+  /**
+   * Committed statements and the messages they carried; statements that failed (each failing half
+   * of a split batch counts); messages refused alone with message_rejected. Tests read these.
+   */
   readonly stats = { transactions: 0, messages: 0, failedBatches: 0, rejected: 0 };
 
   private readonly maxBatch: number;

@@ -13,12 +13,26 @@ export const ERROR_CODES = [
   'setup_required',
   'setup_done',
   'chat_closed',
+  /** The message can never be stored as it is (#4): the sender must change it, not resend it. */
+  'message_rejected',
   /** The server is shedding load: try again after `retryAfterMs` (handshakes, #4). */
   'overloaded',
   'internal_error',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * Refusals of a message (`message:send`, `chat:start`) that resending the same message can never
+ * turn into success (#4): clients mark it failed for good and stop resending it. Every other code
+ * (`internal_error`, `rate_limited`, a lost connection) means "try again later".
+ */
+const PERMANENT_SEND_ERRORS: readonly string[] = ['validation_failed', 'message_rejected', 'not_found', 'chat_closed', 'forbidden'];
+
+/** True when a send refused with `code` must not be resent (see PERMANENT_SEND_ERRORS). */
+export function isPermanentSendError(code: string): boolean {
+  return PERMANENT_SEND_ERRORS.includes(code);
+}
 
 export interface ApiError {
   code: ErrorCode;

@@ -18,8 +18,8 @@ import {
   setDelivery,
   type ChatMessage,
 } from '@/utils/messages';
-import { flushOutbox, type OutboxEntry, type OutboxStore } from '@/utils/outbox';
-import { isTransportError, type ClientError, type Result } from '@/utils/protocol';
+import { flushOutbox, isPermanentFailure, markRejected, pendingEntries, type OutboxEntry, type OutboxStore } from '@/utils/outbox';
+import type { ClientError, Result } from '@/utils/protocol';
 import type { ServerClient } from '@/utils/serverClient';
 import { firstLine } from '@/utils/format';
 
@@ -187,17 +187,19 @@ export const useChatsStore = defineStore('chats', () => {
   }
 
   // ── outbox ───────────────────────────────────────────────────────────────
-  function onSendResult(entry: OutboxEntry, res: Result<MessageView>) {
+  async function onSendResult(entry: OutboxEntry, res: Result<MessageView>) {
     if (res.ok) {
       merge(entry.conversationId, [res.data]);
       void ctx?.outbox.delete(entry.clientId);
       bumpConversation(res.data);
-    } else if (!isTransportError(res.error)) {
-      void ctx?.outbox.delete(entry.clientId);
+    } else if (isPermanentFailure(res.error)) {
+      // Refused for good (#4): shown as failed, kept marked in the outbox (a reload shows it too), never resent.
       markFailed(entry, res.error);
+      if (ctx) await markRejected(ctx.outbox, entry, res.error);
     }
-    // Transport failure: stays in the outbox as "sending"; resent on reconnect, or soon if the
-    // connection is up (the ack was lost to a connection that died before anyone noticed).
+    // Offline, no answer, or a server error for now (internal_error, rate_limited): stays in the
+    // outbox as "sending"; resent on reconnect, or soon if the connection is up (the ack may have
+    // been lost to a connection that died before anyone noticed).
     else scheduleFlush();
   }
 
@@ -209,7 +211,7 @@ export const useChatsStore = defineStore('chats', () => {
       retryTimer = null;
       if (ctx?.server.status !== 'connected') return; // the reconnect will flush
       void flush().then(async () => {
-        const left = ctx ? (await ctx.outbox.all()).length : 0;
+        const left = ctx ? (await pendingEntries(ctx.outbox)).length : 0;
         retryDelay = left ? Math.min(retryDelay * 2, RETRY_MAX_MS) : RETRY_MIN_MS;
         if (left) scheduleFlush();
       });
@@ -218,7 +220,7 @@ export const useChatsStore = defineStore('chats', () => {
 
   function markFailed(entry: OutboxEntry, error: ClientError) {
     const list = messages.value[entry.conversationId];
-    if (list) messages.value[entry.conversationId] = setDelivery(list, entry.clientId, 'failed', error.message);
+    if (list) messages.value[entry.conversationId] = setDelivery(list, entry.clientId, 'failed', error.code);
   }
 
   /** Resend everything queued, oldest first (same clientIds: the server never stores a duplicate). */
@@ -241,7 +243,7 @@ export const useChatsStore = defineStore('chats', () => {
     return flushing;
   }
 
-  /** Queued messages of an earlier panel session are shown (as sending) before anything else. */
+  /** Queued messages of an earlier panel session are shown (as sending, or failed if refused for good) before anything else. */
   async function restoreOutbox() {
     if (!ctx) return;
     for (const e of await ctx.outbox.all()) {
@@ -253,7 +255,8 @@ export const useChatsStore = defineStore('chats', () => {
         authorName: e.authorName,
         body: e.body,
         createdAt: e.createdAt,
-        state: 'sending',
+        state: e.rejected ? 'failed' : 'sending',
+        ...(e.rejected ? { error: e.rejected.code } : {}),
       });
     }
   }
@@ -363,22 +366,21 @@ export const useChatsStore = defineStore('chats', () => {
     stopTyping(conversationId);
     const { outbox, server } = ctx;
     await outbox.put(entry);
-    onSendResult(entry, await server.request('message:send', { conversationId, clientId: entry.clientId, body: text }));
+    await onSendResult(entry, await server.request('message:send', { conversationId, clientId: entry.clientId, body: text }));
   }
 
-  async function retry(conversationId: string, clientId: string) {
-    const m = messages.value[conversationId]?.find((x) => x.clientId === clientId && x.seq === null);
-    if (!m || !ctx) return;
-    const entry: OutboxEntry = { clientId, conversationId, body: m.body, authorName: m.authorName, createdAt: m.createdAt };
-    messages.value[conversationId] = setDelivery(messages.value[conversationId]!, clientId, 'sending');
-    await ctx.outbox.put(entry);
-    onSendResult(entry, await ctx.server.request('message:send', { conversationId, clientId, body: m.body }));
-  }
-
+  /** Removes an unsent message (one refused for good, #4) from the list and the outbox. */
   function discard(conversationId: string, clientId: string) {
     const list = messages.value[conversationId];
     if (list) messages.value[conversationId] = removeMessage(list, clientId);
     void ctx?.outbox.delete(clientId);
+  }
+
+  /** Takes a refused message back for editing: removed like {@link discard}, its text returned for the composer. */
+  function edit(conversationId: string, clientId: string): string {
+    const body = messages.value[conversationId]?.find((x) => x.clientId === clientId && x.seq === null)?.body ?? '';
+    discard(conversationId, clientId);
+    return body;
   }
 
   /** Call on every keystroke in the composer: `typing:set` true at most every few seconds, false when idle. */
@@ -482,8 +484,8 @@ export const useChatsStore = defineStore('chats', () => {
     accept,
     close,
     send,
-    retry,
     discard,
+    edit,
     noteTyping,
     stopTyping,
     setPanelVisible,

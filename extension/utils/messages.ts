@@ -6,6 +6,7 @@
  */
 import type { AuthorType, MessageView } from '@@/shared/schemas/chats';
 
+/** `failed`: refused by the server for good (#4); it is never resent, only discarded or edited. */
 export type DeliveryState = 'sending' | 'sent' | 'failed';
 
 export interface ChatMessage {
@@ -18,7 +19,7 @@ export interface ChatMessage {
   body: string;
   createdAt: string;
   state: DeliveryState;
-  /** Why a send failed for good (the server refused it). */
+  /** Why a send failed for good: the server's error code (the UI words it from strings.ts). */
   error?: string;
 }
 

@@ -103,9 +103,14 @@ export const strings = {
   composerSend: 'Send',
   messageSending: 'Sending…',
   messageQueued: 'Queued — will send when back online',
-  messageFailed: (why: string) => `Not sent: ${why}`,
-  messageRetry: 'Retry',
+  messageRejected: "This message can't be sent.",
+  /** Why, by the server's error code (#4). */
+  messageRejectedWhy: (code: string | undefined) =>
+    code === 'chat_closed' ? 'The chat is closed.' : code === 'not_found' ? 'The chat no longer exists.' : 'Edit it and send it again.',
+  messageEdit: 'Edit',
+  messageEditLabel: 'Edit this message',
   messageDiscard: 'Discard',
+  messageDiscardLabel: 'Remove this message',
   you: 'You',
   typing: (name: string) => `${name} is typing…`,
   resizePane: 'Resize chat pane',

@@ -164,7 +164,7 @@ describe('chats store', () => {
     ]);
   });
 
-  it('marks a message the server refuses as failed, with a reason', async () => {
+  it('marks a message the server refuses as failed, with its reason, and keeps it marked in the outbox', async () => {
     const mine = conversation({ status: 'active', operatorId: 'op-1' });
     const chat = serverChat(mine, []);
     const fake = createFakeServer();
@@ -178,8 +178,8 @@ describe('chats store', () => {
     fake.setStatus('connected');
     await settle();
     await store.send(mine.id, 'too late');
-    expect(store.messages[mine.id]!.at(-1)).toMatchObject({ state: 'failed', error: 'The chat is closed' });
-    expect(await outbox.all()).toEqual([]);
+    expect(store.messages[mine.id]!.at(-1)).toMatchObject({ state: 'failed', error: 'chat_closed' });
+    expect(await outbox.all()).toMatchObject([{ body: 'too late', rejected: { code: 'chat_closed' } }]);
   });
 
   it('accepting a waiting chat opens it with its history', async () => {
@@ -313,6 +313,99 @@ describe('chats store retries', () => {
         [2, 'sent'],
       ]);
       expect(chat.msgs).toHaveLength(2);
+      expect(await outbox.all()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('chats store: messages refused for good (#4)', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  /** A server chat that refuses the body 'poison' with message_rejected. */
+  function refusingServer(mine: ConversationView, chat: ReturnType<typeof serverChat>) {
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: [chat.conv()] }));
+    fake.handle('chat:get', chat.get);
+    fake.handle('chat:sync', chat.sync);
+    fake.handle('typing:set', () => ({ ok: true, data: null }));
+    fake.handle('message:send', (p) =>
+      p.body === 'poison' ? { ok: false, error: { code: 'message_rejected', message: "This message can't be sent." } } : chat.send(p),
+    );
+    return fake;
+  }
+
+  it('never resends a refused message on reconnect or after a reload, shows it as failed, and sends the ones after it', async () => {
+    const mine = conversation({ status: 'active', operatorId: 'op-1' });
+    const chat = serverChat(mine, [message(mine.id, 1)]);
+    const outbox = createMemoryOutbox();
+    const fake = refusingServer(mine, chat);
+    const store = useChatsStore();
+    const stop = store.start({ server: fake.client, ...me, outbox });
+    fake.setStatus('connected');
+    await settle();
+    await store.send(mine.id, 'poison');
+    expect(store.messages[mine.id]!.at(-1)).toMatchObject({ body: 'poison', state: 'failed', error: 'message_rejected' });
+
+    // Offline, a message queued behind it, then back: the queued one goes, the refused one doesn't.
+    fake.setStatus('offline');
+    await store.send(mine.id, 'queued after it');
+    fake.setStatus('connected');
+    await settle();
+    const poisonSends = () => fake.callsOf('message:send').filter((p) => p.body === 'poison');
+    expect(poisonSends()).toHaveLength(1);
+    expect(chat.msgs.map((m) => m.body)).toEqual(['message 1', 'queued after it']);
+
+    // The panel reloads: a new store on the same outbox.
+    stop();
+    setActivePinia(createPinia());
+    const again = useChatsStore();
+    const fake2 = refusingServer(mine, chat);
+    again.start({ server: fake2.client, ...me, outbox });
+    fake2.setStatus('connected');
+    await settle();
+    expect(fake2.callsOf('message:send')).toEqual([]);
+    expect(again.messages[mine.id]!.map((m) => [m.body, m.state])).toEqual([
+      ['message 1', 'sent'],
+      ['queued after it', 'sent'],
+      ['poison', 'failed'],
+    ]);
+
+    // Edit takes it out of the outbox and hands its text back.
+    const refused = again.messages[mine.id]!.at(-1)!;
+    expect(again.edit(mine.id, refused.clientId)).toBe('poison');
+    await settle();
+    expect(await outbox.all()).toEqual([]);
+    expect(again.messages[mine.id]!.map((m) => m.body)).toEqual(['message 1', 'queued after it']);
+  });
+
+  it('keeps a message the server fails for now as sending and resends it, instead of failing it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const mine = conversation({ status: 'active', operatorId: 'op-1' });
+      const chat = serverChat(mine, [message(mine.id, 1)]);
+      const fake = createFakeServer();
+      let down = true;
+      fake.handle('chat:list', () => ({ ok: true, data: [chat.conv()] }));
+      fake.handle('chat:get', chat.get);
+      fake.handle('chat:sync', chat.sync);
+      fake.handle('typing:set', () => ({ ok: true, data: null }));
+      fake.handle('message:send', (p) => (down ? { ok: false, error: { code: 'internal_error', message: 'Something went wrong' } } : chat.send(p)));
+      const outbox = createMemoryOutbox();
+      const store = useChatsStore();
+      store.start({ server: fake.client, ...me, outbox });
+      fake.setStatus('connected');
+      await vi.advanceTimersByTimeAsync(10);
+      await store.send(mine.id, 'while the database restarts');
+      expect(store.messages[mine.id]!.at(-1)).toMatchObject({ state: 'sending' });
+      expect(await outbox.all()).toHaveLength(1);
+      down = false;
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(store.messages[mine.id]!.map((m) => [m.seq, m.state])).toEqual([
+        [1, 'sent'],
+        [2, 'sent'],
+      ]);
       expect(await outbox.all()).toEqual([]);
     } finally {
       vi.useRealTimers();

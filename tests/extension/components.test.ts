@@ -9,7 +9,7 @@ import AuthLogin from '@/components/auth/AuthLogin.vue';
 import { useVisitorsStore } from '@/stores/visitors';
 import { useSessionStore } from '@/stores/session';
 import { sessionItem } from '@/utils/session';
-import { mergeMessages } from '@/utils/messages';
+import { addPending, mergeMessages } from '@/utils/messages';
 import { message, visitor } from './fakes';
 
 beforeEach(() => {
@@ -73,6 +73,22 @@ describe('chat messages', () => {
     expect(wrapper.find('b').exists()).toBe(false);
     expect(wrapper.get('[data-testid=message]').attributes()).toMatchObject({ 'data-author': 'visitor', 'data-seq': '1' });
     expect(wrapper.find('[role=log]').exists()).toBe(true);
+  });
+
+  it('shows a message refused for good as one that can’t be sent, with Edit and Discard and no Retry (#4)', async () => {
+    const conv = '00000000-0000-4000-8000-000000000001';
+    const list = addPending([], { ...message(conv, 1, { author: 'operator', body: 'nope' }), seq: null, state: 'failed', error: 'message_rejected' });
+    const wrapper = mount(ChatMessages, { props: { messages: list, label: 'Chat', online: true, loading: false } });
+    const failed = wrapper.get('[data-testid=message-failed]');
+    expect(failed.get('[role=alert]').text()).toBe("This message can't be sent. Edit it and send it again.");
+    expect(failed.findAll('button').map((b) => [b.text(), b.attributes('aria-label')])).toEqual([
+      ['Edit', 'Edit this message'],
+      ['Discard', 'Remove this message'],
+    ]);
+    await failed.get('[data-testid=message-edit]').trigger('click');
+    await failed.get('[data-testid=message-discard]').trigger('click');
+    expect(wrapper.emitted('edit')).toEqual([[list[0]!.clientId]]);
+    expect(wrapper.emitted('discard')).toEqual([[list[0]!.clientId]]);
   });
 });
 

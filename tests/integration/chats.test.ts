@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { messages } from '../../server/src/db/schema/index';
+import type { JsonArgument } from '../../server/src/db/json';
 import { MessageWriter } from '../../server/src/features/chats/messageWriter';
 import type { VisitorView } from '../../shared/schemas/visitors';
 import { visitorState } from '../../shared/visitorState';
@@ -295,7 +296,7 @@ describe('MessageWriter', () => {
     // A database whose statements touching the first conversation wait for the gate (a slow fsync, say).
     const { database } = first.server.app;
     const slowDatabase = {
-      async callJson<R>(fn: string, json: string): Promise<R[]> {
+      async callJson<R>(fn: string, json: JsonArgument): Promise<R[]> {
         const touchesStalled = json.includes(stalled);
         if (touchesStalled) stalledStatements++;
         const rows = await database.callJson<R>(fn, json);

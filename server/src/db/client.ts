@@ -7,6 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { ROOT_DIR } from '../config';
+import type { JsonArgument } from './json';
 import { acquireDataDirLock } from './lock';
 import { callJsonOnPglite } from './pgliteCall';
 import { PGliteWorkerClient } from './pgliteWorker';
@@ -24,9 +25,9 @@ export interface Database {
    * `SELECT * FROM <fn>(<json>::jsonb)` in autocommit (its own transaction), by each driver's
    * cheapest route: the hot path's one statement per batch (#3). On PostgreSQL a named prepared
    * statement; on PGlite one simple-protocol call (pgliteCall.ts). `fn` is a trusted name from
-   * our own code, never input.
+   * our own code, never input; `json` comes from jsonArgument() (#4: no string in it can fail the cast).
    */
-  callJson<R>(fn: string, json: string): Promise<R[]>;
+  callJson<R>(fn: string, json: JsonArgument): Promise<R[]>;
   /** Applies pending migrations from server/drizzle (idempotent). */
   migrate(): Promise<void>;
   close(): Promise<void>;

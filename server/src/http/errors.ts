@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   setup_required: 409,
   setup_done: 409,
   chat_closed: 409,
+  message_rejected: 422,
   overloaded: 503,
   internal_error: 500,
 };

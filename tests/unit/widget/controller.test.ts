@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatController } from '../../../widget/src/chat/controller';
+import { displayMessages } from '../../../widget/src/chat/state';
 import { CONV, FakeServer, memoryStorage, settle, setup } from './fakes';
 
 const bodies = (ctrl: ChatController) => ctrl.state.messages.map((m) => m.body);
@@ -144,5 +145,88 @@ describe('widget chat controller', () => {
     expect(ctrl.state.typing).toBe('Olga');
     vi.advanceTimersByTime(6500);
     expect(ctrl.state.typing).toBeNull();
+  });
+});
+
+describe('widget messages refused for good (#4)', () => {
+  const sendsOf = (transport: ReturnType<typeof setup>['transport'], body: string) => transport.sends().filter((p) => p.body === body);
+
+  it('shows a refused message as such, never resends it on reconnect or reload, and sends the ones after it', async () => {
+    const storage = memoryStorage();
+    const server = new FakeServer();
+    server.refuse.add('poison');
+    const a = setup(storage, server);
+    await a.transport.up();
+    a.ctrl.send('before');
+    a.ctrl.send('poison');
+    a.ctrl.send('after');
+    await settle();
+    expect(server.messages.map((m) => m.body)).toEqual(['before', 'after']);
+    expect(a.ctrl.state.outbox).toMatchObject([{ body: 'poison', rejected: true }]);
+    expect(sendsOf(a.transport, 'poison')).toHaveLength(1);
+
+    a.transport.down();
+    await a.transport.up();
+    await settle();
+    expect(sendsOf(a.transport, 'poison')).toHaveLength(1);
+
+    const b = setup(storage, server); // the page reloads
+    expect(b.ctrl.state.outbox).toMatchObject([{ body: 'poison', rejected: true }]);
+    await b.transport.up();
+    await settle();
+    b.ctrl.send('later');
+    await settle();
+    expect(sendsOf(b.transport, 'poison')).toEqual([]);
+    expect(server.messages.map((m) => m.body)).toEqual(['before', 'after', 'later']);
+    expect(displayMessages(b.ctrl.state.messages, b.ctrl.state.outbox, CONV, '').map((m) => [m.body, m.status])).toEqual([
+      ['before', 'sent'],
+      ['after', 'sent'],
+      ['later', 'sent'],
+      ['poison', 'rejected'],
+    ]);
+  });
+
+  it('keeps a message that failed for now and resends it on the next connection, holding the ones after it', async () => {
+    const { ctrl, transport, server } = setup();
+    server.failing.add('flaky');
+    await transport.up();
+    ctrl.send('flaky');
+    ctrl.send('next');
+    await settle();
+    expect(ctrl.state.outbox).toMatchObject([{ body: 'flaky', failed: true }, { body: 'next' }]);
+    expect(sendsOf(transport, 'next')).toEqual([]);
+    server.failing.clear();
+    transport.down();
+    await transport.up();
+    await settle();
+    expect(server.messages.map((m) => m.body)).toEqual(['flaky', 'next']);
+    expect(ctrl.state.outbox).toEqual([]);
+  });
+
+  it('removes a refused message, or hands its text back for editing', async () => {
+    const { ctrl, transport, server, storage } = setup();
+    server.refuse.add('one').add('two');
+    await transport.up();
+    ctrl.send('one');
+    ctrl.send('two');
+    await settle();
+    ctrl.discard(ctrl.state.outbox[0]!.clientId);
+    expect(ctrl.edit(ctrl.state.outbox[0]!.clientId)).toBe('two');
+    expect(ctrl.state.outbox).toEqual([]);
+    expect(storage.getItem('sidedesk:acc1:outbox')).toBeNull();
+  });
+
+  it('reports a chat:start refused for good, and a changed question starts under a new clientId', async () => {
+    const { ctrl, transport, server } = setup();
+    server.hasChat = false;
+    server.refuse.add('a question the server refuses');
+    await transport.up();
+    await ctrl.startChat({ name: 'Vic', email: 'vic@example.com', question: 'a question the server refuses' });
+    expect(ctrl.state).toMatchObject({ conversation: null, startError: 'rejected', starting: false });
+    await ctrl.startChat({ name: 'Vic', email: 'vic@example.com', question: 'a better question' });
+    expect(ctrl.state.conversation).not.toBeNull();
+    expect(ctrl.state.startError).toBe('');
+    const starts = transport.requests.filter((r) => r.event === 'chat:start').map((r) => r.payload.clientId);
+    expect(new Set(starts).size).toBe(2);
   });
 });

@@ -19,6 +19,10 @@ export class FakeServer {
   /** While set, message:send commits but the ack never comes (a connection dying mid-flight). */
   loseAcks = false;
   pending: ((e: Error) => void)[] = [];
+  /** Bodies (and chat:start questions) the server refuses for good with message_rejected (#4). */
+  refuse = new Set<string>();
+  /** Bodies the server fails with internal_error for now (try again later). */
+  failing = new Set<string>();
 
   add(author: MessageView['author'], body: string, clientId = `srv${this.messages.length + 1}xxxxx`): MessageView {
     const existing = this.messages.find((m) => m.clientId === clientId);
@@ -32,6 +36,7 @@ export class FakeServer {
   handle(event: string, payload: any): Promise<unknown> {
     if (event === 'chat:start') {
       if (payload.question === 'refuse me') return Promise.resolve({ ok: false, error: { code: 'rate_limited', message: 'Slow down a little.' } });
+      if (this.refuse.has(payload.question)) return Promise.resolve({ ok: false, error: { code: 'message_rejected', message: "This question can't be sent." } });
       this.hasChat = true;
       this.conversation.status = 'waiting';
       this.conversation.visitorName = payload.name;
@@ -39,6 +44,8 @@ export class FakeServer {
       return Promise.resolve({ ok: true, data: { conversation: { ...this.conversation }, messages: [...this.messages] } });
     }
     if (event === 'message:send') {
+      if (this.refuse.has(payload.body)) return Promise.resolve({ ok: false, error: { code: 'message_rejected', message: "This message can't be sent." } });
+      if (this.failing.has(payload.body)) return Promise.resolve({ ok: false, error: { code: 'internal_error', message: 'Something went wrong' } });
       const m = this.add('visitor', payload.body, payload.clientId);
       if (this.loseAcks) return new Promise((_, reject) => this.pending.push(reject));
       return Promise.resolve({ ok: true, data: m });

@@ -34,10 +34,11 @@ describe('widget chat state', () => {
     expect(lastSeq([msg(4), msg(2)])).toBe(4);
   });
 
-  it('shows unacknowledged messages after the confirmed ones, as sending or failed', () => {
+  it('shows unacknowledged messages after the confirmed ones, as sending, failed or refused for good', () => {
     const outbox: OutboxItem[] = [
       { clientId: 'aaaaaaaa1', conversationId: conv, body: 'first', createdAt: '' },
       { clientId: 'aaaaaaaa2', conversationId: conv, body: 'second', createdAt: '', failed: true },
+      { clientId: 'aaaaaaaa3', conversationId: conv, body: 'third', createdAt: '', rejected: true },
       { clientId: 'other0001', conversationId: 'another', body: 'elsewhere', createdAt: '' },
     ];
     const shown = displayMessages([msg(2), msg(1)].sort((a, b) => a.seq - b.seq), outbox, conv, 'Vic');
@@ -46,6 +47,7 @@ describe('widget chat state', () => {
       [2, 'sent', 'message 2'],
       [null, 'sending', 'first'],
       [null, 'failed', 'second'],
+      [null, 'rejected', 'third'],
     ]);
   });
 
@@ -87,7 +89,10 @@ describe('widget chat state', () => {
   it('retries timeouts and transient errors but not refusals', () => {
     expect(toOutcome(new Error('operation has timed out'))).toMatchObject({ ok: false, retry: true });
     expect(toOutcome({ ok: false, error: { code: 'internal_error', message: 'x' } })).toMatchObject({ ok: false, retry: true });
+    expect(toOutcome({ ok: false, error: { code: 'rate_limited', message: 'x' } })).toMatchObject({ ok: false, retry: true });
     expect(toOutcome({ ok: false, error: { code: 'chat_closed', message: 'closed' } })).toMatchObject({ ok: false, retry: false });
+    expect(toOutcome({ ok: false, error: { code: 'message_rejected', message: "can't" } })).toMatchObject({ ok: false, retry: false });
+    expect(toOutcome({ ok: false, error: { code: 'validation_failed', message: 'bad' } })).toMatchObject({ ok: false, retry: false });
     expect(toOutcome({ ok: true, data: msg(1) })).toMatchObject({ ok: true });
   });
 });

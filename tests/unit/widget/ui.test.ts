@@ -150,4 +150,63 @@ describe('widget UI', () => {
     again.click();
     expect($('prechat-name').closest('.pre')!.hasAttribute('hidden')).toBe(false);
   });
+
+  it('shows a message refused for good as one that can’t be sent, with Edit and Remove and no Retry', async () => {
+    const { $, root, transport, server, ctrl } = mount(true);
+    server.refuse.add('cannot store this');
+    await transport.up();
+    $('launcher').click();
+    const input = $<HTMLTextAreaElement>('composer-input');
+    type(input, 'cannot store this');
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await settle();
+    const refused = $('message');
+    expect(refused.classList.contains('rejected')).toBe(true);
+    expect(refused.querySelector('[role="alert"]')!.textContent).toBe("This message can't be sent.");
+    expect([...refused.querySelectorAll('button')].map((b) => [b.textContent, b.getAttribute('aria-label')])).toEqual([
+      ['Edit', 'Edit this message'],
+      ['Remove', 'Remove this message'],
+    ]);
+
+    $('message-edit').click();
+    expect(input.value).toBe('cannot store this');
+    expect(root.activeElement).toBe(input);
+    expect(root.querySelectorAll('[data-testid="message"]')).toHaveLength(0);
+    expect(ctrl.state.outbox).toEqual([]);
+  });
+
+  it('removes a refused message with Remove', async () => {
+    const { $, root, transport, server } = mount(true);
+    server.refuse.add('nope');
+    await transport.up();
+    $('launcher').click();
+    const input = $<HTMLTextAreaElement>('composer-input');
+    type(input, 'nope');
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await settle();
+    $('message-remove').click();
+    expect(root.querySelectorAll('[data-testid="message"]')).toHaveLength(0);
+    expect(root.activeElement).toBe(input);
+  });
+
+  it('tells the visitor at the question when the server refuses it for good, and editing clears it', async () => {
+    const { $, root, transport, server } = mount();
+    server.hasChat = false;
+    server.refuse.add('a question it refuses');
+    await transport.up();
+    $('launcher').click();
+    type($('prechat-name'), 'Vera');
+    type($('prechat-email'), 'vera@example.com');
+    type($('prechat-question'), 'a question it refuses');
+    $('prechat-submit').click();
+    await settle();
+    await settle();
+    const question = $<HTMLTextAreaElement>('prechat-question');
+    expect(question.getAttribute('aria-invalid')).toBe('true');
+    expect(root.getElementById('sd-question-err')!.textContent).toBe("We can't send this question. Please change it and try again.");
+    expect(root.activeElement).toBe(question);
+    expect(root.querySelector<HTMLElement>('p[role="alert"]')!.hidden).toBe(true);
+    type(question, 'a question it takes');
+    expect(question.hasAttribute('aria-invalid')).toBe(false);
+  });
 });

@@ -7,6 +7,7 @@
 import type { VisitorAuth, VisitorClientToServer, VisitorServerToClient, VisitorSession, TypingView } from '../../../shared/events';
 import type { ConversationView, MessageView } from '../../../shared/schemas/chats';
 import type { PageViewPayload } from '../../../shared/schemas/visitors';
+import { isPermanentSendError } from '../../../shared/errors';
 import type { Store } from '../storage';
 import { lastSeq, mergeMessages, newClientId, pruneOutbox, syncAll, toOutcome, type OutboxItem } from './state';
 
@@ -40,6 +41,7 @@ export interface ChatState {
   unread: number;
   open: boolean;
   starting: boolean;
+  /** Why the last chat:start failed: 'offline', 'error', 'rejected' (for good: change the question, #4) or the server's message. */
   startError: string;
 }
 
@@ -115,7 +117,7 @@ export class ChatController {
       // Our chat ended while we were away; show it as ended (the sync below fetches its last words).
       st.conversation = { ...st.conversation, status: 'closed' };
     }
-    // Failures of the last connection are worth another try on this one.
+    // Failures of the last connection are worth another try on this one; refusals never are (#4).
     for (const o of st.outbox) if (o.failed && o.conversationId === st.conversation?.id && st.conversation.status !== 'closed') o.failed = false;
     this.onChange();
     void this.trackPage();
@@ -223,7 +225,7 @@ export class ChatController {
     try {
       for (;;) {
         const conv = this.state.conversation;
-        const item = this.state.outbox.find((o) => !o.failed && o.conversationId === conv?.id);
+        const item = this.state.outbox.find((o) => !o.failed && !o.rejected && o.conversationId === conv?.id);
         if (!item || !conv || conv.status === 'closed' || !this.transport.connected) break;
         const gen = this.gen;
         const outcome = toOutcome(
@@ -236,12 +238,14 @@ export class ChatController {
           this.saveOutbox(this.state.outbox.filter((o) => o.clientId !== item.clientId));
         } else if (outcome.retry && gen !== this.gen) {
           continue; // the connection changed under us: resend on the new one
-        } else {
+        } else if (outcome.retry) {
           this.saveOutbox(this.state.outbox.map((o) => (o.clientId === item.clientId ? { ...o, failed: true } : o)));
-          if (outcome.retry) {
-            this.onChange();
-            break; // keep order: later messages wait behind this one
-          }
+          this.onChange();
+          break; // keep order: later messages wait behind this one
+        } else {
+          // Refused for good (#4): kept (persisted) to be shown as such, never resent, and it no
+          // longer holds up the messages after it.
+          this.saveOutbox(this.state.outbox.map((o) => (o.clientId === item.clientId ? { ...o, failed: false, rejected: true } : o)));
         }
         this.onChange();
       }
@@ -273,6 +277,11 @@ export class ChatController {
       for (let i = 0; i < 40 && !this.transport.connected; i++) await new Promise((r) => setTimeout(r, 200));
       if (!this.transport.connected) return this.set({ starting: false, startError: 'offline' });
       const res = await this.transport.request('chat:start', { clientId, ...form });
+      if (!res.ok && isPermanentSendError(res.error.code)) {
+        // The same form would be refused forever (#4): the visitor changes the question, which gets a new clientId.
+        this.startClientId = null;
+        return this.set({ starting: false, startError: 'rejected' });
+      }
       if (!res.ok) return this.set({ starting: false, startError: res.error.message || 'error' });
       this.startClientId = null;
       this.store.set('profile', { name: form.name, email: form.email });
@@ -302,6 +311,19 @@ export class ChatController {
     this.saveOutbox(this.state.outbox.map((o) => (o.clientId === clientId ? { ...o, failed: false } : o)));
     this.onChange();
     void this.pump();
+  }
+
+  /** Removes an unsent message (one refused for good, #4) from the outbox and the list. */
+  discard(clientId: string): void {
+    this.saveOutbox(this.state.outbox.filter((o) => o.clientId !== clientId));
+    this.onChange();
+  }
+
+  /** Takes an unsent message back for editing: removed like {@link discard}, its text returned for the composer. */
+  edit(clientId: string): string {
+    const body = this.state.outbox.find((o) => o.clientId === clientId)?.body ?? '';
+    this.discard(clientId);
+    return body;
   }
 
   /** Leaves an ended chat for a fresh pre-chat form; unsent messages of it are dropped. */

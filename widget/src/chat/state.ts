@@ -8,7 +8,7 @@
  * - catch-up after a reconnect pages `chat:sync` until nothing more comes back.
  */
 import type { MessageView } from '../../../shared/schemas/chats';
-import type { Ack } from '../../../shared/errors';
+import { isPermanentSendError, type Ack } from '../../../shared/errors';
 
 /** A message not yet acknowledged by the server. */
 export interface OutboxItem {
@@ -16,11 +16,16 @@ export interface OutboxItem {
   conversationId: string;
   body: string;
   createdAt: string;
-  /** Last attempt failed (timeout or refused); it is retried on the next connect or on demand. */
+  /** Last attempt failed for now (timeout, server error); it is retried on the next connect or on demand. */
   failed?: boolean;
+  /**
+   * Refused for good (#4: message_rejected, validation_failed, a closed or unknown chat): never
+   * resent, and the messages after it go on. The visitor removes it or edits it into a new one.
+   */
+  rejected?: boolean;
 }
 
-export type DisplayStatus = 'sent' | 'sending' | 'failed';
+export type DisplayStatus = 'sent' | 'sending' | 'failed' | 'rejected';
 
 /** What the message list renders: confirmed messages by seq, then pending ones in send order. */
 export interface DisplayMessage {
@@ -76,7 +81,7 @@ export function displayMessages(
   });
   for (const o of outbox) {
     if (o.conversationId !== conversationId || ids.has(o.clientId)) continue;
-    out.push({ key: 'c' + o.clientId, clientId: o.clientId, seq: null, author: 'visitor', authorName: visitorName, body: o.body, createdAt: o.createdAt, status: o.failed ? 'failed' : 'sending' });
+    out.push({ key: 'c' + o.clientId, clientId: o.clientId, seq: null, author: 'visitor', authorName: visitorName, body: o.body, createdAt: o.createdAt, status: o.rejected ? 'rejected' : o.failed ? 'failed' : 'sending' });
   }
   return out;
 }
@@ -116,15 +121,15 @@ export async function syncAll(
   return all;
 }
 
-/** Outcome of one send attempt. `retry`: try again later (timeout, disconnect). */
+/**
+ * Outcome of one send attempt. `retry`: try again later (timeout, disconnect, server error);
+ * otherwise resending the same message can never succeed (see isPermanentSendError).
+ */
 export type SendOutcome = { ok: true; message: MessageView } | { ok: false; retry: boolean; message: string };
-
-/** Errors that will not go away by resending the same message. */
-const PERMANENT = new Set(['validation_failed', 'chat_closed', 'forbidden', 'not_found', 'unauthenticated']);
 
 /** Turns an ack (or a thrown timeout) into a {@link SendOutcome}. */
 export function toOutcome(res: Ack<MessageView> | Error): SendOutcome {
   if (res instanceof Error) return { ok: false, retry: true, message: res.message };
   if (res.ok) return { ok: true, message: res.data };
-  return { ok: false, retry: !PERMANENT.has(res.error.code), message: res.error.message };
+  return { ok: false, retry: !isPermanentSendError(res.error.code), message: res.error.message };
 }

@@ -161,7 +161,8 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     chat.hidden = !inChat;
     submit.disabled = st.starting;
     text(submit, st.starting ? t.starting : t.startChat);
-    alert.hidden = !st.startError;
+    // A question refused for good is told at the question itself (see onStart).
+    alert.hidden = !st.startError || st.startError === 'rejected';
     text(alert, st.startError === 'offline' ? t.notConnected : st.startError === 'error' ? t.genericError : st.startError);
     const hadFocus = shadow.activeElement === input;
     composer.hidden = !inChat || closed;
@@ -235,7 +236,16 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     if (meta.dataset.k !== metaKey) {
       meta.dataset.k = metaKey;
       if (m.status === 'failed') meta.replaceChildren(t.failed + ' ', h('button', { type: 'button', onclick: () => ctrl.retry(m.clientId) }, t.retry));
-      else meta.replaceChildren(m.status === 'sending' ? t.sending : time);
+      else if (m.status === 'rejected') {
+        // Refused for good (#4): no Retry, only ways out. The alert is announced once, when it appears.
+        meta.replaceChildren(
+          h('span', { role: 'alert' }, t.rejected),
+          ' ',
+          h('button', { type: 'button', 'aria-label': t.editLabel, 'data-testid': 'message-edit', onclick: () => onEdit(m.clientId) }, t.edit),
+          ' ',
+          h('button', { type: 'button', 'aria-label': t.removeLabel, 'data-testid': 'message-remove', onclick: () => onRemove(m.clientId) }, t.remove),
+        );
+      } else meta.replaceChildren(m.status === 'sending' ? t.sending : time);
     }
   }
 
@@ -261,6 +271,20 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     scrollDown();
   }
 
+  /** A refused message goes back into the composer to be changed (#4). */
+  function onEdit(clientId: string): void {
+    const body = ctrl.edit(clientId);
+    if (!input.value.trim()) input.value = body;
+    autosize();
+    sendBtn.disabled = !input.value.trim();
+    input.focus();
+  }
+
+  function onRemove(clientId: string): void {
+    ctrl.discard(clientId);
+    input.focus(); // the button that had focus is gone
+  }
+
   function validate(id: string, raw: string): string {
     const v = raw.trim();
     if (id === 'name') return v ? '' : t.nameRequired;
@@ -282,6 +306,11 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     if (firstBad) return firstBad.focus();
     void ctrl.startChat({ name: fName.control.value.trim(), email: fEmail.control.value.trim(), question: fQuestion.control.value.trim() }).then(() => {
       if (st.conversation) fQuestion.control.value = '';
+      // Refused for good (#4): the question is what has to change; its error says so, and editing clears it.
+      else if (st.startError === 'rejected') {
+        showError(fQuestion.control, fQuestion.err, t.startRejected);
+        fQuestion.control.focus();
+      }
     });
   }
 

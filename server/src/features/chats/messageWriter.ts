@@ -1,5 +1,6 @@
 import { AppError } from '../../../../shared/errors';
 import type { Database } from '../../db/client';
+import { isRefusedInput, sqlState } from '../../db/errors';
 import type { Logger } from '../../log';
 import { appendMessageBatch, type AppendResult, type NewMessage } from './repo';
 
@@ -32,10 +33,21 @@ export interface MessageWriterOptions {
  * conversation with a batch in flight gets its next messages only into a later one, so each
  * conversation's messages are stored in the order they arrived. Correct with several server
  * processes on one PostgreSQL because `append_messages` serialises on the conversation row lock.
+ *
+ * One message must not fail its batch neighbours (#4). A statement refused for its input (see
+ * isRefusedInput) changed nothing, so the batch is split in two halves and each is run again,
+ * the first before the second, down to the message that fails alone: that one gets the
+ * permanent `message_rejected`, every other is stored. Halves keep arrival order and the
+ * batch's conversations stay busy until all of it is settled, so the order guarantee above holds.
+ * A failure that isn't the input's (the database down, the connection lost) fails the whole
+ * batch with `internal_error` and is not split: nothing was stored and the senders resend.
  */
 export class MessageWriter {
-  /** Committed batches and the messages they carried (tests and the benchmark read these). */
-  readonly stats = { transactions: 0, messages: 0, failedBatches: 0 };
+  /**
+   * Committed statements and the messages they carried; statements that failed (each failing half
+   * of a split batch counts); messages refused alone with message_rejected. Tests read these.
+   */
+  readonly stats = { transactions: 0, messages: 0, failedBatches: 0, rejected: 0 };
 
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
@@ -58,8 +70,9 @@ export class MessageWriter {
 
   /**
    * Stores `item` (or finds it already stored under its clientId) and resolves after commit.
-   * Rejects with AppError `not_found`, `chat_closed`, or `internal_error` if the batch failed
-   * (nothing of it was stored; the client resends with the same clientId).
+   * Rejects with AppError `not_found`, `chat_closed`, `message_rejected` if the database refuses
+   * this message alone (permanent: resending it can't help), or `internal_error` if its batch
+   * failed for another reason (nothing of it was stored; the client resends with the same clientId).
    */
   write(item: NewMessage): Promise<WriteResult> {
     if (this.closed) return Promise.reject(new AppError('internal_error', 'The server is shutting down; send it again.'));
@@ -132,8 +145,23 @@ export class MessageWriter {
       });
     } catch (err) {
       this.stats.failedBatches++;
-      this.log.error(`Message batch of ${batch.length} failed; every sender gets internal_error and resends`, err);
-      for (const p of batch) p.reject(new AppError('internal_error', 'The message was not stored; send it again.'));
+      if (!isRefusedInput(err)) {
+        this.log.error(`Message batch of ${batch.length} failed; every sender gets internal_error and resends`, err);
+        for (const p of batch) p.reject(new AppError('internal_error', 'The message was not stored; send it again.'));
+        return;
+      }
+      if (batch.length === 1) {
+        this.stats.rejected++;
+        const { conversationId, clientId } = batch[0]!.item;
+        // Code and message only: the error's detail may quote the message text (#4).
+        this.log.warn(`Message ${clientId} of conversation ${conversationId} refused by the database (${sqlState(err)}: ${(err as Error).message})`);
+        batch[0]!.reject(new AppError('message_rejected', "This message can't be sent. Please change it and try again."));
+        return;
+      }
+      // One of these is refused for what it carries: run each half again (in order) to find it (#4).
+      const half = Math.ceil(batch.length / 2);
+      await this.commit(batch.slice(0, half));
+      await this.commit(batch.slice(half));
     }
   }
 }

@@ -1,6 +1,9 @@
 import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
+import { previewOf } from '../../../../shared/preview';
 import type { AuthorType } from '../../../../shared/schemas/chats';
 import type { Database, Db } from '../../db/client';
+import { sqlState } from '../../db/errors';
+import { jsonArgument, type JsonArgument } from '../../db/json';
 import { queryRows, rowFromJson } from '../../db/raw';
 import { conversations, messages, visitors } from '../../db/schema/index';
 
@@ -148,14 +151,6 @@ export type AppendResult =
     }
   | { ok: false; code: 'not_found' | 'chat_closed' };
 
-const PREVIEW_LENGTH = 140;
-
-function previewOf(body: string): string {
-  const line = body.split('\n', 1)[0]!.trim();
-  return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line;
-}
-
-
 /**
  * What a concurrent writer on another node can make `append_messages` fail with, changing
  * nothing: unique_violation (it stored the same clientId since this statement's snapshot) and
@@ -165,9 +160,6 @@ const RETRYABLE_SQLSTATES = new Set(['23505', '40P01']);
 
 /** How often a batch is re-run after losing such a race (a retry sees the winner's row as stored). */
 const RACE_RETRIES = 3;
-
-/** The SQLSTATE of a failed query (node-postgres and the PGlite thread both set `code`). */
-const pgErrorCode = (err: unknown): string | undefined => (err as { code?: string } | null)?.code;
 
 type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed'; message: Record<string, unknown> | null; conversation: Record<string, unknown> | null };
 
@@ -185,7 +177,7 @@ type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed'; message: Reco
  * Items with a clientId repeated within the batch are stored once: the later ones are duplicates.
  * This builds its argument and reads its rows back into results in the order of `items`.
  */
-function appendCall(items: NewMessage[]): { json: string; read: (rows: AppendRow[]) => AppendResult[] } {
+function appendCall(items: NewMessage[]): { json: JsonArgument; read: (rows: AppendRow[]) => AppendResult[] } {
   const first = new Map<string, number>();
   const input: object[] = [];
   items.forEach((item, idx) => {
@@ -218,7 +210,7 @@ function appendCall(items: NewMessage[]): { json: string; read: (rows: AppendRow
       return { ok: true, message, duplicate: false, conversation: rowFromJson(conversations, row.conversation!) };
     });
   };
-  return { json: JSON.stringify(input), read };
+  return { json: jsonArgument(input), read };
 }
 
 /** Appends messages within the caller's transaction (chat start, accept, close); see {@link appendCall}. */
@@ -240,7 +232,7 @@ export async function appendMessageBatch(database: Pick<Database, 'callJson'>, i
     try {
       return call.read(await database.callJson<AppendRow>('append_messages', call.json));
     } catch (err) {
-      if (attempt >= RACE_RETRIES || !RETRYABLE_SQLSTATES.has(pgErrorCode(err) ?? '')) throw err;
+      if (attempt >= RACE_RETRIES || !RETRYABLE_SQLSTATES.has(sqlState(err) ?? '')) throw err;
     }
   }
 }

@@ -13,6 +13,7 @@ import type {
 } from '../../../../shared/schemas/chats';
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
+import { isRefusedInput } from '../../db/errors';
 import { publishVisitor } from '../visitors/service';
 import { publishConversation, publishMessage, publishTyping } from './fanout';
 import { presentConversation, presentMessage } from './presenter';
@@ -77,16 +78,23 @@ export async function startChat(ctx: AppContext, actor: VisitorActor, input: Cha
   const earlier = (await findConversationByClientId(db, accountId, visitorId, input.clientId)) ?? (await findOpenConversation(db, accountId, visitorId));
   if (earlier) return withMessages(db, earlier);
 
-  const created = await db.transaction(async (tx) => {
-    const conversation = await insertConversation(tx, accountId, { visitorId, visitorName: input.name, visitorEmail: input.email });
-    if (!conversation) return null;
-    await setVisitorContact(tx, accountId, visitorId, input.name, input.email);
-    const [first] = await appendMessages(tx, [
-      { accountId, conversationId: conversation.id, clientId: input.clientId, author: 'visitor', visitorId, body: input.question },
-    ]);
-    if (!first?.ok || !first.conversation) throw new Error('startChat: the first message was not stored');
-    return { conversation: first.conversation, message: first.message };
-  });
+  const created = await db
+    .transaction(async (tx) => {
+      const conversation = await insertConversation(tx, accountId, { visitorId, visitorName: input.name, visitorEmail: input.email });
+      if (!conversation) return null;
+      await setVisitorContact(tx, accountId, visitorId, input.name, input.email);
+      const [first] = await appendMessages(tx, [
+        { accountId, conversationId: conversation.id, clientId: input.clientId, author: 'visitor', visitorId, body: input.question },
+      ]);
+      if (!first?.ok || !first.conversation) throw new Error('startChat: the first message was not stored');
+      return { conversation: first.conversation, message: first.message };
+    })
+    .catch((err: unknown) => {
+      // The database refused what the form carries: the same form would fail forever (#4), so
+      // say so for good instead of internal_error, which the widget would resend.
+      if (isRefusedInput(err)) throw new AppError('message_rejected', "This question can't be sent. Please change it and try again.");
+      throw err;
+    });
   if (!created) {
     // Another tab of this visitor started one at the same moment: theirs is the chat.
     const open = await findOpenConversation(db, accountId, visitorId);

@@ -1,0 +1,24 @@
+/** Longest conversation preview, in user-perceived characters (grapheme clusters), ellipsis included. */
+export const PREVIEW_LENGTH = 140;
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * The one preview rule (#4): the first line of `text`, trimmed, at most `max` user-perceived
+ * characters, cut ones ending in an ellipsis. The cut falls between grapheme clusters, so it never
+ * splits a surrogate pair (half of one made the whole message batch's JSON unreadable to
+ * PostgreSQL), nor an emoji with its skin tone, a family joined by zero-width joiners, or a letter
+ * from its combining accents.
+ */
+export function previewOf(text: string, max = PREVIEW_LENGTH): string {
+  const line = text.split('\n', 1)[0]!.trim();
+  // Never more clusters than UTF-16 units: a short line needs no segmenting (the server's hot path).
+  if (line.length <= max) return line;
+  let count = 0;
+  let cut = 0;
+  for (const { index } of graphemes.segment(line)) {
+    if (count === max - 1) cut = index; // where the last kept cluster ends and the ellipsis goes
+    if (++count > max) return `${line.slice(0, cut).trimEnd()}…`;
+  }
+  return line;
+}

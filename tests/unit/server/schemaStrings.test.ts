@@ -96,7 +96,7 @@ function uncleanStrings(value: unknown, where = ''): string[] {
   return [];
 }
 
-const exported = Object.entries(schemas).filter((entry): entry is [string, Schema] => entry[1] instanceof z.ZodType);
+const exported = Object.entries(schemas as Record<string, unknown>).filter((entry): entry is [string, Schema] => entry[1] instanceof z.ZodType);
 const POISONS = ['\0', '\uD800', '\uDFFF', '\uD83D', '\uDE00', '\0\uDBFF\0'];
 
 describe('every string of every shared schema is cleaned (#4)', () => {

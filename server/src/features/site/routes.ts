@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { route } from '../../http/errors';
 import { page } from '../../http/html';
+import { validate } from '../../validate';
 import { findAccount, firstAccount } from '../accounts/repo';
 
 /** Where the widget engineer's build output and demo pages are. */
@@ -17,6 +18,7 @@ export interface SitePaths {
 
 const ACCOUNT_PLACEHOLDER = /__SIDEDESK_ACCOUNT__/g;
 const DEMO_PAGE = /^[a-z0-9][a-z0-9-]*\.html$/;
+const demoQuery = z.object({ account: z.uuid('account must be one account id (a UUID)').optional() });
 
 /** GET / (landing), /health, /widget.js, /demo/ and /demo/<page>.html. */
 export function siteRoutes(ctx: AppContext, paths: SitePaths): Router {
@@ -54,10 +56,11 @@ export function siteRoutes(ctx: AppContext, paths: SitePaths): Router {
     const name = (req.params as { page?: string }).page ?? 'index.html';
     if (!DEMO_PAGE.test(name)) return void res.status(404).type('text').send('Not found');
 
-    const requested = z.uuid().safeParse(req.query.account);
-    const account = requested.success ? await findAccount(ctx.db, requested.data) : await firstAccount(ctx.db);
+    // #4: `?account=` given once, as a UUID, or not at all (a repeated one arrives as an array).
+    const requested = validate(demoQuery, req.query).account;
+    const account = requested ? await findAccount(ctx.db, requested) : await firstAccount(ctx.db);
     if (!account) {
-      if (req.query.account !== undefined) return void res.status(404).type('text').send('Unknown account');
+      if (requested) return void res.status(404).type('text').send('Unknown account');
       return void res.redirect(303, '/setup');
     }
 

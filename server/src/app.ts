@@ -13,7 +13,7 @@ import { setupApiRoutes, setupPageRoutes } from './features/setup/routes';
 import { siteRoutes, type SitePaths } from './features/site/routes';
 import { VisitorTokens } from './features/visitors/token';
 import { apiNotFound, errorMiddleware } from './http/errors';
-import { createLogger } from './log';
+import { createLogger, type AppLogger, type LoggerOptions } from './log';
 import { createRealtime } from './realtime/io';
 import { attachNamespaces } from './realtime/namespaces';
 import { makeWithAck } from './realtime/withAck';
@@ -23,6 +23,8 @@ export interface AppOptions {
   pglite?: PGlite;
   /** Override where the widget build and demo pages are read from. */
   paths?: Partial<SitePaths>;
+  /** Where log lines go and how repeats are folded (tests capture them). */
+  log?: LoggerOptions;
 }
 
 export interface App {
@@ -55,9 +57,10 @@ const apiCors: RequestHandler = (req, res, next) => {
  * listening. Opens the database (taking the data-dir lock for PGlite) and applies migrations.
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, options.log);
   const database = await openDatabase(
     options.pglite ? { pglite: options.pglite } : config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+    log,
   );
   try {
     return await build(config, options, database, log);
@@ -67,7 +70,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
 }
 
-async function build(config: Config, options: AppOptions, database: Database, log: ReturnType<typeof createLogger>): Promise<App> {
+async function build(config: Config, options: AppOptions, database: Database, log: AppLogger): Promise<App> {
   await database.migrate();
   const { db } = database;
   const visitorTokens = new VisitorTokens(await getOrCreateSecret(db, 'visitor_token'));
@@ -137,6 +140,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
         await Promise.all(inFlight);
         await ctx.writer.close();
         await database.close();
+        log.flush();
       })()),
   };
 }

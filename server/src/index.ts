@@ -55,11 +55,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: committing queued messages and closing…`);
+    app.ctx.log.info(`${signal}: committing queued messages and closing`);
     app.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error(err);
+        app.ctx.log.error('Closing failed', err);
         process.exit(1);
       },
     );

@@ -1,10 +1,24 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countAccounts } from '../../server/src/features/accounts/repo';
+import type { AppOptions } from '../../server/src/app';
+import { logCapture } from '../support/log';
 import { Harness, type ErrorBody, type TestServer } from '../support/server';
 
 const h = new Harness();
-afterEach(() => h.closeAll());
+const logs: ReturnType<typeof logCapture>[] = [];
+afterEach(async () => {
+  await h.closeAll();
+  // Nothing here is the server's fault: no error lines, no stack traces.
+  expect(logs.splice(0).flatMap((log) => log.errors())).toEqual([]);
+});
+
+/** A server whose log is checked after the test. */
+function serve(options: AppOptions = {}) {
+  const log = logCapture();
+  logs.push(log);
+  return h.server({}, { ...options, log: log.options });
+}
 
 /** A raw request (fetch normalises paths, headers and bodies that these tests need malformed). */
 function raw(server: TestServer, options: http.RequestOptions & { body?: string | Buffer }): Promise<{ status: number; type: string; body: string }> {
@@ -25,7 +39,7 @@ const jsonError = (body: string) => (JSON.parse(body) as ErrorBody).error;
 
 describe('malformed input (#4)', () => {
   it('answers a setup form with a repeated field with 400 and the error beside the field', async () => {
-    const server = await h.server();
+    const server = await serve();
     const res = await raw(server, {
       method: 'POST',
       path: '/setup',
@@ -40,7 +54,7 @@ describe('malformed input (#4)', () => {
   });
 
   it('answers a percent-encoded path that is not UTF-8 with 400', async () => {
-    const server = await h.server();
+    const server = await serve();
     await h.account(server);
     for (const path of ['/demo/%E0%A4%A', '/demo/%FF.html']) {
       const res = await raw(server, { path });
@@ -50,7 +64,7 @@ describe('malformed input (#4)', () => {
   });
 
   it('answers bad query strings on /demo with 400 or the page, never 500', async () => {
-    const server = await h.server({}, { paths: { demoDir: `${import.meta.dirname}/../../widget/demo` } });
+    const server = await serve({ paths: { demoDir: `${import.meta.dirname}/../../widget/demo` } });
     const { account } = await h.account(server);
     const repeated = await raw(server, { path: `/demo/?account=${account.id}&account=${account.id}` });
     expect(repeated.status).toBe(400);
@@ -64,7 +78,7 @@ describe('malformed input (#4)', () => {
   });
 
   it('answers bad JSON, a wrong content type, an unsupported charset or encoding with a 4xx and a clear message', async () => {
-    const server = await h.server();
+    const server = await serve();
     const login = (headers: http.OutgoingHttpHeaders, body: string | Buffer) => raw(server, { method: 'POST', path: '/api/auth/login', headers, body });
 
     const badJson = await login({ 'content-type': 'application/json' }, '{"email": ');
@@ -101,7 +115,7 @@ describe('malformed input (#4)', () => {
   });
 
   it('answers bad query strings and paths on /api with 4xx JSON', async () => {
-    const server = await h.server();
+    const server = await serve();
     for (const path of ['/api/auth/me?%', '/api/auth/me?a=%E0%A4%A&a=1', '/api/%E0%A4%A', '/api/auth/login?x[]=1']) {
       const res = await raw(server, { path });
       expect(res.status, path).toBeGreaterThanOrEqual(400);
@@ -111,7 +125,7 @@ describe('malformed input (#4)', () => {
   });
 
   it('refuses huge headers with 431 before any route runs', async () => {
-    const server = await h.server();
+    const server = await serve();
     const res = await raw(server, { path: '/api/auth/me', headers: { 'x-junk': 'x'.repeat(64 * 1024) } });
     expect(res.status).toBe(431);
   });

@@ -5,9 +5,10 @@ import { loadConfig, ROOT_DIR } from './config';
 import { firstAccount } from './features/accounts/repo';
 
 // `npm run serve` / `npm start`: one server process. Everything it needs comes from the environment.
-const config = loadConfig();
+let config: ReturnType<typeof loadConfig>;
 let app: Awaited<ReturnType<typeof createApp>>;
 try {
+  config = loadConfig();
   app = await createApp(config);
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);

@@ -13,6 +13,7 @@ import { setupApiRoutes, setupPageRoutes } from './features/setup/routes';
 import { siteRoutes, type SitePaths } from './features/site/routes';
 import { VisitorTokens } from './features/visitors/token';
 import { apiNotFound, errorMiddleware } from './http/errors';
+import { baseHeaders, htmlPageHeaders } from './http/headers';
 import { proxyTrust } from './http/proxy';
 import { createLogger, type AppLogger, type LoggerOptions } from './log';
 import { createRealtime } from './realtime/io';
@@ -104,13 +105,14 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   };
 
   app.disable('x-powered-by');
+  app.use(baseHeaders);
   // #4: the trust function the Socket.IO handshake uses too (features/visitors/geo.ts clientIp).
   app.set('trust proxy', proxyTrust(config.trustProxy));
   app.use('/api', apiCors, express.json({ limit: '100kb' }));
   app.use('/api/auth', authRoutes(ctx));
   app.use('/api/setup', setupApiRoutes(ctx));
   app.use('/api', apiNotFound);
-  app.use('/setup', setupPageRoutes(ctx));
+  app.use('/setup', htmlPageHeaders, setupPageRoutes(ctx));
   app.use(
     siteRoutes(ctx, {
       widgetFile: options.paths?.widgetFile ?? path.join(ROOT_DIR, 'widget/dist/widget.js'),

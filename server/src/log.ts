@@ -124,6 +124,8 @@ interface Repeat {
   suppressed: number;
 }
 
+let stdout: DestinationStream | undefined;
+
 /**
  * Structured JSON lines (pino): every field is JSON-escaped, so visitor text with newlines or
  * terminal escapes cannot forge or colour a line (#4). Errors go through {@link serializeError}.
@@ -131,6 +133,8 @@ interface Repeat {
  * "repeated N times" when the window ends: a flood of one failure is a handful of lines.
  */
 export function createLogger(level: LogLevel, options: LoggerOptions = {}): AppLogger {
+  // One stdout stream per process (tests start many apps); pino flushes it on exit.
+  const destination = options.destination ?? (stdout ??= pino.destination(1));
   const base = pino(
     {
       level,
@@ -139,7 +143,7 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): AppL
       // `err` is already serialised (serializeError); pino's own serializer would copy every field.
       serializers: { err: (err: unknown) => err },
     },
-    options.destination,
+    destination,
   );
   const windowMs = options.repeatWindowMs ?? 60_000;
   const repeats = new Map<string, Repeat>();

@@ -14,7 +14,9 @@ import { setupApiRoutes, setupPageRoutes } from './features/setup/routes';
 import { siteRoutes, type SitePaths } from './features/site/routes';
 import { VisitorTokens } from './features/visitors/token';
 import { apiNotFound, errorMiddleware } from './http/errors';
-import { createLogger } from './log';
+import { baseHeaders, htmlPageHeaders } from './http/headers';
+import { proxyTrust } from './http/proxy';
+import { createLogger, type AppLogger, type LoggerOptions } from './log';
 import { createRealtime } from './realtime/io';
 import { attachNamespaces } from './realtime/namespaces';
 import { makeWithAck } from './realtime/withAck';
@@ -24,6 +26,8 @@ export interface AppOptions {
   pglite?: PGlite;
   /** Override where the widget build and demo pages are read from. */
   paths?: Partial<SitePaths>;
+  /** Where log lines go and how repeats are folded (tests capture them). */
+  log?: LoggerOptions;
 }
 
 export interface App {
@@ -56,9 +60,10 @@ const apiCors: RequestHandler = (req, res, next) => {
  * listening. Opens the database (taking the data-dir lock for PGlite) and applies migrations.
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, options.log);
   const database = await openDatabase(
     options.pglite ? { pglite: options.pglite } : config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+    log,
   );
   try {
     return await build(config, options, database, log);
@@ -68,7 +73,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
 }
 
-async function build(config: Config, options: AppOptions, database: Database, log: ReturnType<typeof createLogger>): Promise<App> {
+async function build(config: Config, options: AppOptions, database: Database, log: AppLogger): Promise<App> {
   await database.migrate();
   const { db } = database;
   const visitorTokens = new VisitorTokens(await getOrCreateSecret(db, 'visitor_token'));
@@ -102,12 +107,14 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   };
 
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
+  app.use(baseHeaders);
+  // #4: the trust function the Socket.IO handshake uses too (features/visitors/geo.ts clientIp).
+  app.set('trust proxy', proxyTrust(config.trustProxy));
   app.use('/api', apiCors, express.json({ limit: '100kb' }));
   app.use('/api/auth', authRoutes(ctx));
   app.use('/api/setup', setupApiRoutes(ctx));
   app.use('/api', apiNotFound);
-  app.use('/setup', setupPageRoutes(ctx));
+  app.use('/setup', htmlPageHeaders, setupPageRoutes(ctx));
   app.use(
     siteRoutes(ctx, {
       widgetFile: options.paths?.widgetFile ?? path.join(ROOT_DIR, 'widget/dist/widget.js'),
@@ -139,6 +146,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
         await Promise.all(inFlight);
         await ctx.writer.close();
         await database.close();
+        log.flush();
       })()),
   };
 }

@@ -1,12 +1,17 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { proxyTrust, type TrustProxy } from './http/proxy';
 
 /** Repository root (server/src/config.ts → ../..): static files are found relative to it. */
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const TRUST_PROXY_TRUE =
+  '`true` would take the visitor address from the leftmost X-Forwarded-For entry, which any client can write. ' +
+  'Write how many proxies are in front of Sidedesk (TRUST_PROXY=1 behind one nginx) or their addresses (TRUST_PROXY=127.0.0.1 or TRUST_PROXY=10.0.0.0/8,loopback)';
 
 const optionalString = z
   .string()
@@ -27,21 +32,30 @@ const envSchema = z.object({
   /** How the outside world reaches this server (for printed links); defaults to http://localhost:PORT. */
   PUBLIC_URL: optionalString,
   /**
-   * Behind a reverse proxy: `true` trusts X-Forwarded-For entirely (leftmost address is the
-   * visitor), a number N trusts the last N hops. Unset/false: the socket's own address is used.
+   * Behind a reverse proxy (#4): the number of proxies in front of the server (`1` behind one
+   * nginx), or their addresses / CIDRs, comma-separated (`10.0.0.5, 10.1.0.0/16`, or `loopback`,
+   * `linklocal`, `uniquelocal`). Unset, `false` or `0`: the socket's own address is the client.
+   * `true` is refused: it would trust the leftmost X-Forwarded-For entry, which the client writes.
    */
   TRUST_PROXY: z
     .string()
     .trim()
-    .toLowerCase()
     .optional()
-    .transform((v, ctx): boolean | number => {
-      if (v === undefined || v === '' || v === 'false' || v === '0') return false;
-      if (v === 'true') return true;
-      const hops = Number(v);
-      if (Number.isInteger(hops) && hops > 0) return hops;
-      ctx.addIssue({ code: 'custom', message: 'expected true, false or a number of proxy hops' });
-      return z.NEVER;
+    .transform((v, ctx): TrustProxy => {
+      if (v === undefined || v === '' || v.toLowerCase() === 'false' || v === '0') return false;
+      if (/^\d+$/.test(v)) return Number(v);
+      if (v.toLowerCase() === 'true') {
+        ctx.addIssue({ code: 'custom', message: TRUST_PROXY_TRUE });
+        return z.NEVER;
+      }
+      const proxies = v.split(',').map((s) => s.trim()).filter(Boolean);
+      try {
+        proxyTrust(proxies);
+        return proxies;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `${(err as Error).message}; expected a number of proxy hops or proxy addresses/CIDRs, comma-separated` });
+        return z.NEVER;
+      }
     }),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
@@ -53,7 +67,7 @@ export interface Config {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   publicUrl: string | undefined;
-  trustProxy: boolean | number;
+  trustProxy: TrustProxy;
   logLevel: LogLevel;
 }
 

@@ -5,9 +5,10 @@ import { loadConfig, ROOT_DIR } from './config';
 import { firstAccount } from './features/accounts/repo';
 
 // `npm run serve` / `npm start`: one server process. Everything it needs comes from the environment.
-const config = loadConfig();
+let config: ReturnType<typeof loadConfig>;
 let app: Awaited<ReturnType<typeof createApp>>;
 try {
+  config = loadConfig();
   app = await createApp(config);
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
@@ -55,11 +56,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: committing queued messages and closing…`);
+    app.ctx.log.info(`${signal}: committing queued messages and closing`);
     app.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error(err);
+        app.ctx.log.error('Closing failed', err);
         process.exit(1);
       },
     );

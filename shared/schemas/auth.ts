@@ -1,22 +1,23 @@
 import { z } from 'zod';
+import { text } from './common';
 
 export const ROLES = ['admin', 'supervisor', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const email = z.email().max(254).transform((s) => s.toLowerCase());
-export const password = z.string().min(8, 'at least 8 characters').max(200);
+export const email = text().pipe(z.email().max(254)).transform((s) => s.toLowerCase());
+export const password = text().min(8, 'at least 8 characters').max(200);
 
 /** POST /api/setup — first run only: creates the account and its first admin. */
 export const setupBody = z.object({
-  account: z.string().trim().min(1).max(120),
-  name: z.string().trim().min(1).max(120).optional(),
+  account: text().trim().min(1).max(120),
+  name: text().trim().min(1).max(120).optional(),
   email,
   password,
 });
 export type SetupBody = z.infer<typeof setupBody>;
 
 /** POST /api/auth/login */
-export const loginBody = z.object({ email, password: z.string().min(1).max(200) });
+export const loginBody = z.object({ email, password: text().min(1).max(200) });
 export type LoginBody = z.infer<typeof loginBody>;
 
 export interface OperatorView {

@@ -15,7 +15,7 @@ const body = text().trim().min(1, 'empty message').max(MAX_MESSAGE_LENGTH);
 export const chatStartPayload = z.object({
   clientId,
   name: text().trim().min(1).max(120),
-  email: z.email().max(254),
+  email: text().pipe(z.email().max(254)),
   question: body,
 });
 export type ChatStartPayload = z.infer<typeof chatStartPayload>;

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { text } from './common';
 
 /** Sent by the widget on every page it is loaded on, and on in-page (SPA) navigation. */
 export const pageViewPayload = z.object({
-  url: z.url().max(2048),
-  title: z.string().max(500).default(''),
-  referrer: z.string().max(2048).default(''),
-  language: z.string().max(35).default(''),
+  url: text().pipe(z.url().max(2048)),
+  title: text().max(500).default(''),
+  referrer: text().max(2048).default(''),
+  language: text().max(35).default(''),
   screen: z.object({ width: z.number().int().min(0).max(100000), height: z.number().int().min(0).max(100000) }).optional(),
-  timezone: z.string().max(64).optional(),
+  timezone: text().max(64).optional(),
 });
 export type PageViewPayload = z.input<typeof pageViewPayload>;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -64,5 +65,54 @@ describe('site routes', () => {
     const css = await fetch(`${server.url}/demo/site.css`);
     expect(css.headers.get('content-type')).toContain('text/css');
     expect(await css.text()).toBe('body{margin:0}');
+  });
+
+  it('sends each kind of response its security headers (#4)', async () => {
+    const server = await h.server({}, { paths: siteFiles(true) });
+    await h.account(server);
+    const get = async (path: string) => {
+      const res = await fetch(`${server.url}${path}`, { redirect: 'manual' });
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+      return { res, csp, directives, body: await res.text() };
+    };
+    const paths = ['/', '/setup', '/demo/', '/demo/pricing.html', '/demo/site.css', '/widget.js', '/health', '/api/auth/me', '/api/nope', '/nope'];
+    for (const path of paths) {
+      const { res } = await get(path);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('x-powered-by'), path).toBeNull();
+    }
+
+    // The server's own pages: no script at all, only their inline stylesheet (by hash), never framed.
+    for (const path of ['/', '/setup']) {
+      const { directives, body, res } = await get(path);
+      expect(directives['default-src'], path).toEqual(["'none'"]);
+      expect(directives['script-src'], path).toBeUndefined();
+      expect(directives['frame-ancestors'], path).toEqual(["'none'"]);
+      expect(directives['form-action'], path).toEqual(["'self'"]);
+      const style = /<style>([\s\S]*?)<\/style>/.exec(body)![1]!;
+      expect(directives['style-src'], path).toEqual([`'sha256-${createHash('sha256').update(style).digest('base64')}'`]);
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+    }
+
+    // The demo site: scripts from this origin only (the widget), styles inline for its Shadow DOM.
+    for (const path of ['/demo/', '/demo/pricing.html']) {
+      const { directives } = await get(path);
+      expect(directives['script-src'], path).toEqual(["'self'"]);
+      expect(directives['style-src'], path).toEqual(["'self'", "'unsafe-inline'"]);
+      expect(directives['connect-src'], path).toEqual(["'self'"]);
+      expect(directives['frame-ancestors'], path).toEqual(["'none'"]);
+    }
+
+    // JSON and everything else: nothing may load, nothing may frame it.
+    for (const path of ['/api/auth/me', '/api/nope', '/health', '/nope']) {
+      expect((await get(path)).csp, path).toBe("default-src 'none';frame-ancestors 'none'");
+    }
+
+    // The widget script is for other sites to load.
+    const widget = await get('/widget.js');
+    expect(widget.res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(widget.res.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await get('/')).res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { count } from 'drizzle-orm';
-import { conversations, messages, pageViews } from '../../server/src/db/schema/index';
+import { count, eq } from 'drizzle-orm';
+import { conversations, messages, pageViews, visitors } from '../../server/src/db/schema/index';
 import { Harness, newClientId, type VisitorClient } from '../support/server';
 
 const h = new Harness();
@@ -47,5 +47,22 @@ describe('input validation (Q3)', () => {
     expect(res).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     // Still serving.
     expect(await (visitor as VisitorClient).emitWithAck('page:view', { url: 'https://a.example/b' })).toEqual({ ok: true, data: null });
+  });
+
+  it('stores a page view whose fields carry NUL and lone surrogates, cleaned (#4)', async () => {
+    const server = await h.server();
+    const op = await h.operator(server);
+    const { socket: visitor, session } = await h.connectVisitor(server, op.account.id);
+    const res = await visitor.emitWithAck('page:view', {
+      url: 'https://shop.example/\0a\uD800',
+      title: 'Pricing\0 \uDE00plans',
+      referrer: 'https://ref.example/\0',
+      language: 'en\0',
+      timezone: 'Europe/Paris\uD83D',
+    });
+    expect(res).toEqual({ ok: true, data: null });
+    const [row] = await server.app.ctx.db.select().from(visitors).where(eq(visitors.id, session.visitorId));
+    expect(row).toMatchObject({ pageTitle: 'Pricing \uFFFDplans', referrer: 'https://ref.example/', language: 'en', timezone: 'Europe/Paris\uFFFD' });
+    expect(row?.currentUrl).toBe('https://shop.example/a\uFFFD');
   });
 });

@@ -130,7 +130,7 @@ describe('visitors', () => {
     const [rowPlain] = await plain.app.ctx.db.select().from(visitors).where(eq(visitors.id, viaPlain.session.visitorId));
     expect(rowPlain?.ip).toBe('127.0.0.1');
 
-    const proxied = await h.server({ trustProxy: true });
+    const proxied = await h.server({ trustProxy: 1 });
     const b = await h.account(proxied);
     const viaProxy = await h.connectVisitor(proxied, b.account.id, undefined, headers);
     const [rowProxy] = await proxied.app.ctx.db.select().from(visitors).where(eq(visitors.id, viaProxy.session.visitorId));

@@ -7,6 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { ROOT_DIR } from '../config';
+import type { Logger } from '../log';
 import type { JsonArgument } from './json';
 import { acquireDataDirLock } from './lock';
 import { callJsonOnPglite } from './pgliteCall';
@@ -49,12 +50,16 @@ export type DatabaseOptions =
   | { pglite: PGlite };
 
 /** Opens the database chosen by the options. Throws DataDirLockedError if another process holds the data dir. */
-export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+export async function openDatabase(opts: DatabaseOptions, log?: Logger): Promise<Database> {
   if ('url' in opts) {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     // An idle connection that PostgreSQL ends (restart, admin command, network) is dropped by the
     // pool and replaced on the next query; without a listener its 'error' would end the process (#3).
-    pool.on('error', (err) => console.error(`[error] PostgreSQL connection lost (the pool opens a new one): ${err.message}`));
+    pool.on('error', (err) => {
+      const line = 'PostgreSQL connection lost (the pool opens a new one)';
+      if (log) log.error(line, err);
+      else console.error(`${line}: ${err.message}`); // the CLI, talking to its user
+    });
     const db = drizzlePg({ client: pool, schema });
     return {
       db,

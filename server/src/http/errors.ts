@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, type ErrorCode } from '../../../shared/errors';
 import type { Logger } from '../log';
@@ -44,22 +45,42 @@ export const apiNotFound: RequestHandler = (req, _res, next) => {
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err);
+    const client = clientError(err);
+    if (client) return void res.status(client.status).json({ error: new AppError('validation_failed', client.message).toJSON() });
     let appError: AppError;
     if (err instanceof AppError) {
       appError = err;
-    } else if (isBodyParserError(err)) {
-      appError =
-        err.type === 'entity.too.large'
-          ? new AppError('validation_failed', 'Request body too large')
-          : new AppError('validation_failed', 'Request body is not valid JSON');
     } else {
       log.error('Unhandled error in HTTP request', err);
       appError = new AppError('internal_error', 'Something went wrong');
     }
-    res.status(isBodyParserError(err) ? err.status : STATUS[appError.code]).json({ error: appError.toJSON() });
+    res.status(STATUS[appError.code]).json({ error: appError.toJSON() });
   };
 }
 
-function isBodyParserError(err: unknown): err is { type: string; status: number } {
-  return typeof err === 'object' && err !== null && 'type' in err && typeof (err as { status?: unknown }).status === 'number';
+/** What the client gets told for the errors body-parser and the router raise about a request. */
+const CLIENT_ERROR_MESSAGES: Record<string, string> = {
+  'entity.parse.failed': 'Request body is not valid JSON',
+  'entity.too.large': 'Request body too large',
+  'parameters.too.many': 'Too many form fields',
+  'charset.unsupported': 'Unsupported charset in Content-Type',
+  'encoding.unsupported': 'Unsupported Content-Encoding',
+  'request.size.invalid': 'Request body shorter or longer than its Content-Length',
+};
+
+/**
+ * #4: errors about the request itself (body-parser's, the router's undecodable `%E0%A4%A`
+ * param, anything http-errors style with a 4xx status) are the client's fault: a 4xx with a
+ * clear message, not a 500 and a stack trace in the log.
+ */
+function clientError(err: unknown): { status: number; message: string } | undefined {
+  if (typeof err !== 'object' || err === null || err instanceof AppError) return undefined;
+  const { status, statusCode, type } = err as { status?: unknown; statusCode?: unknown; type?: unknown };
+  const code = typeof status === 'number' ? status : statusCode;
+  if (typeof code !== 'number' || code < 400 || code > 499) return undefined;
+  const known = typeof type === 'string' ? CLIENT_ERROR_MESSAGES[type] : undefined;
+  if (known) return { status: code, message: known };
+  if (err instanceof URIError) return { status: 400, message: 'Malformed URL: a percent-encoded part is not valid UTF-8' };
+  // zlib's messages ("incorrect header check") and others say nothing useful to a client.
+  return { status: code, message: `Malformed request (${http.STATUS_CODES[code] ?? code})` };
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -21,6 +23,9 @@ const STYLE = `
   code { font-size: .9em; word-break: break-all; }
   ul { padding-left: 1.2rem; }
 `;
+
+/** The CSP source that allows exactly the inline stylesheet of {@link page} (http/headers.ts). */
+export const PAGE_STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
 
 /** A complete, small, self-contained HTML page (inline CSS, no scripts). */
 export function page(title: string, body: string): string {

@@ -16,13 +16,27 @@ describe('lookupGeo', () => {
 describe('clientIp', () => {
   it('uses the socket address unless a proxy is trusted', () => {
     expect(clientIp('::ffff:127.0.0.1', '8.8.8.8', false)).toBe('127.0.0.1');
-    expect(clientIp('10.0.0.1', '8.8.8.8, 10.0.0.2', true)).toBe('8.8.8.8');
   });
 
   it('with N trusted hops takes the address the Nth proxy from the end saw', () => {
     expect(clientIp('10.0.0.1', '6.6.6.6, 8.8.8.8', 1)).toBe('8.8.8.8');
     expect(clientIp('10.0.0.1', '6.6.6.6, 8.8.8.8, 10.0.0.2', 2)).toBe('8.8.8.8');
+    expect(clientIp('10.0.0.1', undefined, 1)).toBe('10.0.0.1');
     expect(clientIp('10.0.0.1', 'garbage', 1)).toBeNull();
+  });
+
+  it('never takes the leftmost entry a client wrote itself (#4)', () => {
+    // The client sent "X-Forwarded-For: 1.2.3.4"; nginx appended the address it saw.
+    expect(clientIp('127.0.0.1', '1.2.3.4, 8.8.8.8', 1)).toBe('8.8.8.8');
+    expect(clientIp('127.0.0.1', '1.2.3.4, 8.8.8.8', ['loopback'])).toBe('8.8.8.8');
+    expect(clientIp('127.0.0.1', ['1.2.3.4', '8.8.8.8'], ['127.0.0.1'])).toBe('8.8.8.8');
+  });
+
+  it('with a list trusts only those proxies, walking from the socket outwards', () => {
+    expect(clientIp('10.0.0.5', '6.6.6.6, 8.8.8.8, 10.1.2.3', ['10.0.0.5', '10.1.0.0/16'])).toBe('8.8.8.8');
+    // A peer that is not a listed proxy is the client, whatever it claims.
+    expect(clientIp('9.9.9.9', '6.6.6.6, 8.8.8.8', ['10.0.0.5', '10.1.0.0/16'])).toBe('9.9.9.9');
+    expect(clientIp('::ffff:10.0.0.5', '2001:db8::1', ['10.0.0.0/8'])).toBe('2001:db8::1');
   });
 });
 

@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import { z } from 'zod';
 import { setupBody } from '../../../../shared/schemas/auth';
 import { AppError } from '../../../../shared/errors';
 import type { AppContext } from '../../context';
@@ -22,6 +23,9 @@ export function setupApiRoutes(ctx: AppContext): Router {
   return router;
 }
 
+/** #4: a url-encoded field sent twice (`name=a&name=b`) arrives as an array: an error beside it. */
+const formFields = z.record(z.string(), z.string({ error: 'Send this field only once' }));
+
 /** GET /setup (the form) and POST /setup (the form's submit, url-encoded; answers HTML). */
 export function setupPageRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -38,10 +42,12 @@ export function setupPageRoutes(ctx: AppContext): Router {
     '/',
     express.urlencoded({ extended: false, limit: '10kb' }),
     route(async (req, res) => {
-      const values = (req.body ?? {}) as Record<string, string>;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const values = Object.fromEntries(Object.entries(body).filter((field): field is [string, string] => typeof field[1] === 'string'));
       // An empty optional name field arrives as '': treat it as absent.
       const input = { ...values, name: values.name?.trim() ? values.name : undefined };
       try {
+        validate(formFields, body);
         const { account, admin } = await setupFirstAccount(ctx.db, validate(setupBody, input));
         html(res, 201, setupDonePage({ accountName: account.name, accountId: account.id, email: admin.email }));
       } catch (err) {

@@ -4,7 +4,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { route } from '../../http/errors';
+import { demoPageHeaders, htmlPageHeaders, widgetScriptHeaders } from '../../http/headers';
 import { page } from '../../http/html';
+import { validate } from '../../validate';
 import { findAccount, firstAccount } from '../accounts/repo';
 
 /** Where the widget engineer's build output and demo pages are. */
@@ -17,6 +19,7 @@ export interface SitePaths {
 
 const ACCOUNT_PLACEHOLDER = /__SIDEDESK_ACCOUNT__/g;
 const DEMO_PAGE = /^[a-z0-9][a-z0-9-]*\.html$/;
+const demoQuery = z.object({ account: z.uuid('account must be one account id (a UUID)').optional() });
 
 /** GET / (landing), /health, /widget.js, /demo/ and /demo/<page>.html. */
 export function siteRoutes(ctx: AppContext, paths: SitePaths): Router {
@@ -26,7 +29,7 @@ export function siteRoutes(ctx: AppContext, paths: SitePaths): Router {
     res.json({ ok: true });
   });
 
-  router.get('/', (_req, res) => {
+  router.get('/', htmlPageHeaders, (_req, res) => {
     res.type('html').send(
       page(
         'Sidedesk',
@@ -41,7 +44,7 @@ export function siteRoutes(ctx: AppContext, paths: SitePaths): Router {
     );
   });
 
-  router.get('/widget.js', (_req, res) => {
+  router.get('/widget.js', widgetScriptHeaders, (_req, res) => {
     // Short cache + ETag: a new widget build reaches sites within a minute, revalidation is cheap.
     res.sendFile(paths.widgetFile, { maxAge: 60_000, etag: true, lastModified: true, headers: { 'Access-Control-Allow-Origin': '*' } }, (err) => {
       if (err && !res.headersSent) {
@@ -54,10 +57,11 @@ export function siteRoutes(ctx: AppContext, paths: SitePaths): Router {
     const name = (req.params as { page?: string }).page ?? 'index.html';
     if (!DEMO_PAGE.test(name)) return void res.status(404).type('text').send('Not found');
 
-    const requested = z.uuid().safeParse(req.query.account);
-    const account = requested.success ? await findAccount(ctx.db, requested.data) : await firstAccount(ctx.db);
+    // #4: `?account=` given once, as a UUID, or not at all (a repeated one arrives as an array).
+    const requested = validate(demoQuery, req.query).account;
+    const account = requested ? await findAccount(ctx.db, requested) : await firstAccount(ctx.db);
     if (!account) {
-      if (req.query.account !== undefined) return void res.status(404).type('text').send('Unknown account');
+      if (requested) return void res.status(404).type('text').send('Unknown account');
       return void res.redirect(303, '/setup');
     }
 
@@ -70,13 +74,15 @@ export function siteRoutes(ctx: AppContext, paths: SitePaths): Router {
     res.type('html').set('Cache-Control', 'no-cache').send(html.replace(ACCOUNT_PLACEHOLDER, account.id));
   });
   // Non-strict routing matches /demo and /demo/ alike; the pages' relative links need the slash.
-  router.get('/demo', (req, res, next) => {
+  router.get('/demo', ...demoPageHeaders, (req, res, next) => {
     if (req.path.endsWith('/')) return demo(req, res, next);
     const query = req.url.indexOf('?');
     res.redirect(301, `/demo/${query >= 0 ? req.url.slice(query) : ''}`);
   });
   // The demo company's stylesheet, shared by its pages.
   router.get('/demo/site.css', (_req, res) => res.sendFile(path.join(paths.demoDir, 'site.css')));
-  router.get('/demo/:page', demo);
+  router.get('/demo/:page', ...demoPageHeaders, demo);
+  // Anything else: a plain 404 with our headers (Express's default one replaces the CSP).
+  router.use((_req, res) => void res.status(404).type('text').send('Not found'));
   return router;
 }

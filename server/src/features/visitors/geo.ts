@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import UAParser from 'ua-parser-js';
+import { forwardedClientIp, type TrustProxy } from '../../http/proxy';
 
 type GeoIp = typeof import('geoip-lite');
 let geoip: GeoIp | undefined;
@@ -36,18 +37,12 @@ function isPrivate(ip: string): boolean {
 }
 
 /**
- * The visitor's address: the socket's own, or with a trusted proxy the X-Forwarded-For entry
- * it vouches for (`true`: the leftmost; N: the one N hops from the end). IPv4-mapped IPv6
- * (`::ffff:1.2.3.4`) is returned as plain IPv4.
+ * The visitor's address: the socket's own, or behind trusted proxies the X-Forwarded-For entry
+ * the last trusted one vouches for (http/proxy.ts, the rule Express uses for `req.ip`).
+ * IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is returned as plain IPv4.
  */
-export function clientIp(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined, trustProxy: boolean | number): string | null {
-  let ip = remoteAddress ?? null;
-  const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
-  if (trustProxy !== false && header) {
-    const hops = header.split(',').map((s) => s.trim()).filter(Boolean);
-    const picked = trustProxy === true ? hops[0] : hops[Math.max(0, hops.length - trustProxy)];
-    if (picked) ip = picked;
-  }
+export function clientIp(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined, trustProxy: TrustProxy): string | null {
+  let ip = forwardedClientIp(remoteAddress, forwardedFor, trustProxy) ?? null;
   if (ip?.startsWith('::ffff:') && net.isIPv4(ip.slice(7))) ip = ip.slice(7);
   return ip && net.isIP(ip) ? ip : null;
 }

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'setup_required',
   'setup_done',
   'chat_closed',
+  /** #4: a widget handshake from a website the account has not allowed (connect_error only). */
+  'origin_not_allowed',
   'internal_error',
 ] as const;
 

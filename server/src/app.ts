@@ -6,6 +6,7 @@ import { ROOT_DIR, type Config } from './config';
 import type { AppContext } from './context';
 import { openDatabase, type Database } from './db/client';
 import { getOrCreateSecret } from './db/secrets';
+import { accountRoutes } from './features/accounts/routes';
 import { authRoutes } from './features/auth/routes';
 import { RateLimiter } from './features/auth/rateLimit';
 import { MessageWriter } from './features/chats/messageWriter';
@@ -104,6 +105,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   app.use('/api', apiCors, express.json({ limit: '100kb' }));
   app.use('/api/auth', authRoutes(ctx));
   app.use('/api/setup', setupApiRoutes(ctx));
+  app.use('/api/account', accountRoutes(ctx));
   app.use('/api', apiNotFound);
   app.use('/setup', setupPageRoutes(ctx));
   app.use(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowedOrigins } from './accounts';
 
 export const ROLES = ['admin', 'supervisor', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -12,6 +13,8 @@ export const setupBody = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   email,
   password,
+  /** The websites the widget will run on (#4); more can be added later in the extension's options. */
+  allowedOrigins: allowedOrigins.optional(),
 });
 export type SetupBody = z.infer<typeof setupBody>;
 

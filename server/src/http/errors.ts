@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   setup_required: 409,
   setup_done: 409,
   chat_closed: 409,
+  origin_not_allowed: 403,
   internal_error: 500,
 };
 

@@ -7,6 +7,7 @@ import { rooms } from '../../realtime/rooms';
 import { findAccount } from '../accounts/repo';
 import { registerVisitorChatHandlers } from '../chats/handlers';
 import { clientIp, lookupGeo, parseUserAgent } from './geo';
+import { checkVisitorOrigin } from './origin';
 import { buildVisitorSession, listVisitors, publishVisitor, recordVisit, resolveVisitor, visitorDisconnected } from './service';
 
 const visitorAuth = z.object({ accountId: z.uuid(), visitorToken: z.string().max(200).optional() });
@@ -25,6 +26,8 @@ export function visitorHandshake(ctx: AppContext) {
       const auth = visitorAuth.safeParse(socket.handshake.auth);
       const account = auth.success ? await findAccount(ctx.db, auth.data.accountId) : null;
       if (!auth.success || !account) return next(new Error('not_found'));
+      const refused = checkVisitorOrigin(account, socket.handshake, ctx.config);
+      if (refused) return next(refused);
 
       const { headers } = socket.handshake;
       const ip = clientIp(socket.handshake.address, headers['x-forwarded-for'], ctx.config.trustProxy);

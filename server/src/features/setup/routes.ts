@@ -4,7 +4,7 @@ import { AppError } from '../../../../shared/errors';
 import type { AppContext } from '../../context';
 import { route } from '../../http/errors';
 import { validate } from '../../validate';
-import { firstAccount } from '../accounts/repo';
+import { countAccounts } from '../accounts/repo';
 import { setupFirstAccount } from '../accounts/service';
 import { presentAccount, presentOperator } from '../auth/presenter';
 import { setupDonePage, setupPage } from './page';
@@ -30,8 +30,8 @@ export function setupPageRoutes(ctx: AppContext): Router {
   router.get(
     '/',
     route(async (_req, res) => {
-      const account = await firstAccount(ctx.db);
-      html(res, 200, account ? setupDonePage({ accountName: account.name, accountId: account.id }) : setupPage());
+      // #4: once set up, this page is public and names no account.
+      html(res, 200, (await countAccounts(ctx.db)) > 0 ? setupDonePage() : setupPage());
     }),
   );
   router.post(
@@ -39,11 +39,12 @@ export function setupPageRoutes(ctx: AppContext): Router {
     express.urlencoded({ extended: false, limit: '10kb' }),
     route(async (req, res) => {
       const values = (req.body ?? {}) as Record<string, string>;
-      // An empty optional name field arrives as '': treat it as absent.
-      const input = { ...values, name: values.name?.trim() ? values.name : undefined };
+      // An empty optional name field arrives as '': treat it as absent. Websites: one field, several
+      // addresses separated by spaces or commas.
+      const input = { ...values, name: values.name?.trim() ? values.name : undefined, allowedOrigins: values.allowedOrigins?.split(/[\s,]+/).filter(Boolean) };
       try {
         const { account, admin } = await setupFirstAccount(ctx.db, validate(setupBody, input));
-        html(res, 201, setupDonePage({ accountName: account.name, accountId: account.id, email: admin.email }));
+        html(res, 201, setupDonePage({ accountName: account.name, accountId: account.id, email: admin.email, allowedOrigins: account.allowedOrigins }));
       } catch (err) {
         if (!(err instanceof AppError) || err.code === 'internal_error') throw err;
         const errors: Record<string, string> = {};

@@ -36,11 +36,25 @@ else if (existing && !Array.isArray(existing) && existing.loaded) {
   // Loaded twice (snippet pasted twice): the first copy stays in charge.
 } else {
   const store = createStore(config.accountId);
-  const transport = connect(config.server, () => {
-    const visitorToken = store.get('token', '');
-    return visitorToken ? { accountId: config.accountId, visitorToken } : { accountId: config.accountId };
-  });
   let ui: WidgetUI | undefined;
+  let refused = false;
+  const transport = connect(
+    config.server,
+    () => {
+      const visitorToken = store.get('token', '');
+      return visitorToken ? { accountId: config.accountId, visitorToken } : { accountId: config.accountId };
+    },
+    {
+      // #4: the account doesn't allow this website. Tell the site's developer; show visitors
+      // nothing rather than a chat that can never connect.
+      onRefused: (message) => {
+        refused = true;
+        console.error(`[Sidedesk] ${message}`);
+        ui?.host.remove();
+        ui = undefined;
+      },
+    },
+  );
   const ctrl = new ChatController(transport, store, () => ui?.render(), pageView);
   const queue = Array.isArray(existing) ? existing : [];
   const api: SidedeskApi = {
@@ -56,6 +70,7 @@ else if (existing && !Array.isArray(existing) && existing.loaded) {
   });
 
   const start = () => {
+    if (refused) return;
     ui = mountUI(ctrl);
     for (const call of queue) api.push(call);
   };

@@ -10,7 +10,15 @@ import type { Transport } from './chat/controller';
 /** How long a command waits for its ack before it counts as failed (and is retried later). */
 export const ACK_TIMEOUT_MS = 10_000;
 
-export function connect(server: string, auth: () => VisitorAuth): Transport {
+export interface ConnectOptions {
+  /**
+   * The server refused this site (#4: `origin_not_allowed`): the widget can't run here until an
+   * admin allows it, so the connection has stopped for good. `message` says why, for the console.
+   */
+  onRefused?: (message: string) => void;
+}
+
+export function connect(server: string, auth: () => VisitorAuth, options: ConnectOptions = {}): Transport {
   const socket: Socket<VisitorServerToClient, VisitorClientToServer> = io(server + VISITOR_NAMESPACE, {
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
@@ -20,7 +28,14 @@ export function connect(server: string, auth: () => VisitorAuth): Transport {
   });
   let retry = 2000;
   socket.on('connect', () => (retry = 2000));
-  socket.on('connect_error', () => {
+  socket.on('connect_error', (err: Error & { data?: { message?: unknown } }) => {
+    if (err.message === 'origin_not_allowed') {
+      // #4: retrying can't help until an admin adds this site; say so once and stop.
+      socket.disconnect();
+      const message = typeof err.data?.message === 'string' ? err.data.message : `This site (${location.origin}) is not allowed to run this chat widget.`;
+      options.onRefused?.(message);
+      return;
+    }
     // Refused by the server's middleware: Socket.IO gives up; we don't, but we slow down.
     if (!socket.active) setTimeout(() => socket.connect(), (retry = Math.min(retry * 2, 60_000)));
   });

@@ -1,6 +1,6 @@
 /** Test doubles for the widget: an in-memory `/visitor` server and a transport that talks to it. */
 import type { VisitorServerToClient, VisitorSession } from '../../../shared/events';
-import type { ConversationView, MessageView } from '../../../shared/schemas/chats';
+import type { MessageView, VisitorConversationView } from '../../../shared/schemas/chats';
 import { ChatController, type Payload, type Transport } from '../../../widget/src/chat/controller';
 import { createStore } from '../../../widget/src/storage';
 
@@ -10,10 +10,7 @@ const SYNC_PAGE = 2;
 /** A tiny in-memory `/visitor` server: stores messages once per clientId, pages chat:sync. */
 export class FakeServer {
   messages: MessageView[] = [];
-  conversation: ConversationView = {
-    id: CONV, visitorId: 'v1', status: 'active', visitorName: 'Vic', visitorEmail: 'vic@example.com', operatorId: 'o1',
-    operatorName: 'Olga', createdAt: '2026-01-01T12:00:00Z', acceptedAt: null, closedAt: null, lastSeq: 0, lastAuthor: null, lastMessageAt: null, preview: '',
-  };
+  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', lastSeq: 0 };
   /** Whether the visitor has an open chat (session:ready carries it). */
   hasChat = true;
   /** While set, message:send commits but the ack never comes (a connection dying mid-flight). */
@@ -34,7 +31,6 @@ export class FakeServer {
       if (payload.question === 'refuse me') return Promise.resolve({ ok: false, error: { code: 'rate_limited', message: 'Slow down a little.' } });
       this.hasChat = true;
       this.conversation.status = 'waiting';
-      this.conversation.visitorName = payload.name;
       this.add('visitor', payload.question, payload.clientId);
       return Promise.resolve({ ok: true, data: { conversation: { ...this.conversation }, messages: [...this.messages] } });
     }

@@ -5,7 +5,7 @@
  * can drive it with a fake.
  */
 import type { VisitorClientToServer, VisitorServerToClient, VisitorSession, TypingView } from '../../../shared/events';
-import type { ConversationView, MessageView } from '../../../shared/schemas/chats';
+import type { MessageView, VisitorConversationView } from '../../../shared/schemas/chats';
 import type { PageViewPayload } from '../../../shared/schemas/visitors';
 import type { Store } from '../storage';
 import { lastSeq, mergeMessages, newClientId, pruneOutbox, syncAll, toOutcome, type OutboxItem } from './state';
@@ -29,7 +29,7 @@ export interface ChatState {
   ready: boolean;
   accountName: string;
   operatorsOnline: number;
-  conversation: ConversationView | null;
+  conversation: VisitorConversationView | null;
   /** Confirmed messages, sorted by seq. */
   messages: MessageView[];
   /** Unacknowledged messages (all conversations), oldest first; persisted. */
@@ -131,7 +131,7 @@ export class ChatController {
     if (gap) void this.sync(true);
   }
 
-  private onConversation(c: ConversationView): void {
+  private onConversation(c: VisitorConversationView): void {
     const cur = this.state.conversation;
     if (!cur || c.id !== cur.id) return;
     this.state.conversation = c;

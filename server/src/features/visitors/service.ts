@@ -5,7 +5,7 @@ import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
 import type { AccountRow } from '../accounts/repo';
 import { findOpenConversation } from '../chats/repo';
-import { withMessages } from '../chats/service';
+import { withMessagesForVisitor } from '../chats/service';
 import { countOperatorsOnline, isVisitorOnline, onlineVisitorIds } from './presence';
 import { presentVisitor } from './presenter';
 import {
@@ -44,7 +44,7 @@ export async function buildVisitorSession(ctx: AppContext, account: AccountRow, 
     visitorToken: ctx.visitorTokens.sign(account.id, visitorId),
     accountName: account.name,
     operatorsOnline,
-    chat: open ? await withMessages(ctx.db, open) : null,
+    chat: open ? await withMessagesForVisitor(ctx.db, open) : null,
   };
 }
 

@@ -113,4 +113,9 @@ export interface OperatorServerToClient {
    */
   'message:sent': (message: MessageView) => void;
   'typing:updated': (typing: TypingView) => void;
+  /**
+   * An admin forgot a visitor (#4): the row, their conversations and page views are gone. Drop
+   * them from lists and close their chats.
+   */
+  'visitor:removed': (removed: { visitorId: string; conversationIds: string[] }) => void;
 }

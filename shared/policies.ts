@@ -8,6 +8,8 @@ import type { Role } from './schemas/auth';
 const ALLOWED = {
   /** Change the account's settings (the websites the widget may run on). */
   'account:update': ['admin'],
+  /** Delete a visitor and everything of theirs ("forget this visitor"). */
+  'visitor:forget': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ALLOWED;

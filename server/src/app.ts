@@ -12,6 +12,7 @@ import { RateLimiter } from './features/auth/rateLimit';
 import { MessageWriter } from './features/chats/messageWriter';
 import { setupApiRoutes, setupPageRoutes } from './features/setup/routes';
 import { siteRoutes, type SitePaths } from './features/site/routes';
+import { visitorRoutes } from './features/visitors/routes';
 import { VisitorTokens } from './features/visitors/token';
 import { apiNotFound, errorMiddleware } from './http/errors';
 import { createLogger } from './log';
@@ -106,6 +107,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   app.use('/api/auth', authRoutes(ctx));
   app.use('/api/setup', setupApiRoutes(ctx));
   app.use('/api/account', accountRoutes(ctx));
+  app.use('/api/visitors', visitorRoutes(ctx));
   app.use('/api', apiNotFound);
   app.use('/setup', setupPageRoutes(ctx));
   app.use(

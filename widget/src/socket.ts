@@ -28,6 +28,11 @@ export function connect(server: string, auth: () => VisitorAuth, options: Connec
   });
   let retry = 2000;
   socket.on('connect', () => (retry = 2000));
+  socket.on('disconnect', (reason) => {
+    // The server ended this connection on purpose (#4: an admin forgot this visitor). Socket.IO
+    // won't come back by itself; we do, after a moment, as whoever the server then says we are.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000 + Math.random() * 2000);
+  });
   socket.on('connect_error', (err: Error & { data?: { message?: unknown } }) => {
     if (err.message === 'origin_not_allowed') {
       // #4: retrying can't help until an admin adds this site; say so once and stop.

@@ -65,9 +65,9 @@ export class FakeTransport implements Transport {
     this.handlers[event]!(...args);
   }
   /** Connects and delivers `session:ready` with the first `page` messages of the chat. */
-  async up(page = 50, token = 'token-1') {
+  async up(page = 50, token = 'token-1', visitorId = 'v1') {
     this.connected = true;
-    const session: VisitorSession = { visitorId: 'v1', visitorToken: token, accountName: 'Acme', operatorsOnline: 1, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
+    const session: VisitorSession = { visitorId, visitorToken: token, accountName: 'Acme', operatorsOnline: 1, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
     this.push('session:ready', session);
     await settle();
   }

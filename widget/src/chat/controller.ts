@@ -99,6 +99,13 @@ export class ChatController {
     const gen = ++this.gen;
     if (this.store.get('token', '') !== s.visitorToken) this.store.set('token', s.visitorToken);
     const st = this.state;
+    const previous = this.store.get('visitor', '');
+    if (previous !== s.visitorId) {
+      // #4: the server knows us as someone else now (we were forgotten, or our token expired):
+      // nothing of the old visitor's chat, unsent messages or contact details carries over.
+      if (previous) this.forgetChat();
+      this.store.set('visitor', s.visitorId);
+    }
     const countUnread = !this.firstSession;
     this.firstSession = false;
     st.connected = true;
@@ -223,6 +230,12 @@ export class ChatController {
     } finally {
       this.pumping = false;
     }
+  }
+
+  private forgetChat(): void {
+    Object.assign(this.state, { conversation: null, messages: [], typing: null, unread: 0 });
+    this.saveOutbox([]);
+    this.store.remove('profile');
   }
 
   private saveOutbox(outbox: OutboxItem[]): void {

@@ -4,6 +4,7 @@ import type { Role } from '../../../../shared/schemas/auth';
 
 const REFUSED: Record<Action, string> = {
   'account:update': 'Only an admin can change the account settings.',
+  'visitor:forget': 'Only an admin can forget a visitor.',
 };
 
 /** Throws `forbidden` unless the operator's role may do `action` (shared/policies.ts). */

@@ -1,4 +1,5 @@
 import type { VisitorSession } from '../../../../shared/events';
+import { AppError } from '../../../../shared/errors';
 import type { pageViewPayload, VisitorView } from '../../../../shared/schemas/visitors';
 import type { z } from 'zod';
 import type { AppContext } from '../../context';
@@ -9,6 +10,7 @@ import { withMessagesForVisitor } from '../chats/service';
 import { countOperatorsOnline, isVisitorOnline, onlineVisitorIds } from './presence';
 import { presentVisitor } from './presenter';
 import {
+  deleteVisitor,
   findVisitorWithChat,
   insertVisitor,
   listVisitorsWithChat,
@@ -97,4 +99,18 @@ export function publishVisitor(ctx: AppContext, accountId: string, visitorId: st
 export async function publishOperatorAvailability(ctx: AppContext, accountId: string): Promise<void> {
   const online = await countOperatorsOnline(ctx.rt.operators, accountId);
   ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('operators:availability', { online });
+}
+
+/**
+ * "Forget this visitor" (#4): deletes the visitor with their conversations, messages and page
+ * views, then closes their widgets' sockets on every node (after the commit, so a reconnect can't
+ * find them any more: their old token resolves to nothing and they come back as a new visitor)
+ * and tells the account's operators the row and its chats are gone.
+ */
+export async function forgetVisitor(ctx: AppContext, accountId: string, visitorId: string): Promise<null> {
+  const removed = await deleteVisitor(ctx.db, accountId, visitorId);
+  if (!removed) throw new AppError('not_found', 'Visitor not found.');
+  ctx.rt.visitors.in(rooms.visitor(visitorId)).disconnectSockets();
+  ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:removed', { visitorId, conversationIds: removed.conversationIds });
+  return null;
 }

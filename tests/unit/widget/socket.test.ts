@@ -47,4 +47,22 @@ describe('widget connection', () => {
     expect(server.handshakes()).toBe(1);
     expect(refusals).toHaveLength(1);
   });
+
+  // #4: forgetting a visitor disconnects their widget from the server side, which Socket.IO
+  // doesn't recover from by itself; the widget must come back (as a new visitor).
+  it('connects again after the server ended its connection on purpose', async () => {
+    const server = http.createServer();
+    const io = new Server(server);
+    let connections = 0;
+    io.of(VISITOR_NAMESPACE).on('connection', (socket) => {
+      connections += 1;
+      if (connections === 1) setTimeout(() => socket.disconnect(), 50);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => io.close(resolve)));
+    connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, () => ({ accountId: '00000000-0000-4000-8000-000000000001' }));
+    const deadline = Date.now() + 5_000;
+    while (connections < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(connections).toBe(2);
+  });
 });

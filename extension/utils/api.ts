@@ -60,6 +60,12 @@ export const accountApi = {
     call<AccountSettingsView>(serverUrl, '/api/account/settings', { method: 'PATCH', token, body: JSON.stringify(patch) }),
 };
 
+/** "Forget this visitor" (#4, admins): deletes the visitor and everything of theirs. */
+export const visitorsApi = {
+  forget: (serverUrl: string, token: string, visitorId: string): Promise<ApiResult<null>> =>
+    call<null>(serverUrl, `/api/visitors/${encodeURIComponent(visitorId)}`, { method: 'DELETE', token }),
+};
+
 /** A failed REST call in words for the operator (the login screen has its own, finer wording). */
 export function failureText(failure: ApiFailure, serverUrl: string): string {
   if (failure.kind === 'unreachable') return strings.errUnreachable(serverUrl);

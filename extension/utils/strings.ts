@@ -46,6 +46,12 @@ export const strings = {
   visitorDefaultName: 'Visitor',
   visitorExpand: 'Show details',
   visitorCollapse: 'Hide details',
+  visitorForget: 'Forget this visitor',
+  visitorForgetConfirm: (name: string) => `Forget ${name}? Their chats, messages and page history are deleted for good.`,
+  visitorForgetYes: 'Forget',
+  visitorForgetCancel: 'Cancel',
+  visitorForgetting: 'Forgetting…',
+  visitorForgetFailed: (why: string) => `Could not forget the visitor: ${why}`,
   legend: 'Colour legend',
   state: {
     browsing: 'Browsing',

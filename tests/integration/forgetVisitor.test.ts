@@ -9,7 +9,8 @@ import { conversations, messages, pageViews, visitors } from '../../server/src/d
 import { insertOperator } from '../../server/src/features/auth/repo';
 import { hashPassword } from '../../server/src/features/auth/service';
 import type { Role } from '../../shared/schemas/auth';
-import { api, Harness, loginOk, newClientId, waitFor, type ErrorBody, type TestServer } from '../support/server';
+import { createApp } from '../../server/src/app';
+import { api, Harness, loginOk, newClientId, testConfig, waitFor, type ErrorBody, type TestServer } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -94,5 +95,27 @@ describe('forget this visitor', () => {
     expect(await rowsOf(server, vera.visitorId)).toEqual({ visitors: 1, conversations: 1, messages: 2, pageViews: 1 });
     expect(vera.socket.connected).toBe(true);
     expect((await api<ErrorBody>(server.url, 'DELETE', '/api/visitors/not-a-uuid', undefined, a.token)).status).toBe(400);
+  });
+});
+
+// Rooms shared through Redis (Q4): the visitor's widget and the operators may be on another node.
+describe.runIf(process.env.DATABASE_URL)('forget this visitor with two nodes', () => {
+  it("closes the visitor's widget and tells operators on the other node", async () => {
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const a = await h.server({ redisUrl });
+    if (a.database.kind !== 'postgres') throw new Error('needs PostgreSQL');
+    const appB = await createApp(testConfig({ databaseUrl: a.database.url, redisUrl }));
+    const b: TestServer = { app: appB, url: (await appB.listen(0)).url, database: a.database, close: () => appB.close() };
+    try {
+      const op = await h.operator(a);
+      const vera = await visitorWithChat(a, op);
+      const removed = waitFor(op.socket, 'visitor:removed');
+      const kicked = new Promise<string>((resolve) => vera.socket.once('disconnect', resolve));
+      expect((await api(b.url, 'DELETE', `/api/visitors/${vera.visitorId}`, undefined, op.token)).status).toBe(204);
+      expect(await kicked).toBe('io server disconnect');
+      expect((await removed).visitorId).toBe(vera.visitorId);
+    } finally {
+      await appB.close();
+    }
   });
 });

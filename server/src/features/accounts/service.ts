@@ -46,7 +46,6 @@ async function createInTx(tx: Db, input: SetupBody, passwordHash: string): Promi
   return { account, admin };
 }
 
-
 /** The settings of the operator's own account; every role may read them. */
 export async function getAccountSettings(db: Db, session: OperatorSession): Promise<AccountSettingsView> {
   const account = await findAccount(db, session.account.id);

@@ -29,7 +29,7 @@ function pageOrigin(header: string): PageOrigin | null {
  * or for `https://*.example.com` a page on any subdomain of example.com with the same scheme and
  * port (example.com itself is not covered: list it too).
  */
-export function originMatches(allowed: string, page: PageOrigin): boolean {
+function originMatches(allowed: string, page: PageOrigin): boolean {
   const wildcard = /^(https?:)\/\/\*\.(.+)$/.exec(allowed);
   if (!wildcard) return allowed === page.origin;
   const [, protocol, rest] = wildcard as unknown as [string, string, string];
@@ -74,9 +74,10 @@ export class OriginNotAllowed extends Error {
 /**
  * #4: may this widget handshake run the account's widget? Judged by the page's `Origin` header:
  * the server's own pages and the account's allowed origins may; every other origin, `null`
- * included, gets {@link OriginNotAllowed}. A client that sends no `Origin` at all is not a
- * browser page (browsers always send it on WebSocket handshakes and cross-origin requests): it
- * is let through, because it could as well send any Origin it likes. This check keeps other
+ * included, gets {@link OriginNotAllowed}. A client that sends no `Origin` at all is not a page
+ * of another website (browsers always send it on WebSocket handshakes and cross-origin requests;
+ * only a same-origin long-polling request may leave it out, and that page is our own): it is let
+ * through, because a script could as well send any Origin it likes. This check keeps other
  * websites from running the widget in their visitors' browsers; it is not authentication.
  */
 export function checkVisitorOrigin(

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'message_rejected',
   /** The server is shedding load: try again after `retryAfterMs` (handshakes, #4). */
   'overloaded',
+  /** #4: a widget handshake from a website the account has not allowed (connect_error only). */
+  'origin_not_allowed',
   'internal_error',
 ] as const;
 

@@ -15,6 +15,8 @@ import type {
   MessageSendPayload,
   MessageView,
   TypingPayload,
+  VisitorConversationView,
+  VisitorConversationWithMessages,
 } from './schemas/chats';
 
 /** A command: a validated payload and an acknowledgement carrying the result or an error. */
@@ -41,8 +43,12 @@ export interface VisitorAuth {
 
 /** First thing the server sends a widget after the handshake. */
 export interface VisitorSession {
+  /** The visitor's own id (their token carries it too). */
   visitorId: string;
-  /** Signed, server-issued; the widget stores it and sends it back in `VisitorAuth`. */
+  /**
+   * Signed, server-issued, expires (#4); the widget stores it and sends it back in `VisitorAuth`.
+   * Every session:ready brings a fresh one.
+   */
   visitorToken: string;
   accountName: string;
   /** How many operators of the account are online right now (0 → offer a ticket instead). */
@@ -52,7 +58,7 @@ export interface VisitorSession {
    * page; continue with `chat:sync`), or those after `VisitorAuth.chat.lastSeq` if the widget
    * named this conversation.
    */
-  chat: ConversationWithMessages | null;
+  chat: VisitorConversationWithMessages | null;
 }
 
 export interface TypingView {
@@ -64,17 +70,18 @@ export interface TypingView {
 
 export interface VisitorClientToServer {
   'page:view': Command<PageViewPayload, null>;
-  'chat:start': Command<ChatStartPayload, ConversationWithMessages>;
+  'chat:start': Command<ChatStartPayload, VisitorConversationWithMessages>;
   'message:send': Command<MessageSendPayload, MessageView>;
   'chat:sync': Command<ChatSyncPayload, MessageView[]>;
-  'chat:close': Command<ConversationRef, ConversationView>;
+  'chat:close': Command<ConversationRef, VisitorConversationView>;
   'typing:set': Command<TypingPayload, null>;
 }
 
+/** Everything a widget receives: visitor views only, never the operators' ConversationView (#4). */
 export interface VisitorServerToClient {
   'session:ready': (session: VisitorSession) => void;
   'message:sent': (message: MessageView) => void;
-  'chat:updated': (conversation: ConversationView) => void;
+  'chat:updated': (conversation: VisitorConversationView) => void;
   'typing:updated': (typing: TypingView) => void;
   'operators:availability': (availability: { online: number }) => void;
 }
@@ -115,4 +122,9 @@ export interface OperatorServerToClient {
    */
   'message:sent': (message: MessageView) => void;
   'typing:updated': (typing: TypingView) => void;
+  /**
+   * An admin forgot a visitor (#4): the row, their conversations and page views are gone. Drop
+   * them from lists and close their chats.
+   */
+  'visitor:removed': (removed: { visitorId: string; conversationIds: string[] }) => void;
 }

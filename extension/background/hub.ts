@@ -109,6 +109,15 @@ export function createHub(options: HubOptions) {
       case 'chat:updated':
         upsertConversation(payload as ConversationView);
         break;
+      case 'visitor:removed': {
+        // #4: an admin forgot the visitor; their chats no longer wait or count.
+        for (const id of (payload as { conversationIds: string[] }).conversationIds) {
+          conversations.delete(id);
+          alerts.clearChat(id);
+        }
+        updateBadge();
+        break;
+      }
       case 'message:sent': {
         const m = payload as MessageView;
         const c = conversations.get(m.conversationId);

@@ -300,6 +300,15 @@ export const useChatsStore = defineStore('chats', () => {
     void loadHistory(id);
   }
 
+  /** #4: an admin forgot a visitor: their chats are gone from the server, so from here too. */
+  function onVisitorRemoved({ conversationIds }: { conversationIds: string[] }) {
+    const gone = new Set(conversationIds);
+    openIds.value = openIds.value.filter((id) => !gone.has(id));
+    if (activeId.value && gone.has(activeId.value)) activeId.value = openIds.value[0] ?? null;
+    for (const id of gone) forget(id);
+    reportFocus();
+  }
+
   function dismiss(id: string) {
     openIds.value = openIds.value.filter((x) => x !== id);
     if (activeId.value === id) activeId.value = openIds.value[0] ?? null;
@@ -426,6 +435,7 @@ export const useChatsStore = defineStore('chats', () => {
       server.on('chat:updated', upsert),
       server.on('message:sent', onMessage),
       server.on('typing:updated', onTyping),
+      server.on('visitor:removed', onVisitorRemoved),
       server.onStatus((status, previous) => {
         if (status === 'connected' && (previous !== 'connected' || !loaded.value)) void ready.then(refresh);
       }),

@@ -12,7 +12,9 @@ import { computed, ref, shallowRef, triggerRef } from 'vue';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
 import type { VisitorState, VisitorView } from '@@/shared/schemas/visitors';
 import { visitorState } from '@@/shared/visitorState';
+import { failureText, visitorsApi } from '@/utils/api';
 import type { ServerClient } from '@/utils/serverClient';
+import type { Session } from '@/utils/session';
 
 const STATE_RANK: Record<VisitorState, number> = { waiting: 0, needs_reply: 1, replied: 1, chatted: 2, browsing: 2 };
 
@@ -62,6 +64,11 @@ export const useVisitorsStore = defineStore('visitors', () => {
   let pending: VisitorView[] = [];
   /** Latest conversation event per visitor id: rows (from the list or visitor:updated) may be older. */
   let chats = new Map<string, ChatOverlay>();
+  /**
+   * Visitors an admin forgot (#4): a visitor:updated still on its way (sent before the delete)
+   * must not bring the row back. Cleared with each fresh list, which no longer has them.
+   */
+  let removed = new Set<string>();
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   let server: ServerClient | null = null;
   let generation = 0;
@@ -73,6 +80,7 @@ export const useVisitorsStore = defineStore('visitors', () => {
   function apply(updates: VisitorView[]) {
     const map = byId.value;
     for (const v of updates) {
+      if (removed.has(v.id)) continue;
       if (v.online) map.set(v.id, withChat(v, chats.get(v.id)));
       else map.delete(v.id);
     }
@@ -128,11 +136,28 @@ export const useVisitorsStore = defineStore('visitors', () => {
     flushTimer ??= setTimeout(flush, BATCH_MS);
   }
 
+  /** #4: an admin forgot this visitor; the row and its chat colour go at once. */
+  function onRemoved({ visitorId }: { visitorId: string }) {
+    removed.add(visitorId);
+    chats.delete(visitorId);
+    pending = pending.filter((v) => v.id !== visitorId);
+    if (byId.value.delete(visitorId)) triggerRef(byId);
+  }
+
+  /** "Forget this visitor" (admins, #4). Resolves with why it failed, or null. */
+  async function forget(session: Session, visitorId: string): Promise<string | null> {
+    const res = await visitorsApi.forget(session.serverUrl, session.token, visitorId);
+    if (!res.ok) return failureText(res.failure, session.serverUrl);
+    onRemoved({ visitorId });
+    return null;
+  }
+
   async function refresh() {
     if (!server) return;
     const gen = generation;
     // The list is newer than any conversation event received before asking for it.
     chats = new Map();
+    removed = new Set();
     const res = await server.request('visitor:list', {});
     if (gen !== generation) return;
     if (!res.ok) {
@@ -157,6 +182,7 @@ export const useVisitorsStore = defineStore('visitors', () => {
       client.on('chat:requested', onChat),
       client.on('chat:updated', onChat),
       client.on('message:sent', onMessage),
+      client.on('visitor:removed', onRemoved),
       client.onStatus((status, previous) => {
         if (status === 'connected' && (previous !== 'connected' || !loaded.value)) void refresh();
       }),
@@ -174,6 +200,7 @@ export const useVisitorsStore = defineStore('visitors', () => {
     flushTimer = null;
     pending = [];
     chats = new Map();
+    removed = new Set();
     byId.value = new Map();
     loaded.value = false;
     error.value = null;
@@ -184,5 +211,5 @@ export const useVisitorsStore = defineStore('visitors', () => {
     return id ? byId.value.get(id) : undefined;
   }
 
-  return { byId, list, filtered, count, loaded, error, filter, start, refresh, get, flush };
+  return { byId, list, filtered, count, loaded, error, filter, start, refresh, get, flush, forget };
 });

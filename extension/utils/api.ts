@@ -1,5 +1,7 @@
 import type { ApiError } from '@@/shared/errors';
+import type { AccountSettingsPatch, AccountSettingsView } from '@@/shared/schemas/accounts';
 import type { LoginResult, OperatorView, AccountView } from '@@/shared/schemas/auth';
+import { strings } from './strings';
 
 /** Why a REST call failed, in terms the login screen can explain. */
 export type ApiFailure =
@@ -45,8 +47,29 @@ function logout(serverUrl: string, token: string): Promise<ApiResult<unknown>> {
 }
 
 function me(serverUrl: string, token: string): Promise<ApiResult<{ operator: OperatorView; account: AccountView }>> {
-  return call(serverUrl, '/api/auth/me', { token });
+  return call<{ operator: OperatorView; account: AccountView }>(serverUrl, '/api/auth/me', { token });
 }
 
 /** The auth endpoints of the REST API (POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me). */
 export const authApi = { login, logout, me };
+
+/** The account's settings (#4): GET for any operator, PATCH for admins. */
+export const accountApi = {
+  settings: (serverUrl: string, token: string): Promise<ApiResult<AccountSettingsView>> => call<AccountSettingsView>(serverUrl, '/api/account/settings', { token }),
+  updateSettings: (serverUrl: string, token: string, patch: AccountSettingsPatch): Promise<ApiResult<AccountSettingsView>> =>
+    call<AccountSettingsView>(serverUrl, '/api/account/settings', { method: 'PATCH', token, body: JSON.stringify(patch) }),
+};
+
+/** "Forget this visitor" (#4, admins): deletes the visitor and everything of theirs. */
+export const visitorsApi = {
+  forget: (serverUrl: string, token: string, visitorId: string): Promise<ApiResult<null>> =>
+    call<null>(serverUrl, `/api/visitors/${encodeURIComponent(visitorId)}`, { method: 'DELETE', token }),
+};
+
+/** A failed REST call in words for the operator (the login screen has its own, finer wording). */
+export function failureText(failure: ApiFailure, serverUrl: string): string {
+  if (failure.kind === 'unreachable') return strings.errUnreachable(serverUrl);
+  if (failure.status === 401) return strings.originsSessionEnded;
+  if (failure.error.code === 'validation_failed' && failure.error.issues?.length) return failure.error.issues.map((i) => i.message).join(' ');
+  return failure.error.message;
+}

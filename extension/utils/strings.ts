@@ -46,6 +46,12 @@ export const strings = {
   visitorDefaultName: 'Visitor',
   visitorExpand: 'Show details',
   visitorCollapse: 'Hide details',
+  visitorForget: 'Forget this visitor',
+  visitorForgetConfirm: (name: string) => `Forget ${name}? Their chats, messages and page history are deleted for good.`,
+  visitorForgetYes: 'Forget',
+  visitorForgetCancel: 'Cancel',
+  visitorForgetting: 'Forgetting…',
+  visitorForgetFailed: (why: string) => `Could not forget the visitor: ${why}`,
   legend: 'Colour legend',
   state: {
     browsing: 'Browsing',
@@ -134,7 +140,30 @@ export const strings = {
   optionsNotSignedIn: 'Not signed in. Open the Sidedesk side panel (click the toolbar icon) to sign in.',
   optionsComingTitle: 'What this page will hold',
   optionsComing:
-    'This page becomes the admin panel: chat windows and their branding, departments and routing, tags, billboards, lead scoring, operators and roles, API keys and reports. None of these settings exist yet, so none are shown.',
+    'This page becomes the admin panel: chat windows and their branding, departments and routing, tags, billboards, lead scoring, operators and roles, API keys and reports. For now it holds the website addresses.',
+
+  // Options: the websites the widget may run on (#4)
+  originsTitle: 'Website addresses',
+  originsIntro:
+    "The chat widget runs only on these websites and on this server's own demo site. On any other site it stays hidden, and the browser's console says why.",
+  originsLoading: 'Loading website addresses…',
+  originsLoadFailed: (why: string) => `Could not load the website addresses. ${why}`,
+  originsRetry: 'Try again',
+  originsEmpty: "No website yet: the widget runs only on this server's demo site.",
+  originsListLabel: 'Allowed website addresses',
+  originsRemove: (origin: string) => `Remove ${origin}`,
+  originsRemoveShort: 'Remove',
+  originsAddLabel: 'Add a website',
+  originsAddHint: 'For example https://shop.example.com, or https://*.example.com for all its subdomains.',
+  originsAdd: 'Add',
+  originsDuplicate: 'This website is already in the list.',
+  originsSave: 'Save',
+  originsSaving: 'Saving…',
+  originsSaved: 'Saved. Widgets that connect from now on follow the new list.',
+  originsUnsaved: 'Not saved yet.',
+  originsSaveFailed: (why: string) => `Could not save. ${why}`,
+  originsReadOnly: 'Only an admin can change these.',
+  originsSessionEnded: 'Your session has ended. Sign in again in the side panel.',
   visitorFallbackName: 'Visitor',
 };
 

@@ -7,11 +7,13 @@ import type { AppContext } from './context';
 import { openDatabase, type Database } from './db/client';
 import { getOrCreateSecret } from './db/secrets';
 import { AccountCache } from './features/accounts/cache';
+import { accountRoutes } from './features/accounts/routes';
 import { authRoutes } from './features/auth/routes';
 import { RateLimiter } from './features/auth/rateLimit';
 import { MessageWriter } from './features/chats/messageWriter';
 import { setupApiRoutes, setupPageRoutes } from './features/setup/routes';
 import { siteRoutes, type SitePaths } from './features/site/routes';
+import { visitorRoutes } from './features/visitors/routes';
 import { VisitorTokens } from './features/visitors/token';
 import { apiNotFound, errorMiddleware } from './http/errors';
 import { baseHeaders, htmlPageHeaders } from './http/headers';
@@ -113,6 +115,8 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   app.use('/api', apiCors, express.json({ limit: '100kb' }));
   app.use('/api/auth', authRoutes(ctx));
   app.use('/api/setup', setupApiRoutes(ctx));
+  app.use('/api/account', accountRoutes(ctx));
+  app.use('/api/visitors', visitorRoutes(ctx));
   app.use('/api', apiNotFound);
   app.use('/setup', htmlPageHeaders, setupPageRoutes(ctx));
   app.use(

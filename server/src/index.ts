@@ -25,11 +25,15 @@ const lines = [
   `  database:   ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${path.join(config.dataDir, 'pgdata')}`}${config.redisUrl ? ' · Redis adapter on' : ''}`,
   `  demo site:  ${url}/demo/${built('widget/dist/widget.js') ? '' : '  (widget not built yet: npm run build:widget)'}`,
   account
-    ? `  account:    ${account.name} (${account.id})`
+    ? [
+        `  account:    ${account.name} (${account.id})`,
+        // #4: the widget runs only on these websites (and this server's own pages).
+        `  websites:   ${account.allowedOrigins.length ? account.allowedOrigins.join(', ') : "none yet: the widget runs only on this server's pages; an admin adds websites in the extension's options"}`,
+      ].join('\n')
     : [
         '  first run:  no account yet. Create the account and its admin either',
         `              in the browser: ${url}/setup`,
-        '              or headless:    npm run setup -- --account "Acme" --email you@example.com --password <8+ chars> [--name "Your Name"]',
+        '              or headless:    npm run setup -- --account "Acme" --email you@example.com --password <8+ chars> [--name "Your Name"] [--origin https://your-site.example]',
         '              (stop this server first when using the embedded database: the CLI needs the data-dir lock)',
       ].join('\n'),
   `  extension:  ${path.join(ROOT_DIR, '.output/chrome-mv3')} (Chrome: Load unpacked) · ${path.join(ROOT_DIR, '.output/firefox-mv2')} (Firefox: about:debugging)${built('.output/chrome-mv3') ? '' : '  (not built yet: npm run build:extension)'}`,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from './common';
+import { allowedOrigins } from './accounts';
 
 export const ROLES = ['admin', 'supervisor', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -13,6 +14,8 @@ export const setupBody = z.object({
   name: text().trim().min(1).max(120).optional(),
   email,
   password,
+  /** The websites the widget will run on (#4); more can be added later in the extension's options. */
+  allowedOrigins: allowedOrigins.optional(),
 });
 export type SetupBody = z.infer<typeof setupBody>;
 

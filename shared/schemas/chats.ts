@@ -69,3 +69,22 @@ export interface ConversationWithMessages {
   conversation: ConversationView;
   messages: MessageView[];
 }
+
+/**
+ * A conversation as its visitor sees it (#4): only what the widget uses. No operator id, no
+ * visitor id, no contact details, no preview: visitors get nothing of the operators' side.
+ */
+export interface VisitorConversationView {
+  id: string;
+  status: ConversationStatus;
+  /** Display name of the operator who accepted the chat ("Olivia is here"). */
+  operatorName: string | null;
+  /** Highest seq stored: more than the widget holds means it missed messages. */
+  lastSeq: number;
+}
+
+/** The visitor's conversation with its messages (a page of them, oldest first). */
+export interface VisitorConversationWithMessages {
+  conversation: VisitorConversationView;
+  messages: MessageView[];
+}

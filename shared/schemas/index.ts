@@ -1,4 +1,5 @@
 export * from './common';
 export * from './auth';
+export * from './accounts';
 export * from './visitors';
 export * from './chats';

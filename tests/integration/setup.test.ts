@@ -8,6 +8,7 @@ import { createApp } from '../../server/src/app';
 import { countAccounts } from '../../server/src/features/accounts/repo';
 import { setupFirstAccount } from '../../server/src/features/accounts/service';
 import { freshTestDatabase, seededDataDir } from '../support/db';
+import type { AccountSettingsView } from '../../shared/schemas/accounts';
 import { api, Harness, loginOk, testConfig, type ErrorBody } from '../support/server';
 
 const h = new Harness();
@@ -22,7 +23,7 @@ describe('first-run setup', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<form method="post" action="/setup"');
-    for (const field of ['account', 'name', 'email', 'password']) expect(html).toMatch(new RegExp(`<label for="${field}">[\\s\\S]*?<input id="${field}" name="${field}"`));
+    for (const field of ['account', 'name', 'email', 'password', 'allowedOrigins']) expect(html).toMatch(new RegExp(`<label for="${field}">[\\s\\S]*?<input id="${field}" name="${field}"`));
     expect(html).toContain('lang="en"');
   });
 
@@ -58,6 +59,51 @@ describe('first-run setup', () => {
     expect(await countAccounts(server.app.ctx.db)).toBe(1);
   });
 
+  it('takes the website addresses (normalised) over the API, and refuses junk naming the entry', async () => {
+    const server = await h.server();
+    const bad = await api<ErrorBody>(server.url, 'POST', '/api/setup', { ...body, allowedOrigins: ['shop.example.com', 'ftp://x.example'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues).toEqual([{ path: 'allowedOrigins.1', message: '"ftp://x.example": only http:// and https:// websites can run the widget' }]);
+    expect(await countAccounts(server.app.ctx.db)).toBe(0);
+
+    const res = await api(server.url, 'POST', '/api/setup', { ...body, allowedOrigins: ['Shop.Example.com/any/page', 'https://*.example.org'] });
+    expect(res.status).toBe(200);
+    const login = await loginOk(server.url, 'ada@example.com', 'long enough');
+    const settings = await api<AccountSettingsView>(server.url, 'GET', '/api/account/settings', undefined, login.token);
+    expect(settings.body.allowedOrigins).toEqual(['https://shop.example.com', 'https://*.example.org']);
+  });
+
+  it('takes the website addresses on the form, showing a bad one beside its field', async () => {
+    const server = await h.server();
+    const bad = await fetch(`${server.url}/setup`, { method: 'POST', body: new URLSearchParams({ ...body, allowedOrigins: 'shop.example.com not!a!site' }) });
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toMatch(/<input id="allowedOrigins"[^>]*aria-invalid="true" aria-describedby="allowedOrigins-error">/);
+    expect(html).toContain('<p class="error" id="allowedOrigins-error">&#34;not!a!site&#34; is not a website address; enter one like https://shop.example.com</p>');
+    expect(html).toContain('value="shop.example.com not!a!site"');
+    expect(await countAccounts(server.app.ctx.db)).toBe(0);
+
+    const good = await fetch(`${server.url}/setup`, { method: 'POST', body: new URLSearchParams({ ...body, allowedOrigins: ' shop.example.com, https://blog.example.com ' }) });
+    expect(good.status).toBe(201);
+    expect(await good.text()).toContain('<code>https://shop.example.com</code>, <code>https://blog.example.com</code>');
+    const login = await loginOk(server.url, 'ada@example.com', 'long enough');
+    const settings = await api<AccountSettingsView>(server.url, 'GET', '/api/account/settings', undefined, login.token);
+    expect(settings.body.allowedOrigins).toEqual(['https://shop.example.com', 'https://blog.example.com']);
+  });
+
+  it('shows anyone who opens /setup afterwards only that the server is set up: no account name or id (#4)', async () => {
+    const server = await h.server();
+    const { account } = await h.account(server, { account: 'Secret Shop Ltd' });
+    const res = await fetch(`${server.url}/setup`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('This server is set up.');
+    expect(html).toContain('sign in');
+    expect(html).not.toContain('Secret Shop');
+    expect(html).not.toContain(account.id);
+    expect(html).not.toContain('<form');
+  });
+
   it('creates only one account when two setups race', async () => {
     const server = await h.server();
     const results = await Promise.allSettled([
@@ -88,9 +134,9 @@ describe('npm run setup (CLI)', () => {
       (r) => ({ code: 0, out: r.stdout + r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
     );
-  const args = ['--account', 'Acme', '--email', 'cli@example.com', '--password', 'long enough', '--name', 'Cli Admin'];
+  const args = ['--account', 'Acme', '--email', 'cli@example.com', '--password', 'long enough', '--name', 'Cli Admin', '--origin', 'Shop.Example.com/x', '--origin', 'https://*.example.org'];
 
-  it('creates the account (printing its id), refuses a second time, and refuses while a server holds the data dir', async () => {
+  it('creates the account (printing its id and websites), refuses a second time, and refuses while a server holds the data dir', async () => {
     const database = await freshTestDatabase();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sidedesk-cli-'));
     const env: NodeJS.ProcessEnv = database.kind === 'postgres' ? { DATABASE_URL: database.url } : { DATABASE_URL: '', DATA_DIR: dataDir };
@@ -105,10 +151,15 @@ describe('npm run setup (CLI)', () => {
         expect(locked.out).toContain(`in use by another Sidedesk process (pid ${process.pid}`);
       }
 
+      const junk = await cli(env, [...args, '--origin', 'not a site']);
+      expect(junk.code).toBe(1);
+      expect(junk.out).toContain('--origin: "not a site" is not a website address; enter one like https://shop.example.com');
+
       const first = await cli(env, args);
       expect(first.code, first.out).toBe(0);
       const id = /Account id: ([0-9a-f-]{36})/.exec(first.out)?.[1];
       expect(id).toBeDefined();
+      expect(first.out).toContain('The chat widget may run on: https://shop.example.com, https://*.example.org');
 
       const second = await cli(env, args);
       expect(second.code).toBe(1);

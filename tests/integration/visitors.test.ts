@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { pageViews, visitors } from '../../server/src/db/schema/index';
+import { getOrCreateSecret } from '../../server/src/db/secrets';
+import { VISITOR_TOKEN_TTL_MS, VisitorTokens } from '../../server/src/features/visitors/token';
 import type { VisitorView } from '../../shared/schemas/visitors';
 import { Harness, loginOk, waitFor } from '../support/server';
 
@@ -16,7 +18,7 @@ describe('visitors', () => {
     const { account } = await h.account(server, { account: 'Shop' });
     const first = await h.connectVisitor(server, account.id);
     expect(first.session).toMatchObject({ accountName: 'Shop', operatorsOnline: 0, chat: null });
-    expect(first.session.visitorToken).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+    expect(first.session.visitorToken).toMatch(/^[A-Za-z0-9_-]{27}\.[A-Za-z0-9_-]{43}$/);
     first.socket.disconnect();
 
     const again = await h.connectVisitor(server, account.id, first.session.visitorToken);
@@ -29,10 +31,28 @@ describe('visitors', () => {
     const { session } = await h.connectVisitor(server, account.id);
     const [id, sig] = session.visitorToken.split('.');
     const tampered = `${id}.${sig!.slice(0, -2)}${sig!.endsWith('AA') ? 'BB' : 'AA'}`;
-    for (const token of [tampered, `${id}`, 'garbage', `${id}.${id}`]) {
+    // #4: another spelling of the genuine token (trailing junk, padding) is not the token either.
+    for (const token of [tampered, `${id}`, 'garbage', `${id}.${id}`, `${session.visitorToken}=`, `${session.visitorToken}!!`]) {
       const other = await h.connectVisitor(server, account.id, token);
       expect(other.session.visitorId).not.toBe(session.visitorId);
     }
+  });
+
+  it('treats an expired token as a new visitor, and hands out a token with a new expiry on every connect', async () => {
+    const server = await h.server();
+    const { account } = await h.account(server);
+    const { session } = await h.connectVisitor(server, account.id);
+    const key = await getOrCreateSecret(server.app.ctx.db, 'visitor_token');
+    const signedAt = (at: number) => new VisitorTokens(key, { now: () => at }).sign(account.id, session.visitorId);
+
+    const nearlyExpired = signedAt(Date.now() - VISITOR_TOKEN_TTL_MS + 60_000);
+    const renewed = await h.connectVisitor(server, account.id, nearlyExpired);
+    expect(renewed.session.visitorId).toBe(session.visitorId);
+    const expiry = (token: string) => Buffer.from(token.split('.')[0]!, 'base64url').readUInt32BE(16) * 1000;
+    expect(expiry(renewed.session.visitorToken)).toBeGreaterThan(Date.now() + VISITOR_TOKEN_TTL_MS - 60_000);
+
+    const expired = await h.connectVisitor(server, account.id, signedAt(Date.now() - VISITOR_TOKEN_TTL_MS - 1000));
+    expect(expired.session.visitorId).not.toBe(session.visitorId);
   });
 
   it('refuses an unknown or malformed account id with connect_error not_found', async () => {

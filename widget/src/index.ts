@@ -36,12 +36,26 @@ else if (existing && !Array.isArray(existing) && existing.loaded) {
   // Loaded twice (snippet pasted twice): the first copy stays in charge.
 } else {
   const store = createStore(config.accountId);
-  // Read on every connect attempt (the controller exists by then): the token and chat we hold now.
-  const transport = connect(config.server, () => {
-    const visitorToken = store.get('token', '');
-    return { accountId: config.accountId, ...(visitorToken ? { visitorToken } : {}), ...ctrl.resumeHint() };
-  });
   let ui: WidgetUI | undefined;
+  let refused = false;
+  const transport = connect(
+    config.server,
+    // Read on every connect attempt (the controller exists by then): the token and chat we hold now.
+    () => {
+      const visitorToken = store.get('token', '');
+      return { accountId: config.accountId, ...(visitorToken ? { visitorToken } : {}), ...ctrl.resumeHint() };
+    },
+    {
+      // #4: the account doesn't allow this website. Tell the site's developer; show visitors
+      // nothing rather than a chat that can never connect.
+      onRefused: (message) => {
+        refused = true;
+        console.error(`[Sidedesk] ${message}`);
+        ui?.host.remove();
+        ui = undefined;
+      },
+    },
+  );
   const ctrl = new ChatController(transport, store, () => ui?.render(), pageView);
   const queue = Array.isArray(existing) ? existing : [];
   const api: SidedeskApi = {
@@ -55,6 +69,7 @@ else if (existing && !Array.isArray(existing) && existing.loaded) {
   watchNavigation(() => void ctrl.trackPage());
 
   const start = () => {
+    if (refused) return;
     ui = mountUI(ctrl);
     for (const call of queue) api.push(call);
   };

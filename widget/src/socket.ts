@@ -11,7 +11,15 @@ import type { Transport } from './chat/controller';
 /** How long a command waits for its ack before it counts as failed (and is retried later). */
 export const ACK_TIMEOUT_MS = 10_000;
 
-export function connect(server: string, auth: () => VisitorAuth): Transport {
+export interface ConnectOptions {
+  /**
+   * The server refused this site (#4: `origin_not_allowed`): the widget can't run here until an
+   * admin allows it, so the connection has stopped for good. `message` says why, for the console.
+   */
+  onRefused?: (message: string) => void;
+}
+
+export function connect(server: string, auth: () => VisitorAuth, options: ConnectOptions = {}): Transport {
   const socket: Socket<VisitorServerToClient, VisitorClientToServer> = io(server + VISITOR_NAMESPACE, {
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
@@ -22,7 +30,19 @@ export function connect(server: string, auth: () => VisitorAuth): Transport {
   });
   let retry = 2000;
   socket.on('connect', () => (retry = 2000));
-  socket.on('connect_error', (err: Error & { data?: Partial<RetryAfter> }) => {
+  socket.on('disconnect', (reason) => {
+    // The server ended this connection on purpose (#4: an admin forgot this visitor). Socket.IO
+    // won't come back by itself; we do, after a moment, as whoever the server then says we are.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000 + Math.random() * 2000);
+  });
+  socket.on('connect_error', (err: Error & { data?: Partial<RetryAfter> & { message?: unknown } }) => {
+    if (err.message === 'origin_not_allowed') {
+      // #4: retrying can't help until an admin adds this site; say so once and stop.
+      socket.disconnect();
+      const message = typeof err.data?.message === 'string' ? err.data.message : `This site (${location.origin}) is not allowed to run this chat widget.`;
+      options.onRefused?.(message);
+      return;
+    }
     if (socket.active) return; // a transport failure: Socket.IO retries by itself
     // Refused by the server's middleware: Socket.IO gives up; we don't. A server shedding load
     // says when to come back (#4); otherwise we slow down.

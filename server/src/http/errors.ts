@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, number> = {
   chat_closed: 409,
   message_rejected: 422,
   overloaded: 503,
+  origin_not_allowed: 403,
   internal_error: 500,
 };
 

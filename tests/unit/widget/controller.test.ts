@@ -40,6 +40,26 @@ describe('widget chat controller', () => {
     expect(new Set(sent.map((p) => p.clientId)).size).toBe(3);
   });
 
+  it('starts afresh when the server knows it as another visitor (forgotten or expired, #4): no old chat, outbox or contact details', async () => {
+    const { ctrl, transport, server, store } = setup();
+    server.add('operator', 'hello Vic');
+    await transport.up();
+    expect(ctrl.state.conversation?.id).toBe(CONV);
+    store.set('profile', { name: 'Vic', email: 'vic@example.com' });
+    transport.down();
+    ctrl.send('written before I was forgotten');
+    expect(ctrl.state.outbox).toHaveLength(1);
+
+    server.hasChat = false;
+    await transport.up(50, 'token-2', 'v2');
+    expect(ctrl.state.conversation).toBeNull();
+    expect(ctrl.state.messages).toEqual([]);
+    expect(ctrl.state.outbox).toEqual([]);
+    expect(store.get('outbox', null)).toBeNull();
+    expect(ctrl.profile()).toEqual({ name: '', email: '' });
+    expect(transport.sends()).toEqual([]);
+  });
+
   it('keeps unsent messages across a page reload and sends them with their original clientIds', async () => {
     const storage = memoryStorage();
     const server = new FakeServer();

@@ -1,6 +1,6 @@
 /** Test doubles for the widget: an in-memory `/visitor` server and a transport that talks to it. */
 import type { VisitorServerToClient, VisitorSession } from '../../../shared/events';
-import type { ConversationView, MessageView } from '../../../shared/schemas/chats';
+import type { MessageView, VisitorConversationView } from '../../../shared/schemas/chats';
 import { ChatController, type Payload, type Transport } from '../../../widget/src/chat/controller';
 import { createStore } from '../../../widget/src/storage';
 
@@ -10,10 +10,7 @@ const SYNC_PAGE = 2;
 /** A tiny in-memory `/visitor` server: stores messages once per clientId, pages chat:sync. */
 export class FakeServer {
   messages: MessageView[] = [];
-  conversation: ConversationView = {
-    id: CONV, visitorId: 'v1', status: 'active', visitorName: 'Vic', visitorEmail: 'vic@example.com', operatorId: 'o1',
-    operatorName: 'Olga', createdAt: '2026-01-01T12:00:00Z', acceptedAt: null, closedAt: null, lastSeq: 0, lastAuthor: null, lastMessageAt: null, preview: '',
-  };
+  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', lastSeq: 0 };
   /** Whether the visitor has an open chat (session:ready carries it). */
   hasChat = true;
   /** While set, message:send commits but the ack never comes (a connection dying mid-flight). */
@@ -39,7 +36,6 @@ export class FakeServer {
       if (this.refuse.has(payload.question)) return Promise.resolve({ ok: false, error: { code: 'message_rejected', message: "This question can't be sent." } });
       this.hasChat = true;
       this.conversation.status = 'waiting';
-      this.conversation.visitorName = payload.name;
       this.add('visitor', payload.question, payload.clientId);
       return Promise.resolve({ ok: true, data: { conversation: { ...this.conversation }, messages: [...this.messages] } });
     }
@@ -76,9 +72,9 @@ export class FakeTransport implements Transport {
     this.handlers[event]!(...args);
   }
   /** Connects and delivers `session:ready` with the first `page` messages of the chat. */
-  async up(page = 50, token = 'token-1') {
+  async up(page = 50, token = 'token-1', visitorId = 'v1') {
     this.connected = true;
-    const session: VisitorSession = { visitorId: 'v1', visitorToken: token, accountName: 'Acme', operatorsOnline: 1, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
+    const session: VisitorSession = { visitorId, visitorToken: token, accountName: 'Acme', operatorsOnline: 1, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
     this.push('session:ready', session);
     await settle();
   }

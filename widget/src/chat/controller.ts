@@ -5,7 +5,7 @@
  * can drive it with a fake.
  */
 import type { VisitorAuth, VisitorClientToServer, VisitorServerToClient, VisitorSession, TypingView } from '../../../shared/events';
-import type { ConversationView, MessageView } from '../../../shared/schemas/chats';
+import type { MessageView, VisitorConversationView } from '../../../shared/schemas/chats';
 import type { PageViewPayload } from '../../../shared/schemas/visitors';
 import { isPermanentSendError } from '../../../shared/errors';
 import type { Store } from '../storage';
@@ -30,7 +30,7 @@ export interface ChatState {
   ready: boolean;
   accountName: string;
   operatorsOnline: number;
-  conversation: ConversationView | null;
+  conversation: VisitorConversationView | null;
   /** Confirmed messages, sorted by seq. */
   messages: MessageView[];
   /** Unacknowledged messages (all conversations), oldest first; persisted. */
@@ -103,6 +103,13 @@ export class ChatController {
     const gen = ++this.gen;
     if (this.store.get('token', '') !== s.visitorToken) this.store.set('token', s.visitorToken);
     const st = this.state;
+    const previous = this.store.get('visitor', '');
+    if (previous !== s.visitorId) {
+      // #4: the server knows us as someone else now (we were forgotten, or our token expired):
+      // nothing of the old visitor's chat, unsent messages or contact details carries over.
+      if (previous) this.forgetChat();
+      this.store.set('visitor', s.visitorId);
+    }
     const countUnread = !this.firstSession;
     this.firstSession = false;
     st.connected = true;
@@ -158,7 +165,7 @@ export class ChatController {
     if (gap) void this.sync(true);
   }
 
-  private onConversation(c: ConversationView): void {
+  private onConversation(c: VisitorConversationView): void {
     const cur = this.state.conversation;
     if (!cur || c.id !== cur.id) return;
     this.state.conversation = c;
@@ -252,6 +259,12 @@ export class ChatController {
     } finally {
       this.pumping = false;
     }
+  }
+
+  private forgetChat(): void {
+    Object.assign(this.state, { conversation: null, messages: [], typing: null, unread: 0 });
+    this.saveOutbox([]);
+    this.store.remove('profile');
   }
 
   private saveOutbox(outbox: OutboxItem[]): void {

@@ -4,6 +4,12 @@ import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 export const accounts = pgTable('accounts', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
+  /**
+   * Website origins (`https://shop.example.com`, `https://*.example.com`, normalised by
+   * shared/schemas/accounts.ts) whose pages may run this account's widget (#4). The server's own
+   * pages are always allowed; any other origin is refused at the /visitor handshake.
+   */
+  allowedOrigins: text('allowed_origins').array().notNull().default([]),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -21,9 +21,15 @@ export async function findAccount(db: Db, accountId: string): Promise<AccountRow
   return row ?? null;
 }
 
-export async function insertAccount(db: Db, name: string): Promise<AccountRow> {
-  const [row] = await db.insert(accounts).values({ name }).returning();
+export async function insertAccount(db: Db, name: string, allowedOrigins: string[] = []): Promise<AccountRow> {
+  const [row] = await db.insert(accounts).values({ name, allowedOrigins }).returning();
   return row!;
+}
+
+/** Replaces the account's allowed website origins (already normalised); null if there is no such account. */
+export async function updateAllowedOrigins(db: Db, accountId: string, allowedOrigins: string[]): Promise<AccountRow | null> {
+  const [row] = await db.update(accounts).set({ allowedOrigins }).where(eq(accounts.id, accountId)).returning();
+  return row ?? null;
 }
 
 /** Serialises first-run setups within a transaction (two submits of the form create one account). */

@@ -1,9 +1,11 @@
+import type { AccountSettingsView } from '../../../../shared/schemas/accounts';
 import type { SetupBody } from '../../../../shared/schemas/auth';
 import { AppError } from '../../../../shared/errors';
 import type { Db } from '../../db/client';
-import { hashPassword } from '../auth/service';
+import { hashPassword, type OperatorSession } from '../auth/service';
 import { insertOperator, type OperatorRow } from '../auth/repo';
-import { countAccounts, insertAccount, lockSetup, type AccountRow } from './repo';
+import { presentAccountSettings } from './presenter';
+import { countAccounts, findAccount, insertAccount, lockSetup, updateAllowedOrigins, type AccountRow } from './repo';
 
 export interface CreatedAccount {
   account: AccountRow;
@@ -33,7 +35,7 @@ export async function setupFirstAccount(db: Db, input: SetupBody): Promise<Creat
 }
 
 async function createInTx(tx: Db, input: SetupBody, passwordHash: string): Promise<CreatedAccount> {
-  const account = await insertAccount(tx, input.account);
+  const account = await insertAccount(tx, input.account, input.allowedOrigins ?? []);
   const admin = await insertOperator(tx, account.id, {
     email: input.email,
     name: input.name ?? input.email.split('@')[0]!,
@@ -44,3 +46,26 @@ async function createInTx(tx: Db, input: SetupBody, passwordHash: string): Promi
   return { account, admin };
 }
 
+/** The settings of the operator's own account; every role may read them. */
+export async function getAccountSettings(db: Db, session: OperatorSession): Promise<AccountSettingsView> {
+  const account = await findAccount(db, session.account.id);
+  if (!account) throw new AppError('not_found', 'Account not found.');
+  return presentAccountSettings(account);
+}
+
+/**
+ * Changes the operator's own account settings (the route checks the role first, #4). The session
+ * is the only source of the account id: no route takes one, so nobody reaches another account's
+ * settings. A new origin list applies to the next widget handshakes; connected widgets stay.
+ */
+export async function updateAccountSettings(
+  db: Db,
+  session: OperatorSession,
+  patch: { allowedOrigins?: string[] | undefined },
+): Promise<AccountSettingsView> {
+  const account = patch.allowedOrigins
+    ? await updateAllowedOrigins(db, session.account.id, patch.allowedOrigins)
+    : await findAccount(db, session.account.id);
+  if (!account) throw new AppError('not_found', 'Account not found.');
+  return presentAccountSettings(account);
+}

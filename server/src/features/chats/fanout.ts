@@ -1,7 +1,7 @@
 import type { TypingView } from '../../../../shared/events';
 import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
-import { presentConversation, presentMessage } from './presenter';
+import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
 import type { ConversationRow, MessageRow } from './repo';
 
 /** What fan-out needs to know of a conversation to address it. */
@@ -40,7 +40,8 @@ export function publishMessage(ctx: AppContext, conversation: Addressed, message
 
 /**
  * Announces a changed conversation to the account's operators (`requested` also raises
- * `chat:requested` for a new waiting chat) and, with `visitor`, to the visitor's tabs. Lists,
+ * `chat:requested` for a new waiting chat) and, with `visitor`, to the visitor's tabs (their own
+ * view of it: no operator id or other internals, #4). Lists,
  * badges and the visitors grid's colours all follow from it (lastSeq, lastAuthor, preview,
  * status), so nothing else is sent per message.
  */
@@ -49,7 +50,7 @@ export function publishConversation(ctx: AppContext, conversation: ConversationR
   const operators = ctx.rt.operators.to(rooms.accountOperators(conversation.accountId));
   if (opts.requested) operators.emit('chat:requested', view);
   operators.emit('chat:updated', view);
-  if (opts.visitor) ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('chat:updated', view);
+  if (opts.visitor) ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('chat:updated', presentVisitorConversation(conversation));
 }
 
 /** Relays a typing indicator to the other side (the conversation's followers), never back to its sender. */

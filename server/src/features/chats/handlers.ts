@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context';
 import type { OperatorSocket, VisitorSocket } from '../../realtime/io';
 import { rooms } from '../../realtime/rooms';
+import { presentConversation, presentVisitorConversation } from './presenter';
 import { acceptChat, closeChat, getChat, listChats, sendMessage, setTyping, startChat, syncChat, type OperatorActor, type VisitorActor } from './service';
 
 const empty = z.object({});
@@ -20,7 +21,7 @@ export function registerVisitorChatHandlers(ctx: AppContext, socket: VisitorSock
   socket.on('chat:start', withAck(chatStartPayload, (input) => startChat(ctx, actor, input)));
   socket.on('message:send', withAck(messageSendPayload, (input) => sendMessage(ctx, actor, input)));
   socket.on('chat:sync', withAck(chatSyncPayload, (input) => syncChat(ctx, actor, input)));
-  socket.on('chat:close', withAck(conversationRef, (input) => closeChat(ctx, actor, input)));
+  socket.on('chat:close', withAck(conversationRef, async (input) => presentVisitorConversation(await closeChat(ctx, actor, input))));
   socket.on('typing:set', withAck(typingPayload, (input) => setTyping(ctx, actor, input, socket.id)));
 }
 
@@ -38,7 +39,7 @@ export function registerOperatorChatHandlers(ctx: AppContext, socket: OperatorSo
   socket.on('chat:list', withAck(empty, () => listChats(ctx, actor)));
   socket.on('chat:get', withAck(conversationRef, (input) => getChat(ctx, actor, input, watch)));
   socket.on('chat:accept', withAck(conversationRef, (input) => acceptChat(ctx, actor, input, watch)));
-  socket.on('chat:close', withAck(conversationRef, (input) => closeChat(ctx, actor, input)));
+  socket.on('chat:close', withAck(conversationRef, async (input) => presentConversation(await closeChat(ctx, actor, input))));
   socket.on('message:send', withAck(messageSendPayload, (input) => sendMessage(ctx, actor, input)));
   socket.on('chat:sync', withAck(chatSyncPayload, (input) => syncChat(ctx, actor, input, watch)));
   socket.on('typing:set', withAck(typingPayload, (input) => setTyping(ctx, actor, input, socket.id)));

@@ -1,4 +1,4 @@
-import type { ConversationView, MessageView } from '../../../../shared/schemas/chats';
+import type { ConversationView, MessageView, VisitorConversationView } from '../../../../shared/schemas/chats';
 import type { ConversationRow, MessageRow } from './repo';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -32,4 +32,9 @@ export function presentConversation(c: ConversationRow): ConversationView {
     lastMessageAt: iso(c.lastMessageAt),
     preview: c.preview,
   };
+}
+
+/** The conversation as its visitor may see it: every visitor-facing emit and ack goes through here (#4). */
+export function presentVisitorConversation(c: ConversationRow): VisitorConversationView {
+  return { id: c.id, status: c.status, operatorName: c.operatorName, lastSeq: c.lastSeq };
 }

@@ -10,13 +10,14 @@ import type {
   MessageSendPayload,
   MessageView,
   TypingPayload,
+  VisitorConversationWithMessages,
 } from '../../../../shared/schemas/chats';
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
 import { isRefusedInput } from '../../db/errors';
 import { publishVisitor } from '../visitors/service';
 import { publishConversation, publishMessage, publishTyping } from './fanout';
-import { presentConversation, presentMessage } from './presenter';
+import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
 import {
   acceptConversation,
   appendMessages,
@@ -55,10 +56,18 @@ export type Watch = (conversationId: string) => unknown;
 
 const systemClientId = () => `sys-${randomUUID()}`;
 
-/** A conversation with its first page of messages. */
+async function firstPage(db: Db, conversation: ConversationRow): Promise<MessageView[]> {
+  return (await messagesAfter(db, conversation.accountId, conversation.id, 0)).map(presentMessage);
+}
+
+/** A conversation with its first page of messages, as operators see it. */
 export async function withMessages(db: Db, conversation: ConversationRow): Promise<ConversationWithMessages> {
-  const rows = await messagesAfter(db, conversation.accountId, conversation.id, 0);
-  return { conversation: presentConversation(conversation), messages: rows.map(presentMessage) };
+  return { conversation: presentConversation(conversation), messages: await firstPage(db, conversation) };
+}
+
+/** The same as its visitor sees it: the visitor's view of the conversation (#4). */
+export async function withMessagesForVisitor(db: Db, conversation: ConversationRow): Promise<VisitorConversationWithMessages> {
+  return { conversation: presentVisitorConversation(conversation), messages: await firstPage(db, conversation) };
 }
 
 /** The conversation if the actor may see it (a visitor: only their own), else `not_found`. */
@@ -72,11 +81,11 @@ async function reachable(db: Db, actor: Actor, conversationId: string): Promise<
  * The widget's pre-chat form: a waiting conversation whose first message (seq 1) is the question.
  * Idempotent: a repeated start (same clientId, or while a conversation is open) returns that one.
  */
-export async function startChat(ctx: AppContext, actor: VisitorActor, input: ChatStartPayload): Promise<ConversationWithMessages> {
+export async function startChat(ctx: AppContext, actor: VisitorActor, input: ChatStartPayload): Promise<VisitorConversationWithMessages> {
   const { db } = ctx;
   const { accountId, visitorId } = actor;
   const earlier = (await findConversationByClientId(db, accountId, visitorId, input.clientId)) ?? (await findOpenConversation(db, accountId, visitorId));
-  if (earlier) return withMessages(db, earlier);
+  if (earlier) return withMessagesForVisitor(db, earlier);
 
   const created = await db
     .transaction(async (tx) => {
@@ -99,14 +108,14 @@ export async function startChat(ctx: AppContext, actor: VisitorActor, input: Cha
     // Another tab of this visitor started one at the same moment: theirs is the chat.
     const open = await findOpenConversation(db, accountId, visitorId);
     if (!open) throw new AppError('conflict', 'Could not start the chat; try again.');
-    return withMessages(db, open);
+    return withMessagesForVisitor(db, open);
   }
 
   publishConversation(ctx, created.conversation, { requested: true, visitor: true });
   publishMessage(ctx, created.conversation, created.message);
   // The pre-chat form changed the visitor's name and email: the grid gets the whole row once.
   publishVisitor(ctx, accountId, visitorId);
-  return { conversation: presentConversation(created.conversation), messages: [presentMessage(created.message)] };
+  return { conversation: presentVisitorConversation(created.conversation), messages: [presentMessage(created.message)] };
 }
 
 /** Open (waiting and active) conversations of the operator's account. */
@@ -150,11 +159,14 @@ export async function acceptChat(ctx: AppContext, actor: OperatorActor, input: C
   return presentConversation(result.conversation);
 }
 
-/** Either side ends the chat. Closing a closed chat changes nothing and returns it. */
-export async function closeChat(ctx: AppContext, actor: Actor, input: ConversationRef): Promise<ConversationView> {
+/**
+ * Either side ends the chat. Closing a closed chat changes nothing and returns it. Returns the
+ * row: each side's handler presents it in its own view (#4).
+ */
+export async function closeChat(ctx: AppContext, actor: Actor, input: ConversationRef): Promise<ConversationRow> {
   const { db } = ctx;
   const conversation = await reachable(db, actor, input.conversationId);
-  if (conversation.status === 'closed') return presentConversation(conversation);
+  if (conversation.status === 'closed') return conversation;
   const who = actor.kind === 'visitor' ? conversation.visitorName : actor.name;
   const result = await db.transaction(async (tx) => {
     const [note] = await appendMessages(tx, [systemNote(conversation, `${who} closed the chat`)]);
@@ -162,10 +174,10 @@ export async function closeChat(ctx: AppContext, actor: Actor, input: Conversati
     const closed = await closeConversation(tx, actor.accountId, conversation.id);
     return closed && { conversation: closed, message: note.message };
   });
-  if (!result) return presentConversation(await reachable(db, actor, input.conversationId));
+  if (!result) return reachable(db, actor, input.conversationId);
   publishMessage(ctx, result.conversation, result.message);
   publishConversation(ctx, result.conversation, { visitor: true });
-  return presentConversation(result.conversation);
+  return result.conversation;
 }
 
 /**

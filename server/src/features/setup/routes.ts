@@ -5,7 +5,7 @@ import { AppError } from '../../../../shared/errors';
 import type { AppContext } from '../../context';
 import { route } from '../../http/errors';
 import { validate } from '../../validate';
-import { firstAccount } from '../accounts/repo';
+import { countAccounts } from '../accounts/repo';
 import { setupFirstAccount } from '../accounts/service';
 import { presentAccount, presentOperator } from '../auth/presenter';
 import { setupDonePage, setupPage } from './page';
@@ -34,8 +34,8 @@ export function setupPageRoutes(ctx: AppContext): Router {
   router.get(
     '/',
     route(async (_req, res) => {
-      const account = await firstAccount(ctx.db);
-      html(res, 200, account ? setupDonePage({ accountName: account.name, accountId: account.id }) : setupPage());
+      // #4: once set up, this page is public and names no account.
+      html(res, 200, (await countAccounts(ctx.db)) > 0 ? setupDonePage() : setupPage());
     }),
   );
   router.post(
@@ -44,12 +44,13 @@ export function setupPageRoutes(ctx: AppContext): Router {
     route(async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const values = Object.fromEntries(Object.entries(body).filter((field): field is [string, string] => typeof field[1] === 'string'));
-      // An empty optional name field arrives as '': treat it as absent.
-      const input = { ...values, name: values.name?.trim() ? values.name : undefined };
+      // An empty optional name field arrives as '': treat it as absent. Websites: one field, several
+      // addresses separated by spaces or commas.
+      const input = { ...values, name: values.name?.trim() ? values.name : undefined, allowedOrigins: values.allowedOrigins?.split(/[\s,]+/).filter(Boolean) };
       try {
         validate(formFields, body);
         const { account, admin } = await setupFirstAccount(ctx.db, validate(setupBody, input));
-        html(res, 201, setupDonePage({ accountName: account.name, accountId: account.id, email: admin.email }));
+        html(res, 201, setupDonePage({ accountName: account.name, accountId: account.id, email: admin.email, allowedOrigins: account.allowedOrigins }));
       } catch (err) {
         if (!(err instanceof AppError) || err.code === 'internal_error') throw err;
         const errors: Record<string, string> = {};

@@ -7,6 +7,7 @@ import { admission, refusal } from '../../realtime/admission';
 import { rooms } from '../../realtime/rooms';
 import { registerVisitorChatHandlers } from '../chats/handlers';
 import { clientIp, lookupGeo, parseUserAgent } from './geo';
+import { checkVisitorOrigin } from './origin';
 import type { VisitorWithChat } from './repo';
 import { announceVisitor, connectVisitorSession, listVisitors, recordVisit, visitorDisconnected } from './service';
 
@@ -36,6 +37,8 @@ export function visitorHandshake(ctx: AppContext) {
       const auth = visitorAuth.safeParse(socket.handshake.auth);
       const account = auth.success ? await ctx.accounts.get(auth.data.accountId) : null;
       if (!auth.success || !account) return next(refusal('not_found'));
+      const refused = checkVisitorOrigin(account, socket.handshake, ctx.config);
+      if (refused) return next(refused);
 
       const { headers } = socket.handshake;
       const ip = clientIp(socket.handshake.address, headers['x-forwarded-for'], ctx.config.trustProxy);

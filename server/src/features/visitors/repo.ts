@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { queryRows, rowFromJson } from '../../db/raw';
-import { conversations, messages, visitors } from '../../db/schema/index';
+import { conversations, messages, pageViews, visitors } from '../../db/schema/index';
 import type { ConversationRow, MessageRow } from '../chats/repo';
 
 export type VisitorRow = typeof visitors.$inferSelect;
@@ -185,4 +185,27 @@ export async function listVisitorsWithChat(
     )
     .orderBy(desc(visitors.lastSeenAt))
     .limit(opts.limit);
+}
+
+/**
+ * Deletes the visitor and everything of theirs — their conversations with every message, and
+ * their page views — in one transaction (#4, "forget this visitor"). Returns the ids of the
+ * conversations that went with them, or null if the account has no such visitor (then nothing
+ * is deleted: every statement is scoped to the account, and a visitor's rows share its account).
+ */
+export async function deleteVisitor(db: Db, accountId: string, visitorId: string): Promise<{ conversationIds: string[] } | null> {
+  return db.transaction(async (tx) => {
+    const theirs = and(eq(conversations.visitorId, visitorId), eq(conversations.accountId, accountId));
+    // The foreign keys would cascade these; deleted by name so "everything" is written down here.
+    await tx
+      .delete(messages)
+      .where(and(eq(messages.accountId, accountId), inArray(messages.conversationId, tx.select({ id: conversations.id }).from(conversations).where(theirs))));
+    const chats = await tx.delete(conversations).where(theirs).returning({ id: conversations.id });
+    await tx.delete(pageViews).where(and(eq(pageViews.visitorId, visitorId), eq(pageViews.accountId, accountId)));
+    const [gone] = await tx
+      .delete(visitors)
+      .where(and(eq(visitors.id, visitorId), eq(visitors.accountId, accountId)))
+      .returning({ id: visitors.id });
+    return gone ? { conversationIds: chats.map((c) => c.id) } : null;
+  });
 }

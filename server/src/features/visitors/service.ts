@@ -1,15 +1,17 @@
 import type { VisitorSession } from '../../../../shared/events';
+import { AppError } from '../../../../shared/errors';
 import type { pageViewPayload, VisitorView } from '../../../../shared/schemas/visitors';
 import type { z } from 'zod';
 import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
 import type { AccountRow } from '../accounts/repo';
-import { presentConversation, presentMessage } from '../chats/presenter';
+import { presentMessage, presentVisitorConversation } from '../chats/presenter';
 import { MESSAGE_PAGE_SIZE } from '../chats/repo';
 import { countOperatorsOnline, isVisitorOnline, onlineVisitorIds } from './presence';
 import { presentVisitor } from './presenter';
 import {
   connectVisitor,
+  deleteVisitor,
   findVisitorWithChat,
   listVisitorsWithChat,
   markVisitorSeen,
@@ -49,7 +51,7 @@ export async function connectVisitorSession(
       visitorToken: ctx.visitorTokens.sign(account.id, visitor.id),
       accountName: account.name,
       operatorsOnline,
-      chat: conversation ? { conversation: presentConversation(conversation), messages: connection.messages.map(presentMessage) } : null,
+      chat: conversation ? { conversation: presentVisitorConversation(conversation), messages: connection.messages.map(presentMessage) } : null,
     },
   };
 }
@@ -108,4 +110,18 @@ export function publishVisitor(ctx: AppContext, accountId: string, visitorId: st
 export async function publishOperatorAvailability(ctx: AppContext, accountId: string): Promise<void> {
   const online = await countOperatorsOnline(ctx.rt.operators, accountId, true);
   ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('operators:availability', { online });
+}
+
+/**
+ * "Forget this visitor" (#4): deletes the visitor with their conversations, messages and page
+ * views, then closes their widgets' sockets on every node (after the commit, so a reconnect can't
+ * find them any more: their old token resolves to nothing and they come back as a new visitor)
+ * and tells the account's operators the row and its chats are gone.
+ */
+export async function forgetVisitor(ctx: AppContext, accountId: string, visitorId: string): Promise<null> {
+  const removed = await deleteVisitor(ctx.db, accountId, visitorId);
+  if (!removed) throw new AppError('not_found', 'Visitor not found.');
+  ctx.rt.visitors.in(rooms.visitor(visitorId)).disconnectSockets();
+  ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:removed', { visitorId, conversationIds: removed.conversationIds });
+  return null;
 }

@@ -24,7 +24,10 @@ export function accountRoutes(ctx: AppContext): Router {
       const session = sessionOf(res);
       // The role first: an operator is told `forbidden`, whatever the body says.
       authorize(session.operator, 'account:update');
-      return updateAccountSettings(ctx.db, session, validate(accountSettingsPatch, req.body));
+      const updated = await updateAccountSettings(ctx.db, session, validate(accountSettingsPatch, req.body));
+      // Handshakes read accounts from a cache (#4): this node sees the new origins at once, others within seconds.
+      ctx.accounts.forget(session.account.id);
+      return updated;
     }),
   );
   return router;

@@ -8,11 +8,28 @@ export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Per-address limits that depend on the site's audience, so they are settings (#4). 0 = off. */
+export interface LimitsConfig {
+  /** Widget connections open at once from one address (IPv6 /64), on each node. */
+  visitorConnectionsPerAddress: number;
+  /** New visitors one address may create per 10 minutes (shared by all nodes with REDIS_URL). */
+  newVisitorsPerAddress: number;
+}
+
+export const DEFAULT_LIMITS: LimitsConfig = {
+  visitorConnectionsPerAddress: 500,
+  newVisitorsPerAddress: 200,
+};
+
 const optionalString = z
   .string()
   .trim()
   .transform((s) => (s === '' ? undefined : s))
   .optional();
+
+/** A count setting: unset or empty → `fallback`; 0 turns the limit off. */
+const limitSetting = (fallback: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).default(fallback));
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -44,6 +61,16 @@ const envSchema = z.object({
       return z.NEVER;
     }),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /**
+   * #4: widget connections open at once from one address (IPv6: one /64), on each node. An office
+   * behind one NAT is many visitors, each with a few tabs. 0 = no limit.
+   */
+  VISITOR_CONNECTIONS_PER_ADDRESS: limitSetting(DEFAULT_LIMITS.visitorConnectionsPerAddress),
+  /**
+   * #4: brand-new visitors (a widget without a valid visitor token) one address may create per
+   * 10 minutes, counted across nodes with REDIS_URL. 0 = no limit.
+   */
+  NEW_VISITORS_PER_ADDRESS: limitSetting(DEFAULT_LIMITS.newVisitorsPerAddress),
 });
 
 export interface Config {
@@ -55,6 +82,7 @@ export interface Config {
   publicUrl: string | undefined;
   trustProxy: boolean | number;
   logLevel: LogLevel;
+  limits: LimitsConfig;
 }
 
 /** Parses the environment once; throws a readable error naming every bad variable. */
@@ -74,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    limits: { visitorConnectionsPerAddress: e.VISITOR_CONNECTIONS_PER_ADDRESS, newVisitorsPerAddress: e.NEW_VISITORS_PER_ADDRESS },
   };
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../../../shared/errors';
 import type { Db } from '../../db/client';
 import { hashPassword } from '../auth/service';
 import { insertOperator, type OperatorRow } from '../auth/repo';
-import { countAccounts, insertAccount, lockSetup, type AccountRow } from './repo';
+import { countAccounts, hasAnyAccount, insertAccount, lockSetup, type AccountRow } from './repo';
 
 export interface CreatedAccount {
   account: AccountRow;
@@ -19,11 +19,18 @@ export async function createAccountWithAdmin(db: Db, input: SetupBody): Promise<
   return db.transaction((tx) => createInTx(tx, input, passwordHash));
 }
 
+/** Refuses with `setup_done` once any account exists. */
+export async function assertSetupOpen(db: Db): Promise<void> {
+  if (await hasAnyAccount(db)) throw new AppError('setup_done', 'This server is already set up; sign in instead.');
+}
+
 /**
  * First-run setup (the single-tenant install path): like {@link createAccountWithAdmin} but
  * refused with `setup_done` once any account exists.
  */
 export async function setupFirstAccount(db: Db, input: SetupBody): Promise<CreatedAccount> {
+  // #4: checked before hashing: after setup every POST hashed a password (244 in 10 s) to be refused.
+  await assertSetupOpen(db);
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     await lockSetup(tx);

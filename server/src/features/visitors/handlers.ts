@@ -6,6 +6,7 @@ import type { OperatorSocket, VisitorSocket } from '../../realtime/io';
 import { rooms } from '../../realtime/rooms';
 import { findAccount } from '../accounts/repo';
 import { registerVisitorChatHandlers } from '../chats/handlers';
+import { admitVisitorConnection } from './admission';
 import { clientIp, lookupGeo, parseUserAgent } from './geo';
 import { buildVisitorSession, listVisitors, publishVisitor, recordVisit, resolveVisitor, visitorDisconnected } from './service';
 
@@ -22,6 +23,8 @@ const pendingSessions = new WeakMap<VisitorSocket, VisitorSession>();
 export function visitorHandshake(ctx: AppContext) {
   return (socket: VisitorSocket, next: (err?: Error) => void): void => {
     void (async () => {
+      const refused = await admitVisitorConnection(ctx, socket);
+      if (refused) return next(refused);
       const auth = visitorAuth.safeParse(socket.handshake.auth);
       const account = auth.success ? await findAccount(ctx.db, auth.data.accountId) : null;
       if (!auth.success || !account) return next(new Error('not_found'));
@@ -55,7 +58,7 @@ export function onVisitorConnection(ctx: AppContext, socket: VisitorSocket): voi
   socket.handshake.headers = {};
   void socket.join([rooms.visitor(visitorId), rooms.accountVisitors(accountId)]);
 
-  socket.on('page:view', ctx.withAck(pageViewPayload, (page) => recordVisit(ctx, accountId, visitorId, page)));
+  socket.on('page:view', ctx.withAck(socket)(pageViewPayload, (page) => recordVisit(ctx, accountId, visitorId, page), { limit: 'visitor.pageView' }));
   registerVisitorChatHandlers(ctx, socket);
   socket.on('disconnect', () => ctx.background('visitor offline', () => visitorDisconnected(ctx, accountId, visitorId)));
 
@@ -67,5 +70,5 @@ export function onVisitorConnection(ctx: AppContext, socket: VisitorSocket): voi
 
 /** Visitor commands of the operator panel. */
 export function registerOperatorVisitorHandlers(ctx: AppContext, socket: OperatorSocket): void {
-  socket.on('visitor:list', ctx.withAck(z.object({}), () => listVisitors(ctx, socket.data.accountId)));
+  socket.on('visitor:list', ctx.withAck(socket)(z.object({}), () => listVisitors(ctx, socket.data.accountId), { limit: 'operator.visitorList' }));
 }

@@ -48,19 +48,29 @@ export async function buildVisitorSession(ctx: AppContext, account: AccountRow, 
   };
 }
 
-/** Stores a page view (current page + navigation history) and shows it in the operators' grid. */
+/**
+ * Stores a page view (current page + navigation history) and shows it in the operators' grid.
+ * One write in flight per visitor; a page view superseded while it waited is not stored (#4).
+ */
 export async function recordVisit(ctx: AppContext, accountId: string, visitorId: string, page: z.output<typeof pageViewPayload>): Promise<null> {
-  const row = await recordPageView(ctx.db, accountId, visitorId, {
-    url: page.url,
-    title: page.title,
-    referrer: page.referrer,
-    language: page.language,
-    screen: page.screen ? `${page.screen.width}×${page.screen.height}` : null,
-    timezone: page.timezone ?? null,
+  await ctx.visitorActivity.coalesce(visitorId, async () => {
+    const row = await recordPageView(ctx.db, accountId, visitorId, {
+      url: page.url,
+      title: page.title,
+      referrer: page.referrer,
+      language: page.language,
+      screen: page.screen ? `${page.screen.width}×${page.screen.height}` : null,
+      timezone: page.timezone ?? null,
+    });
+    // The statement returned the row as the grid shows it: no second query (#3).
+    if (row) sendVisitorUpdated(ctx, accountId, presentVisitor(row, true));
   });
-  // The statement returned the row as the grid shows it: no second query (#3).
-  if (row) ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', presentVisitor(row, true));
   return null;
+}
+
+/** `visitor:updated` to the account's operators, at most once a second per visitor, latest row last (#4). */
+function sendVisitorUpdated(ctx: AppContext, accountId: string, view: VisitorView): void {
+  ctx.visitorActivity.throttleUpdate(view.id, () => ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', view));
 }
 
 /** After a visitor socket closed: if it was the visitor's last tab anywhere, they go offline. */
@@ -89,7 +99,7 @@ export function publishVisitor(ctx: AppContext, accountId: string, visitorId: st
       findVisitorWithChat(ctx.db, accountId, visitorId),
       online ?? isVisitorOnline(ctx.rt.visitors, visitorId),
     ]);
-    if (row) ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', presentVisitor(row, isOnline));
+    if (row) sendVisitorUpdated(ctx, accountId, presentVisitor(row, isOnline));
   });
 }
 

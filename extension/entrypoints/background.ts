@@ -7,20 +7,21 @@ import { browser, defineBackground } from '#imports';
 import { io } from 'socket.io-client';
 import { OPERATOR_NAMESPACE, type OperatorAuth } from '@@/shared/events';
 import { createHub, type SocketLike } from '@/background/hub';
-import { conversationOfNotification, createBrowserAlerts } from '@/background/alerts';
+import { createBrowserAlerts } from '@/background/alerts';
 import { PANEL_PORT_NAME } from '@/utils/protocol';
 import { sessionItem } from '@/utils/session';
 
 const RECONNECT_ALARM = 'sidedesk-reconnect';
 
 export default defineBackground(() => {
+  const alerts = createBrowserAlerts();
   const hub = createHub({
     createSocket(session) {
       const auth: OperatorAuth = { token: session.token };
       // Websocket only: a service worker has no XMLHttpRequest for long-polling.
       return io(session.serverUrl + OPERATOR_NAMESPACE, { auth, transports: ['websocket'], autoConnect: false }) as unknown as SocketLike;
     },
-    alerts: createBrowserAlerts(),
+    alerts,
     onUnauthenticated() {
       void sessionItem.setValue(null);
     },
@@ -51,7 +52,7 @@ export default defineBackground(() => {
   }
 
   browser.notifications.onClicked.addListener((notificationId) => {
-    const conversationId = conversationOfNotification(notificationId);
+    const conversationId = alerts.conversationOf(notificationId);
     void browser.notifications.clear(notificationId);
     if (conversationId) void showPanel(conversationId);
   });

@@ -14,11 +14,14 @@ export interface LimitsConfig {
   visitorConnectionsPerAddress: number;
   /** New visitors one address may create per 10 minutes (shared by all nodes with REDIS_URL). */
   newVisitorsPerAddress: number;
+  /** Multiplies every socket command limit (limits/commands.ts): load tests, unusual clients. */
+  commandScale: number;
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = {
   visitorConnectionsPerAddress: 500,
   newVisitorsPerAddress: 200,
+  commandScale: 1,
 };
 
 const optionalString = z
@@ -71,6 +74,12 @@ const envSchema = z.object({
    * 10 minutes, counted across nodes with REDIS_URL. 0 = no limit.
    */
   NEW_VISITORS_PER_ADDRESS: limitSetting(DEFAULT_LIMITS.newVisitorsPerAddress),
+  /**
+   * #4: multiplies every per-command rate limit of the sockets (page views, messages, syncs…).
+   * The defaults fit the widget and the extension; raise it for load tests or clients that
+   * pipeline hundreds of messages a second.
+   */
+  COMMAND_LIMITS_SCALE: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().positive().default(DEFAULT_LIMITS.commandScale)),
 });
 
 export interface Config {
@@ -102,6 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
-    limits: { visitorConnectionsPerAddress: e.VISITOR_CONNECTIONS_PER_ADDRESS, newVisitorsPerAddress: e.NEW_VISITORS_PER_ADDRESS },
+    limits: {
+      visitorConnectionsPerAddress: e.VISITOR_CONNECTIONS_PER_ADDRESS,
+      newVisitorsPerAddress: e.NEW_VISITORS_PER_ADDRESS,
+      commandScale: e.COMMAND_LIMITS_SCALE,
+    },
   };
 }

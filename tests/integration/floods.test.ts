@@ -3,6 +3,7 @@ import vm from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { DEFAULT_LIMITS } from '../../server/src/config';
+import { VISITOR_CONNECTS } from '../../server/src/limits/connections';
 import type { Ack } from '../../shared/errors';
 import { VISITOR_NAMESPACE, type VisitorSession } from '../../shared/events';
 import { until } from '../support/cluster';
@@ -242,8 +243,26 @@ describe('many connections from one address', () => {
     back.socket.disconnect();
   }, 60_000);
 
+  it('refuses a returning visitor who reconnects in a loop, past the limit per minute', async () => {
+    const server = await h.server();
+    const { account } = await h.operator(server);
+    const { socket, session } = await h.connectVisitor(server, account.id);
+    socket.disconnect();
+    const outcomes: string[] = [];
+    for (let i = 0; i < VISITOR_CONNECTS.points + 5; i++) {
+      const r = await attempt(server, { accountId: account.id, visitorToken: session.visitorToken });
+      outcomes.push(r.session ? 'in' : (r.error?.message ?? '?'));
+      r.socket.disconnect();
+    }
+    // (The first connect made the visitor: it counted as a new visitor of the address.)
+    expect(outcomes.filter((o) => o === 'in')).toHaveLength(VISITOR_CONNECTS.points);
+    expect(outcomes.slice(-5)).toEqual(Array(5).fill('rate_limited'));
+    // A new visitor from the same address is someone else.
+    expect((await attempt(server, { accountId: account.id })).session).toBeDefined();
+  }, 60_000);
+
   it('limits the connections one address holds open at once, and counts them down as they close', async () => {
-    const server = await h.server({ trustProxy: 1, limits: { visitorConnectionsPerAddress: 20, newVisitorsPerAddress: 0 } });
+    const server = await h.server({ trustProxy: 1, limits: { ...DEFAULT_LIMITS, visitorConnectionsPerAddress: 20, newVisitorsPerAddress: 0 } });
     const { account } = await h.operator(server);
     const office = { 'x-forwarded-for': '192.0.2.50' };
     const { session } = await h.connectVisitor(server, account.id, undefined, office);

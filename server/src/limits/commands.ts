@@ -18,31 +18,33 @@ export interface CommandLimit {
  * Every socket command declares one of these classes where it is registered
  * (`withAck(schema, handler, { limit: 'visitor.message' })`), so a new command can't be added
  * without a limit. #4: one hostile visitor flooding any command must not slow anybody else's
- * chat. Per socket the window is one second: a flood gets a small burst, not a queue of database
- * work that other chats wait behind (60 syncs let through at once held a bystander's message for
- * 130 ms on PGlite). Per visitor or operator the window is longer: the sustained rate.
- * Visitor limits sit well above what the widget sends (a page view per navigation, a typing update
- * every 4 s, one message at a time as each is acked); operator limits only stop a runaway client
- * (the bench drives one operator socket at 30 msg/s, and a panel syncs every open chat on reconnect).
+ * chat. Commands that read the database per call (sync, typing, page views) get one-second
+ * windows per socket: a flood gets a small burst, not a queue of queries other chats wait behind
+ * (60 syncs let through at once held a bystander's message for 130 ms on PGlite). Messages are
+ * committed in batches, so a burst of them costs little: their windows are longer and roomier,
+ * enough for an outbox flushed after a reconnect and for the pipelining test clients (SPEC Q1
+ * ordering: a refused message in the middle of a pipelined stream is resent after later ones).
+ * Visitor limits sit well above what the widget sends (a page view per navigation, a typing
+ * update every 4 s, one message at a time); operator limits only stop a runaway client.
  */
 export const COMMAND_LIMITS = {
-  // Each page view is a database write and a grid update.
+  // Each page view is a database write (one in flight per visitor) and a grid update.
   'visitor.pageView': { what: 'page views', perSocket: rate(5, 1), perActor: rate(30, 10) },
   'visitor.typing': { what: 'typing updates', perSocket: rate(5, 1), perActor: rate(30, 10) },
   // A new chat raises a notification for every operator; a widget retries a failed start with the
   // same clientId (answered from the database, no new chat), so a handful is plenty.
   'visitor.chatStart': { what: 'new chats', perSocket: rate(5, 60), perActor: rate(10, 15 * 60) },
-  // An outbox flushed after being offline sends its messages back to back; one batch commits them.
-  'visitor.message': { what: 'messages', perSocket: rate(20, 1), perActor: rate(100, 10) },
-  'visitor.sync': { what: 'sync requests', perSocket: rate(5, 1), perActor: rate(60, 10) },
+  'visitor.message': { what: 'messages', perSocket: rate(600, 60), perActor: rate(1200, 60) },
+  // Catching up reads pages of 500 messages.
+  'visitor.sync': { what: 'sync requests', perSocket: rate(10, 1), perActor: rate(100, 10) },
   'visitor.close': { what: 'close requests', perSocket: rate(5, 60), perActor: rate(10, 60) },
   // The grid: up to 2,000 rows a call.
-  'operator.visitorList': { what: 'visitor list requests', perSocket: rate(5, 1), perActor: rate(60, 10) },
-  // chat:list, chat:get, chat:sync.
+  'operator.visitorList': { what: 'visitor list requests', perSocket: rate(10, 1), perActor: rate(60, 10) },
+  // chat:list, chat:get, chat:sync: a panel reconnecting syncs every open chat at once.
   'operator.read': { what: 'requests', perSocket: rate(100, 1), perActor: rate(1000, 10) },
   // chat:accept, chat:close.
   'operator.chatChange': { what: 'chat changes', perSocket: rate(20, 1), perActor: rate(400, 10) },
-  'operator.message': { what: 'messages', perSocket: rate(100, 1), perActor: rate(2000, 10) },
+  'operator.message': { what: 'messages', perSocket: rate(5000, 10), perActor: rate(10000, 10) },
   'operator.typing': { what: 'typing updates', perSocket: rate(10, 1), perActor: rate(200, 10) },
 } satisfies Record<string, CommandLimit>;
 
@@ -62,12 +64,14 @@ function actorKey(data: LimitedSocket['data']): string {
 export class CommandLimits {
   private readonly limiters = new Map<CommandLimitName, { what: string; perSocket: RateLimiterAbstract; perActor: RateLimiterAbstract }>();
 
-  constructor(store: LimiterStore, limits: Record<CommandLimitName, CommandLimit> = COMMAND_LIMITS) {
-    for (const [name, limit] of Object.entries(limits) as [CommandLimitName, CommandLimit][]) {
+  /** `scale` multiplies every limit's points (config COMMAND_LIMITS_SCALE). */
+  constructor(store: LimiterStore, scale = 1) {
+    const scaled = (r: Rate): Rate => ({ points: Math.max(1, Math.round(r.points * scale)), durationSec: r.durationSec });
+    for (const [name, limit] of Object.entries(COMMAND_LIMITS) as [CommandLimitName, CommandLimit][]) {
       this.limiters.set(name, {
         what: limit.what,
-        perSocket: store.local(`cmd.${name}.socket`, limit.perSocket),
-        perActor: store.shared(`cmd.${name}.actor`, limit.perActor),
+        perSocket: store.local(`cmd.${name}.socket`, scaled(limit.perSocket)),
+        perActor: store.shared(`cmd.${name}.actor`, scaled(limit.perActor)),
       });
     }
   }

@@ -29,7 +29,7 @@ export async function createLimits(opts: { redisUrl?: string; log: Logger; insta
   const store = await LimiterStore.open(opts);
   const setup: RateLimiterAbstract = store.shared('setup', SETUP_LIMIT);
   return {
-    commands: new CommandLimits(store),
+    commands: new CommandLimits(store, opts.config.commandScale),
     login: new LoginLimits(store),
     visitorConnections: new VisitorConnectionLimits(store, opts.config),
     setupAttempt: async (address) => {

@@ -11,7 +11,7 @@ interface PendingWrite {
  * `page:view` at 1,000/s was a database write and a `visitor:updated` to every operator each.
  * Now a visitor has at most one page-view write in flight; page views arriving meanwhile wait,
  * and each newer one replaces the waiting one (the grid shows the current page, not history).
- * And the operators hear of a visitor at most once a second: the first change at once, the
+ * And the operators hear of a visitor's page views at most once a second: the first at once, the
  * latest of the following ones at the end of the second.
  */
 export class VisitorActivity {
@@ -56,16 +56,22 @@ export class VisitorActivity {
     return running;
   }
 
-  /** Sends a visitor's row with `send`: at once, or at the end of the interval if the latest. */
-  throttleUpdate(visitorId: string, send: () => void): void {
+  /**
+   * Sends a visitor's row with `send`: at once if nothing was sent for them within the interval,
+   * otherwise at its end, unless a newer row replaces it first. `urgent` (connected, left, gave
+   * their name: events that are limited elsewhere and that the grid must not show late) sends at
+   * once and drops a row still waiting, which it is newer than.
+   */
+  throttleUpdate(visitorId: string, send: () => void, opts: { urgent?: boolean } = {}): void {
     if (this.closed) return;
     const entry = this.updates.get(visitorId);
-    if (entry) {
+    if (entry && !opts.urgent) {
       entry.pending = send;
       return;
     }
+    if (entry) entry.pending = null;
     send();
-    this.coolDown(visitorId);
+    if (!entry) this.coolDown(visitorId);
   }
 
   private coolDown(visitorId: string): void {

@@ -15,10 +15,9 @@ export async function admitVisitorConnection(ctx: AppContext, socket: VisitorSoc
   // Without a genuine token this handshake makes a new visitor (a row in every grid). An
   // unknown account counts too: it still costs a query before it is refused.
   const auth = (handshake.auth ?? {}) as { accountId?: unknown; visitorToken?: unknown };
-  const isNew =
-    typeof auth.accountId !== 'string' || typeof auth.visitorToken !== 'string' || !ctx.visitorTokens.verify(auth.accountId, auth.visitorToken);
+  const returning = typeof auth.accountId === 'string' && typeof auth.visitorToken === 'string' ? ctx.visitorTokens.verify(auth.accountId, auth.visitorToken) : null;
 
-  const admission = await ctx.limits.visitorConnections.admit(address, isNew);
+  const admission = await ctx.limits.visitorConnections.admit(address, returning || null);
   if (!admission.ok) {
     return Object.assign(new Error('rate_limited'), {
       data: { retryAfterMs: admission.retryAfterMs, message: 'Too many connections from your network; slow down and try again later.' },

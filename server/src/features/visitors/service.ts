@@ -68,9 +68,12 @@ export async function recordVisit(ctx: AppContext, accountId: string, visitorId:
   return null;
 }
 
-/** `visitor:updated` to the account's operators, at most once a second per visitor, latest row last (#4). */
-function sendVisitorUpdated(ctx: AppContext, accountId: string, view: VisitorView): void {
-  ctx.visitorActivity.throttleUpdate(view.id, () => ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', view));
+/**
+ * `visitor:updated` to the account's operators. Page views: at most once a second per visitor,
+ * latest row last (#4). `urgent` rows (connected, left, contact details) go at once.
+ */
+function sendVisitorUpdated(ctx: AppContext, accountId: string, view: VisitorView, urgent = false): void {
+  ctx.visitorActivity.throttleUpdate(view.id, () => ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', view), { urgent });
 }
 
 /** After a visitor socket closed: if it was the visitor's last tab anywhere, they go offline. */
@@ -99,7 +102,7 @@ export function publishVisitor(ctx: AppContext, accountId: string, visitorId: st
       findVisitorWithChat(ctx.db, accountId, visitorId),
       online ?? isVisitorOnline(ctx.rt.visitors, visitorId),
     ]);
-    if (row) sendVisitorUpdated(ctx, accountId, presentVisitor(row, isOnline));
+    if (row) sendVisitorUpdated(ctx, accountId, presentVisitor(row, isOnline), true);
   });
 }
 

@@ -41,6 +41,11 @@ export interface ApiError {
   message: string;
   /** For `validation_failed`: which fields were wrong and why. */
   issues?: { path: string; message: string }[];
+  /**
+   * For `rate_limited` (#4): milliseconds until the same request may succeed again. Optional:
+   * absent when the server can't tell. REST also sends it as a `Retry-After` header (seconds).
+   */
+  retryAfterMs?: number;
 }
 
 /**
@@ -55,12 +60,16 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: ApiError['issues'],
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'AppError';
   }
 
   toJSON(): ApiError {
-    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+    const json: ApiError = { code: this.code, message: this.message };
+    if (this.issues) json.issues = this.issues;
+    if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
+    return json;
   }
 }

@@ -14,7 +14,16 @@ export const BADGE_OFFLINE_COLOUR = '#6b7280';
 /** Notification ids carry the conversation, so a click knows which chat to open. */
 export const chatNotificationId = (conversationId: string) => `chat:${conversationId}`;
 export const messageNotificationId = (conversationId: string) => `msg:${conversationId}`;
-export function conversationOfNotification(id: string): string | null {
+/** The one notification that sums up new chats arriving close together (#4). */
+export const NEW_CHATS_NOTIFICATION_ID = 'chats:new';
+/**
+ * #4: at most one new-chat notification this often. A visitor starting and closing chats in a
+ * loop raised 164 desktop notifications in 5 s; now the first chat shows at once and the ones
+ * that follow within the interval are summed up in one notification ("3 new chats") at its end.
+ */
+export const NEW_CHAT_NOTIFY_INTERVAL_MS = 5_000;
+
+function conversationOfId(id: string): string | null {
   const m = /^(?:chat|msg):(.+)$/.exec(id);
   return m?.[1] ?? null;
 }
@@ -38,9 +47,68 @@ function chromeOnly<T extends object>(options: T): Partial<T> {
   return import.meta.env.FIREFOX ? {} : options;
 }
 
-export function createBrowserAlerts(): HubAlerts {
+/** The alerts, plus what the background needs to answer a click on one of their notifications. */
+export interface BrowserAlerts extends HubAlerts {
+  /** The chat a click on notification `id` should open (the summary: its longest-waiting chat). */
+  conversationOf(notificationId: string): string | null;
+}
+
+/**
+ * Badge and notifications. One notification per conversation at a time (its id is the
+ * conversation's, so a newer one replaces it); new chats are coalesced (see
+ * {@link NEW_CHAT_NOTIFY_INTERVAL_MS}).
+ */
+export function createBrowserAlerts(): BrowserAlerts {
   const iconUrl = browser.runtime.getURL('/icon/128.png');
   const ignore = () => {};
+  let lastNewChatShownAt = -Infinity;
+  /** New chats waiting for the end of the interval, oldest first. */
+  const held = new Map<string, ConversationView>();
+  /** Chats the summary notification stands for, oldest first. */
+  const summed = new Map<string, ConversationView>();
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function showChat(c: ConversationView) {
+    void browser.notifications
+      .create(chatNotificationId(c.id), {
+        type: 'basic' as const,
+        iconUrl,
+        title: strings.notifyNewChatTitle(c.visitorName || strings.visitorFallbackName),
+        message: strings.notifyNewChatBody(preview(c.preview)),
+        ...chromeOnly({ priority: 2, requireInteraction: true }),
+      } as NotificationOptions)
+      .catch(ignore);
+  }
+
+  function summaryOptions() {
+    const names = [...summed.values()].map((c) => c.visitorName || strings.visitorFallbackName);
+    return { title: strings.notifyNewChatsTitle(summed.size), message: strings.notifyNewChatsBody(names) };
+  }
+
+  function showSummary() {
+    void browser.notifications
+      .create(NEW_CHATS_NOTIFICATION_ID, {
+        type: 'basic' as const,
+        iconUrl,
+        ...summaryOptions(),
+        ...chromeOnly({ priority: 2, requireInteraction: true }),
+      } as NotificationOptions)
+      .catch(ignore);
+  }
+
+  /** The end of an interval: the chats held during it, as one notification (or none if all left). */
+  function flush() {
+    flushTimer = null;
+    if (held.size === 0) return;
+    lastNewChatShownAt = Date.now();
+    if (held.size === 1 && summed.size === 0) {
+      showChat([...held.values()][0]!);
+    } else {
+      for (const [id, c] of held) summed.set(id, c);
+      showSummary();
+    }
+    held.clear();
+  }
 
   return {
     setWaitingCount(count: number, status: ConnectionStatus) {
@@ -53,15 +121,14 @@ export function createBrowserAlerts(): HubAlerts {
       void api.setTitle({ title: strings.badgeTitle(count) })?.catch?.(ignore);
     },
     newChat(c: ConversationView) {
-      void browser.notifications
-        .create(chatNotificationId(c.id), {
-          type: 'basic' as const,
-          iconUrl,
-          title: strings.notifyNewChatTitle(c.visitorName || strings.visitorFallbackName),
-          message: strings.notifyNewChatBody(preview(c.preview)),
-          ...chromeOnly({ priority: 2, requireInteraction: true }),
-        } as NotificationOptions)
-        .catch(ignore);
+      const now = Date.now();
+      if (flushTimer === null && now - lastNewChatShownAt >= NEW_CHAT_NOTIFY_INTERVAL_MS) {
+        lastNewChatShownAt = now;
+        showChat(c);
+        return;
+      }
+      held.set(c.id, c);
+      flushTimer ??= setTimeout(flush, Math.max(0, lastNewChatShownAt + NEW_CHAT_NOTIFY_INTERVAL_MS - now));
     },
     newMessage(m: MessageView, c: ConversationView | undefined) {
       // Quiet: a new message in an accepted chat is less urgent than a visitor waiting for anyone.
@@ -76,8 +143,21 @@ export function createBrowserAlerts(): HubAlerts {
         .catch(ignore);
     },
     clearChat(conversationId: string) {
+      held.delete(conversationId);
       void browser.notifications.clear(chatNotificationId(conversationId)).catch(ignore);
       void browser.notifications.clear(messageNotificationId(conversationId)).catch(ignore);
+      if (!summed.delete(conversationId)) return;
+      if (summed.size === 0) {
+        void browser.notifications.clear(NEW_CHATS_NOTIFICATION_ID).catch(ignore);
+      } else {
+        // Chrome updates it in place, without a new pop-up; Firefox has no update (the count stays until the next summary).
+        const update = (browser.notifications as { update?: (id: string, o: object) => Promise<unknown> }).update;
+        void update?.(NEW_CHATS_NOTIFICATION_ID, summaryOptions())?.catch(ignore);
+      }
+    },
+    conversationOf(notificationId: string) {
+      if (notificationId === NEW_CHATS_NOTIFICATION_ID) return [...summed.keys()][0] ?? null;
+      return conversationOfId(notificationId);
     },
   };
 }

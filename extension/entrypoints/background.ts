@@ -8,13 +8,14 @@ import { io } from 'socket.io-client';
 import { OPERATOR_NAMESPACE, type OperatorAuth } from '@@/shared/events';
 import { PANEL_RECONNECT } from '@@/shared/reconnect';
 import { createHub, type SocketLike } from '@/background/hub';
-import { conversationOfNotification, createBrowserAlerts } from '@/background/alerts';
+import { createBrowserAlerts } from '@/background/alerts';
 import { PANEL_PORT_NAME } from '@/utils/protocol';
 import { sessionItem } from '@/utils/session';
 
 const RECONNECT_ALARM = 'sidedesk-reconnect';
 
 export default defineBackground(() => {
+  const alerts = createBrowserAlerts();
   const hub = createHub({
     createSocket(session) {
       const auth: OperatorAuth = { token: session.token };
@@ -22,7 +23,7 @@ export default defineBackground(() => {
       // Jittered, short backoff: after a server restart every panel comes back within seconds (#4).
       return io(session.serverUrl + OPERATOR_NAMESPACE, { auth, transports: ['websocket'], autoConnect: false, ...PANEL_RECONNECT }) as unknown as SocketLike;
     },
-    alerts: createBrowserAlerts(),
+    alerts,
     onUnauthenticated() {
       void sessionItem.setValue(null);
     },
@@ -53,7 +54,7 @@ export default defineBackground(() => {
   }
 
   browser.notifications.onClicked.addListener((notificationId) => {
-    const conversationId = conversationOfNotification(notificationId);
+    const conversationId = alerts.conversationOf(notificationId);
     void browser.notifications.clear(notificationId);
     if (conversationId) void showPanel(conversationId);
   });

@@ -128,6 +128,9 @@ export const strings = {
   notifyNewChatTitle: (name: string) => `New chat from ${name}`,
   notifyNewChatBody: (preview: string) => preview || 'A visitor wants to chat.',
   notifyMessageTitle: (name: string) => `${name} wrote`,
+  notifyNewChatsTitle: (n: number) => `${n} new chats`,
+  notifyNewChatsBody: (names: string[]) =>
+    names.length <= 3 ? `From ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' and ' : ''}${names.at(-1) ?? ''}` : `From ${names.slice(0, 2).join(', ')} and ${names.length - 2} more`,
   badgeTitle: (n: number) => (n === 0 ? 'Sidedesk' : n === 1 ? 'Sidedesk — 1 chat waiting' : `Sidedesk — ${n} chats waiting`),
 
   // Options (admin panel)

@@ -13,11 +13,31 @@ const TRUST_PROXY_TRUE =
   '`true` would take the visitor address from the leftmost X-Forwarded-For entry, which any client can write. ' +
   'Write how many proxies are in front of Sidedesk (TRUST_PROXY=1 behind one nginx) or their addresses (TRUST_PROXY=127.0.0.1 or TRUST_PROXY=10.0.0.0/8,loopback)';
 
+/** Per-address limits that depend on the site's audience, so they are settings (#4). 0 = off. */
+export interface LimitsConfig {
+  /** Widget connections open at once from one address (IPv6 /64), on each node. */
+  visitorConnectionsPerAddress: number;
+  /** New visitors one address may create per 10 minutes (shared by all nodes with REDIS_URL). */
+  newVisitorsPerAddress: number;
+  /** Multiplies every socket command limit (limits/commands.ts): load tests, unusual clients. */
+  commandScale: number;
+}
+
+export const DEFAULT_LIMITS: LimitsConfig = {
+  visitorConnectionsPerAddress: 500,
+  newVisitorsPerAddress: 200,
+  commandScale: 1,
+};
+
 const optionalString = z
   .string()
   .trim()
   .transform((s) => (s === '' ? undefined : s))
   .optional();
+
+/** A count setting: unset or empty → `fallback`; 0 turns the limit off. */
+const limitSetting = (fallback: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).default(fallback));
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -58,6 +78,22 @@ const envSchema = z.object({
       }
     }),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /**
+   * #4: widget connections open at once from one address (IPv6: one /64), on each node. An office
+   * behind one NAT is many visitors, each with a few tabs. 0 = no limit.
+   */
+  VISITOR_CONNECTIONS_PER_ADDRESS: limitSetting(DEFAULT_LIMITS.visitorConnectionsPerAddress),
+  /**
+   * #4: brand-new visitors (a widget without a valid visitor token) one address may create per
+   * 10 minutes, counted across nodes with REDIS_URL. 0 = no limit.
+   */
+  NEW_VISITORS_PER_ADDRESS: limitSetting(DEFAULT_LIMITS.newVisitorsPerAddress),
+  /**
+   * #4: multiplies every per-command rate limit of the sockets (page views, messages, syncs…).
+   * The defaults fit the widget and the extension; raise it for load tests or clients that
+   * pipeline hundreds of messages a second.
+   */
+  COMMAND_LIMITS_SCALE: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().positive().default(DEFAULT_LIMITS.commandScale)),
 });
 
 export interface Config {
@@ -69,6 +105,7 @@ export interface Config {
   publicUrl: string | undefined;
   trustProxy: TrustProxy;
   logLevel: LogLevel;
+  limits: LimitsConfig;
 }
 
 /** Parses the environment once; throws a readable error naming every bad variable. */
@@ -88,5 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    limits: {
+      visitorConnectionsPerAddress: e.VISITOR_CONNECTIONS_PER_ADDRESS,
+      newVisitorsPerAddress: e.NEW_VISITORS_PER_ADDRESS,
+      commandScale: e.COMMAND_LIMITS_SCALE,
+    },
   };
 }

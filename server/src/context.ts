@@ -1,12 +1,13 @@
 import type { Config } from './config';
 import type { AccountCache } from './features/accounts/cache';
 import type { Db } from './db/client';
-import type { RateLimiter } from './features/auth/rateLimit';
 import type { MessageWriter } from './features/chats/messageWriter';
+import type { VisitorActivity } from './features/visitors/activity';
 import type { VisitorTokens } from './features/visitors/token';
+import type { Limits } from './limits/index';
 import type { Logger } from './log';
 import type { Realtime } from './realtime/io';
-import type { WithAck } from './realtime/withAck';
+import type { WithAckFor } from './realtime/withAck';
 
 /** Everything a route or socket handler needs, built once per app by createApp. */
 export interface AppContext {
@@ -18,8 +19,12 @@ export interface AppContext {
   rt: Realtime;
   writer: MessageWriter;
   visitorTokens: VisitorTokens;
-  loginLimits: { perEmail: RateLimiter; perIp: RateLimiter };
-  withAck: WithAck;
+  /** Every rate limit (#4): sign-in, setup, widget connections, socket commands. */
+  limits: Limits;
+  /** Page-view coalescing and `visitor:updated` throttling, per visitor, on this node (#4). */
+  visitorActivity: VisitorActivity;
+  /** `ctx.withAck(socket)(schema, handler, { limit })`: a rate-limited, validated, acknowledged command. */
+  withAck: WithAckFor;
   /**
    * Runs follow-up work nobody waits for (broadcasts after a command, presence on disconnect):
    * failures are logged, and `close()` waits for what is in flight. Skipped once closing.

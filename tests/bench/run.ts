@@ -150,7 +150,8 @@ async function prepare(t: Target): Promise<Prepared> {
     return { entry, env: dbEnv, accounts, cleanup };
   }
   // Ours: a multi-tenant server, its accounts made before it starts.
-  const env: NodeJS.ProcessEnv = { ...dbEnv, REDIS_URL: '' };
+  // Every simulated visitor connects from 127.0.0.1: the per-address limits (#4) are for real networks.
+  const env: NodeJS.ProcessEnv = { ...dbEnv, REDIS_URL: '', VISITOR_CONNECTIONS_PER_ADDRESS: '0', NEW_VISITORS_PER_ADDRESS: '0' };
   return { entry: path.join(ROOT, 'server/src/index.ts'), env, accounts: await createAccounts(env, accountCount()), cleanup };
 }
 

@@ -118,7 +118,14 @@ async function stormOn(
   const r: StormTargetResult = { name, db };
   const tmp = db === 'pglite' ? mkdtempSync(path.join(os.tmpdir(), 'sidedesk-storm-')) : null;
   const database = db === 'postgres' ? await freshDatabase('sidedesk_storm', config.pgUrl) : null;
-  const env: NodeJS.ProcessEnv = { ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: tmp!, DATABASE_URL: '' }), REDIS_URL: '', LOG_LEVEL: 'warn' };
+  // Every simulated visitor comes from 127.0.0.1: the per-address limits are off, as in the chat bench.
+  const env: NodeJS.ProcessEnv = {
+    ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: tmp!, DATABASE_URL: '' }),
+    REDIS_URL: '',
+    LOG_LEVEL: 'warn',
+    VISITOR_CONNECTIONS_PER_ADDRESS: '0',
+    NEW_VISITORS_PER_ADDRESS: '0',
+  };
   const gens: Gen[] = [];
   let server: Awaited<ReturnType<typeof startBenchServer>> | null = null;
   try {

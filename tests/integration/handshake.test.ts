@@ -2,7 +2,7 @@ import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VISITOR_NAMESPACE, type VisitorAuth, type VisitorSession } from '../../shared/events';
 import type { Db } from '../../server/src/db/client';
-import { admission } from '../../server/src/realtime/admission';
+import { shedOverload } from '../../server/src/realtime/overload';
 import { Harness, newClientId, type TestServer } from '../support/server';
 
 const h = new Harness();
@@ -103,10 +103,10 @@ describe('widget handshake (#4: the reconnect storm)', () => {
   });
 });
 
-describe('admission', () => {
+describe('shedOverload', () => {
   it('frees a slot when a handshake ends, whether it was accepted or refused', () => {
     const finish: ((err?: Error) => void)[] = [];
-    const gate = admission<number>({ maxPending: 2, retryAfterMs: 500 }, (_s, next) => finish.push(next));
+    const gate = shedOverload<number>({ maxPending: 2, retryAfterMs: 500 }, (_s, next) => finish.push(next));
     const results: (string | undefined)[] = [];
     const next = (err?: Error) => results.push(err?.message ?? 'admitted');
     gate(1, next);

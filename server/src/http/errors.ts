@@ -55,6 +55,8 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       log.error('Unhandled error in HTTP request', err);
       appError = new AppError('internal_error', 'Something went wrong');
     }
+    // #4: tells well-behaved clients (and proxies) when to come back.
+    if (appError.retryAfterMs !== undefined) res.set('Retry-After', String(Math.max(1, Math.ceil(appError.retryAfterMs / 1000))));
     res.status(STATUS[appError.code]).json({ error: appError.toJSON() });
   };
 }

@@ -10,6 +10,12 @@ export async function countAccounts(db: Db): Promise<number> {
   return row?.n ?? 0;
 }
 
+/** Whether any account exists (first-run setup is over): one index probe, however many accounts. */
+export async function hasAnyAccount(db: Db): Promise<boolean> {
+  const [row] = await db.select({ id: accounts.id }).from(accounts).limit(1);
+  return row !== undefined;
+}
+
 /** The oldest account: the one the demo site and the startup banner use by default. */
 export async function firstAccount(db: Db): Promise<AccountRow | null> {
   const [row] = await db.select().from(accounts).orderBy(asc(accounts.createdAt), asc(accounts.id)).limit(1);

@@ -5,7 +5,7 @@ import type { Db } from '../../db/client';
 import { hashPassword, type OperatorSession } from '../auth/service';
 import { insertOperator, type OperatorRow } from '../auth/repo';
 import { presentAccountSettings } from './presenter';
-import { countAccounts, findAccount, insertAccount, lockSetup, updateAllowedOrigins, type AccountRow } from './repo';
+import { countAccounts, findAccount, hasAnyAccount, insertAccount, lockSetup, updateAllowedOrigins, type AccountRow } from './repo';
 
 export interface CreatedAccount {
   account: AccountRow;
@@ -21,11 +21,18 @@ export async function createAccountWithAdmin(db: Db, input: SetupBody): Promise<
   return db.transaction((tx) => createInTx(tx, input, passwordHash));
 }
 
+/** Refuses with `setup_done` once any account exists. */
+export async function assertSetupOpen(db: Db): Promise<void> {
+  if (await hasAnyAccount(db)) throw new AppError('setup_done', 'This server is already set up; sign in instead.');
+}
+
 /**
  * First-run setup (the single-tenant install path): like {@link createAccountWithAdmin} but
  * refused with `setup_done` once any account exists.
  */
 export async function setupFirstAccount(db: Db, input: SetupBody): Promise<CreatedAccount> {
+  // #4: checked before hashing: after setup every POST hashed a password (244 in 10 s) to be refused.
+  await assertSetupOpen(db);
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     await lockSetup(tx);

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { loginBody } from '../../../../shared/schemas/auth';
 import type { AppContext } from '../../context';
 import { route } from '../../http/errors';
+import { addressKey } from '../../limits/address';
 import { rooms } from '../../realtime/rooms';
 import { validate } from '../../validate';
 import { presentAccount, presentOperator } from './presenter';
@@ -31,7 +32,7 @@ export function authRoutes(ctx: AppContext): Router {
   const router = Router();
   router.post(
     '/login',
-    route((req) => login(ctx.db, ctx.loginLimits, validate(loginBody, req.body), req.ip ?? 'unknown')),
+    route((req) => login(ctx.db, ctx.limits.login, validate(loginBody, req.body), addressKey(req.ip))),
   );
   router.post(
     '/logout',

@@ -5,7 +5,7 @@ import type { LoginBody, LoginResult } from '../../../../shared/schemas/auth';
 import type { Db } from '../../db/client';
 import type { AccountRow } from '../accounts/repo';
 import { presentAccount, presentOperator } from './presenter';
-import type { RateLimiter } from './rateLimit';
+import type { LoginLimits } from '../../limits/login';
 import { findLiveSession, findOperatorForLogin, insertSession, revokeSession, touchSession, type OperatorRow } from './repo';
 
 const SESSION_TTL_MS = 30 * 24 * 3600_000;
@@ -33,24 +33,18 @@ export function hashToken(token: string): string {
 }
 
 /**
- * Checks email + password and opens a session with a fresh 256-bit token. Failed attempts count
- * against `limiter` per IP+email and per IP; over the limit → `rate_limited` (even with the
- * right password, until the window ends).
+ * Checks email + password and opens a session with a fresh 256-bit token. The attempt is counted
+ * against the sign-in limits before the password is verified (#4: parallel attempts were all
+ * verified); over a limit → `rate_limited`, even with the right password, and nothing is verified.
+ * `address` is the limits' key of the caller's address (limits/address.ts).
  */
-export async function login(db: Db, limiter: { perEmail: RateLimiter; perIp: RateLimiter }, input: LoginBody, ip: string): Promise<LoginResult> {
-  const emailKey = `${ip}|${input.email}`;
-  if (limiter.perEmail.isLimited(emailKey) || limiter.perIp.isLimited(ip)) {
-    throw new AppError('rate_limited', 'Too many login attempts; try again later.');
-  }
+export async function login(db: Db, limits: LoginLimits, input: LoginBody, address: string): Promise<LoginResult> {
+  const attempt = await limits.begin(address, input.email);
   const found = await findOperatorForLogin(db, input.email);
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = await verify(found?.operator.passwordHash ?? (await dummyHash), input.password).catch(() => false);
-  if (!found || !ok) {
-    limiter.perEmail.hit(emailKey);
-    limiter.perIp.hit(ip);
-    throw new AppError('unauthenticated', 'Wrong email or password.');
-  }
-  limiter.perEmail.reset(emailKey);
+  if (!found || !ok) throw new AppError('unauthenticated', 'Wrong email or password.');
+  await attempt.succeeded();
 
   const token = randomBytes(32).toString('base64url');
   await insertSession(db, found.account.id, found.operator.id, hashToken(token), new Date(Date.now() + SESSION_TTL_MS));

@@ -4,11 +4,23 @@ import { setupBody } from '../../../../shared/schemas/auth';
 import { AppError } from '../../../../shared/errors';
 import type { AppContext } from '../../context';
 import { route } from '../../http/errors';
+import { addressKey } from '../../limits/address';
 import { validate } from '../../validate';
-import { countAccounts } from '../accounts/repo';
-import { setupFirstAccount } from '../accounts/service';
+import { hasAnyAccount } from '../accounts/repo';
+import { assertSetupOpen, setupFirstAccount } from '../accounts/service';
 import { presentAccount, presentOperator } from '../auth/presenter';
 import { setupDonePage, setupPage } from './page';
+
+/**
+ * #4: what a setup POST passes before its password is hashed: setup still open (one cheap query,
+ * so after setup nothing is ever hashed), a valid body, and the per-address limit.
+ */
+async function admitSetup(ctx: AppContext, ip: string | undefined, body: unknown) {
+  await assertSetupOpen(ctx.db);
+  const input = validate(setupBody, body);
+  await ctx.limits.setupAttempt(addressKey(ip));
+  return input;
+}
 
 /** POST /api/setup (JSON) — first run only; `setup_done` once any account exists. */
 export function setupApiRoutes(ctx: AppContext): Router {
@@ -16,7 +28,7 @@ export function setupApiRoutes(ctx: AppContext): Router {
   router.post(
     '/',
     route(async (req) => {
-      const { account, admin } = await setupFirstAccount(ctx.db, validate(setupBody, req.body));
+      const { account, admin } = await setupFirstAccount(ctx.db, await admitSetup(ctx, req.ip, req.body));
       return { account: presentAccount(account), operator: presentOperator(admin) };
     }),
   );
@@ -35,7 +47,7 @@ export function setupPageRoutes(ctx: AppContext): Router {
     '/',
     route(async (_req, res) => {
       // #4: once set up, this page is public and names no account.
-      html(res, 200, (await countAccounts(ctx.db)) > 0 ? setupDonePage() : setupPage());
+      html(res, 200, (await hasAnyAccount(ctx.db)) ? setupDonePage() : setupPage());
     }),
   );
   router.post(
@@ -49,14 +61,15 @@ export function setupPageRoutes(ctx: AppContext): Router {
       const input = { ...values, name: values.name?.trim() ? values.name : undefined, allowedOrigins: values.allowedOrigins?.split(/[\s,]+/).filter(Boolean) };
       try {
         validate(formFields, body);
-        const { account, admin } = await setupFirstAccount(ctx.db, validate(setupBody, input));
+        const { account, admin } = await setupFirstAccount(ctx.db, await admitSetup(ctx, req.ip, input));
         html(res, 201, setupDonePage({ accountName: account.name, accountId: account.id, email: admin.email, allowedOrigins: account.allowedOrigins }));
       } catch (err) {
         if (!(err instanceof AppError) || err.code === 'internal_error') throw err;
         const errors: Record<string, string> = {};
         for (const issue of err.issues ?? []) errors[issue.path || 'form'] ??= issue.message;
         if (!err.issues) errors.form = err.message;
-        html(res, err.code === 'validation_failed' ? 400 : 409, setupPage(values, errors));
+        if (err.retryAfterMs !== undefined) res.set('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
+        html(res, err.code === 'validation_failed' ? 400 : err.code === 'rate_limited' ? 429 : 409, setupPage(values, errors));
       }
     }),
   );

@@ -3,9 +3,10 @@ import type { VisitorSession } from '../../../../shared/events';
 import { pageViewPayload } from '../../../../shared/schemas/visitors';
 import type { AppContext } from '../../context';
 import type { OperatorSocket, VisitorSocket } from '../../realtime/io';
-import { admission, refusal } from '../../realtime/admission';
+import { refusal, shedOverload } from '../../realtime/overload';
 import { rooms } from '../../realtime/rooms';
 import { registerVisitorChatHandlers } from '../chats/handlers';
+import { admitVisitorConnection } from './admission';
 import { clientIp, lookupGeo, parseUserAgent } from './geo';
 import { checkVisitorOrigin } from './origin';
 import type { VisitorWithChat } from './repo';
@@ -32,13 +33,15 @@ const pendingSessions = new WeakMap<VisitorSocket, { session: VisitorSession; vi
  * refused with `overloaded` and a retry-after (admission control, #4).
  */
 export function visitorHandshake(ctx: AppContext) {
-  return admission<VisitorSocket>(HANDSHAKE_ADMISSION, (socket, next) => {
+  return shedOverload<VisitorSocket>(HANDSHAKE_ADMISSION, (socket, next) => {
     void (async () => {
+      const tooMany = await admitVisitorConnection(ctx, socket);
+      if (tooMany) return next(tooMany);
       const auth = visitorAuth.safeParse(socket.handshake.auth);
       const account = auth.success ? await ctx.accounts.get(auth.data.accountId) : null;
       if (!auth.success || !account) return next(refusal('not_found'));
-      const refused = checkVisitorOrigin(account, socket.handshake, ctx.config);
-      if (refused) return next(refused);
+      const foreign = checkVisitorOrigin(account, socket.handshake, ctx.config);
+      if (foreign) return next(foreign);
 
       const { headers } = socket.handshake;
       const ip = clientIp(socket.handshake.address, headers['x-forwarded-for'], ctx.config.trustProxy);
@@ -66,7 +69,7 @@ export function onVisitorConnection(ctx: AppContext, socket: VisitorSocket): voi
   socket.handshake.headers = {};
   void socket.join([rooms.visitor(visitorId), rooms.accountVisitors(accountId)]);
 
-  socket.on('page:view', ctx.withAck(pageViewPayload, (page) => recordVisit(ctx, accountId, visitorId, page)));
+  socket.on('page:view', ctx.withAck(socket)(pageViewPayload, (page) => recordVisit(ctx, accountId, visitorId, page), { limit: 'visitor.pageView' }));
   registerVisitorChatHandlers(ctx, socket);
   socket.on('disconnect', () => ctx.background('visitor offline', () => visitorDisconnected(ctx, accountId, visitorId)));
 
@@ -80,5 +83,5 @@ export function onVisitorConnection(ctx: AppContext, socket: VisitorSocket): voi
 
 /** Visitor commands of the operator panel. */
 export function registerOperatorVisitorHandlers(ctx: AppContext, socket: OperatorSocket): void {
-  socket.on('visitor:list', ctx.withAck(z.object({}), () => listVisitors(ctx, socket.data.accountId)));
+  socket.on('visitor:list', ctx.withAck(socket)(z.object({}), () => listVisitors(ctx, socket.data.accountId), { limit: 'operator.visitorList' }));
 }

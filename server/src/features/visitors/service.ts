@@ -56,19 +56,32 @@ export async function connectVisitorSession(
   };
 }
 
-/** Stores a page view (current page + navigation history) and shows it in the operators' grid. */
+/**
+ * Stores a page view (current page + navigation history) and shows it in the operators' grid.
+ * One write in flight per visitor; a page view superseded while it waited is not stored (#4).
+ */
 export async function recordVisit(ctx: AppContext, accountId: string, visitorId: string, page: z.output<typeof pageViewPayload>): Promise<null> {
-  const row = await recordPageView(ctx.db, accountId, visitorId, {
-    url: page.url,
-    title: page.title,
-    referrer: page.referrer,
-    language: page.language,
-    screen: page.screen ? `${page.screen.width}×${page.screen.height}` : null,
-    timezone: page.timezone ?? null,
+  await ctx.visitorActivity.coalesce(visitorId, async () => {
+    const row = await recordPageView(ctx.db, accountId, visitorId, {
+      url: page.url,
+      title: page.title,
+      referrer: page.referrer,
+      language: page.language,
+      screen: page.screen ? `${page.screen.width}×${page.screen.height}` : null,
+      timezone: page.timezone ?? null,
+    });
+    // The statement returned the row as the grid shows it: no second query (#3).
+    if (row) sendVisitorUpdated(ctx, accountId, presentVisitor(row, true));
   });
-  // The statement returned the row as the grid shows it: no second query (#3).
-  if (row) announceVisitor(ctx, accountId, row, true);
   return null;
+}
+
+/**
+ * `visitor:updated` to the account's operators. Page views: at most once a second per visitor,
+ * latest row last (#4). `urgent` rows (connected, left, contact details) go at once.
+ */
+function sendVisitorUpdated(ctx: AppContext, accountId: string, view: VisitorView, urgent = false): void {
+  ctx.visitorActivity.throttleUpdate(view.id, () => ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', view), { urgent });
 }
 
 /** After a visitor socket closed: if it was the visitor's last tab anywhere, they go offline. */
@@ -86,9 +99,9 @@ export async function listVisitors(ctx: AppContext, accountId: string): Promise<
   return rows.map((r) => presentVisitor(r, onlineSet.has(r.visitor.id)));
 }
 
-/** Sends a visitor row the caller already holds to the account's operators (`visitor:updated`). */
+/** A visitor row the caller already holds (connected, left, contact details): to the operators at once. */
 export function announceVisitor(ctx: AppContext, accountId: string, row: VisitorWithChat, online: boolean): void {
-  ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', presentVisitor(row, online));
+  sendVisitorUpdated(ctx, accountId, presentVisitor(row, online), true);
 }
 
 /**

@@ -38,6 +38,7 @@ const usage = `npm run bench -- [options]
   --profile             write a V8 CPU profile of each server's steady phase to bench-results/profiles/
   --storm               only the reconnect storm (#4): --storm-visitors (5000) visitors and --storm-operators
                         (100) operators connected, --storm-talking (40) chats talking, kill -9 and restart;
+                        on the bare relay (the transport's floor; --only sidedesk skips it) and --db;
                         writes bench-results/storm.json and its section of latest.md
   --pg-url URL          PostgreSQL server to create the bench databases on
                         (default: BENCH_PG_URL, else DATABASE_URL's server, else 127.0.0.1:5432)`;
@@ -510,9 +511,11 @@ async function storm() {
       talkRate: 100,
       loadgens: config.loadgens,
       dbs: (flags.db ?? 'pglite,postgres').split(',') as ('pglite' | 'postgres')[],
+      bare: config.only.includes('bare'),
       pgUrl: config.pgUrl,
       settleS: 10,
       timeoutS: 90,
+      profileDir: PROFILE_DIR,
     },
     createAccounts,
   );

@@ -6,7 +6,7 @@
  * kept talking through it. Results: bench-results/storm.json and a section of latest.md.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freshDatabase, pgReachable } from '../support/cluster';
@@ -24,16 +24,20 @@ export interface StormConfig {
   talkRate: number;
   loadgens: number;
   dbs: ('pglite' | 'postgres')[];
+  /** Also storm the bare Socket.IO relay: what the transport alone costs here. */
+  bare: boolean;
   pgUrl: string;
   /** Talking goes on this long after every client resynced. */
   settleS: number;
   /** Longest wait for every client to resync. */
   timeoutS: number;
+  /** Write a V8 CPU profile of the restarted server's main thread, from back to all resynced, here. */
+  profileDir: string | null;
 }
 
 export interface StormTargetResult {
   name: string;
-  db: 'pglite' | 'postgres';
+  db: 'pglite' | 'postgres' | null;
   error?: string;
   clients?: number;
   connected?: { visitors: number; operators: number; talking: number; seconds: number; failures: string[] };
@@ -110,17 +114,19 @@ function split<T>(items: T[], parts: number): T[][] {
 }
 
 async function stormOn(
-  db: 'pglite' | 'postgres',
+  db: 'pglite' | 'postgres' | null,
   config: StormConfig,
   createAccounts: (env: NodeJS.ProcessEnv, n: number, operatorsPerAccount: number) => Promise<BenchAccount[]>,
 ): Promise<StormTargetResult> {
-  const name = `sidedesk/${db}`;
+  // No database: the bare Socket.IO relay (no accounts, no auth), the transport's floor.
+  const name = db ? `sidedesk/${db}` : 'bare-relay';
+  const entry = path.join(ROOT, db ? 'server/src/index.ts' : 'tests/bench/baselines/bare-relay.ts');
   const r: StormTargetResult = { name, db };
   const tmp = db === 'pglite' ? mkdtempSync(path.join(os.tmpdir(), 'sidedesk-storm-')) : null;
   const database = db === 'postgres' ? await freshDatabase('sidedesk_storm', config.pgUrl) : null;
   // Every simulated visitor comes from 127.0.0.1: the per-address limits are off, as in the chat bench.
   const env: NodeJS.ProcessEnv = {
-    ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: tmp!, DATABASE_URL: '' }),
+    ...(database ? { DATABASE_URL: database.url } : tmp ? { DATA_DIR: tmp, DATABASE_URL: '' } : {}),
     REDIS_URL: '',
     LOG_LEVEL: 'warn',
     VISITOR_CONNECTIONS_PER_ADDRESS: '0',
@@ -129,9 +135,16 @@ async function stormOn(
   const gens: Gen[] = [];
   let server: Awaited<ReturnType<typeof startBenchServer>> | null = null;
   try {
-    const accounts = await createAccounts(env, config.accounts, Math.max(1, Math.round(config.operators / config.accounts)));
+    const operatorsPerAccount = Math.max(1, Math.round(config.operators / config.accounts));
+    const accounts = db
+      ? await createAccounts(env, config.accounts, operatorsPerAccount)
+      : Array.from({ length: config.accounts }, (_, i) => ({
+          accountId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          operatorToken: 'bench',
+          operatorTokens: Array<string>(operatorsPerAccount).fill('bench'),
+        }));
     const port = await freePort();
-    server = await startBenchServer(name, path.join(ROOT, 'server/src/index.ts'), env, port);
+    server = await startBenchServer(name, entry, env, port);
     for (let i = 0; i < config.loadgens; i++) gens.push(startGen());
     const parts = split(accounts, gens.length);
     const connected = await Promise.all(
@@ -142,7 +155,8 @@ async function stormOn(
             url: server!.url,
             accounts: parts[i]!,
             visitorsPerAccount: Math.round(config.visitors / config.accounts),
-            talkingPerAccount: Math.max(0, Math.round(config.talkingChats / config.accounts)),
+            // The relay keeps its chats in memory: they don't survive the restart.
+            talkingPerAccount: db ? Math.max(0, Math.round(config.talkingChats / config.accounts)) : 0,
             concurrency: 50,
             tag: `s${i}`,
           },
@@ -167,11 +181,12 @@ async function stormOn(
     // kill -9 and start again at once, as a supervisor would.
     const killedAt = Date.now();
     await server.kill();
-    server = await startBenchServer(name, path.join(ROOT, 'server/src/index.ts'), env, port);
+    server = await startBenchServer(name, entry, env, port);
     const backAt = performance.timeOrigin + performance.now();
     r.downSeconds = round((backAt - killedAt) / 1000, 2);
     console.log(`  killed and back in ${r.downSeconds} s`);
     const meter = new PhaseMeter(server.child.pid!, gens.map((g) => g.child.pid!));
+    if (config.profileDir) await server.profile('start');
 
     const status = async () => Promise.all(gens.map((g) => g.ask<StormStatus>({ type: 'status' }, 'status', 30_000)));
     const until = Date.now() + config.timeoutS * 1000;
@@ -189,6 +204,12 @@ async function stormOn(
       statuses = await status();
     }
     r.stormUsage = meter.finish();
+    if (config.profileDir) {
+      const file = path.join(config.profileDir, `storm-${db}.cpuprofile`);
+      mkdirSync(config.profileDir, { recursive: true });
+      await server.profile('stop', file);
+      console.log(`  CPU profile of the storm: ${path.relative(ROOT, file)}`);
+    }
     console.log(
       `  storm phase: server CPU ${Math.round(r.stormUsage.serverCpuPct)} %, load generators ${Math.round(r.stormUsage.loadgenCpuPct)} %, ` +
         `everything else ${Math.round(r.stormUsage.otherCpuPct)} % (of one core)`,
@@ -241,6 +262,10 @@ export async function runStorm(
     skipped: [],
     targets: [],
   };
+  if (config.bare) {
+    console.log('\n▶ storm on the bare Socket.IO relay');
+    result.targets.push(await stormOn(null, config, createAccounts));
+  }
   for (const db of config.dbs) {
     if (db === 'postgres' && !(await pgReachable(config.pgUrl))) {
       result.skipped.push(`PostgreSQL at ${config.pgUrl} not reachable`);

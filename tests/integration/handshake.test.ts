@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VISITOR_NAMESPACE, type VisitorAuth, type VisitorSession } from '../../shared/events';
+import { DEFAULT_LIMITS } from '../../server/src/config';
 import type { Db } from '../../server/src/db/client';
+import { insertOperator, insertSession } from '../../server/src/features/auth/repo';
+import { hashToken } from '../../server/src/features/auth/service';
 import { shedOverload } from '../../server/src/realtime/overload';
 import { Harness, newClientId, type TestServer } from '../support/server';
 
@@ -74,25 +78,28 @@ describe('widget handshake (#4: the reconnect storm)', () => {
     other.socket.disconnect();
   });
 
-  it('refuses handshakes beyond 64 in progress with overloaded and a retry-after, and lets them in when they come back', async () => {
-    const server = await h.server();
+  it('runs 8 handshakes at once, queues the next 2,000 and refuses the rest with overloaded and a retry-after; a refused client gets in later', async () => {
+    // Every client here is 127.0.0.1: the per-address limits would refuse most of them first.
+    const server = await h.server({ limits: { ...DEFAULT_LIMITS, visitorConnectionsPerAddress: 0, newVisitorsPerAddress: 0 } });
     const { account } = await h.account(server);
-    // Hold every handshake on its account lookup, so 80 are in progress at once.
+    // Hold every handshake on its account lookup: 8 run, 2,000 wait, the rest are refused at once.
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     const accounts = server.app.ctx.accounts;
     const get = accounts.get.bind(accounts);
-    vi.spyOn(accounts, 'get').mockImplementation(async (id) => {
+    const lookups = vi.spyOn(accounts, 'get').mockImplementation(async (id) => {
       await held;
       return get(id);
     });
-    const attempts = Array.from({ length: 80 }, () => handshake(server, { accountId: account.id }));
+    const attempts = Array.from({ length: 2_016 }, () => handshake(server, { accountId: account.id }));
     const outcomes = attempts.map((a) => a.done.then(() => 'ok', (err: Error & { data?: { retryAfterMs?: number } }) => `${err.message} ${err.data?.retryAfterMs}`));
-    await new Promise((r) => setTimeout(r, 500));
+    const refused = await Promise.all(outcomes.slice(0, 8).map((o) => Promise.race([o, new Promise((r) => setTimeout(() => r('waiting'), 3_000))])));
+    expect(lookups.mock.calls.length).toBe(8); // only the running ones reached the database side
+    expect(refused).toEqual(Array(8).fill('waiting')); // the first ones are in, held
     release();
     const results = await Promise.all(outcomes);
-    expect(results.filter((r) => r === 'ok')).toHaveLength(64);
-    expect(results.filter((r) => r !== 'ok')).toEqual(Array(16).fill('overloaded 1000'));
+    expect(results.filter((r) => r === 'ok')).toHaveLength(2_008);
+    expect(new Set(results.filter((r) => r !== 'ok'))).toEqual(new Set(['overloaded 2000']));
 
     // Once the load is gone, a refused client gets in.
     const retried = attempts.find((_, i) => results[i] !== 'ok')!.socket;
@@ -100,25 +107,59 @@ describe('widget handshake (#4: the reconnect storm)', () => {
     retried.connect();
     expect((await session).visitorId).toMatch(/^[0-9a-f-]{36}$/);
     for (const a of attempts) a.socket.disconnect();
+  }, 60_000);
+});
+
+describe('operators:availability (#4)', () => {
+  it('tells widgets of operators connecting together at most twice a second, ending with the right count', async () => {
+    const server = await h.server();
+    const { account } = await h.account(server);
+    const { socket: widget } = await h.connectVisitor(server, account.id);
+    const seen: number[] = [];
+    widget.on('operators:availability', (a) => seen.push(a.online));
+    const tokens = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const operator = await insertOperator(server.app.ctx.db, account.id, { email: `burst-${i}@example.com`, name: `Op ${i}`, role: 'operator', passwordHash: 'x' });
+        const token = randomBytes(32).toString('base64url');
+        await insertSession(server.app.ctx.db, account.id, operator!.id, hashToken(token), new Date(Date.now() + 3600_000));
+        return token;
+      }),
+    );
+    await Promise.all(tokens.map((t) => h.connectOperator(server, t)));
+    await new Promise((r) => setTimeout(r, 1_500));
+    // One at the first connect, one for the rest of the burst (8 before #4).
+    expect(seen.length).toBeLessThanOrEqual(2);
+    expect(seen.at(-1)).toBe(8);
   });
 });
 
 describe('shedOverload', () => {
-  it('frees a slot when a handshake ends, whether it was accepted or refused', () => {
-    const finish: ((err?: Error) => void)[] = [];
-    const gate = shedOverload<number>({ maxPending: 2, retryAfterMs: 500 }, (_s, next) => finish.push(next));
-    const results: (string | undefined)[] = [];
-    const next = (err?: Error) => results.push(err?.message ?? 'admitted');
-    gate(1, next);
-    gate(2, next);
-    gate(3, next);
-    expect(results).toEqual(['overloaded']);
-    expect(gate.pending).toBe(2);
-    finish[0]!(new Error('not_found'));
-    finish[1]!();
+  const options = { maxPending: 2, maxQueued: 1, retryAfterMs: 500, isGone: (s: unknown) => s === 'gone' };
+
+  it('runs up to maxPending, queues up to maxQueued in order, refuses the rest, and frees a slot however a handshake ends', () => {
+    const finish = new Map<string, (err?: Error) => void>();
+    const gate = shedOverload<string>(options, (s, next) => finish.set(s, next));
+    const results: string[] = [];
+    const next = (s: string) => (err?: Error) => results.push(`${s}:${err?.message ?? 'admitted'}`);
+    for (const s of ['a', 'b', 'c', 'd']) gate(s, next(s));
+    expect([gate.pending, gate.queued]).toEqual([2, 1]);
+    expect(results).toEqual(['d:overloaded']);
+    finish.get('a')!(new Error('not_found'));
+    expect([gate.pending, gate.queued]).toEqual([2, 0]); // c took a's slot
+    finish.get('b')!();
+    finish.get('c')!();
     expect(gate.pending).toBe(0);
-    gate(4, next);
-    expect(gate.pending).toBe(1);
-    expect(results).toEqual(['overloaded', 'not_found', 'admitted']);
+    expect(results).toEqual(['d:overloaded', 'a:not_found', 'b:admitted', 'c:admitted']);
+  });
+
+  it('skips a queued socket whose client went away while it waited', () => {
+    const started: string[] = [];
+    const finish: ((err?: Error) => void)[] = [];
+    const gate = shedOverload<string>({ ...options, maxQueued: 2 }, (s, next) => (started.push(s), finish.push(next)));
+    const results: string[] = [];
+    for (const s of ['a', 'b', 'gone', 'c']) gate(s, (err) => results.push(`${s}:${err?.message ?? 'admitted'}`));
+    finish[0]!();
+    expect(started).toEqual(['a', 'b', 'c']);
+    expect(results).toEqual(['a:admitted', 'gone:overloaded']);
   });
 });

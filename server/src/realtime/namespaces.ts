@@ -2,7 +2,7 @@ import type { AppContext } from '../context';
 import { operatorHandshake } from '../features/auth/handlers';
 import { registerOperatorChatHandlers } from '../features/chats/handlers';
 import { onVisitorConnection, registerOperatorVisitorHandlers, visitorHandshake } from '../features/visitors/handlers';
-import { publishOperatorAvailability } from '../features/visitors/service';
+import { announceOperatorAvailability } from '../features/visitors/service';
 import { rooms } from './rooms';
 
 /** Wires handshakes and connection handlers of /operator and /visitor. */
@@ -15,9 +15,8 @@ export function attachNamespaces(ctx: AppContext): void {
     void socket.join([rooms.accountOperators(accountId), rooms.operator(operatorId), rooms.operatorSession(sessionId)]);
     registerOperatorVisitorHandlers(ctx, socket);
     registerOperatorChatHandlers(ctx, socket);
-    const availability = () => ctx.background('operators:availability', () => publishOperatorAvailability(ctx, accountId));
-    availability();
-    socket.on('disconnect', availability);
+    announceOperatorAvailability(ctx, accountId);
+    socket.on('disconnect', () => announceOperatorAvailability(ctx, accountId));
   });
 
   visitors.use(visitorHandshake(ctx));

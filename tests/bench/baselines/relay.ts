@@ -92,6 +92,9 @@ export async function startRelay(name: string, persist: Persistence | null): Pro
   });
 
   operators.on('connection', (socket) => {
+    // What a panel asks on every connect (the reconnect storm, #4): nothing to list here.
+    socket.on('chat:list', (_p, ack) => ack({ ok: true, data: [] }));
+    socket.on('visitor:list', (_p, ack) => ack({ ok: true, data: [] }));
     socket.on('chat:accept', async (p: { conversationId: string }, ack) => {
       await socket.join(room(p.conversationId));
       ack({ ok: true, data: { id: p.conversationId, status: 'active' } });

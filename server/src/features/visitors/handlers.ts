@@ -19,8 +19,18 @@ const visitorAuth = z.object({
   chat: z.object({ id: z.uuid(), lastSeq: z.number().int().min(0) }).optional(),
 });
 
-/** Visitor handshakes one node works on at once before it sheds load (#4), and the suggested wait. */
-const HANDSHAKE_ADMISSION = { maxPending: 64, retryAfterMs: 1_000 };
+/**
+ * #4: visitor handshakes one node works on at once (each is one database statement: a few keep
+ * the database busy, more would only queue there in front of the chats' messages), how many more
+ * wait for a slot in memory, and the wait suggested to one refused past that (its client adds
+ * jitter).
+ */
+const HANDSHAKE_ADMISSION = {
+  maxPending: 8,
+  maxQueued: 2_000,
+  retryAfterMs: 2_000,
+  isGone: (socket: unknown) => (socket as VisitorSocket).conn.readyState !== 'open',
+};
 
 // Built during the handshake, used once the socket is connected.
 const pendingSessions = new WeakMap<VisitorSocket, { session: VisitorSession; visitor: VisitorWithChat }>();
@@ -29,8 +39,9 @@ const pendingSessions = new WeakMap<VisitorSocket, { session: VisitorSession; vi
  * /visitor handshake: `auth: { accountId, visitorToken?, chat? }`. An unknown account is refused
  * with connect_error `not_found`; a missing or bad token gets a brand-new visitor. All database
  * work happens here, in one statement (the account comes from a cache), so the connection handler
- * can register listeners before any event arrives; past 64 handshakes in progress new ones are
- * refused with `overloaded` and a retry-after (admission control, #4).
+ * can register listeners before any event arrives. Admission control (#4): 8 handshakes run at
+ * once, 2,000 more wait their turn, and past that new ones are refused with `overloaded` and a
+ * retry-after.
  */
 export function visitorHandshake(ctx: AppContext) {
   return shedOverload<VisitorSocket>(HANDSHAKE_ADMISSION, (socket, next) => {

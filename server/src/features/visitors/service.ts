@@ -119,10 +119,46 @@ export function publishVisitor(ctx: AppContext, accountId: string, visitorId: st
   });
 }
 
-/** Tells the account's widgets how many operators are online (they offer a ticket form at 0). */
-export async function publishOperatorAvailability(ctx: AppContext, accountId: string): Promise<void> {
-  const online = await countOperatorsOnline(ctx.rt.operators, accountId, true);
-  ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('operators:availability', { online });
+/** Shortest time between two `operators:availability` broadcasts to one account's widgets (#4). */
+const AVAILABILITY_EVERY_MS = 1_000;
+const availability = new WeakMap<AppContext['rt']['visitors'], Map<string, { timer: NodeJS.Timeout | null; dirty: boolean; sent: number | null }>>();
+
+/**
+ * Tells the account's widgets how many operators are online (they offer a ticket form at 0), when
+ * an operator connects or leaves. A change goes out at once; changes within the next second go out
+ * together at its end, and only if the count differs from what this node last sent: after a
+ * restart every panel reconnects, and each connect broadcasting to every widget of its account
+ * was the largest part of the server's work (#4).
+ */
+export function announceOperatorAvailability(ctx: AppContext, accountId: string): void {
+  let accounts = availability.get(ctx.rt.visitors);
+  if (!accounts) availability.set(ctx.rt.visitors, (accounts = new Map()));
+  let state = accounts.get(accountId);
+  if (!state) accounts.set(accountId, (state = { timer: null, dirty: false, sent: null }));
+  if (state.timer) {
+    state.dirty = true;
+    return;
+  }
+  const entry = state;
+  const send = () =>
+    ctx.background('operators:availability', async () => {
+      const online = await countOperatorsOnline(ctx.rt.operators, accountId, true);
+      if (online === entry.sent) return;
+      entry.sent = online;
+      ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('operators:availability', { online });
+    });
+  const settle = () => {
+    if (!entry.dirty) {
+      entry.timer = null;
+      accounts.delete(accountId);
+      return;
+    }
+    entry.dirty = false;
+    send();
+    entry.timer = setTimeout(settle, AVAILABILITY_EVERY_MS).unref();
+  };
+  send();
+  entry.timer = setTimeout(settle, AVAILABILITY_EVERY_MS).unref();
 }
 
 /**

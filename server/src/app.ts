@@ -24,6 +24,9 @@ import { createRealtime } from './realtime/io';
 import { attachNamespaces } from './realtime/namespaces';
 import { makeWithAck } from './realtime/withAck';
 
+/** Connections the kernel may hold for us before we accept them (see listen() below). */
+const LISTEN_BACKLOG = 8192;
+
 export interface AppOptions {
   /** Use this PGlite instead of DATA_DIR / DATABASE_URL (tests: a clone of a migrated database). */
   pglite?: PGlite;
@@ -97,6 +100,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     config,
     log,
     db,
+    database,
     accounts: new AccountCache(db),
     rt,
     // PostgreSQL: two batches in flight, so a row lock held by another node stalls only its own
@@ -143,7 +147,10 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     listen: (port = config.port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, config.host, () => {
+        // #4: after a restart thousands of widgets connect within a second or two. Past the
+        // kernel's accept queue (Node's default: 511) their connections are dropped and the
+        // browsers retry only after 1, 3, 7 s; the kernel caps this at net.core.somaxconn.
+        server.listen({ port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
           server.off('error', reject);
           const address = server.address();
           const actual = typeof address === 'object' && address ? address.port : port;

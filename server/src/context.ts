@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import type { AccountCache } from './features/accounts/cache';
-import type { Db } from './db/client';
+import type { Database, Db } from './db/client';
 import type { MessageWriter } from './features/chats/messageWriter';
 import type { VisitorActivity } from './features/visitors/activity';
 import type { VisitorTokens } from './features/visitors/token';
@@ -14,6 +14,8 @@ export interface AppContext {
   config: Config;
   log: Logger;
   db: Db;
+  /** The hot paths' one-call route to a SQL function (#3: messages, #4: widget handshakes). */
+  database: Pick<Database, 'callJson'>;
   /** Accounts as handshakes read them: cached for seconds (#4); call `forget()` after changing one. */
   accounts: AccountCache;
   rt: Realtime;

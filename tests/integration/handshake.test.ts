@@ -3,7 +3,7 @@ import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VISITOR_NAMESPACE, type VisitorAuth, type VisitorSession } from '../../shared/events';
 import { DEFAULT_LIMITS } from '../../server/src/config';
-import type { Db } from '../../server/src/db/client';
+import type { Database, Db } from '../../server/src/db/client';
 import { insertOperator, insertSession } from '../../server/src/features/auth/repo';
 import { hashToken } from '../../server/src/features/auth/service';
 import { shedOverload } from '../../server/src/realtime/overload';
@@ -22,16 +22,18 @@ function handshake(server: TestServer, auth: VisitorAuth) {
   return { socket, done };
 }
 
-/** Counts every query the app makes through its Drizzle handle (builders and raw statements). */
-function countQueries(db: Db): { readonly count: number } {
+/** Counts every query the app makes: through its Drizzle handle (builders and raw statements) and its one-call SQL functions. */
+function countQueries(db: Db, database: Pick<Database, 'callJson'>): { readonly count: number } {
   const counter = { count: 0 };
-  for (const method of ['select', 'insert', 'update', 'delete', 'execute', 'transaction'] as const) {
-    const original = db[method].bind(db) as (...args: unknown[]) => unknown;
-    vi.spyOn(db, method).mockImplementation(((...args: unknown[]) => {
+  const count = <T extends object>(target: T, method: keyof T & string) => {
+    const original = (target[method] as (...args: unknown[]) => unknown).bind(target);
+    vi.spyOn(target, method as never).mockImplementation(((...args: unknown[]) => {
       counter.count++;
       return original(...args);
     }) as never);
-  }
+  };
+  for (const method of ['select', 'insert', 'update', 'delete', 'execute', 'transaction'] as const) count(db, method);
+  count(database, 'callJson');
   return counter;
 }
 
@@ -45,7 +47,7 @@ describe('widget handshake (#4: the reconnect storm)', () => {
     for (const v of visitors) v.socket.disconnect();
     await new Promise((r) => setTimeout(r, 300)); // let the disconnects' presence work finish
 
-    const queries = countQueries(server.app.ctx.db);
+    const queries = countQueries(server.app.ctx.db, server.app.ctx.database);
     server.app.ctx.accounts.forget(account.id);
     const again = await Promise.all(visitors.map((v) => h.connectVisitor(server, account.id, v.session.visitorToken)));
     expect(again.map((v) => v.session.visitorId)).toEqual(visitors.map((v) => v.session.visitorId));

@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, inArray, ne, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Database, Db } from '../../db/client';
+import { jsonArgument } from '../../db/json';
 import { queryRows, rowFromJson } from '../../db/raw';
 import { conversations, messages, pageViews, visitors } from '../../db/schema/index';
 import type { ConversationRow, MessageRow } from '../chats/repo';
@@ -38,62 +39,37 @@ export interface VisitorConnection {
 }
 
 // Evaluated against the row before the update: was the last activity long enough ago?
+// (connect_visitor, server/drizzle/0005, applies the same 30 minutes.)
 const newVisit = sql`${visitors.lastSeenAt} < now() - ${VISIT_GAP}`;
 
 /**
- * A widget's handshake in one statement (#4: the reconnect storm after a restart, when every
- * widget connects at once): the claimed visitor is marked as seen from `origin` (a new visit,
- * visits + 1 and pages reset, when the last activity is older than the visit gap), or a new
- * visitor is made when there is no valid claim (none, or not this account's); then their open
- * conversation and its messages after `knownSeq` (if the widget holds that conversation) are read.
+ * A widget's handshake in one call of the SQL function `connect_visitor` (#4: after a restart
+ * every widget connects at once; server/drizzle/0005_connect_visitor.sql): the claimed visitor is
+ * marked as seen from `origin` (a new visit, visits + 1 and pages reset, when the last activity is
+ * older than the visit gap), or a new visitor is made when there is no valid claim (none, or not
+ * this account's); then their open conversation and its messages after `known.seq` (if the widget
+ * holds that conversation) are read.
  */
 export async function connectVisitor(
-  db: Db,
+  database: Pick<Database, 'callJson'>,
   accountId: string,
   claimedVisitorId: string | null,
   origin: VisitorOrigin,
   known: { conversationId: string; seq: number } | null,
   pageSize: number,
 ): Promise<VisitorConnection> {
-  const o = origin;
-  const [row] = await queryRows<{ visitor: Record<string, unknown>; conversation: Record<string, unknown> | null; messages: Record<string, unknown>[] | null; created: boolean }>(
-    db,
-    sql`WITH touched AS (
-      UPDATE visitors SET
-        ip = ${o.ip}, country = ${o.country}, region = ${o.region}, city = ${o.city},
-        user_agent = ${o.userAgent}, browser = ${o.browser}, platform = ${o.platform},
-        visits = CASE WHEN ${newVisit} THEN visits + 1 ELSE visits END,
-        visit_started_at = CASE WHEN ${newVisit} THEN now() ELSE visit_started_at END,
-        pages_viewed = CASE WHEN ${newVisit} THEN 0 ELSE pages_viewed END,
-        last_seen_at = now()
-      WHERE id = ${claimedVisitorId}::uuid AND account_id = ${accountId}
-      RETURNING *
-    ),
-    inserted AS (
-      INSERT INTO visitors (account_id, ip, country, region, city, user_agent, browser, platform)
-      SELECT ${accountId}, ${o.ip}, ${o.country}, ${o.region}, ${o.city}, ${o.userAgent}, ${o.browser}, ${o.platform}
-      WHERE NOT EXISTS (SELECT 1 FROM touched)
-      RETURNING *
-    ),
-    v AS (SELECT *, false AS created FROM touched UNION ALL SELECT *, true FROM inserted),
-    c AS (
-      SELECT conv.* FROM conversations conv, v
-      WHERE NOT v.created AND conv.visitor_id = v.id AND conv.account_id = v.account_id AND conv.status <> 'closed'
-      LIMIT 1
-    ),
-    m AS (
-      SELECT msg.* FROM messages msg, c
-      WHERE msg.account_id = c.account_id AND msg.conversation_id = c.id
-        AND msg.seq > CASE WHEN c.id = ${known?.conversationId ?? null}::uuid THEN ${known?.seq ?? 0}::int ELSE 0 END
-      ORDER BY msg.seq
-      LIMIT ${pageSize}
-    )
-    SELECT row_to_json(v) AS visitor, v.created,
-      (SELECT row_to_json(c) FROM c) AS conversation,
-      (SELECT json_agg(row_to_json(m) ORDER BY m.seq) FROM m) AS messages
-    FROM v`,
+  const [row] = await database.callJson<{ visitor: Record<string, unknown>; created: boolean; conversation: Record<string, unknown> | null; messages: Record<string, unknown>[] | null }>(
+    'connect_visitor',
+    jsonArgument({
+      account_id: accountId,
+      visitor_id: claimedVisitorId,
+      origin,
+      known_conversation_id: known?.conversationId ?? null,
+      known_seq: known?.seq ?? 0,
+      page_size: pageSize,
+    }),
   );
-  if (!row) throw new Error('connectVisitor: no visitor row');
+  if (!row) throw new Error('connect_visitor returned no row');
   return {
     visitor: rowFromJson(visitors, row.visitor),
     conversation: row.conversation ? rowFromJson(conversations, row.conversation) : null,

@@ -40,7 +40,7 @@ export async function connectVisitorSession(
 ): Promise<{ visitor: VisitorWithChat; session: VisitorSession }> {
   const claimed = ctx.visitorTokens.verify(account.id, token);
   const [connection, operatorsOnline] = await Promise.all([
-    connectVisitor(ctx.db, account.id, claimed, origin, known, MESSAGE_PAGE_SIZE),
+    connectVisitor(ctx.database, account.id, claimed, origin, known, MESSAGE_PAGE_SIZE),
     countOperatorsOnline(ctx.rt.operators, account.id),
   ]);
   const { visitor, conversation } = connection;

@@ -4,6 +4,7 @@
  * protocol, websocket transport. Both sides of a chat live in the same process, so the send time
  * in the body and the receive time come from one clock.
  */
+import { pool } from './proc';
 import { ChatClient } from '../support/chatClient';
 import type { MessageView } from '../../shared/schemas/chats';
 
@@ -103,16 +104,6 @@ function onDelivered(receiver: 'visitor' | 'operator', m: MessageView) {
   }
   current.seen.add(k);
   (receiver === 'operator' ? current.toOperator : current.toVisitor).push(Math.round(latency * 100) / 100);
-}
-
-/** Run `count` async jobs with at most `concurrency` in flight. */
-async function pool(count: number, concurrency: number, job: (i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) await job(next++);
-    }),
-  );
 }
 
 async function setUpChats(cmd: Extract<LoadgenCommand, { type: 'chats' }>): Promise<ChatsReady> {

@@ -132,6 +132,56 @@ export async function startBenchServer(name: string, entry: string, env: NodeJS.
   };
 }
 
+/** A load generator process (forked TypeScript), driven over IPC: a command, then the reply of a given type. */
+export interface Generator<C> {
+  child: ChildProcess;
+  /** Sends `cmd` and resolves with the first message of type `reply` (rejects on an `error` message or timeout). */
+  ask<R>(cmd: C, reply: string, timeoutMs?: number): Promise<R>;
+}
+
+export function startGenerator<C extends object>(entry: string, cwd: string): Generator<C> {
+  const child = fork(entry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd });
+  const name = path.basename(entry, '.ts');
+  return {
+    child,
+    ask: (cmd, reply, timeoutMs = 600_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${name}: no ${reply} within ${timeoutMs} ms`)), timeoutMs);
+        const onMessage = (msg: { type: string; message?: string }) => {
+          if (msg.type !== reply && msg.type !== 'error') return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          if (msg.type === 'error') reject(new Error(`${name}: ${msg.message}`));
+          else resolve(msg as never);
+        };
+        child.on('message', onMessage);
+        child.send(cmd);
+      }),
+  };
+}
+
+/** Asks each generator to close (`{ type: 'close' }` → `closed`), then makes sure it is gone. */
+export async function stopGenerators(gens: Generator<{ type: 'close' }>[]): Promise<void> {
+  await Promise.all(
+    gens.map(async (g) => {
+      const exited = new Promise((r) => g.child.once('exit', r));
+      await g.ask({ type: 'close' }, 'closed', 30_000).catch(() => g.child.kill('SIGKILL'));
+      await Promise.race([exited, sleep(5_000)]);
+      if (g.child.exitCode === null) g.child.kill('SIGKILL');
+    }),
+  );
+}
+
+/** Runs `count` async jobs with at most `concurrency` in flight (in a generator: connecting clients). */
+export async function pool(count: number, concurrency: number, job: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) await job(next++);
+    }),
+  );
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

@@ -7,7 +7,6 @@
  * Every server and every load generator is its own process. Results: bench-results/latest.json
  * and latest.md. Flags: see `usage` below.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,7 @@ import { promisify } from 'node:util';
 import { freshDatabase, pgReachable } from '../support/cluster';
 import type { BenchAccount } from './accounts';
 import type { Backlog, ChatsReady, IdleReady, LoadgenCommand, PageviewsResult, RunResult } from './loadgen';
-import { PhaseMeter, sleep, startBenchServer, type BenchServer, type MemoryFigures, type PhaseUsage, type Stalls } from './proc';
+import { PhaseMeter, sleep, startBenchServer, startGenerator, stopGenerators, type BenchServer, type Generator, type MemoryFigures, type PhaseUsage, type Stalls } from './proc';
 import { renderMarkdown } from './report';
 import { round, summarize, type Summary } from './stats';
 import { renderStorm, runStorm, type StormResult } from './storm';
@@ -158,41 +157,9 @@ async function prepare(t: Target): Promise<Prepared> {
 
 // ── Load generators ────────────────────────────────────────────────────────────────────────
 
-interface Loadgen {
-  child: ChildProcess;
-  ask<R>(cmd: LoadgenCommand, reply: string, timeoutMs?: number): Promise<R>;
-}
-
-function startLoadgen(): Loadgen {
-  const child = fork(LOADGEN, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: ROOT });
-  return {
-    child,
-    ask: (cmd, reply, timeoutMs = 600_000) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`load generator: no ${reply} within ${timeoutMs} ms`)), timeoutMs);
-        const onMessage = (msg: { type: string; message?: string }) => {
-          if (msg.type !== reply && msg.type !== 'error') return;
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          if (msg.type === 'error') reject(new Error(`load generator: ${msg.message}`));
-          else resolve(msg as never);
-        };
-        child.on('message', onMessage);
-        child.send(cmd);
-      }),
-  };
-}
-
-async function stopLoadgens(gens: Loadgen[]) {
-  await Promise.all(
-    gens.map(async (g) => {
-      const exited = new Promise((r) => g.child.once('exit', r));
-      await g.ask({ type: 'close' }, 'closed', 30_000).catch(() => g.child.kill('SIGKILL'));
-      await Promise.race([exited, sleep(5_000)]);
-      if (g.child.exitCode === null) g.child.kill('SIGKILL');
-    }),
-  );
-}
+type Loadgen = Generator<LoadgenCommand>;
+const startLoadgen = (): Loadgen => startGenerator<LoadgenCommand>(LOADGEN, ROOT);
+const stopLoadgens = stopGenerators;
 
 /** Split a total over the generators (first ones take the remainder). */
 function split(total: number, parts: number): number[] {

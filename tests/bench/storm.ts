@@ -5,14 +5,13 @@
  * each took from the moment the server answered again, and the delivery latency of the chats that
  * kept talking through it. Results: bench-results/storm.json and a section of latest.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freshDatabase, pgReachable } from '../support/cluster';
 import { freePort } from '../support/process';
 import type { BenchAccount } from './accounts';
-import { PhaseMeter, sleep, startBenchServer, type PhaseUsage } from './proc';
+import { PhaseMeter, sleep, startBenchServer, startGenerator, stopGenerators, type Generator, type PhaseUsage } from './proc';
 import { round, summarize, type Summary } from './stats';
 import type { StormCommand, StormConnected, StormStatus, TalkResult } from './stormgen';
 
@@ -73,41 +72,9 @@ export interface StormResult {
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const GEN = path.join(import.meta.dirname, 'stormgen.ts');
 
-interface Gen {
-  child: ChildProcess;
-  ask<R>(cmd: StormCommand, reply: string, timeoutMs?: number): Promise<R>;
-}
-
-function startGen(): Gen {
-  const child = fork(GEN, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: ROOT });
-  return {
-    child,
-    ask: (cmd, reply, timeoutMs = 600_000) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`storm generator: no ${reply} within ${timeoutMs} ms`)), timeoutMs);
-        const onMessage = (msg: { type: string; message?: string }) => {
-          if (msg.type !== reply && msg.type !== 'error') return;
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          if (msg.type === 'error') reject(new Error(`storm generator: ${msg.message}`));
-          else resolve(msg as never);
-        };
-        child.on('message', onMessage);
-        child.send(cmd);
-      }),
-  };
-}
-
-async function stopGens(gens: Gen[]) {
-  await Promise.all(
-    gens.map(async (g) => {
-      const exited = new Promise((r) => g.child.once('exit', r));
-      await g.ask({ type: 'close' }, 'closed', 30_000).catch(() => g.child.kill('SIGKILL'));
-      await Promise.race([exited, sleep(5_000)]);
-      if (g.child.exitCode === null) g.child.kill('SIGKILL');
-    }),
-  );
-}
+type Gen = Generator<StormCommand>;
+const startGen = (): Gen => startGenerator<StormCommand>(GEN, ROOT);
+const stopGens = stopGenerators;
 
 function split<T>(items: T[], parts: number): T[][] {
   return Array.from({ length: parts }, (_, i) => items.filter((_, k) => k % parts === i));

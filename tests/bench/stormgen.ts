@@ -7,6 +7,7 @@
  */
 import { PANEL_RECONNECT, WIDGET_RECONNECT } from '../../shared/reconnect';
 import type { MessageView } from '../../shared/schemas/chats';
+import { pool } from './proc';
 import { ChatClient, type ChatClientOptions } from '../support/chatClient';
 
 export type StormCommand =
@@ -112,15 +113,6 @@ function client(options: Omit<ChatClientOptions, 'keepHistory' | 'onResynced'>):
   });
   clients.push(c);
   return c;
-}
-
-async function pool(count: number, concurrency: number, job: (i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) await job(next++);
-    }),
-  );
 }
 
 async function connectAll(cmd: Extract<StormCommand, { type: 'connect' }>): Promise<StormConnected> {

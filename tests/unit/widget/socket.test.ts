@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OriginNotAllowed } from '../../../server/src/features/visitors/origin';
+import { refusal } from '../../../server/src/realtime/overload';
 import { VISITOR_NAMESPACE } from '../../../shared/events';
 import { connect } from '../../../widget/src/socket';
 
@@ -64,5 +65,28 @@ describe('widget connection', () => {
     const deadline = Date.now() + 5_000;
     while (connections < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(connections).toBe(2);
+  });
+
+  // #4: a server shedding load after a restart says when to come back; the widget must not fall
+  // back to its slow backoff (4 s, 8 s, …) for that, nor hammer the server sooner.
+  it('comes back after the retry-after of a server that refused it for load', async () => {
+    const server = http.createServer();
+    const io = new Server(server);
+    const attempts: number[] = [];
+    io.of(VISITOR_NAMESPACE).use((_socket, next) => {
+      attempts.push(performance.now());
+      next(attempts.length === 1 ? refusal('overloaded', { retryAfterMs: 400 }) : undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => io.close(resolve)));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const connected = new Promise<void>((resolve) => io.of(VISITOR_NAMESPACE).on('connection', () => resolve()));
+    connect(url, () => ({ accountId: '00000000-0000-4000-8000-000000000001' }));
+    await connected;
+    expect(attempts).toHaveLength(2);
+    // retryAfterMs ± 50 % jitter: between 200 and 600 ms after the refusal (the old backoff waited 4 s).
+    const waited = attempts[1]! - attempts[0]!;
+    expect(waited).toBeGreaterThanOrEqual(190);
+    expect(waited).toBeLessThan(1_000);
   });
 });

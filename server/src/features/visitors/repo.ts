@@ -34,8 +34,6 @@ export interface VisitorConnection {
   conversation: ConversationRow | null;
   /** Its messages after the seq the widget said it holds (the first page of them). */
   messages: MessageRow[];
-  /** Whether the visitor row was made now (no valid claim). */
-  created: boolean;
 }
 
 // Evaluated against the row before the update: was the last activity long enough ago?
@@ -58,7 +56,7 @@ export async function connectVisitor(
   known: { conversationId: string; seq: number } | null,
   pageSize: number,
 ): Promise<VisitorConnection> {
-  const [row] = await database.callJson<{ visitor: Record<string, unknown>; created: boolean; conversation: Record<string, unknown> | null; messages: Record<string, unknown>[] | null }>(
+  const [row] = await database.callJson<{ visitor: Record<string, unknown>; conversation: Record<string, unknown> | null; messages: Record<string, unknown>[] | null }>(
     'connect_visitor',
     jsonArgument({
       account_id: accountId,
@@ -74,7 +72,6 @@ export async function connectVisitor(
     visitor: rowFromJson(visitors, row.visitor),
     conversation: row.conversation ? rowFromJson(conversations, row.conversation) : null,
     messages: (row.messages ?? []).map((m) => rowFromJson(messages, m)),
-    created: row.created,
   };
 }
 

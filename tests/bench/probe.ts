@@ -8,13 +8,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 
 type BenchMessage = { type?: string; action?: 'start' | 'stop'; file?: string } | null;
 
 let profiler: Session | null = null;
-let loop: IntervalHistogram | null = null;
+let loop: ReturnType<typeof monitorEventLoopDelay> | null = null;
 let gcObserver: PerformanceObserver | null = null;
 let gcPauses: number[] = [];
 

@@ -1,4 +1,5 @@
 /** Small display helpers shared by the panel components. */
+import { previewOf } from '@@/shared/preview';
 
 /** "42s", "3:07", "1:02:09" — compact elapsed time for dense rows. */
 export function formatElapsed(fromIso: string | null | undefined, now: number): string {
@@ -83,7 +84,8 @@ export function formatPlace(city: string | null, country: string | null, region?
   return [city, region, country ? countryName(country) : null].filter((p) => p && p.trim()).join(', ');
 }
 
-export function firstLine(text: string, max = 140): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
+/**
+ * @deprecated A conversation's preview is the one rule of shared/preview.ts (#5: this copy cut
+ * surrogate pairs and kept later lines); use `withLastMessage` from shared/protocol, which applies it.
+ */
+export const firstLine = previewOf;

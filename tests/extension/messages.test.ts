@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addPending, contiguousSeq, hasGap, mergeMessages, newClientId, type ChatMessage } from '@/utils/messages';
 import { clientId as clientIdSchema } from '@@/shared/schemas/common';
+import { previewOf } from '@@/shared/preview';
+import { firstLine } from '@/utils/format';
 import { message } from './fakes';
 
 const conv = '00000000-0000-4000-8000-000000000001';
@@ -82,5 +84,13 @@ describe('client ids', () => {
     const ids = new Set(Array.from({ length: 1000 }, newClientId));
     expect(ids.size).toBe(1000);
     for (const id of [...ids].slice(0, 20)) expect(clientIdSchema.safeParse(id).success).toBe(true);
+  });
+});
+
+describe('chat list preview', () => {
+  it('is the shared preview rule (#5): the first line, never half an emoji', () => {
+    expect(firstLine).toBe(previewOf);
+    expect(firstLine('Hello\nsecond line')).toBe('Hello');
+    expect(firstLine('a'.repeat(138) + '😀 and more')).toBe('a'.repeat(138) + '😀…');
   });
 });

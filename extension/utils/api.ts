@@ -1,7 +1,7 @@
 import type { ApiError } from '@@/shared/errors';
 import type { AccountSettingsPatch, AccountSettingsView } from '@@/shared/schemas/accounts';
 import type { LoginResult, OperatorView, AccountView } from '@@/shared/schemas/auth';
-import { strings } from './strings';
+import { strings } from '@/strings';
 
 /** Why a REST call failed, in terms the login screen can explain. */
 export type ApiFailure =
@@ -68,8 +68,8 @@ export const visitorsApi = {
 
 /** A failed REST call in words for the operator (the login screen has its own, finer wording). */
 export function failureText(failure: ApiFailure, serverUrl: string): string {
-  if (failure.kind === 'unreachable') return strings.errUnreachable(serverUrl);
-  if (failure.status === 401) return strings.originsSessionEnded;
+  if (failure.kind === 'unreachable') return strings.auth.unreachable(serverUrl);
+  if (failure.status === 401) return strings.auth.sessionEnded;
   if (failure.error.code === 'validation_failed' && failure.error.issues?.length) return failure.error.issues.map((i) => i.message).join(' ');
   return failure.error.message;
 }

@@ -58,6 +58,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
 
   it('sees the visitor in the live grid, on the page they are on', async () => {
     await visitor.goto(`${server.url}/demo/`);
+    await operator.click(byTestId('tab-visitors'));
     const row = await waitVisible(operator, byTestId('visitor-row', '[data-state="browsing"]'));
     const visitorId = await row!.evaluate((el) => el.getAttribute('data-visitor-id'));
     expect(visitorId).toBeTruthy();
@@ -85,6 +86,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
 
     // Red in the grid, a waiting chat, a badge on the extension icon and a desktop notification.
     await waitVisible(operator, byTestId('visitor-row', '[data-state="waiting"]'));
+    await operator.click(byTestId('tab-chats'));
     await waitVisible(operator, byTestId('chat-item', '[data-status="waiting"]'));
     await expect.poll(badgeText, { timeout: 10_000 }).toBe('1');
     const notifications = await (await ext.serviceWorker()).evaluate(() =>
@@ -109,6 +111,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await expect.poll(() => messageTexts(visitor)).toContain('Hi Vera! Yes, weekly launches.');
 
     // Visitor → operator; green/yellow state follows who has to answer.
+    await operator.click(byTestId('tab-visitors'));
     await waitVisible(operator, byTestId('visitor-row', '[data-state="replied"]'));
     await typeInto(visitor, byTestId('composer-input'), 'Great, how much is a ticket?');
     await visitor.click(byTestId('composer-send'));

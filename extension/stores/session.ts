@@ -73,8 +73,11 @@ export const useSessionStore = defineStore('session', () => {
     const s = session.value;
     signingOut = true;
     try {
-      // Queued messages belong to this operator: never let the next one send them.
-      await createDexieOutbox().clear();
+      // Queued messages belong to this operator: never let the next one send them. (A broken
+      // IndexedDB must not keep anyone signed in.)
+      await createDexieOutbox()
+        .clear()
+        .catch(() => {});
       session.value = null;
       expired.value = false;
       await sessionItem.setValue(null);

@@ -1,7 +1,7 @@
 import { api } from '@@/shared/api';
 import { apiClient, type ApiFailure } from '@@/shared/api/client';
 import type { AccountSettingsPatch } from '@@/shared/schemas/accounts';
-import { strings } from './strings';
+import { strings } from '@/strings';
 
 export type { ApiFailure, ApiResult } from '@@/shared/api/client';
 
@@ -28,8 +28,8 @@ export const visitorsApi = {
 
 /** A failed REST call in words for the operator (the login screen has its own, finer wording). */
 export function failureText(failure: ApiFailure, serverUrl: string): string {
-  if (failure.kind === 'unreachable') return strings.errUnreachable(serverUrl);
-  if (failure.status === 401) return strings.originsSessionEnded;
+  if (failure.kind === 'unreachable') return strings.auth.unreachable(serverUrl);
+  if (failure.status === 401) return strings.auth.sessionEnded;
   if (failure.error.code === 'validation_failed' && failure.error.issues?.length) return failure.error.issues.map((i) => i.message).join(' ');
   return failure.error.message;
 }

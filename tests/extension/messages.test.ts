@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addPending, contiguousSeq, hasGap, mergeMessages, newClientId, type ChatMessage } from '@/utils/messages';
 import { clientId as clientIdSchema } from '@@/shared/schemas/common';
-import { previewOf } from '@@/shared/preview';
-import { firstLine } from '@/utils/format';
 import { message } from './fakes';
 
 const conv = '00000000-0000-4000-8000-000000000001';
@@ -87,10 +85,3 @@ describe('client ids', () => {
   });
 });
 
-describe('chat list preview', () => {
-  it('is the shared preview rule (#5): the first line, never half an emoji', () => {
-    expect(firstLine).toBe(previewOf);
-    expect(firstLine('Hello\nsecond line')).toBe('Hello');
-    expect(firstLine('a'.repeat(138) + '😀 and more')).toBe('a'.repeat(138) + '😀…');
-  });
-});

@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { AccountCache } from './features/accounts/cache';
 import type { Database, Db } from './db/client';
 import type { MessageWriter } from './features/chats/messageWriter';
+import type { JobRunner } from './jobs/runner';
 import type { VisitorActivity } from './features/visitors/activity';
 import type { VisitorTokens } from './features/visitors/token';
 import type { Limits } from './limits/index';
@@ -21,6 +22,11 @@ export interface AppContext {
   rt: Realtime;
   writer: MessageWriter;
   visitorTokens: VisitorTokens;
+  /**
+   * Durable jobs (#5): `ctx.jobs.enqueue(definition, payload, { accountId, runAt, key, tx })` for
+   * follow-up work that must survive a crash (jobs/runner.ts); mail goes through it (features/mail).
+   */
+  jobs: JobRunner;
   /** Every rate limit (#4): sign-in, setup, widget connections, socket commands. */
   limits: Limits;
   /** Page-view coalescing and `visitor:updated` throttling, per visitor, on this node (#4). */

@@ -5,6 +5,8 @@ import type { Role } from '../../../../shared/schemas/auth';
 const REFUSED: Record<Action, string> = {
   'account:update': 'Only an admin can change the account settings.',
   'visitor:forget': 'Only an admin can forget a visitor.',
+  'outbox:read': 'Only an admin can read the mail outbox.',
+  'mail:test': 'Only an admin can send a test mail.',
 };
 
 /** Throws `forbidden` unless the operator's role may do `action` (shared/policies.ts). */

@@ -8,13 +8,17 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestMailQueued } from '../../shared/schemas/mail';
-import { login, pgliteBackend, postgresBackend, setupAccount, startNode, until, type Backend, type SidedeskNode } from '../support/cluster';
-import { freshTestDatabase } from '../support/db';
+import { login, pgliteBackend, postgresBackend, setupAccount, startNode, tempDataDir, until, type Backend, type SidedeskNode } from '../support/cluster';
+import { seededDataDir } from '../support/db';
 import { api } from '../support/server';
 import { startBlackHole, startSmtp, type TestSmtp } from '../support/smtp';
 
 // The migrated dump that seeds each data dir (slow on a busy machine): made before the tests' clocks start.
-beforeAll(() => freshTestDatabase().then((d) => (d.kind === 'pglite' ? d.pglite.close() : d.drop())));
+beforeAll(async () => {
+  const tmp = tempDataDir();
+  await seededDataDir(tmp.dir);
+  tmp.remove();
+});
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

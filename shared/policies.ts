@@ -10,10 +10,6 @@ const ALLOWED = {
   'account:update': ['admin'],
   /** Delete a visitor and everything of theirs ("forget this visitor"). */
   'visitor:forget': ['admin'],
-  /** Read the mail kept in the outbox while no SMTP server is configured (#5). */
-  'outbox:read': ['admin'],
-  /** Send oneself a test mail (checks the SMTP settings, #5). */
-  'mail:test': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ALLOWED;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { text } from './common';
+import { uuid } from './common';
 
 /** GET /api/mail/outbox query (#5): newest first, `limit` at a time; `before` is the previous page's `nextCursor`. */
 export const outboxQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  before: text().max(200).optional(),
+  /** The id of the last mail of the previous page (its `nextCursor`). */
+  before: uuid.optional(),
 });
-export type OutboxQuery = z.input<typeof outboxQuery>;
 
 /**
  * A mail kept in the outbox because no SMTP server is configured (#5). `html` is the HTML part as

@@ -8,7 +8,7 @@ import { createApp, type App, type AppOptions } from '../../server/src/app';
 import { DEFAULT_LIMITS, DEFAULT_MAIL_FROM, type Config } from '../../server/src/config';
 import { createAccountWithAdmin } from '../../server/src/features/accounts/service';
 import { insertOperator } from '../../server/src/features/auth/repo';
-import { hashPassword } from '../../server/src/features/auth/service';
+import { hashPassword } from '../../server/src/access/passwords';
 import type { ApiError } from '../../shared/errors';
 import {
   OPERATOR_NAMESPACE,
@@ -110,7 +110,7 @@ export class Harness {
     });
   }
 
-  /** A widget socket; resolves with the session once `session:ready` arrives. */
+  /** A widget socket; resolves with the session once `session:started` arrives. */
   connectVisitor(server: TestServer, accountId: string, visitorToken?: string, extraHeaders?: Record<string, string>) {
     const socket: VisitorClient = io(`${server.url}${VISITOR_NAMESPACE}`, {
       auth: visitorToken ? { accountId, visitorToken } : { accountId },
@@ -121,7 +121,7 @@ export class Harness {
     });
     this.closers.push(async () => socket.disconnect());
     return new Promise<{ socket: VisitorClient; session: VisitorSession }>((resolve, reject) => {
-      socket.once('session:ready', (session) => resolve({ socket, session }));
+      socket.once('session:started', (session) => resolve({ socket, session }));
       socket.once('connect_error', (err) => reject(err));
     });
   }

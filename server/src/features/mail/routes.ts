@@ -1,35 +1,18 @@
-import { Router } from 'express';
+import { api } from '../../../../shared/api';
 import type { AppContext } from '../../context';
-import { route } from '../../http/errors';
-import { authorize } from '../auth/policy';
-import { requireOperator, sessionOf } from '../auth/routes';
+import { restRoutes } from '../../http/rest';
 import { outboxPage, sendTestMail } from './service';
 
 /**
- * GET /api/mail/outbox (admins: the account's mail kept while no SMTP server is configured,
- * newest first, paginated) and POST /api/mail/test (admins: a test mail to themselves, 202).
- * Operators are told `forbidden` (#5).
+ * GET /api/mail/outbox and POST /api/mail/test (admins: `forbidden` for others,
+ * shared/api/mail.ts). Always the signed-in admin's own account (#5).
  */
-export function mailRoutes(ctx: AppContext): Router {
-  const router = Router();
-  router.use(requireOperator(ctx));
-  router.get(
-    '/outbox',
-    route((req, res) => {
-      const session = sessionOf(res);
-      authorize(session.operator, 'outbox:read');
-      return outboxPage(ctx.db, session.account.id, req.query);
-    }),
-  );
-  router.post(
-    '/test',
-    route(async (_req, res) => {
-      const session = sessionOf(res);
-      authorize(session.operator, 'mail:test');
-      const queued = await sendTestMail(ctx, session);
+export function mailRoutes(ctx: AppContext) {
+  return restRoutes(ctx, api.mail, {
+    outbox: (ctx, { session, input }) => outboxPage(ctx.db, session.account.id, input.query),
+    sendTest: async (ctx, { session, res }) => {
       res.status(202);
-      return queued;
-    }),
-  );
-  return router;
+      return sendTestMail(ctx, session);
+    },
+  });
 }

@@ -1,9 +1,7 @@
-import type { OutboxPage, TestMailQueued } from '../../../../shared/schemas/mail';
-import { outboxQuery } from '../../../../shared/schemas/mail';
-import { uuid } from '../../../../shared/schemas/common';
+import type { z } from 'zod';
+import type { OutboxPage, outboxQuery, TestMailQueued } from '../../../../shared/schemas/mail';
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
-import { validate } from '../../validate';
 import type { OperatorSession } from '../auth/service';
 import { mailSendJob } from './job';
 import { toOutboxMailView } from './presenter';
@@ -35,14 +33,12 @@ export function sendMail(ctx: Pick<AppContext, 'jobs'>, mail: OutgoingMail, opti
   );
 }
 
-/** The account's outbox, newest first; `before` is a previous page's `nextCursor` (the id of its last mail). */
-export async function outboxPage(db: Db, accountId: string, query: unknown): Promise<OutboxPage> {
-  const { limit, before } = validate(outboxQuery, query);
-  const beforeId = before === undefined ? undefined : validate(uuid, before);
+/** The account's outbox, newest first, `limit` at a time; `before`: the id of the previous page's last mail. */
+export async function outboxPage(db: Db, accountId: string, query: z.output<typeof outboxQuery>): Promise<OutboxPage> {
   // One more than asked tells whether there is a next page.
-  const rows = await listOutboxMail(db, accountId, { limit: limit + 1, beforeId });
-  const items = rows.slice(0, limit).map(toOutboxMailView);
-  return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+  const rows = await listOutboxMail(db, accountId, { limit: query.limit + 1, beforeId: query.before });
+  const items = rows.slice(0, query.limit).map(toOutboxMailView);
+  return { items, nextCursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
 }
 
 /** Queues a test mail to the signed-in operator's own address: how an admin checks SMTP_URL. */

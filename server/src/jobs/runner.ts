@@ -55,7 +55,8 @@ export interface EnqueueOptions {
   key?: string;
   /**
    * The caller's transaction: the job is inserted in it, so it exists if and only if the change
-   * commits. It starts within a poll of the commit (the runner can't see the commit happen).
+   * commits. The runner can't see the commit happen: the job starts at the next poll (≤ 1 s), or
+   * at once if the caller calls `ctx.jobs.wake()` after committing.
    */
   tx?: Db;
 }

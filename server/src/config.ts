@@ -29,6 +29,8 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   commandScale: 1,
 };
 
+export const DEFAULT_MAIL_FROM = 'Sidedesk <no-reply@localhost>';
+
 const optionalString = z
   .string()
   .trim()
@@ -94,6 +96,17 @@ const envSchema = z.object({
    * pipeline hundreds of messages a second.
    */
   COMMAND_LIMITS_SCALE: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().positive().default(DEFAULT_LIMITS.commandScale)),
+  /**
+   * #5: where mail goes (`smtp://user:pass@host:587`, `smtps://…:465`; nodemailer URL options in
+   * the query). Unset: mail is kept in the database's outbox, which admins read.
+   */
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^/]/i.test(v), 'expected smtp://… or smtps://…'),
+  /** #5: the From of every mail: `Name <address>` or an address. */
+  MAIL_FROM: optionalString
+    .transform((v) => v ?? DEFAULT_MAIL_FROM)
+    .refine((v) => /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(v), 'expected an address, or a name and an address: Sidedesk <no-reply@example.com>'),
+  /** #5: durable jobs (mail…) this process runs at once; 0 = it runs none (other nodes do), it still enqueues. */
+  JOB_CONCURRENCY: limitSetting(4),
 });
 
 export interface Config {
@@ -106,6 +119,10 @@ export interface Config {
   trustProxy: TrustProxy;
   logLevel: LogLevel;
   limits: LimitsConfig;
+  /** #5: SMTP server (unset: the database outbox) and the From address. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** #5: jobs run at once on this node (0: none). */
+  jobs: { concurrency: number };
 }
 
 /** Parses the environment once; throws a readable error naming every bad variable. */
@@ -130,5 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       newVisitorsPerAddress: e.NEW_VISITORS_PER_ADDRESS,
       commandScale: e.COMMAND_LIMITS_SCALE,
     },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    jobs: { concurrency: e.JOB_CONCURRENCY },
   };
 }

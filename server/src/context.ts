@@ -3,6 +3,7 @@ import type { AccountCache } from './features/accounts/cache';
 import type { Database, Db } from './db/client';
 import type { EventBus } from './events/bus';
 import type { MessageWriter } from './features/chats/messageWriter';
+import type { JobRunner } from './jobs/runner';
 import type { VisitorActivity } from './features/visitors/activity';
 import type { VisitorTokens } from './features/visitors/token';
 import type { Limits } from './limits/index';
@@ -22,6 +23,11 @@ export interface AppContext {
   rt: Realtime;
   writer: MessageWriter;
   visitorTokens: VisitorTokens;
+  /**
+   * Durable jobs (#5): `ctx.jobs.enqueue(definition, payload, { accountId, runAt, key, tx })` for
+   * follow-up work that must survive a crash (jobs/runner.ts); mail goes through it (features/mail).
+   */
+  jobs: JobRunner;
   /** Every rate limit (#4): sign-in, setup, widget connections, socket commands. */
   limits: Limits;
   /** Page-view coalescing and `visitor:updated` throttling, per visitor, on this node (#4). */

@@ -5,6 +5,7 @@
  */
 import { accountRoutes } from './accounts';
 import { authRoutes } from './auth';
+import { mailRoutes } from './mail';
 import { visitorRoutes } from './visitors';
 
-export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes };
+export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes };

@@ -7,6 +7,7 @@ import { accounts } from './accounts';
 import { auth } from './auth';
 import { chats } from './chats';
 import type { Feature } from './feature';
+import { mail } from './mail';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail];

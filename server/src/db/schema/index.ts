@@ -2,3 +2,5 @@ export * from './accounts';
 export * from './operators';
 export * from './visitors';
 export * from './chats';
+export * from './jobs';
+export * from './mail';

@@ -8,7 +8,7 @@
  * - conversation.ts: the lastAuthor rule and a conversation's preview (shared/preview.ts);
  * - limits.ts, typing.ts: the numbers every side shares.
  */
-export { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from './limits';
+export { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH, MAX_RATING_COMMENT_LENGTH } from './limits';
 export { newClientId } from './clientId';
 export { displayOrder, mergeMessages, type SeqEntry } from './merge';
 export { contiguousSeq, hasGap, isBehind, isGap, maxSeq } from './seq';

@@ -12,3 +12,6 @@ export const MAX_NAME_LENGTH = 120;
 
 /** Longest email address (RFC 5321's path limit). */
 export const MAX_EMAIL_LENGTH = 254;
+
+/** Longest comment a visitor may leave with their rating of a chat (V2, #5). */
+export const MAX_RATING_COMMENT_LENGTH = 1000;

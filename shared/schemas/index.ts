@@ -4,3 +4,5 @@ export * from './accounts';
 export * from './visitors';
 export * from './chats';
 export * from './mail';
+export * from './ratings';
+export * from './transcripts';

@@ -25,7 +25,7 @@ type Ids = Record<string, string>;
  * A field the builder can't fill fails the test: a new feature then adds its case here.
  */
 function samplePayload(schema: z.ZodType, ids: Ids): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as { properties?: Record<string, { type?: string; format?: string }>; required?: string[] };
+  const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as { properties?: Record<string, { type?: string; format?: string; enum?: unknown[] }>; required?: string[] };
   const out: Record<string, unknown> = {};
   for (const [key, prop] of Object.entries(json.properties ?? {})) {
     if (key in ids) out[key] = ids[key];
@@ -33,6 +33,7 @@ function samplePayload(schema: z.ZodType, ids: Ids): Record<string, unknown> {
     else if (prop.format === 'uuid') throw new Error(`samplePayload: no id for ${key}`);
     else if (prop.format === 'email' || key === 'email') out[key] = 'someone@example.com';
     else if (key === 'url') out[key] = 'https://a.example/page';
+    else if (prop.enum) out[key] = prop.enum[0];
     else if (prop.type === 'string') out[key] = 'hello';
     else if (prop.type === 'number' || prop.type === 'integer') out[key] = 0;
     else if (prop.type === 'boolean') out[key] = true;

@@ -8,6 +8,8 @@ import { auth } from './auth';
 import { chats } from './chats';
 import type { Feature } from './feature';
 import { mail } from './mail';
+import { ratings } from './ratings';
+import { transcripts } from './transcripts';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, mail];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, ratings, transcripts];

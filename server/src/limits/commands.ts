@@ -38,6 +38,11 @@ export const COMMAND_LIMITS = {
   // Catching up reads pages of 500 messages.
   'visitor.sync': { what: 'sync requests', perSocket: rate(10, 1), perActor: rate(100, 10) },
   'visitor.close': { what: 'close requests', perSocket: rate(5, 60), perActor: rate(10, 60) },
+  // V2: a thumb, then maybe a comment, maybe a changed mind; a few per chat.
+  'visitor.rating': { what: 'ratings', perSocket: rate(10, 60), perActor: rate(30, 10 * 60) },
+  // V2: each one sends a mail. Per visitor, so at most 3 per conversation an hour; the recipient
+  // address has its own limit besides (limits/visitorMail.ts).
+  'visitor.transcript': { what: 'transcript emails', perSocket: rate(3, 3600), perActor: rate(3, 3600) },
   // The grid: up to 2,000 rows a call.
   'operator.visitorList': { what: 'visitor list requests', perSocket: rate(10, 1), perActor: rate(60, 10) },
   // chat:list, chat:get, chat:sync: a panel reconnecting syncs every open chat at once.

@@ -1,6 +1,7 @@
 /** Test doubles for the widget: an in-memory `/visitor` server and a transport that talks to it. */
 import type { VisitorServerToClient, VisitorSession } from '../../../shared/events';
 import type { MessageView, VisitorConversationView } from '../../../shared/schemas/chats';
+import type { RatingView } from '../../../shared/schemas/ratings';
 import { SYNC_PAGE_SIZE } from '../../../shared/protocol';
 import { ChatController, type Payload, type Transport } from '../../../widget/src/chat/controller';
 import { createStore } from '../../../widget/src/storage';
@@ -20,6 +21,9 @@ export class FakeServer {
   refuse = new Set<string>();
   /** Bodies the server fails with internal_error for now (try again later). */
   failing = new Set<string>();
+  /** V2: the stored rating, and the refusal the next rating:set / transcript:send gets. */
+  rating: RatingView | null = null;
+  refuseNext: { code: string; message: string } | null = null;
 
   add(author: MessageView['author'], body: string, clientId = `srv${this.messages.length + 1}xxxxx`): MessageView {
     const existing = this.messages.find((m) => m.clientId === clientId);
@@ -46,6 +50,22 @@ export class FakeServer {
       if (this.loseAcks) return new Promise((_, reject) => this.pending.push(reject));
       return Promise.resolve({ ok: true, data: m });
     }
+    if (event === 'chat:close' || event === 'rating:set' || event === 'transcript:send') {
+      const refusal = this.refuseNext;
+      this.refuseNext = null;
+      if (refusal) return Promise.resolve({ ok: false, error: refusal });
+    }
+    if (event === 'chat:close') {
+      if (this.conversation.status !== 'closed') this.add('system', 'Vic closed the chat');
+      this.conversation.status = 'closed';
+      return Promise.resolve({ ok: true, data: { ...this.conversation } });
+    }
+    if (event === 'rating:set') {
+      const at = new Date().toISOString();
+      this.rating = { conversationId: payload.conversationId, score: payload.score, comment: payload.comment ?? null, ratedAt: at, changeableUntil: at };
+      return Promise.resolve({ ok: true, data: this.rating });
+    }
+    if (event === 'transcript:send') return Promise.resolve({ ok: true, data: { to: payload.email } });
     if (event === 'chat:sync') return Promise.resolve({ ok: true, data: this.messages.filter((m) => m.seq > payload.afterSeq).slice(0, SYNC_PAGE_SIZE) });
     return Promise.resolve({ ok: true, data: null });
   }

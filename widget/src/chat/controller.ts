@@ -21,6 +21,7 @@ import {
   TYPING_REPEAT_MS,
 } from '../../../shared/protocol';
 import type { Store } from '../storage';
+import { EndOfChat } from './ending';
 import { pruneOutbox, toOutcome, type OutboxItem } from './state';
 
 type Commands = VisitorClientToServer;
@@ -59,6 +60,9 @@ export interface ChatState {
 
 export class ChatController {
   readonly state: ChatState;
+  /** Ending the chat, rating it, its transcript by email (V2). */
+  readonly ending: EndOfChat;
+  private readonly onChange: () => void;
   private gen = 0;
   private pumping = false;
   private syncing: Promise<void> | null = null;
@@ -73,7 +77,7 @@ export class ChatController {
   constructor(
     private readonly transport: Transport,
     private readonly store: Store,
-    private readonly onChange: () => void,
+    onChange: () => void,
     /** What `page:view` reports on every (re)connect. */
     private readonly page: () => PageViewPayload,
   ) {
@@ -90,6 +94,12 @@ export class ChatController {
       open: false,
       starting: false,
       startError: '',
+    };
+    this.ending = new EndOfChat(transport, store, this.state, () => this.onChange());
+    // Each change of the chat is one for its end screen too (a close, a new chat).
+    this.onChange = () => {
+      this.ending.observe();
+      onChange();
     };
     transport.on('session:started', (s) => void this.onSession(s));
     transport.on('message:sent', (m) => this.onMessage(m));
@@ -128,6 +138,9 @@ export class ChatController {
     } else if (st.conversation && st.conversation.status !== 'closed') {
       // Our chat ended while we were away; show it as ended (the sync below fetches its last words).
       st.conversation = { ...st.conversation, status: 'closed' };
+    } else if (!st.conversation) {
+      // A chat that ended on another page (or before a reload) shows its end screen again (V2).
+      st.conversation = this.ending.restore(s.visitorId);
     }
     // Failures of the last connection are worth another try on this one; refusals never are (#4).
     for (const o of st.outbox) if (o.failed && o.conversationId === st.conversation?.id && st.conversation.status !== 'closed') o.failed = false;

@@ -7,6 +7,7 @@ import { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../../../
 import type { ChatController } from '../chat/controller';
 import { displayMessages, type DisplayMessage } from '../chat/state';
 import { attr, h, icon, text } from './dom';
+import { mountEnding } from './ending';
 import { ICON_CHAT, ICON_CLOSE, ICON_SEND } from './icons';
 import { strings as t } from './strings';
 import css from './styles.css?inline';
@@ -46,7 +47,9 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   const intro = h('p', { class: 'intro' });
   const closeBtn = h('button', { class: 'x', type: 'button', 'aria-label': t.minimize, onclick: () => close() }, icon(ICON_CLOSE, 22));
   const greet = h('div', { class: 'greet' }, hello, intro);
-  const head = h('header', { class: 'head' }, ava, h('div', { class: 'who' }, title, status), closeBtn, greet);
+  // V2: end the chat (confirmed), then rate it and get its transcript.
+  const ending = mountEnding(ctrl, { update: () => render(), validEmail: (v) => EMAIL.test(v), focusNext: () => newChatBtn.focus() });
+  const head = h('header', { class: 'head' }, ava, h('div', { class: 'who' }, title, status), ending.endButton, closeBtn, greet);
 
   // ── Pre-chat form ──
   const profile = ctrl.profile();
@@ -82,9 +85,9 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   const sendBtn = h('button', { class: 'send', type: 'submit', 'aria-label': t.send, 'data-testid': 'composer-send', disabled: true }, icon(ICON_SEND, 20));
   const composer = h('form', { class: 'composer', onsubmit: (e) => (e.preventDefault(), onSend()) }, input, sendBtn);
   const newChatBtn = h('button', { class: 'btn', type: 'button', onclick: () => (ctrl.newChat(), focusFirst()) }, t.newChat);
-  const ended = h('div', { class: 'ended' }, h('p', {}, t.endedNote), newChatBtn);
+  const ended = h('div', { class: 'ended' }, h('p', {}, t.endedNote), ending.screen, newChatBtn);
   const notice = h('p', { class: 'notice', role: 'note' }, t.waitingNote);
-  const chat = h('div', { class: 'body chat' }, log, notice, typing, composer, ended);
+  const chat = h('div', { class: 'body chat' }, ending.confirm, log, notice, typing, composer, ended);
 
   const panel = h(
     'section',
@@ -177,9 +180,10 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
       items.clear();
       log.replaceChildren();
     }
+    ending.render();
     reflectOnHost(conv?.status ?? 'none');
     // Keep keyboard focus somewhere useful when the part holding it goes away.
-    if (closed && hadFocus) newChatBtn.focus();
+    if (closed && hadFocus && !ending.focus()) newChatBtn.focus();
     if (inChat && !wasChat && st.open) input.focus();
     wasChat = inChat;
   }
@@ -316,7 +320,9 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   function focusFirst(): void {
     const conv = st.conversation;
     if (!conv) (fields.find(([, f]) => !f.control.value.trim())?.[1].control ?? fQuestion.control).focus();
-    else if (conv.status === 'closed') newChatBtn.focus();
+    else if (conv.status === 'closed') {
+      if (!ending.focus()) newChatBtn.focus();
+    }
     else input.focus();
   }
 

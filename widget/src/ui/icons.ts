@@ -5,3 +5,5 @@ export const ICON_CLOSE =
   'M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6 10.6 12 5 6.4 6.4 5Z';
 export const ICON_DOWN = 'M6.4 8.6 12 14.2l5.6-5.6L19 10l-7 7-7-7 1.4-1.4Z';
 export const ICON_SEND = 'M3.4 20.4 21 12 3.4 3.6 3.4 10.1 15 12 3.4 13.9Z';
+/** A thumb up; turned over, a thumb down (V2 rating). */
+export const ICON_THUMB = 'M2 10h4v11H2V10Zm6 11V10l4.6-7.2c1.3 0 2.3 1.1 2.1 2.4L14 9h5.6c1.2 0 2.1 1.1 1.9 2.3l-1.5 7.6c-.2 1.2-1.2 2.1-2.4 2.1H8Z';

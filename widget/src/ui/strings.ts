@@ -56,6 +56,28 @@ export const strings = {
   send: 'Send message',
   messages: 'Messages',
   poweredBy: 'Powered by Sidedesk',
+
+  // The end of a chat (V2): ending it, rating it, its transcript.
+  endChat: 'End chat',
+  endConfirm: 'End this chat?',
+  endConfirmNote: 'You can rate it and get the transcript by email afterwards.',
+  endYes: 'End chat',
+  endNo: 'Keep chatting',
+  ending: 'Ending…',
+  rateQuestion: 'How was this chat?',
+  rateGood: 'Good',
+  rateBad: 'Bad',
+  rateSkip: 'Skip',
+  rateCommentLabel: 'Anything to add? (optional)',
+  rateCommentPlaceholder: 'What went well, or what could be better',
+  rateSend: 'Send feedback',
+  rateNoComment: 'No thanks',
+  rateThanks: 'Thanks for your feedback!',
+  transcriptOpen: 'Email me the transcript',
+  transcriptLabel: 'Send the transcript to',
+  transcriptSend: 'Send',
+  transcriptSending: 'Sending…',
+  transcriptSent: (to: string) => `The transcript is on its way to ${to}.`,
 };
 
 export type Strings = typeof strings;

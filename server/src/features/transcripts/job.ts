@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { text, uuid } from '../../../../shared/schemas/common';
+import { defineJob, PermanentJobError } from '../../jobs/define';
+import { findConversation, MESSAGE_PAGE_SIZE, messagesAfter, type MessageRow } from '../chats/repo';
+import { sendMail } from '../mail/service';
+import { MAX_TRANSCRIPT_CHARS, renderTranscript } from './render';
+
+/**
+ * `transcript.send` (V2): renders the transcript when it runs, from the database, and hands it to
+ * `mail.send` (one mail per job, however often this runs: keyed by the job's id). The row stays
+ * small (a conversation and an address), and a visitor forgotten before it runs (#4) is mailed
+ * nothing. Messages are read with the visitor's audience: internal ones never get in (#5).
+ */
+export const transcriptSendJob = defineJob({
+  kind: 'transcript.send',
+  payload: z.object({ conversationId: uuid, to: text().max(320).pipe(z.email()) }),
+  handler: async (ctx, { conversationId, to }, job) => {
+    const accountId = job.accountId;
+    if (!accountId) throw new PermanentJobError('transcript.send needs the account it is for');
+    const [conversation, account] = await Promise.all([findConversation(ctx.db, accountId, conversationId), ctx.accounts.get(accountId)]);
+    if (!conversation || !account) return ctx.log.info(`transcript.send ${job.id}: the conversation is gone (its visitor was forgotten); nothing to send`);
+
+    const messages: MessageRow[] = [];
+    let chars = 0;
+    let cut = false;
+    for (let after = 0; ; ) {
+      const page = await messagesAfter(ctx.db, 'public', accountId, conversationId, after);
+      for (const m of page) {
+        if ((chars += m.body.length + m.authorName.length + 12) > MAX_TRANSCRIPT_CHARS) cut = true;
+        if (cut) break;
+        messages.push(m);
+      }
+      if (cut || page.length < MESSAGE_PAGE_SIZE) break;
+      after = page[page.length - 1]!.seq;
+    }
+
+    const mail = renderTranscript({ accountName: account.name, visitorName: conversation.visitorName, messages, cut });
+    await sendMail(ctx, { accountId, to, ...mail }, { key: `transcript:${job.id}` });
+  },
+});

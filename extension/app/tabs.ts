@@ -8,6 +8,7 @@ import { defineAsyncComponent, type Component } from 'vue';
 import { useChatListStore } from '@/stores/chatList';
 import { useChatsStore } from '@/stores/chats';
 import { useChatWindowsStore } from '@/stores/chatWindows';
+import { useRatingsStore } from '@/stores/ratings';
 import { useVisitorsStore } from '@/stores/visitors';
 import { strings } from '@/strings';
 import type { OutboxStore } from '@/utils/outbox';
@@ -48,8 +49,14 @@ export const panelTabs: readonly PanelTab[] = [
     label: () => strings.chats.tab,
     icon: 'M2.5 3.5a1 1 0 0 1 1-1h9a1 1 0 0 1 1 1v6.5a1 1 0 0 1-1 1H7.2L4.5 13.5V11h-1a1 1 0 0 1-1-1z',
     component: defineAsyncComponent(() => import('@/components/chat/ChatQueue.vue')),
-    start: ({ session, server, outbox }) =>
-      useChatsStore().start({ server, operatorId: session.operator.id, operatorName: session.operator.name, outbox }),
+    start: ({ session, server, outbox }) => {
+      const stops = [
+        useChatsStore().start({ server, operatorId: session.operator.id, operatorName: session.operator.name, outbox }),
+        // V2: a closed chat's rating in the chat window.
+        useRatingsStore().start(server),
+      ];
+      return () => stops.forEach((stop) => stop());
+    },
     badge: () => {
       const waiting = useChatListStore().waiting.length;
       if (waiting) return { count: waiting, alert: true, label: strings.chats.waiting(waiting) };

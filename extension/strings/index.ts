@@ -8,8 +8,9 @@ import { admin } from './admin';
 import { app } from './app';
 import { auth } from './auth';
 import { chats } from './chats';
+import { ratings } from './ratings';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, visitors, account, admin };
+export const strings = { app, auth, chats, ratings, visitors, account, admin };
 
 export type Strings = typeof strings;

@@ -75,7 +75,14 @@ export function mountEnding(ctrl: ChatController, { update, validEmail, focusNex
     h('div', { class: 'row' }, h('button', { class: 'link', type: 'button', onclick: () => (e.skip(), moveOn()) }, t.rateNoComment), h('button', { class: 'btn sm', type: 'submit', 'data-testid': 'rate-send' }, t.rateSend)),
   );
   const rateErr = h('p', { class: 'alert', role: 'alert', hidden: true });
-  const rating = h('div', { class: 'rate', role: 'group', 'aria-labelledby': 'sd-rate-q', 'data-testid': 'rating' }, h('p', { class: 'q', id: 'sd-rate-q' }, t.rateQuestion), h('div', { class: 'row thumbs' }, good, bad), commentForm, skip, rateErr);
+  const rating = h(
+    'div',
+    { class: 'rate', role: 'group', 'aria-labelledby': 'sd-rate-q', 'data-testid': 'rating' },
+    h('div', { class: 'row' }, h('p', { class: 'q', id: 'sd-rate-q' }, t.rateQuestion), skip),
+    h('div', { class: 'row thumbs' }, good, bad),
+    commentForm,
+    rateErr,
+  );
   const thanks = h('p', { class: 'done', role: 'status', 'data-testid': 'rate-thanks' });
 
   // ── Transcript ──

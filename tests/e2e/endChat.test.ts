@@ -1,0 +1,189 @@
+/**
+ * End of chat (V2, #5), end to end in Debian's Chromium: on the demo site the visitor ends the
+ * chat, rates it and asks for the transcript; the operator sees the rating in the side panel; the
+ * transcript mail arrives (a real SMTP server on loopback). axe-core checks the widget's end of
+ * chat: no serious or critical violation. With E2E_SCREENSHOTS=<dir>, the states are saved as
+ * PNGs (the widget at 1280 and 375 px, the panel at 400 px).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
+import { until } from '../support/cluster';
+import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
+import { startSmtp, type TestSmtp } from '../support/smtp';
+
+const OPERATOR = { email: 'olivia@acme.test', password: 'correct horse battery', account: 'Acme Rockets', name: 'Olivia' };
+const VISITOR = { name: 'Vera Visitor', email: 'vera@example.com', question: 'Do your rockets ship to Mars?' };
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = process.env.E2E_SCREENSHOTS;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/** axe-core on the widget (its shadow root included): the serious and critical violations, in words. */
+async function axeProblems(page: Page): Promise<string[]> {
+  // Through the debugger, so the demo page's CSP (scripts from the server only) doesn't refuse it.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run({ include: [['#sidedesk-widget']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    return result.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join('; ')}`);
+}
+
+describe('end of chat: end, rate, transcript (V2)', () => {
+  let dataDir: string;
+  let smtp: TestSmtp;
+  let server: ServerProcess;
+  let ext: ExtensionBrowser;
+  let visitor: Page;
+  let operator: Page;
+
+  /** The widget at desktop width and on a phone, the panel at 400 px: each state as PNGs (E2E_SCREENSHOTS). */
+  async function shoot(name: string, page: Page, widths: number[]) {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.bringToFront();
+    const before = page.viewport();
+    for (const width of widths) {
+      await page.setViewport({ width, height: width < 500 ? 740 : 800 });
+      await new Promise((r) => setTimeout(r, 300)); // the panel's transition
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`) });
+    }
+    if (before) await page.setViewport(before);
+  }
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-end-'));
+    smtp = await startSmtp();
+    await runSetup({ DATA_DIR: dataDir }, ['--email', OPERATOR.email, '--password', OPERATOR.password, '--account', OPERATOR.account, '--name', OPERATOR.name]);
+    server = await startServerProcess({ DATA_DIR: dataDir, SMTP_URL: smtp.url, MAIL_FROM: 'Acme Rockets <support@acme.test>' });
+    ext = await launchWithExtension();
+    visitor = await ext.browser.newPage();
+    operator = await ext.browser.newPage();
+    await visitor.setViewport({ width: 1280, height: 800 });
+    await operator.setViewport({ width: 400, height: 800 });
+  });
+
+  afterAll(async () => {
+    await ext?.close();
+    await server?.stop();
+    await smtp?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('the operator signs in; the visitor starts a chat the operator accepts and answers', async () => {
+    await operator.bringToFront();
+    await operator.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
+    await typeInto(operator, byTestId('login-server'), server.url);
+    await typeInto(operator, byTestId('login-email'), OPERATOR.email);
+    await typeInto(operator, byTestId('login-password'), OPERATOR.password);
+    await operator.click(byTestId('login-submit'));
+    await waitVisible(operator, byTestId('connection-status', '[data-status="connected"]'));
+
+    await visitor.bringToFront();
+    await visitor.goto(`${server.url}/demo/`);
+    await visitor.click(byTestId('launcher'));
+    await typeInto(visitor, byTestId('prechat-name'), VISITOR.name);
+    await typeInto(visitor, byTestId('prechat-email'), VISITOR.email);
+    await typeInto(visitor, byTestId('prechat-question'), VISITOR.question);
+    await visitor.click(byTestId('prechat-submit'));
+    await waitVisible(visitor, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
+
+    await operator.bringToFront();
+    await operator.click(byTestId('tab-chats'));
+    await (await waitVisible(operator, byTestId('chat-accept'))).click();
+    await waitVisible(operator, byTestId('chat-window'));
+    await typeInto(operator, byTestId('composer-input'), 'Hi Vera! Yes, every Tuesday.');
+    await operator.keyboard.press('Enter');
+    await waitVisible(visitor, byTestId('message', '[data-author="operator"]'));
+  });
+
+  it('the visitor ends the chat from its header, after confirming; the operator sees it closed', async () => {
+    await visitor.bringToFront();
+    await visitor.click(byTestId('chat-end'));
+    await waitVisible(visitor, byTestId('end-confirm'));
+    // Keyboard: the confirm step has focus on "Keep chatting"; Tab reaches "End chat".
+    expect(await visitor.evaluate(() => document.querySelector('#sidedesk-widget')!.shadowRoot!.activeElement?.getAttribute('data-testid'))).toBe('chat-end-cancel');
+    expect(await axeProblems(visitor)).toEqual([]);
+    await shoot('widget-1-confirm', visitor, [1280, 375]);
+
+    await visitor.keyboard.press('Tab');
+    await visitor.keyboard.press('Enter');
+    await waitVisible(visitor, byTestId('end-screen'));
+    await visitor.waitForFunction(() => document.querySelector('#sidedesk-widget')?.getAttribute('data-chat') === 'closed');
+    expect(await visitor.evaluate(() => document.querySelector('#sidedesk-widget')!.shadowRoot!.activeElement?.getAttribute('data-testid'))).toBe('rate-good');
+
+    await operator.waitForFunction(() => document.querySelector('.cw-status')?.getAttribute('data-status') === 'closed');
+    await expect.poll(() => messageTexts(operator)).toContain('Vera Visitor closed the chat');
+  });
+
+  it('the end of chat screen passes axe (no serious or critical violation)', async () => {
+    expect(await axeProblems(visitor)).toEqual([]);
+    await shoot('widget-2-ended', visitor, [1280, 375]);
+  });
+
+  it('the visitor rates it; the operator sees the rating in the chat window, live', async () => {
+    await visitor.bringToFront();
+    await visitor.click(byTestId('rate-good'));
+    await waitVisible(visitor, byTestId('rate-comment'));
+    // The thumb alone is stored at once.
+    await waitVisible(operator, byTestId('chat-rating', '[data-score="good"]'));
+    await typeInto(visitor, byTestId('rate-comment'), 'Quick & kind <3');
+    expect(await axeProblems(visitor)).toEqual([]);
+    await shoot('widget-3-comment', visitor, [1280, 375]);
+    await visitor.click(byTestId('rate-send'));
+    await visitor.waitForFunction(() => document.querySelector('#sidedesk-widget')!.shadowRoot!.querySelector('[data-testid="rate-thanks"]')?.textContent === 'Thanks for your feedback!');
+
+    await operator.bringToFront();
+    await operator.waitForFunction(() => document.querySelector('[data-testid="chat-rating"]')?.textContent?.trim() === 'Rated Good: “Quick & kind <3”');
+    await shoot('panel-rating', operator, [400]);
+  });
+
+  it('the visitor asks for the transcript (pre-filled with their email) and it arrives with the conversation', async () => {
+    await visitor.bringToFront();
+    await visitor.click(byTestId('transcript-open'));
+    const email = await waitVisible(visitor, byTestId('transcript-email'));
+    expect(await email.evaluate((el) => (el as HTMLInputElement).value)).toBe(VISITOR.email);
+    expect(await axeProblems(visitor)).toEqual([]);
+    await shoot('widget-4-transcript', visitor, [1280, 375]);
+    await visitor.click(byTestId('transcript-send'));
+    await visitor.waitForFunction(() =>
+      document.querySelector('#sidedesk-widget')!.shadowRoot!.querySelector('[data-testid="transcript-sent"]')?.textContent?.includes('vera@example.com'),
+    );
+    expect(await axeProblems(visitor)).toEqual([]);
+    await shoot('widget-5-sent', visitor, [1280, 375]);
+
+    await until(() => smtp.received.length === 1, 20_000, 'the transcript mail');
+    const { parsed, recipients } = smtp.received[0]!;
+    expect(recipients).toEqual([VISITOR.email]);
+    expect(parsed.subject).toBe('Your chat with Acme Rockets: transcript');
+    const text = parsed.text ?? '';
+    expect(text).toContain(`Vera Visitor: ${VISITOR.question}`);
+    expect(text).toContain('Olivia: Hi Vera! Yes, every Tuesday.');
+    expect(text).toContain('Vera Visitor closed the chat');
+    expect(text).toContain('(times in UTC)');
+  });
+
+  it('the end screen stays on the next page, until the visitor starts a new chat', async () => {
+    await visitor.bringToFront();
+    await visitor.goto(`${server.url}/demo/pricing.html`);
+    await visitor.click(byTestId('launcher'));
+    await waitVisible(visitor, byTestId('transcript-sent'));
+    await expect.poll(() => messageTexts(visitor)).toContain(VISITOR.question);
+    const newChat = await visitor.waitForSelector('>>> .ended .btn:not(.sm)');
+    await newChat!.click();
+    await waitVisible(visitor, byTestId('prechat-question'));
+  });
+});

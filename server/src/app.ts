@@ -10,6 +10,8 @@ import { AccountCache } from './features/accounts/cache';
 import { accountRoutes } from './features/accounts/routes';
 import { authRoutes } from './features/auth/routes';
 import { MessageWriter } from './features/chats/messageWriter';
+import { fileRoutes } from './features/files/routes';
+import { FileUrls } from './features/files/urls';
 import { setupApiRoutes, setupPageRoutes } from './features/setup/routes';
 import { siteRoutes, type SitePaths } from './features/site/routes';
 import { visitorRoutes } from './features/visitors/routes';
@@ -83,6 +85,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   await database.migrate();
   const { db } = database;
   const visitorTokens = new VisitorTokens(await getOrCreateSecret(db, 'visitor_token'));
+  const fileUrls = new FileUrls(await getOrCreateSecret(db, 'file_url'));
 
   const app = express();
   const server = http.createServer(app);
@@ -108,6 +111,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     // core with 1, 35 % with 2, 61–71 % with 4, for the same p99 (#3). PGlite runs one query at a time.
     writer: new MessageWriter(database, log, { maxInFlight: database.kind === 'postgres' ? 2 : 1 }),
     visitorTokens,
+    fileUrls,
     limits,
     visitorActivity: new VisitorActivity(),
     withAck: makeWithAck(log, limits.commands),
@@ -129,6 +133,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   app.use('/api/setup', setupApiRoutes(ctx));
   app.use('/api/account', accountRoutes(ctx));
   app.use('/api/visitors', visitorRoutes(ctx));
+  app.use('/api/files', fileRoutes(ctx));
   app.use('/api', apiNotFound);
   app.use('/setup', htmlPageHeaders, setupPageRoutes(ctx));
   app.use(

@@ -29,6 +29,16 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   commandScale: 1,
 };
 
+/** Files sent in chats (#5). */
+export interface FilesConfig {
+  /** Where uploads are stored (`<dir>/<account>/<file id>`); undefined: `<DATA_DIR>/files`. Several nodes need one shared directory. */
+  dir: string | undefined;
+  /** The largest upload any account may allow (FILES_MAX_BYTES); an account's own limit defaults to 10 MB. */
+  maxBytes: number;
+}
+
+export const DEFAULT_FILES: FilesConfig = { dir: undefined, maxBytes: 25 * 1024 * 1024 };
+
 const optionalString = z
   .string()
   .trim()
@@ -94,6 +104,10 @@ const envSchema = z.object({
    * pipeline hundreds of messages a second.
    */
   COMMAND_LIMITS_SCALE: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().positive().default(DEFAULT_LIMITS.commandScale)),
+  /** #5: where files sent in chats are stored; default `<DATA_DIR>/files`. */
+  FILES_DIR: optionalString,
+  /** #5: the largest upload an admin may allow, in bytes (each account's own limit defaults to 10 MB). */
+  FILES_MAX_BYTES: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(1).max(2 ** 31 - 1).default(DEFAULT_FILES.maxBytes)),
 });
 
 export interface Config {
@@ -106,6 +120,7 @@ export interface Config {
   trustProxy: TrustProxy;
   logLevel: LogLevel;
   limits: LimitsConfig;
+  files: FilesConfig;
 }
 
 /** Parses the environment once; throws a readable error naming every bad variable. */
@@ -130,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       newVisitorsPerAddress: e.NEW_VISITORS_PER_ADDRESS,
       commandScale: e.COMMAND_LIMITS_SCALE,
     },
+    files: { dir: e.FILES_DIR && path.resolve(e.FILES_DIR), maxBytes: e.FILES_MAX_BYTES },
   };
 }

@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { AccountCache } from './features/accounts/cache';
 import type { Database, Db } from './db/client';
 import type { MessageWriter } from './features/chats/messageWriter';
+import type { FileUrls } from './features/files/urls';
 import type { VisitorActivity } from './features/visitors/activity';
 import type { VisitorTokens } from './features/visitors/token';
 import type { Limits } from './limits/index';
@@ -21,6 +22,8 @@ export interface AppContext {
   rt: Realtime;
   writer: MessageWriter;
   visitorTokens: VisitorTokens;
+  /** Signs and checks the expiring download URLs of files (#5): what `presentFile` puts in a FileView. */
+  fileUrls: FileUrls;
   /** Every rate limit (#4): sign-in, setup, widget connections, socket commands. */
   limits: Limits;
   /** Page-view coalescing and `visitor:updated` throttling, per visitor, on this node (#4). */

@@ -3,3 +3,4 @@ export * from './auth';
 export * from './accounts';
 export * from './visitors';
 export * from './chats';
+export * from './files';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { createApp, type App, type AppOptions } from '../../server/src/app';
-import { DEFAULT_LIMITS, type Config } from '../../server/src/config';
+import { DEFAULT_FILES, DEFAULT_LIMITS, type Config } from '../../server/src/config';
 import { createAccountWithAdmin } from '../../server/src/features/accounts/service';
 import { insertOperator } from '../../server/src/features/auth/repo';
 import { hashPassword } from '../../server/src/features/auth/service';
@@ -37,6 +37,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: false,
     logLevel: (process.env.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'error',
     limits: { ...DEFAULT_LIMITS },
+    files: { ...DEFAULT_FILES },
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ import { CommandLimits } from './commands';
 import { VisitorConnectionLimits } from './connections';
 import { LoginLimits } from './login';
 import { LimiterStore, rateLimited, tryConsume } from './store';
+import { UploadLimits } from './uploads';
 
 /**
  * First-run setup hashes a password (argon2, ~20 MB and tens of ms of CPU): per address, only
@@ -20,6 +21,8 @@ export interface Limits {
   login: LoginLimits;
   /** Widget connections per address, checked first in the /visitor handshake. */
   visitorConnections: VisitorConnectionLimits;
+  /** File uploads per address and per uploader (#5). */
+  uploads: UploadLimits;
   /** Counts a first-run setup attempt from `address`; throws `rate_limited` over the limit. */
   setupAttempt(address: string): Promise<void>;
   close(): Promise<void>;
@@ -32,6 +35,7 @@ export async function createLimits(opts: { redisUrl?: string; log: Logger; insta
     commands: new CommandLimits(store, opts.config.commandScale),
     login: new LoginLimits(store),
     visitorConnections: new VisitorConnectionLimits(store, opts.config),
+    uploads: new UploadLimits(store),
     setupAttempt: async (address) => {
       const counted = await tryConsume(setup, address);
       if (!counted.ok) throw rateLimited('setup attempts', counted.res.msBeforeNext, 'try again');

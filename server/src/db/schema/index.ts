@@ -2,3 +2,4 @@ export * from './accounts';
 export * from './operators';
 export * from './visitors';
 export * from './chats';
+export * from './files';

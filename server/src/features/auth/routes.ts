@@ -8,7 +8,8 @@ import { validate } from '../../validate';
 import { presentAccount, presentOperator } from './presenter';
 import { authenticate, login, logout, type OperatorSession } from './service';
 
-function bearer(req: Request): string | undefined {
+/** The token of `Authorization: Bearer <token>`, if any. */
+export function bearer(req: Request): string | undefined {
   const header = req.get('authorization');
   const match = header && /^Bearer\s+(\S+)$/i.exec(header);
   return match ? match[1] : undefined;

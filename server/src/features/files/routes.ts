@@ -13,6 +13,7 @@ import { bearer, requireOperator, sessionOf } from '../auth/routes';
 import type { FileRow } from './repo';
 import { fileForDownload, fileSettingsOf, getFileForActor, updateFileSettings, uploadFile } from './service';
 import { FileStorage } from './storage';
+import { closeAfterRefusal } from './upload';
 
 const fileParams = z.object({ fileId: uuid });
 
@@ -59,9 +60,8 @@ export function fileRoutes(ctx: AppContext): Router {
         res.status(201);
         return { file } satisfies FileUploadResult;
       } catch (err) {
-        // The rest of the body is not read: close the connection after the answer instead of
-        // receiving (and throwing away) what the client still sends.
-        if (!req.complete) res.set('Connection', 'close');
+        // A large rest of the body is not read: the connection closes after the answer.
+        if (closeAfterRefusal(req)) res.set('Connection', 'close');
         throw err;
       }
     }),

@@ -41,6 +41,24 @@ function formatBytes(n: number): string {
 
 const malformed = (message: string) => new AppError('validation_failed', message);
 
+/** A refused upload with at most this much of its body still to come is read to its end (the connection is kept). */
+const DRAIN_MAX_BYTES = 1024 * 1024;
+/** Bytes of each upload's body read so far. */
+const bodyBytesRead = new WeakMap<IncomingMessage, number>();
+
+/**
+ * After an upload has been refused: whether to close the connection once the answer is sent,
+ * rather than reading the rest of the body (which Node would read to its end, to reuse the
+ * connection). Closed when more than 1 MB, or an unknown amount (chunked), is still to come: a 50
+ * MB upload over the limit is not received. A small rest is read, so the client, still sending
+ * it, gets the answer instead of a broken pipe.
+ */
+export function closeAfterRefusal(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  const declared = Number(req.headers['content-length']);
+  return !Number.isFinite(declared) || declared - (bodyBytesRead.get(req) ?? 0) > DRAIN_MAX_BYTES;
+}
+
 /**
  * Reads a `multipart/form-data` upload (#5) with busboy, a streaming parser: its text fields
  * first, then one part named `file`, which is streamed to disk and never held in memory whole.
@@ -49,9 +67,10 @@ const malformed = (message: string) => new AppError('validation_failed', message
  * before a byte is stored. While the file streams, its size is counted against the target's
  * `maxBytes`, its SHA-256 computed and its text-ness checked (sniff.ts).
  *
- * On any failure the partial file is removed before the returned promise rejects, and the
- * request is no longer read: the caller answers at once and closes the connection, so a 50 MB
- * upload over a 10 MB limit stops after about 10 MB instead of being received and thrown away.
+ * On any failure the partial file is removed before the returned promise rejects, and a large
+ * rest of the request is no longer read ({@link closeAfterRefusal}): the caller answers at once
+ * and closes the connection, so a 50 MB upload over a 10 MB limit stops after about 10 MB instead
+ * of being received and thrown away.
  */
 export function receiveUpload(req: IncomingMessage, ceilingBytes: number, open: (fields: FileUploadFields) => Promise<UploadTarget>): Promise<ReceivedUpload> {
   return new Promise((resolve, reject) => {
@@ -79,8 +98,11 @@ export function receiveUpload(req: IncomingMessage, ceilingBytes: number, open: 
       if (settled) return;
       settled = true;
       req.unpipe(bb);
-      req.pause();
-      fileStream?.destroy(err instanceof Error ? err : new Error(String(err)));
+      // Stop reading a large rest (the route closes the connection); let Node read a small one.
+      if (closeAfterRefusal(req)) req.pause();
+      else req.resume();
+      // Without an error: nobody may be listening for one yet (the upload may still be being authorised).
+      fileStream?.destroy();
       // Reject only once the file part has cleaned up after itself (its partial file is gone).
       void (stored ?? Promise.resolve())
         .catch(() => undefined)
@@ -122,6 +144,8 @@ export function receiveUpload(req: IncomingMessage, ceilingBytes: number, open: 
     req.on('close', () => {
       if (!req.complete) fail(malformed('The upload was interrupted.'));
     });
+    bodyBytesRead.set(req, 0);
+    req.on('data', (chunk: Buffer) => bodyBytesRead.set(req, (bodyBytesRead.get(req) ?? 0) + chunk.length));
     req.pipe(bb);
   });
 }
@@ -136,6 +160,9 @@ async function storeFile(
   if (!('conversationId' in rawFields)) throw malformed('Send the conversationId field before the file.');
   const fields = validate(fileUploadFields, rawFields);
   const target = await open(fields);
+  // Refused meanwhile (a second file, the client gone): a pipeline from a destroyed stream that had
+  // ended never settles (Node 24), so don't start one.
+  if (stream.destroyed) throw malformed('The upload was abandoned.');
 
   const hash = createHash('sha256');
   const text = new TextInspector();

@@ -7,18 +7,15 @@ import type { AppContext } from './context';
 import { openDatabase, type Database } from './db/client';
 import { getOrCreateSecret } from './db/secrets';
 import { AccountCache } from './features/accounts/cache';
-import { accountRoutes } from './features/accounts/routes';
-import { authRoutes } from './features/auth/routes';
 import { MessageWriter } from './features/chats/messageWriter';
-import { fileRoutes } from './features/files/routes';
 import { FileUrls } from './features/files/urls';
-import { setupApiRoutes, setupPageRoutes } from './features/setup/routes';
 import { siteRoutes, type SitePaths } from './features/site/routes';
-import { visitorRoutes } from './features/visitors/routes';
+import { features } from './features/index';
 import { VisitorActivity } from './features/visitors/activity';
 import { VisitorTokens } from './features/visitors/token';
+import { EventBus } from './events/bus';
 import { apiNotFound, errorMiddleware } from './http/errors';
-import { baseHeaders, htmlPageHeaders } from './http/headers';
+import { baseHeaders } from './http/headers';
 import { proxyTrust } from './http/proxy';
 import { createLimits } from './limits/index';
 import { createLogger, type AppLogger, type LoggerOptions } from './log';
@@ -99,6 +96,13 @@ async function build(config: Config, options: AppOptions, database: Database, lo
 
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
+  const background: AppContext['background'] = (label, task) => {
+    if (closing) return;
+    const p = task()
+      .catch((err: unknown) => log.error(`${label} failed`, err))
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
   const ctx: AppContext = {
     config,
     log,
@@ -115,27 +119,18 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     limits,
     visitorActivity: new VisitorActivity(),
     withAck: makeWithAck(log, limits.commands),
-    background: (label, task) => {
-      if (closing) return;
-      const p = task()
-        .catch((err: unknown) => log.error(`${label} failed`, err))
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
-    },
+    events: new EventBus(background),
+    background,
   };
+  for (const feature of features) feature.listen?.(ctx);
 
   app.disable('x-powered-by');
   app.use(baseHeaders);
   // #4: the trust function the Socket.IO handshake uses too (features/visitors/geo.ts clientIp).
   app.set('trust proxy', proxyTrust(config.trustProxy));
   app.use('/api', apiCors, express.json({ limit: '100kb' }));
-  app.use('/api/auth', authRoutes(ctx));
-  app.use('/api/setup', setupApiRoutes(ctx));
-  app.use('/api/account', accountRoutes(ctx));
-  app.use('/api/visitors', visitorRoutes(ctx));
-  app.use('/api/files', fileRoutes(ctx));
+  for (const feature of features) if (feature.routes) app.use(feature.routes(ctx));
   app.use('/api', apiNotFound);
-  app.use('/setup', htmlPageHeaders, setupPageRoutes(ctx));
   app.use(
     siteRoutes(ctx, {
       widgetFile: options.paths?.widgetFile ?? path.join(ROOT_DIR, 'widget/dist/widget.js'),

@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import type { AccountCache } from './features/accounts/cache';
 import type { Database, Db } from './db/client';
+import type { EventBus } from './events/bus';
 import type { MessageWriter } from './features/chats/messageWriter';
 import type { FileUrls } from './features/files/urls';
 import type { VisitorActivity } from './features/visitors/activity';
@@ -28,6 +29,8 @@ export interface AppContext {
   limits: Limits;
   /** Page-view coalescing and `visitor:updated` throttling, per visitor, on this node (#4). */
   visitorActivity: VisitorActivity;
+  /** Features' events, published after commit, heard by other features (#5). */
+  events: EventBus;
   /** `ctx.withAck(socket)(schema, handler, { limit })`: a rate-limited, validated, acknowledged command. */
   withAck: WithAckFor;
   /**

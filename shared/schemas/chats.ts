@@ -7,6 +7,10 @@ export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 export const AUTHOR_TYPES = ['visitor', 'operator', 'system'] as const;
 export type AuthorType = (typeof AUTHOR_TYPES)[number];
 
+/** Who may read a message (#5): both sides, or operators only (whispers and notes, #7). */
+export const MESSAGE_VISIBILITIES = ['public', 'internal'] as const;
+export type MessageVisibility = (typeof MESSAGE_VISIBILITIES)[number];
+
 export const MAX_MESSAGE_LENGTH = 5000;
 
 const body = text().trim().min(1, 'empty message').max(MAX_MESSAGE_LENGTH);
@@ -43,6 +47,8 @@ export interface MessageView {
   authorName: string;
   body: string;
   createdAt: string;
+  /** Present only on internal messages (operators only, #5); absent means public. */
+  visibility?: 'internal';
 }
 
 export interface ConversationView {

@@ -83,8 +83,8 @@ export interface FileSettingsView {
   allowedTypes: FileType[];
 }
 
-/** PATCH /api/files/settings: absent fields stay as they are. `maxBytes` is checked against the server's limit too. */
-export const fileSettingsPatch = z.object({
+/** PATCH /api/files/settings: absent fields stay as they are, unknown ones are refused. `maxBytes` is checked against the server's limit too. */
+export const fileSettingsPatch = z.strictObject({
   maxBytes: z.number().int().min(1).optional(),
   allowedTypes: z
     .array(z.enum(FILE_TYPE_IDS))

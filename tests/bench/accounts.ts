@@ -10,7 +10,8 @@ import { loadConfig } from '../../server/src/config';
 import { openDatabase } from '../../server/src/db/client';
 import { insertAccount } from '../../server/src/features/accounts/repo';
 import { insertOperator, insertSession } from '../../server/src/features/auth/repo';
-import { hashPassword, hashToken } from '../../server/src/features/auth/service';
+import { hashPassword } from '../../server/src/access/passwords';
+import { hashToken } from '../../server/src/features/auth/service';
 
 export interface BenchAccount {
   accountId: string;

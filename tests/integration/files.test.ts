@@ -4,11 +4,9 @@
  * are served so that a browser never runs them.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../server/src/config';
 import { getOrCreateSecret } from '../../server/src/db/secrets';
 import { findFileForConversation } from '../../server/src/features/files/service';
 import { FileUrls } from '../../server/src/features/files/urls';
@@ -18,25 +16,19 @@ import { docx, EXE, PDF, PNG, rawUpload, streamUpload, upload, zip } from '../su
 import { api, Harness, newClientId, type ErrorBody, type TestServer } from '../support/server';
 
 const h = new Harness();
-const dirs: string[] = [];
 // The migrated database every test clones, made before the first test's clock starts.
 beforeAll(async () => {
   const warm = await freshTestDatabase();
   await (warm.kind === 'pglite' ? warm.pglite.close() : warm.drop());
 });
-afterEach(async () => {
-  await h.closeAll();
-  for (const dir of dirs.splice(0)) await fs.rm(dir, { recursive: true, force: true });
-});
+afterEach(() => h.closeAll());
 
 const MB = 1024 * 1024;
 
-/** A server whose files go to a fresh temporary directory. */
-async function filesServer(files: Partial<Config['files']> = {}) {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sidedesk-files-'));
-  dirs.push(dir);
-  const server = await h.server({ files: { dir, maxBytes: 25 * MB, ...files } });
-  return { server, dir };
+/** A server (its files go to a temporary directory of its own) and that directory. */
+async function filesServer() {
+  const server = await h.server();
+  return { server, dir: server.app.ctx.config.files.dir! };
 }
 
 /** A visitor in a chat with an operator (admin) of the account. */
@@ -255,6 +247,24 @@ describe('files: only the people of the conversation (#5)', () => {
     expect(await findFileForConversation(server.app.ctx.db, b.accountId, b.conversationId, mine.body.file.id)).toBeNull();
     expect(await findFileForConversation(server.app.ctx.db, a.accountId, randomUUID(), mine.body.file.id)).toBeNull();
     expect(await filesOnDisk(dir)).toEqual(before);
+  });
+
+  it('removes a forgotten visitor’s files from disk, and partial uploads a crash left', async () => {
+    const { server, dir } = await filesServer();
+    const vera = await chatOn(server);
+    const bystander = await chatOn(server, vera.op);
+    const gone = (await upload(server.url, { token: vera.visitorToken, conversationId: vera.conversationId, name: 'a.png', bytes: PNG })).body.file;
+    const kept = (await upload(server.url, { token: bystander.visitorToken, conversationId: bystander.conversationId, name: 'b.png', bytes: PNG })).body.file;
+    const crashed = path.join(dir, vera.accountId, `${randomUUID()}.part`);
+    await fs.writeFile(crashed, 'half an upload');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await fs.utimes(crashed, twoHoursAgo, twoHoursAgo);
+
+    const res = await api(server.url, 'DELETE', `/api/visitors/${vera.visitor.session.visitorId}`, undefined, vera.op.token);
+    expect(res.status).toBe(204);
+    await expect.poll(() => filesOnDisk(dir), { timeout: 5_000 }).toEqual([`${vera.accountId}/${kept.id}`]);
+    expect((await fetch(`${server.url}${gone.url}`)).status).toBe(404);
+    expect((await fetch(`${server.url}${kept.url}`)).status).toBe(200);
   });
 
   it('refuses uploads into a closed chat', async () => {

@@ -216,7 +216,7 @@ describe('many connections from one address', () => {
   function attempt(server: TestServer, auth: { accountId: string; visitorToken?: string }, headers?: Record<string, string>) {
     const socket: VisitorClient = io(`${server.url}${VISITOR_NAMESPACE}`, { auth, transports: ['websocket'], forceNew: true, reconnection: false, ...(headers ? { extraHeaders: headers } : {}) });
     return new Promise<{ socket: VisitorClient; session?: VisitorSession; error?: { message: string; data?: { retryAfterMs?: number } } }>((resolve) => {
-      socket.once('session:ready', (session) => resolve({ socket, session }));
+      socket.once('session:started', (session) => resolve({ socket, session }));
       socket.once('connect_error', (err) => resolve({ socket, error: err as never }));
     });
   }

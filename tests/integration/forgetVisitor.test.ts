@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { conversations, messages, pageViews, visitors } from '../../server/src/db/schema/index';
 import { insertOperator } from '../../server/src/features/auth/repo';
-import { hashPassword } from '../../server/src/features/auth/service';
+import { hashPassword } from '../../server/src/access/passwords';
 import type { Role } from '../../shared/schemas/auth';
 import { createApp } from '../../server/src/app';
 import { api, Harness, loginOk, newClientId, testConfig, waitFor, type ErrorBody, type TestServer } from '../support/server';

@@ -16,7 +16,7 @@ afterEach(() => h.closeAll());
 function handshake(server: TestServer, auth: VisitorAuth) {
   const socket = io(`${server.url}${VISITOR_NAMESPACE}`, { auth: { ...auth }, transports: ['websocket'], forceNew: true, reconnection: false });
   const done = new Promise<VisitorSession>((resolve, reject) => {
-    socket.once('session:ready', resolve);
+    socket.once('session:started', resolve);
     socket.once('connect_error', reject);
   });
   return { socket, done };
@@ -105,20 +105,20 @@ describe('widget handshake (#4: the reconnect storm)', () => {
 
     // Once the load is gone, a refused client gets in.
     const retried = attempts.find((_, i) => results[i] !== 'ok')!.socket;
-    const session = new Promise<VisitorSession>((resolve) => retried.once('session:ready', resolve));
+    const session = new Promise<VisitorSession>((resolve) => retried.once('session:started', resolve));
     retried.connect();
     expect((await session).visitorId).toMatch(/^[0-9a-f-]{36}$/);
     for (const a of attempts) a.socket.disconnect();
   }, 60_000);
 });
 
-describe('operators:availability (#4)', () => {
+describe('availability:updated (#4)', () => {
   it('tells widgets of operators connecting together at most twice a second, ending with the right count', async () => {
     const server = await h.server();
     const { account } = await h.account(server);
     const { socket: widget } = await h.connectVisitor(server, account.id);
     const seen: number[] = [];
-    widget.on('operators:availability', (a) => seen.push(a.online));
+    widget.on('availability:updated', (a) => seen.push(a.online));
     const tokens = await Promise.all(
       Array.from({ length: 8 }, async (_, i) => {
         const operator = await insertOperator(server.app.ctx.db, account.id, { email: `burst-${i}@example.com`, name: `Op ${i}`, role: 'operator', passwordHash: 'x' });

@@ -70,7 +70,7 @@ describe('restart', () => {
     const first = await start(config);
     const { account } = await createAccountWithAdmin(first.app.ctx.db, { account: 'Acme', email: 'op@example.com', password: 'long enough', name: 'Olivia' });
     const visitor = connect<VisitorClient>(`${first.url}${VISITOR_NAMESPACE}`, { accountId: account.id });
-    const session = await new Promise<VisitorSession>((resolve) => visitor.once('session:ready', resolve));
+    const session = await new Promise<VisitorSession>((resolve) => visitor.once('session:started', resolve));
     const started = await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'v@example.com', question: 'Q1' });
     if (!started.ok) throw new Error('chat:start failed');
     const conversationId = started.data.conversation.id;
@@ -80,7 +80,7 @@ describe('restart', () => {
 
     const second = await start(config);
     const back = connect<VisitorClient>(`${second.url}${VISITOR_NAMESPACE}`, { accountId: account.id, visitorToken: session.visitorToken });
-    const resumed = await new Promise<VisitorSession>((resolve) => back.once('session:ready', resolve));
+    const resumed = await new Promise<VisitorSession>((resolve) => back.once('session:started', resolve));
     expect(resumed.visitorId).toBe(session.visitorId);
     expect(resumed.chat?.messages.map((m) => [m.seq, m.body])).toEqual([
       [1, 'Q1'],

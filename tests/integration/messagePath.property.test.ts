@@ -1,7 +1,7 @@
 /**
  * #4 §1, property-style over the whole message path against a real server: chat start, send,
  * the conversation preview (chat:updated, chat:list), chat:sync catch-up and the history of
- * chat:get and session:ready. Random text mixes what is more than one UTF-16 unit or combines
+ * chat:get and session:started. Random text mixes what is more than one UTF-16 unit or combines
  * with its neighbours (emoji, skin tones, families joined by zero-width joiners, flags, combining
  * accents, RTL marks) with what PostgreSQL cannot hold (NUL, lone surrogates), around the preview
  * length and the maximum length. Each message is stored exactly once (a resend gets the same seq)
@@ -119,7 +119,7 @@ async function checkRun(server: TestServer, w: World, question: string, bodies: 
   const resent = await Promise.all(stored.map((m) => visitor.emitWithAck('message:send', { conversationId, clientId: m.clientId, body: m.body })));
   expect(resent.map((r) => ok(r).seq)).toEqual(stored.map((m) => m.seq));
 
-  // Catch-up from 0, chat:get and the visitor's session:ready after a reconnect all tell the same gap-free story.
+  // Catch-up from 0, chat:get and the visitor's session:started after a reconnect all tell the same gap-free story.
   const history = ok(await a.socket.emitWithAck('chat:sync', { conversationId, afterSeq: 0 }));
   expect(history.map((m) => m.seq)).toEqual(history.map((_, i) => i + 1));
   for (const m of stored) expect(history.filter((x) => x.clientId === m.clientId)).toEqual([m]);

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { visitors } from '../../server/src/db/schema/index';
 import { insertOperator } from '../../server/src/features/auth/repo';
-import { hashPassword } from '../../server/src/features/auth/service';
+import { hashPassword } from '../../server/src/access/passwords';
 import { updateAllowedOrigins } from '../../server/src/features/accounts/repo';
 import type { AccountSettingsView } from '../../shared/schemas/accounts';
 import type { Role } from '../../shared/schemas/auth';

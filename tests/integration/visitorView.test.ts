@@ -65,7 +65,7 @@ describe('what a visitor receives', () => {
     onTestFinished(() => void visitor.disconnect());
     // Raw engine.io messages: every packet, events and acks alike, before any decoding.
     visitor.io.on('open', () => visitor.io.engine.on('message', (data: unknown) => frames.push(String(data))));
-    const ready = () => new Promise<VisitorSession>((resolve) => visitor.once('session:ready', resolve));
+    const ready = () => new Promise<VisitorSession>((resolve) => visitor.once('session:started', resolve));
     let session = ready();
     visitor.connect();
     const { visitorToken } = await session;
@@ -86,7 +86,7 @@ describe('what a visitor receives', () => {
     ok(await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Thanks' }));
     ok(await visitor.emitWithAck('chat:sync', { conversationId, afterSeq: 0 }));
 
-    // A reconnect: session:ready carries the open chat with its history.
+    // A reconnect: session:started carries the open chat with its history.
     visitor.disconnect();
     visitor.auth = { accountId: op.account.id, visitorToken };
     session = ready();

@@ -161,11 +161,11 @@ describe('visitors', () => {
     const server = await h.server();
     const { account, email, password } = await h.account(server);
     const { socket: visitor } = await h.connectVisitor(server, account.id);
-    const online = waitFor(visitor, 'operators:availability', (a) => a.online === 1);
+    const online = waitFor(visitor, 'availability:updated', (a) => a.online === 1);
     const login = await loginOk(server.url, email, password);
     const op = await h.connectOperator(server, login.token);
     await online;
-    const offline = waitFor(visitor, 'operators:availability', (a) => a.online === 0);
+    const offline = waitFor(visitor, 'availability:updated', (a) => a.online === 0);
     op.disconnect();
     await offline;
     const next = await h.connectVisitor(server, account.id);

@@ -121,7 +121,7 @@ export class ChatClient {
       // A visitor is ready when its session arrives; an operator as soon as it is connected.
       if (this.role === 'operator') this.onReady();
     });
-    this.socket.on('session:ready', (session: VisitorSession) => {
+    this.socket.on('session:started', (session: VisitorSession) => {
       this.session = session;
       // Reconnect as the same visitor (the widget keeps the token in localStorage).
       (this.socket.auth as VisitorAuth).visitorToken = session.visitorToken;
@@ -146,7 +146,7 @@ export class ChatClient {
     this.socket.on('message:sent', (m: MessageView) => this.accept(m, true));
   }
 
-  /** Connect and resolve once ready (visitor: `session:ready` received). */
+  /** Connect and resolve once ready (visitor: `session:started` received). */
   async connect(timeoutMs = 10_000): Promise<this> {
     this.socket.connect();
     await this.waitReady(timeoutMs);

@@ -27,7 +27,7 @@ export async function upload(
   input: { token?: string; conversationId: string; name: string; bytes: Uint8Array; contentType?: string; fileFirst?: boolean },
 ): Promise<UploadResponse> {
   const form = new FormData();
-  const blob = new Blob([input.bytes], { type: input.contentType ?? 'application/octet-stream' });
+  const blob = new Blob([new Uint8Array(input.bytes)], { type: input.contentType ?? 'application/octet-stream' });
   if (input.fileFirst) form.append('file', blob, input.name);
   form.append('conversationId', input.conversationId);
   if (!input.fileFirst) form.append('file', blob, input.name);

@@ -3,12 +3,15 @@
  * accounts/operators, login, and real Socket.IO clients for both namespaces.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { createApp, type App, type AppOptions } from '../../server/src/app';
 import { DEFAULT_FILES, DEFAULT_LIMITS, type Config } from '../../server/src/config';
 import { createAccountWithAdmin } from '../../server/src/features/accounts/service';
 import { insertOperator } from '../../server/src/features/auth/repo';
-import { hashPassword } from '../../server/src/features/auth/service';
+import { hashPassword } from '../../server/src/access/passwords';
 import type { ApiError } from '../../shared/errors';
 import {
   OPERATOR_NAMESPACE,
@@ -57,13 +60,20 @@ export class Harness {
   /** Starts an app on a fresh database and listens on a free port. */
   async server(overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<TestServer> {
     const database = await freshTestDatabase();
-    const config = testConfig({ ...(database.kind === 'postgres' ? { databaseUrl: database.url } : {}), ...overrides });
+    // Uploaded files (#5) go to a directory of this server's own, removed with it.
+    const filesDir = overrides.files ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'sidedesk-test-files-'));
+    const config = testConfig({
+      ...(database.kind === 'postgres' ? { databaseUrl: database.url } : {}),
+      ...(filesDir ? { files: { ...DEFAULT_FILES, dir: filesDir } } : {}),
+      ...overrides,
+    });
     const app = await createApp(config, { ...(database.kind === 'pglite' ? { pglite: database.pglite } : {}), ...options });
     const { url } = await app.listen(0);
     const server: TestServer = { app, url, database, close: () => app.close() };
     this.closers.push(async () => {
       await app.close();
       await database.drop();
+      if (filesDir) await fs.rm(filesDir, { recursive: true, force: true });
     });
     return server;
   }
@@ -109,7 +119,7 @@ export class Harness {
     });
   }
 
-  /** A widget socket; resolves with the session once `session:ready` arrives. */
+  /** A widget socket; resolves with the session once `session:started` arrives. */
   connectVisitor(server: TestServer, accountId: string, visitorToken?: string, extraHeaders?: Record<string, string>) {
     const socket: VisitorClient = io(`${server.url}${VISITOR_NAMESPACE}`, {
       auth: visitorToken ? { accountId, visitorToken } : { accountId },
@@ -120,7 +130,7 @@ export class Harness {
     });
     this.closers.push(async () => socket.disconnect());
     return new Promise<{ socket: VisitorClient; session: VisitorSession }>((resolve, reject) => {
-      socket.once('session:ready', (session) => resolve({ socket, session }));
+      socket.once('session:started', (session) => resolve({ socket, session }));
       socket.once('connect_error', (err) => reject(err));
     });
   }

@@ -4,7 +4,8 @@
  * (proxies that block upgrades).
  */
 import { io, type Socket } from 'socket.io-client';
-import { VISITOR_NAMESPACE, type VisitorAuth, type VisitorClientToServer, type VisitorServerToClient } from '../../shared/events';
+import type { VisitorAuth, VisitorClientToServer, VisitorServerToClient } from '../../shared/events';
+import { VISITOR_NAMESPACE } from '../../shared/events/namespaces';
 import { retryDelay, WIDGET_RECONNECT, type RetryAfter } from '../../shared/reconnect';
 import type { Transport } from './chat/controller';
 

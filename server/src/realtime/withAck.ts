@@ -8,6 +8,8 @@ import { validate } from '../validate';
 export interface CommandOptions {
   /** Its class of rate limit (limits/commands.ts), counted per socket and per visitor/operator (#4). */
   limit: CommandLimitName;
+  /** The contract's role check (#5): throws `forbidden`; runs after the limit, before validation. */
+  authorize?: () => void;
 }
 
 /** `withAck(schema, handler, { limit })` for one socket, from `ctx.withAck(socket)`. */
@@ -43,7 +45,10 @@ export function makeWithAck(log: Logger, limits: CommandLimits): WithAckFor {
       const reply = typeof ack === 'function' ? (ack as (res: Ack<unknown>) => void) : () => {};
       limits
         .consume(options.limit, socket)
-        .then(() => handler(validate(schema, payload)))
+        .then(() => {
+          options.authorize?.();
+          return handler(validate(schema, payload));
+        })
         .then(
           (data) => reply({ ok: true, data }),
           (err: unknown) => {

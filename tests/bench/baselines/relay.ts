@@ -73,7 +73,7 @@ export async function startRelay(name: string, persist: Persistence | null): Pro
   }
 
   visitors.on('connection', (socket) => {
-    socket.emit('session:ready', {
+    socket.emit('session:started', {
       visitorId: randomUUID(),
       visitorToken: randomUUID(),
       accountName: name,

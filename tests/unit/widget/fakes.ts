@@ -11,7 +11,7 @@ const SYNC_PAGE = 2;
 export class FakeServer {
   messages: MessageView[] = [];
   conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', lastSeq: 0 };
-  /** Whether the visitor has an open chat (session:ready carries it). */
+  /** Whether the visitor has an open chat (session:started carries it). */
   hasChat = true;
   /** While set, message:send commits but the ack never comes (a connection dying mid-flight). */
   loseAcks = false;
@@ -71,11 +71,11 @@ export class FakeTransport implements Transport {
   push<K extends keyof VisitorServerToClient>(event: K, ...args: Parameters<VisitorServerToClient[K]>) {
     this.handlers[event]!(...args);
   }
-  /** Connects and delivers `session:ready` with the first `page` messages of the chat. */
+  /** Connects and delivers `session:started` with the first `page` messages of the chat. */
   async up(page = 50, token = 'token-1', visitorId = 'v1') {
     this.connected = true;
     const session: VisitorSession = { visitorId, visitorToken: token, accountName: 'Acme', operatorsOnline: 1, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
-    this.push('session:ready', session);
+    this.push('session:started', session);
     await settle();
   }
   down() {

@@ -26,7 +26,7 @@ export interface Transport {
 
 export interface ChatState {
   connected: boolean;
-  /** A `session:ready` arrived at least once. */
+  /** A `session:started` arrived at least once. */
   ready: boolean;
   accountName: string;
   operatorsOnline: number;
@@ -86,11 +86,11 @@ export class ChatController {
       starting: false,
       startError: '',
     };
-    transport.on('session:ready', (s) => void this.onSession(s));
+    transport.on('session:started', (s) => void this.onSession(s));
     transport.on('message:sent', (m) => this.onMessage(m));
     transport.on('chat:updated', (c) => this.onConversation(c));
     transport.on('typing:updated', (t) => this.onTyping(t));
-    transport.on('operators:availability', (a) => this.set({ operatorsOnline: a.online }));
+    transport.on('availability:updated', (a) => this.set({ operatorsOnline: a.online }));
     transport.onDisconnect(() => {
       this.gen++;
       this.set({ connected: false });
@@ -147,7 +147,7 @@ export class ChatController {
   }
 
   /**
-   * What the handshake tells the server about the open chat we hold, so `session:ready` carries
+   * What the handshake tells the server about the open chat we hold, so `session:started` carries
    * only the messages we lack (#4).
    */
   resumeHint(): Pick<VisitorAuth, 'chat'> {

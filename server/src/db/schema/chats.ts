@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, foreignKey, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { AUTHOR_TYPES, CONVERSATION_STATUSES } from '../../../../shared/schemas/chats';
+import { AUTHOR_TYPES, CONVERSATION_STATUSES, MESSAGE_VISIBILITIES } from '../../../../shared/schemas/chats';
 import { accounts } from './accounts';
 import { operators } from './operators';
 import { visitors } from './visitors';
@@ -58,6 +58,8 @@ export const messages = pgTable(
     operatorId: uuid('operator_id').references(() => operators.id, { onDelete: 'set null' }),
     authorName: text('author_name').notNull().default(''),
     body: text('body').notNull(),
+    /** Who may read it (#5): `public` (both sides) or `internal` (operators only: whispers, notes). */
+    visibility: text('visibility', { enum: MESSAGE_VISIBILITIES }).notNull().default('public'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
+import { verify } from '@node-rs/argon2';
+import { hashPassword } from '../../access/passwords';
 import { AppError } from '../../../../shared/errors';
 import type { LoginBody, LoginResult } from '../../../../shared/schemas/auth';
 import type { Db } from '../../db/client';
@@ -11,11 +12,6 @@ import { findLiveSession, findOperatorForLogin, insertSession, revokeSession, to
 const SESSION_TTL_MS = 30 * 24 * 3600_000;
 /** last_used_at is written at most this often per session, not on every request. */
 const TOUCH_EVERY_MS = 60_000;
-
-/** argon2id with @node-rs/argon2's defaults (m=19 MiB, t=2, p=1: OWASP's recommendation). */
-export function hashPassword(password: string): Promise<string> {
-  return hash(password);
-}
 
 // Verified against when the email is unknown, so both cases cost the same time.
 let dummyHash: Promise<string> | undefined;

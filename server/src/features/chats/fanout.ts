@@ -21,8 +21,7 @@ function followers(conversation: Addressed): string[] {
 
 /**
  * The one place chat messages and conversation changes leave the server. A message goes to the
- * conversation's followers and to the visitor's tabs; visitor-invisible kinds (whispers, #W1)
- * will be filtered here, before the visitor room.
+ * conversation's followers and, if it is public, to the visitor's tabs.
  *
  * With `updated` (the conversation after this message), the account's other operators get
  * `chat:updated` — but not the followers: `message:sent` already tells them everything that
@@ -35,7 +34,8 @@ export function publishMessage(ctx: AppContext, conversation: Addressed, message
   // One emit to several rooms: a socket in both (the assigned operator watching) gets it once.
   ctx.rt.operators.to(follow).emit('message:sent', view);
   if (updated) ctx.rt.operators.to(rooms.accountOperators(updated.accountId)).except(follow).emit('chat:updated', presentConversation(updated));
-  ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('message:sent', view);
+  // #5: an internal message (whisper, note) never goes to the visitor's room.
+  if (message.visibility === 'public') ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('message:sent', view);
 }
 
 /**

@@ -12,6 +12,8 @@ export function presentMessage(m: MessageRow): MessageView {
     authorName: m.authorName,
     body: m.body,
     createdAt: m.createdAt.toISOString(),
+    // Only operators ever read internal messages (#5), so a visitor's views never carry the field.
+    ...(m.visibility === 'internal' ? { visibility: 'internal' as const } : {}),
   };
 }
 

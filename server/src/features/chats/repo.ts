@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import { previewOf } from '../../../../shared/preview';
-import type { AuthorType } from '../../../../shared/schemas/chats';
+import type { AuthorType, MessageVisibility } from '../../../../shared/schemas/chats';
+import type { Audience } from '../../access/actor';
 import type { Database, Db } from '../../db/client';
 import { sqlState } from '../../db/errors';
 import { jsonArgument, type JsonArgument } from '../../db/json';
@@ -91,12 +92,20 @@ export async function setVisitorContact(db: Db, accountId: string, visitorId: st
     .where(and(eq(visitors.id, visitorId), eq(visitors.accountId, accountId)));
 }
 
-/** Messages with seq > afterSeq, in order, at most `limit`. */
-export async function messagesAfter(db: Db, accountId: string, conversationId: string, afterSeq: number, limit = MESSAGE_PAGE_SIZE): Promise<MessageRow[]> {
+/** Messages with seq > afterSeq that `audience` may read, in order, at most `limit`. */
+export async function messagesAfter(db: Db, audience: Audience, accountId: string, conversationId: string, afterSeq: number, limit = MESSAGE_PAGE_SIZE): Promise<MessageRow[]> {
   return db
     .select()
     .from(messages)
-    .where(and(eq(messages.accountId, accountId), eq(messages.conversationId, conversationId), gt(messages.seq, afterSeq)))
+    .where(
+      and(
+        eq(messages.accountId, accountId),
+        eq(messages.conversationId, conversationId),
+        gt(messages.seq, afterSeq),
+        // #5: a visitor's reads never include an internal message.
+        audience === 'public' ? eq(messages.visibility, 'public') : undefined,
+      ),
+    )
     .orderBy(asc(messages.seq))
     .limit(limit);
 }
@@ -138,6 +147,8 @@ export interface NewMessage {
   /** Defaults to the conversation's visitor name for visitor messages, '' otherwise. */
   authorName?: string;
   body: string;
+  /** `internal`: operators only (whispers, notes); never reaches the visitor (#5). Default `public`. */
+  visibility?: MessageVisibility;
 }
 
 export type AppendResult =
@@ -195,6 +206,7 @@ function appendCall(items: NewMessage[]): { json: JsonArgument; read: (rows: App
       author_name: item.authorName ?? null,
       body: item.body,
       preview: previewOf(item.body),
+      visibility: item.visibility ?? 'public',
     });
   });
   const read = (rows: AppendRow[]) => {

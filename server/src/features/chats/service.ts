@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TypingView } from '../../../../shared/events';
+import { audienceOf, type Actor, type Audience, type OperatorActor, type VisitorActor } from '../../access/actor';
 import { AppError } from '../../../../shared/errors';
 import type {
   ChatStartPayload,
@@ -15,7 +16,6 @@ import type {
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
 import { isRefusedInput } from '../../db/errors';
-import { publishVisitor } from '../visitors/service';
 import { publishConversation, publishMessage, publishTyping } from './fanout';
 import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
 import {
@@ -33,20 +33,6 @@ import {
   type NewMessage,
 } from './repo';
 
-export interface VisitorActor {
-  kind: 'visitor';
-  accountId: string;
-  visitorId: string;
-}
-export interface OperatorActor {
-  kind: 'operator';
-  accountId: string;
-  operatorId: string;
-  name: string;
-}
-/** Who issues a command; every read and write below is scoped by it. */
-export type Actor = VisitorActor | OperatorActor;
-
 /**
  * Called once the actor is known to reach the conversation and before its messages are read: the
  * operator's socket joins the conversation's watchers room, so nothing committed after the read
@@ -56,18 +42,18 @@ export type Watch = (conversationId: string) => unknown;
 
 const systemClientId = () => `sys-${randomUUID()}`;
 
-async function firstPage(db: Db, conversation: ConversationRow): Promise<MessageView[]> {
-  return (await messagesAfter(db, conversation.accountId, conversation.id, 0)).map(presentMessage);
+async function firstPage(db: Db, audience: Audience, conversation: ConversationRow): Promise<MessageView[]> {
+  return (await messagesAfter(db, audience, conversation.accountId, conversation.id, 0)).map(presentMessage);
 }
 
-/** A conversation with its first page of messages, as operators see it. */
-export async function withMessages(db: Db, conversation: ConversationRow): Promise<ConversationWithMessages> {
-  return { conversation: presentConversation(conversation), messages: await firstPage(db, conversation) };
+/** A conversation with its first page of messages, as operators see it (internal messages too). */
+async function withMessages(db: Db, conversation: ConversationRow): Promise<ConversationWithMessages> {
+  return { conversation: presentConversation(conversation), messages: await firstPage(db, 'internal', conversation) };
 }
 
-/** The same as its visitor sees it: the visitor's view of the conversation (#4). */
-export async function withMessagesForVisitor(db: Db, conversation: ConversationRow): Promise<VisitorConversationWithMessages> {
-  return { conversation: presentVisitorConversation(conversation), messages: await firstPage(db, conversation) };
+/** The same as its visitor sees it: their view of the conversation (#4), public messages only (#5). */
+async function withMessagesForVisitor(db: Db, conversation: ConversationRow): Promise<VisitorConversationWithMessages> {
+  return { conversation: presentVisitorConversation(conversation), messages: await firstPage(db, 'public', conversation) };
 }
 
 /** The conversation if the actor may see it (a visitor: only their own), else `not_found`. */
@@ -113,8 +99,7 @@ export async function startChat(ctx: AppContext, actor: VisitorActor, input: Cha
 
   publishConversation(ctx, created.conversation, { requested: true, visitor: true });
   publishMessage(ctx, created.conversation, created.message);
-  // The pre-chat form changed the visitor's name and email: the grid gets the whole row once.
-  publishVisitor(ctx, accountId, visitorId);
+  ctx.events.publish('chat.started', { accountId, visitorId, conversationId: created.conversation.id });
   return { conversation: presentVisitorConversation(created.conversation), messages: [presentMessage(created.message)] };
 }
 
@@ -134,7 +119,7 @@ export async function getChat(ctx: AppContext, actor: Actor, input: Conversation
 export async function syncChat(ctx: AppContext, actor: Actor, input: ChatSyncPayload, watch?: Watch): Promise<MessageView[]> {
   await reachable(ctx.db, actor, input.conversationId);
   await watch?.(input.conversationId);
-  return (await messagesAfter(ctx.db, actor.accountId, input.conversationId, input.afterSeq)).map(presentMessage);
+  return (await messagesAfter(ctx.db, audienceOf(actor), actor.accountId, input.conversationId, input.afterSeq)).map(presentMessage);
 }
 
 /** An operator takes a waiting chat; the visitor sees "<name> joined the chat". */

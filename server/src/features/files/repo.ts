@@ -17,6 +17,11 @@ export async function insertFile(db: Db, row: NewFileRow): Promise<FileRow> {
   return stored!;
 }
 
+/** Removes a file's row (an upload whose bytes could not be put in place). */
+export async function deleteFile(db: Db, accountId: string, fileId: string): Promise<void> {
+  await db.delete(files).where(and(eq(files.accountId, accountId), eq(files.id, fileId)));
+}
+
 /** One file of the account's conversation, or null (another conversation's or account's file is not found). */
 export async function findFileInConversation(db: Db, accountId: string, conversationId: string, fileId: string): Promise<FileRow | null> {
   const [row] = await db

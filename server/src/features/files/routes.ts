@@ -1,106 +1,69 @@
 import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
-import { z } from 'zod';
+import { api } from '../../../../shared/api';
 import { AppError } from '../../../../shared/errors';
+import { isInlineImage } from '../../../../shared/schemas/files';
 import { uuid } from '../../../../shared/schemas/common';
-import { fileSettingsPatch, isInlineImage, type FileUploadResult } from '../../../../shared/schemas/files';
 import type { AppContext } from '../../context';
 import { route } from '../../http/errors';
-import { validate } from '../../validate';
-import { authorize } from '../auth/policy';
-import { bearer, requireOperator, sessionOf } from '../auth/routes';
+import { bearer, restRoutes } from '../../http/rest';
 import type { FileRow } from './repo';
-import { fileForDownload, fileSettingsOf, getFileForActor, updateFileSettings, uploadFile } from './service';
-import { FileStorage } from './storage';
+import { fileForDownload, fileSettingsOf, getFileForCaller, updateFileSettings, uploadFile } from './service';
+import type { FileStorage } from './storage';
 import { closeAfterRefusal } from './upload';
 
-const fileParams = z.object({ fileId: uuid });
-
-/** The file id of the path, or not_found (a malformed id is a file that does not exist). */
-function fileIdOf(params: unknown): string {
-  const parsed = fileParams.safeParse(params);
-  if (!parsed.success) throw new AppError('not_found', 'File not found.');
-  return parsed.data.fileId;
+/**
+ * Files in chats (#5, SPEC P7): the routes of shared/api/files.ts (settings, upload, a file's
+ * view), and the bytes behind a signed URL, `GET /api/files/:fileId/content?expires=…&signature=…`.
+ * That one is not an API call but the address an `<img src>` or a download link uses, so it lives
+ * outside the contract: no token, the signature is the permission, and everything wrong is a 404.
+ */
+export function fileRoutes(ctx: AppContext, storage: FileStorage): Router {
+  return Router()
+    .use(
+      restRoutes(ctx, api.files, {
+        getSettings: (ctx, { actor }) => fileSettingsOf(ctx, actor.accountId),
+        updateSettings: (ctx, { actor, input }) => updateFileSettings(ctx, actor.accountId, input.body),
+        upload: async (ctx, { req, res }) => {
+          try {
+            const file = await uploadFile(ctx, storage, req, bearer(req));
+            res.status(201);
+            return { file };
+          } catch (err) {
+            // A large rest of the body is not read: the connection closes after the answer.
+            if (closeAfterRefusal(req)) res.set('Connection', 'close');
+            throw err;
+          }
+        },
+        get: async (ctx, { req, input }) => ({ file: await getFileForCaller(ctx, input.params.fileId, bearer(req)) }),
+      }),
+    )
+    .get('/api/files/:fileId/content', route(async (req, res) => sendFile(ctx, storage, req.params.fileId, req.query, req.method, res)));
 }
 
-/**
- * Files in chats (#5, SPEC P7):
- * - `POST /api/files` (multipart: `conversationId`, then `file`; `Authorization: Bearer <visitor
- *   token or operator token>`) → 201 `{ file: FileView }`;
- * - `GET /api/files/:id` (same tokens) → `{ file: FileView }` with a fresh signed URL;
- * - `GET /api/files/:id/content?expires=…&signature=…` → the bytes (the signed URL of a FileView);
- * - `GET /api/files/settings` (operators), `PATCH /api/files/settings` (admins) → FileSettingsView.
- * Anyone not of the conversation gets not_found, never forbidden: a file's existence is not told.
- */
-export function fileRoutes(ctx: AppContext): Router {
-  const router = Router();
-  const storage = new FileStorage(ctx.config);
+const notFound = () => new AppError('not_found', 'File not found.');
 
-  router.get(
-    '/settings',
-    requireOperator(ctx),
-    route((_req, res) => fileSettingsOf(ctx, sessionOf(res).account.id)),
-  );
-  router.patch(
-    '/settings',
-    requireOperator(ctx),
-    route(async (req, res) => {
-      const session = sessionOf(res);
-      authorize(session.operator, 'account:update');
-      return updateFileSettings(ctx, session.account.id, validate(fileSettingsPatch, req.body));
-    }),
-  );
-
-  router.post(
-    '/',
-    route(async (req, res) => {
-      try {
-        const file = await uploadFile(ctx, storage, req, bearer(req));
-        res.status(201);
-        return { file } satisfies FileUploadResult;
-      } catch (err) {
-        // A large rest of the body is not read: the connection closes after the answer.
-        if (closeAfterRefusal(req)) res.set('Connection', 'close');
-        throw err;
-      }
-    }),
-  );
-
-  router.get(
-    '/:fileId',
-    route(async (req) => ({ file: await getFileForActor(ctx, fileIdOf(req.params), bearer(req)) }) satisfies FileUploadResult),
-  );
-
-  router.get(
-    '/:fileId/content',
-    route(async (req, res) => {
-      const fileId = fileIdOf(req.params);
-      if (!ctx.fileUrls.verify(fileId, req.query.expires, req.query.signature)) throw new AppError('not_found', 'File not found.');
-      const file = await fileForDownload(ctx, fileId);
-      const handle = await fs.open(storage.pathOf(file.accountId, file.id), 'r').catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-        ctx.log.warn(`File ${file.id} has a row but no bytes in ${storage.root}`);
-        throw new AppError('not_found', 'File not found.');
-      });
-      const { size } = await handle.stat().catch(async (err: unknown) => {
-        await handle.close();
-        throw err;
-      });
-      setDownloadHeaders(res, file, size, ctx.fileUrls.secondsLeft(req.query.expires as string));
-      if (req.method === 'HEAD') {
-        await handle.close();
-        res.end();
-        return undefined;
-      }
-      // pipeline closes the file when the client goes away mid-download.
-      await pipeline(handle.createReadStream(), res).catch((err: unknown) => {
-        if (!res.writableFinished && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') ctx.log.error(`Sending file ${file.id} failed`, err);
-      });
-      return undefined;
-    }),
-  );
-  return router;
+async function sendFile(ctx: AppContext, storage: FileStorage, fileId: unknown, query: Record<string, unknown>, method: string, res: Response): Promise<undefined> {
+  const id = uuid.safeParse(fileId);
+  if (!id.success || !ctx.fileUrls.verify(id.data, query.expires, query.signature)) throw notFound();
+  const file = await fileForDownload(ctx, id.data);
+  const handle = await fs.open(storage.pathOf(file.accountId, file.id), 'r').catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+    ctx.log.warn(`File ${file.id} has a row but no bytes in ${storage.root}`);
+    throw notFound();
+  });
+  try {
+    const { size } = await handle.stat();
+    setDownloadHeaders(res, file, size, ctx.fileUrls.secondsLeft(query.expires as string));
+    if (method === 'HEAD') return void res.end();
+    // pipeline closes the file when the client goes away mid-download.
+    await pipeline(handle.createReadStream({ autoClose: false }), res).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') ctx.log.error(`Sending file ${file.id} failed`, err);
+    });
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

@@ -11,21 +11,21 @@ import {
   type FileSettingsView,
   type FileView,
 } from '../../../../shared/schemas/files';
+import type { Actor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
+import { sqlState } from '../../db/errors';
+import { operatorActor } from '../../http/rest';
 import { addressKey } from '../../limits/address';
 import { authenticate } from '../auth/service';
 import { presentFile } from './presenter';
-import { existingFileIds, findConversationById, findFileInConversation, findFileSettings, findFileWithOwner, insertFile, upsertFileSettings, type FileRow, type FileWithOwner } from './repo';
+import { deleteFile, existingFileIds, findConversationById, findFileInConversation, findFileSettings, findFileWithOwner, insertFile, upsertFileSettings, type FileRow, type FileWithOwner } from './repo';
 import { describeTypes, sniffFile } from './sniff';
 import type { FileStorage } from './storage';
 import { fileTooLarge, receiveUpload } from './upload';
 
 /** Room for the multipart framing around the file (boundaries, part headers, the conversationId field). */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-
-/** Who is asking for a file: a visitor (by their visitor token) or an operator (by their session token). */
-export type FileActor = { kind: 'visitor'; accountId: string; visitorId: string } | { kind: 'operator'; accountId: string; operatorId: string };
 
 /** Not found, whatever the reason (#5): no file, another conversation's or account's, no or a bad token. */
 const notFound = () => new AppError('not_found', 'File not found.');
@@ -37,7 +37,7 @@ const conversationNotFound = () => new AppError('not_found', 'Conversation not f
  * only on the operator's own account. A bad or expired token is null, never an error of its own:
  * the caller answers not_found, so a stranger learns nothing, not even that the file exists.
  */
-export async function fileActor(ctx: AppContext, token: string | undefined, accountId: string): Promise<FileActor | null> {
+async function fileActor(ctx: AppContext, token: string | undefined, accountId: string): Promise<Actor | null> {
   if (!token) return null;
   if (token.includes('.')) {
     const visitorId = ctx.visitorTokens.verify(accountId, token);
@@ -47,11 +47,11 @@ export async function fileActor(ctx: AppContext, token: string | undefined, acco
     if (err instanceof AppError && err.code === 'unauthenticated') return null;
     throw err;
   });
-  return session && session.account.id === accountId ? { kind: 'operator', accountId, operatorId: session.operator.id } : null;
+  return session && session.account.id === accountId ? operatorActor(session) : null;
 }
 
 /** Whether `actor` is one of the people of the conversation whose visitor is `visitorId`. */
-function belongs(actor: FileActor | null, accountId: string, visitorId: string): actor is FileActor {
+function belongs(actor: Actor | null, accountId: string, visitorId: string): actor is Actor {
   if (!actor || actor.accountId !== accountId) return false;
   return actor.kind === 'operator' || actor.visitorId === visitorId;
 }
@@ -86,8 +86,8 @@ export async function updateFileSettings(ctx: Pick<AppContext, 'db' | 'config'>,
  * part begins, the conversation (its account tells which token is good), the caller (anyone
  * else: not_found), an open chat, the uploader's limit, and the account's size limit. The bytes
  * stream to a partial file, counted against the limit; then their type is detected (never the
- * name's or the browser's word) and checked against the account's list. Only then is the file
- * renamed into place and its row written.
+ * name's or the browser's word) and checked against the account's list. Only then is its row
+ * written and the file renamed into place.
  */
 export async function uploadFile(ctx: AppContext, storage: FileStorage, req: Request, token: string | undefined): Promise<FileView> {
   await ctx.limits.uploads.fromAddress(addressKey(req.ip));
@@ -96,7 +96,7 @@ export async function uploadFile(ctx: AppContext, storage: FileStorage, req: Req
   if (declared > ceiling + MULTIPART_OVERHEAD_BYTES) throw fileTooLarge(ceiling);
 
   const fileId = randomUUID();
-  let uploader: FileActor | undefined;
+  let uploader: Actor | undefined;
   let allowedTypes: FileSettingsView['allowedTypes'] = [];
   const received = await receiveUpload(req, ceiling, async ({ conversationId }) => {
     const conversation = await findConversationById(ctx.db, conversationId);
@@ -119,7 +119,6 @@ export async function uploadFile(ctx: AppContext, storage: FileStorage, req: Req
     if (!allowedTypes.includes(sniffed.type)) {
       throw new AppError('file_type_not_allowed', `Files of this type (${sniffed.type}) are not accepted here. Files accepted: ${describeTypes(allowedTypes)}.`);
     }
-    await storage.keep(actor.accountId, fileId);
     const row = await insertFile(ctx.db, {
       id: fileId,
       accountId: actor.accountId,
@@ -130,6 +129,15 @@ export async function uploadFile(ctx: AppContext, storage: FileStorage, req: Req
       size: received.size,
       type: sniffed.type,
       sha256: received.sha256,
+    }).catch((err: unknown) => {
+      // The conversation was deleted meanwhile ("forget this visitor").
+      if (sqlState(err) === '23503') throw conversationNotFound();
+      throw err;
+    });
+    // The row first, then the bytes in place: a stored file without a row is always garbage (the sweep's rule).
+    await storage.keep(actor.accountId, fileId).catch(async (err: unknown) => {
+      await deleteFile(ctx.db, actor.accountId, fileId);
+      throw err;
     });
     return presentFile(row, ctx.fileUrls);
   } catch (err) {
@@ -143,7 +151,7 @@ export async function uploadFile(ctx: AppContext, storage: FileStorage, req: Req
  * GET /api/files/:id with a token (#5): the file's view with a fresh signed URL, for the people
  * of its conversation; not_found for anyone else.
  */
-export async function getFileForActor(ctx: AppContext, fileId: string, token: string | undefined): Promise<FileView> {
+export async function getFileForCaller(ctx: AppContext, fileId: string, token: string | undefined): Promise<FileView> {
   const found = await findFileWithOwner(ctx.db, fileId);
   if (!found) throw notFound();
   const actor = await fileActor(ctx, token, found.file.accountId);

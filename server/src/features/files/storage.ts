@@ -45,9 +45,9 @@ export class FileStorage {
 
   /**
    * Removes what no row stands for any more in the account's directory: files whose ids
-   * `isStored` no longer knows (their conversation or visitor was deleted) and partial uploads
-   * older than an hour (a crash mid-upload). Files younger than a minute are left alone: their
-   * row may be committing right now. Returns how many files were removed.
+   * `isStored` no longer knows (their conversation or visitor was deleted: an upload writes its
+   * row before it renames its file into place, so a file without a row is never one being stored)
+   * and partial uploads older than an hour (a crash mid-upload). Returns how many were removed.
    */
   async sweep(accountId: string, isStored: (fileIds: string[]) => Promise<Set<string>>, now = Date.now()): Promise<number> {
     const dir = path.dirname(this.pathOf(accountId, '00000000-0000-0000-0000-000000000000'));
@@ -63,7 +63,7 @@ export class FileStorage {
     for (const c of candidates) {
       if (!c.partial && kept.has(c.id)) continue;
       const stat = await fs.stat(path.join(dir, c.name)).catch(() => null);
-      if (!stat || now - stat.mtimeMs < (c.partial ? STALE_PARTIAL_MS : 60_000)) continue;
+      if (!stat || (c.partial && now - stat.mtimeMs < STALE_PARTIAL_MS)) continue;
       await this.remove(path.join(dir, c.name));
       removed++;
     }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { VisitorSession } from '../../../../shared/events';
-import { pageViewPayload } from '../../../../shared/schemas/visitors';
+import * as contract from '../../../../shared/events/visitors';
+import type { OperatorActor, VisitorActor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import type { OperatorSocket, VisitorSocket } from '../../realtime/io';
 import { refusal, shedOverload } from '../../realtime/overload';
 import { rooms } from '../../realtime/rooms';
-import { registerVisitorChatHandlers } from '../chats/handlers';
+import { commands } from '../feature';
 import { admitVisitorConnection } from './admission';
 import { clientIp, lookupGeo, parseUserAgent } from './geo';
 import { checkVisitorOrigin } from './origin';
@@ -70,7 +71,7 @@ export function visitorHandshake(ctx: AppContext) {
   });
 }
 
-/** A connected widget: its rooms, its commands, `session:ready`, and going offline on the last tab. */
+/** A connected widget: its rooms, `session:started`, and going offline on the last tab. */
 export function onVisitorConnection(ctx: AppContext, socket: VisitorSocket): void {
   const { accountId, visitorId } = socket.data;
   // #3: memory per idle visitor. The handshake has been read (IP, user agent: visitorHandshake);
@@ -80,19 +81,22 @@ export function onVisitorConnection(ctx: AppContext, socket: VisitorSocket): voi
   socket.handshake.headers = {};
   void socket.join([rooms.visitor(visitorId), rooms.accountVisitors(accountId)]);
 
-  socket.on('page:view', ctx.withAck(socket)(pageViewPayload, (page) => recordVisit(ctx, accountId, visitorId, page), { limit: 'visitor.pageView' }));
-  registerVisitorChatHandlers(ctx, socket);
   socket.on('disconnect', () => ctx.background('visitor offline', () => visitorDisconnected(ctx, accountId, visitorId)));
 
   const connected = pendingSessions.get(socket);
   pendingSessions.delete(socket);
   if (!connected) return;
-  socket.emit('session:ready', connected.session);
+  socket.emit('session:started', connected.session);
   // The handshake's statement returned the row as the grid shows it: no query per connect (#4).
   announceVisitor(ctx, accountId, connected.visitor, true);
 }
 
+/** The widget's own commands (shared/events/visitors.ts). */
+export const visitorCommands = commands<typeof contract.visitorCommands, VisitorActor, VisitorSocket>(contract.visitorCommands, {
+  'page:view': { limit: 'visitor.pageView', run: (ctx, actor, page) => recordVisit(ctx, actor, page) },
+});
+
 /** Visitor commands of the operator panel. */
-export function registerOperatorVisitorHandlers(ctx: AppContext, socket: OperatorSocket): void {
-  socket.on('visitor:list', ctx.withAck(socket)(z.object({}), () => listVisitors(ctx, socket.data.accountId), { limit: 'operator.visitorList' }));
-}
+export const operatorVisitorCommands = commands<typeof contract.operatorCommands, OperatorActor, OperatorSocket>(contract.operatorCommands, {
+  'visitor:list': { limit: 'operator.visitorList', run: (ctx, actor) => listVisitors(ctx, actor) },
+});

@@ -46,7 +46,7 @@ const operatorCounts = new WeakMap<OperatorNamespace, Map<string, { at: number; 
  * How many distinct operators of the account are connected. Every widget handshake asks (#4):
  * after a restart thousands of them arrive at once, and with Redis each count is a round of
  * requests to every node, so one count serves an account's handshakes for a second. Changes
- * reach connected widgets anyway through `operators:availability`, which counts afresh.
+ * reach connected widgets anyway through `availability:updated`, which counts afresh.
  */
 export function countOperatorsOnline(operators: OperatorNamespace, accountId: string, fresh = false): Promise<number> {
   let counts = operatorCounts.get(operators);

@@ -2,6 +2,7 @@ import type { VisitorSession } from '../../../../shared/events';
 import { AppError } from '../../../../shared/errors';
 import type { pageViewPayload, VisitorView } from '../../../../shared/schemas/visitors';
 import type { z } from 'zod';
+import type { OperatorActor, VisitorActor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
 import type { AccountRow } from '../accounts/repo';
@@ -25,7 +26,7 @@ const GRID_RECENT_MINUTES = 30;
 const GRID_LIMIT = 2000;
 
 /**
- * The visitor behind a widget handshake and what `session:ready` tells them, in one statement
+ * The visitor behind a widget handshake and what `session:started` tells them, in one statement
  * (#4: after a restart every widget reconnects at once). The visitor is the token's if the token
  * is genuine, was issued for this account and the visitor exists; otherwise a brand-new visitor
  * (never somebody else). With `known` (the conversation and seq the widget holds), only the
@@ -60,7 +61,8 @@ export async function connectVisitorSession(
  * Stores a page view (current page + navigation history) and shows it in the operators' grid.
  * One write in flight per visitor; a page view superseded while it waited is not stored (#4).
  */
-export async function recordVisit(ctx: AppContext, accountId: string, visitorId: string, page: z.output<typeof pageViewPayload>): Promise<null> {
+export async function recordVisit(ctx: AppContext, actor: VisitorActor, page: z.output<typeof pageViewPayload>): Promise<null> {
+  const { accountId, visitorId } = actor;
   await ctx.visitorActivity.coalesce(visitorId, async () => {
     const row = await recordPageView(ctx.db, accountId, visitorId, {
       url: page.url,
@@ -92,7 +94,8 @@ export async function visitorDisconnected(ctx: AppContext, accountId: string, vi
 }
 
 /** The visitors grid of an account. */
-export async function listVisitors(ctx: AppContext, accountId: string): Promise<VisitorView[]> {
+export async function listVisitors(ctx: AppContext, actor: OperatorActor): Promise<VisitorView[]> {
+  const { accountId } = actor;
   const online = await onlineVisitorIds(ctx.rt.visitors, accountId);
   const rows = await listVisitorsWithChat(ctx.db, accountId, { onlineIds: online, recentMinutes: GRID_RECENT_MINUTES, limit: GRID_LIMIT });
   const onlineSet = new Set(online);
@@ -119,7 +122,7 @@ export function publishVisitor(ctx: AppContext, accountId: string, visitorId: st
   });
 }
 
-/** Shortest time between two `operators:availability` broadcasts to one account's widgets (#4). */
+/** Shortest time between two `availability:updated` broadcasts to one account's widgets (#4). */
 const AVAILABILITY_EVERY_MS = 1_000;
 const availability = new WeakMap<AppContext['rt']['visitors'], Map<string, { timer: NodeJS.Timeout | null; dirty: boolean; sent: number | null }>>();
 
@@ -141,11 +144,11 @@ export function announceOperatorAvailability(ctx: AppContext, accountId: string)
   }
   const entry = state;
   const send = () =>
-    ctx.background('operators:availability', async () => {
+    ctx.background('availability:updated', async () => {
       const online = await countOperatorsOnline(ctx.rt.operators, accountId, true);
       if (online === entry.sent) return;
       entry.sent = online;
-      ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('operators:availability', { online });
+      ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('availability:updated', { online });
     });
   const settle = () => {
     if (!entry.dirty) {
@@ -167,10 +170,13 @@ export function announceOperatorAvailability(ctx: AppContext, accountId: string)
  * find them any more: their old token resolves to nothing and they come back as a new visitor)
  * and tells the account's operators the row and its chats are gone.
  */
-export async function forgetVisitor(ctx: AppContext, accountId: string, visitorId: string): Promise<null> {
+export async function forgetVisitor(ctx: AppContext, actor: OperatorActor, input: { visitorId: string }): Promise<null> {
+  const { accountId } = actor;
+  const { visitorId } = input;
   const removed = await deleteVisitor(ctx.db, accountId, visitorId);
   if (!removed) throw new AppError('not_found', 'Visitor not found.');
   ctx.rt.visitors.in(rooms.visitor(visitorId)).disconnectSockets();
   ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:removed', { visitorId, conversationIds: removed.conversationIds });
+  ctx.events.publish('visitor.forgotten', { accountId, visitorId, conversationIds: removed.conversationIds });
   return null;
 }

@@ -24,7 +24,7 @@ export interface VisitorTokenOptions {
  * #4: decoding is strict. Base64url decoders skip characters they don't know and ignore the unused
  * bits of the last one, so several strings decode to the same bytes; only the one canonical
  * encoding is accepted (decode, encode again, compare). A visitor's tokens stop working when they
- * expire (every `session:ready` hands out a new one, so a returning visitor keeps theirs fresh) or
+ * expire (every `session:started` hands out a new one, so a returning visitor keeps theirs fresh) or
  * when the visitor is forgotten (the row is gone: the token then resolves to nothing).
  */
 export class VisitorTokens {

@@ -1,38 +1,31 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { setupBody } from '../../../../shared/schemas/auth';
+import { setupBody, type SetupBody } from '../../../../shared/schemas/auth';
 import { AppError } from '../../../../shared/errors';
 import type { AppContext } from '../../context';
 import { route } from '../../http/errors';
 import { addressKey } from '../../limits/address';
 import { validate } from '../../validate';
-import { hasAnyAccount } from '../accounts/repo';
-import { assertSetupOpen, setupFirstAccount } from '../accounts/service';
 import { presentAccount, presentOperator } from '../auth/presenter';
-import { setupDonePage, setupPage } from './page';
+import { hasAnyAccount } from './repo';
+import { assertSetupOpen, setupFirstAccount } from './service';
+import { setupDonePage, setupPage } from './setupPage';
 
 /**
- * #4: what a setup POST passes before its password is hashed: setup still open (one cheap query,
- * so after setup nothing is ever hashed), a valid body, and the per-address limit.
+ * First-run setup (#4): what a setup passes before its password is hashed: setup still open (one
+ * cheap query, so after setup nothing is ever hashed), a valid body, and the per-address limit.
  */
-async function admitSetup(ctx: AppContext, ip: string | undefined, body: unknown) {
+async function admitSetup(ctx: AppContext, ip: string | undefined, body: unknown): Promise<SetupBody> {
   await assertSetupOpen(ctx.db);
   const input = validate(setupBody, body);
   await ctx.limits.setupAttempt(addressKey(ip));
   return input;
 }
 
-/** POST /api/setup (JSON) — first run only; `setup_done` once any account exists. */
-export function setupApiRoutes(ctx: AppContext): Router {
-  const router = Router();
-  router.post(
-    '/',
-    route(async (req) => {
-      const { account, admin } = await setupFirstAccount(ctx.db, await admitSetup(ctx, req.ip, req.body));
-      return { account: presentAccount(account), operator: presentOperator(admin) };
-    }),
-  );
-  return router;
+/** POST /api/setup (JSON, shared/api/accounts.ts): first run only; `setup_done` once any account exists. */
+export async function setupAccount(ctx: AppContext, ip: string | undefined, body: unknown) {
+  const { account, admin } = await setupFirstAccount(ctx.db, await admitSetup(ctx, ip, body));
+  return { account: presentAccount(account), operator: presentOperator(admin) };
 }
 
 /** #4: a url-encoded field sent twice (`name=a&name=b`) arrives as an array: an error beside it. */

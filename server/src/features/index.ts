@@ -1,0 +1,13 @@
+/**
+ * Every feature of the server, one line each (#5). A new feature is a folder under features/
+ * (index.ts exporting a `Feature`, plus its routes, handlers, service, repo, presenter) and one line
+ * here — and its contract in shared/events/ and shared/api/, one line in each index there.
+ */
+import { accounts } from './accounts';
+import { auth } from './auth';
+import { chats } from './chats';
+import type { Feature } from './feature';
+import { files } from './files';
+import { visitors } from './visitors';
+
+export const features: Feature[] = [accounts, auth, visitors, chats, files];

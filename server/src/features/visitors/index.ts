@@ -1,0 +1,23 @@
+/** Visitors (P1, P2): tracking, presence, the live grid, the widget's session and "forget this visitor". */
+import { defineFeature } from '../feature';
+import './events';
+import { onVisitorConnection, operatorVisitorCommands, visitorCommands } from './handlers';
+import { visitorRoutes } from './routes';
+import { announceOperatorAvailability, publishVisitor } from './service';
+
+export const visitors = defineFeature({
+  name: 'visitors',
+  routes: visitorRoutes,
+  visitorCommands,
+  operatorCommands: operatorVisitorCommands,
+  onVisitorConnection: (ctx, socket) => onVisitorConnection(ctx, socket),
+  // The widgets' "operators online" follows panels connecting and leaving.
+  onOperatorConnection: (ctx, socket, actor) => {
+    announceOperatorAvailability(ctx, actor.accountId);
+    socket.on('disconnect', () => announceOperatorAvailability(ctx, actor.accountId));
+  },
+  listen: (ctx) => {
+    // The pre-chat form changed the visitor's name and email: the grid gets the whole row once.
+    ctx.events.on('chat.started', ({ accountId, visitorId }) => publishVisitor(ctx, accountId, visitorId));
+  },
+});

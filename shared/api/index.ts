@@ -1,0 +1,11 @@
+/**
+ * The REST contract of every feature (#5): one line per feature. The server mounts its handlers
+ * from these maps (`server/src/http/rest.ts`); the extension calls them through one typed client
+ * (`shared/api/client.ts`), never by hand-written paths.
+ */
+import { accountRoutes } from './accounts';
+import { authRoutes } from './auth';
+import { fileRoutes } from './files';
+import { visitorRoutes } from './visitors';
+
+export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, files: fileRoutes };

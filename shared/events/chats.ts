@@ -1,0 +1,67 @@
+/** Chats (P1, V1): conversations and their messages, both sides. */
+import { z } from 'zod';
+import { returns, type CommandMap } from '../contract';
+import {
+  chatStartPayload,
+  chatSyncPayload,
+  conversationRef,
+  messageSendPayload,
+  typingPayload,
+  type ConversationView,
+  type ConversationWithMessages,
+  type MessageView,
+  type VisitorConversationView,
+  type VisitorConversationWithMessages,
+} from '../schemas/chats';
+
+/** The widget's commands: always on behalf of the socket's own visitor. */
+export const visitorCommands = {
+  'chat:start': { payload: chatStartPayload, result: returns<VisitorConversationWithMessages>(), role: 'visitor' },
+  'message:send': { payload: messageSendPayload, result: returns<MessageView>(), role: 'visitor' },
+  'chat:sync': { payload: chatSyncPayload, result: returns<MessageView[]>(), role: 'visitor' },
+  'chat:close': { payload: conversationRef, result: returns<VisitorConversationView>(), role: 'visitor' },
+  'typing:set': { payload: typingPayload, result: returns<null>(), role: 'visitor' },
+} satisfies CommandMap;
+
+/** The panel's commands: within the operator's account. */
+export const operatorCommands = {
+  /** Open (waiting and active) conversations of the account. */
+  'chat:list': { payload: z.object({}), result: returns<ConversationView[]>(), role: 'operator' },
+  /** One conversation with its first page of messages. */
+  'chat:get': { payload: conversationRef, result: returns<ConversationWithMessages>(), role: 'operator' },
+  'chat:accept': { payload: conversationRef, result: returns<ConversationView>(), role: 'operator' },
+  'chat:close': { payload: conversationRef, result: returns<ConversationView>(), role: 'operator' },
+  'message:send': { payload: messageSendPayload, result: returns<MessageView>(), role: 'operator' },
+  'chat:sync': { payload: chatSyncPayload, result: returns<MessageView[]>(), role: 'operator' },
+  'typing:set': { payload: typingPayload, result: returns<null>(), role: 'operator' },
+} satisfies CommandMap;
+
+export interface TypingView {
+  conversationId: string;
+  author: 'visitor' | 'operator';
+  name: string;
+  typing: boolean;
+}
+
+/** Everything a widget receives of chats: visitor views only, never the operators' ConversationView (#4). */
+export interface VisitorBroadcasts {
+  'message:sent': MessageView;
+  'chat:updated': VisitorConversationView;
+  'typing:updated': TypingView;
+}
+
+export interface OperatorBroadcasts {
+  /** A visitor started a chat: it waits to be accepted (notify, badge). */
+  'chat:requested': ConversationView;
+  /**
+   * Any change of a conversation: accepted, closed, new last message. For a new message it goes
+   * only to the operators who don't get its `message:sent` (which says as much).
+   */
+  'chat:updated': ConversationView;
+  /**
+   * A stored message, to the conversation's followers only: its assigned operator (every socket)
+   * and the sockets that opened it (`chat:get`, `chat:sync`, `chat:accept`).
+   */
+  'message:sent': MessageView;
+  'typing:updated': TypingView;
+}

@@ -1,0 +1,64 @@
+/**
+ * Visitors (P1, P2): tracking, the live grid, the widget's session. Commands are `noun:verb`;
+ * broadcasts are their past tense.
+ */
+import { z } from 'zod';
+import { returns, type CommandMap } from '../contract';
+import type { VisitorConversationWithMessages } from '../schemas/chats';
+import { pageViewPayload, type VisitorView } from '../schemas/visitors';
+
+export const visitorCommands = {
+  'page:view': { payload: pageViewPayload, result: returns<null>(), role: 'visitor' },
+} satisfies CommandMap;
+
+export const operatorCommands = {
+  'visitor:list': { payload: z.object({}), result: returns<VisitorView[]>(), role: 'operator' },
+} satisfies CommandMap;
+
+/** Socket handshake `auth` of the widget. */
+export interface VisitorAuth {
+  accountId: string;
+  /** Token from an earlier `session:started`; absent or invalid → the server issues a new visitor. */
+  visitorToken?: string;
+  /**
+   * The open chat the widget holds and the highest seq it has of it: `session:started` then carries
+   * only the messages after it (a reconnect after a restart sends nothing twice, #4).
+   */
+  chat?: { id: string; lastSeq: number };
+}
+
+/** First thing the server sends a widget after the handshake. */
+export interface VisitorSession {
+  /** The visitor's own id (their token carries it too). */
+  visitorId: string;
+  /**
+   * Signed, server-issued, expires (#4); the widget stores it and sends it back in `VisitorAuth`.
+   * Every session:started brings a fresh one.
+   */
+  visitorToken: string;
+  accountName: string;
+  /** How many operators of the account are online right now (0 → offer a ticket instead). */
+  operatorsOnline: number;
+  /**
+   * The visitor's open conversation, if there is one, with its messages: all of them (a first
+   * page; continue with `chat:sync`), or those after `VisitorAuth.chat.lastSeq` if the widget
+   * named this conversation.
+   */
+  chat: VisitorConversationWithMessages | null;
+}
+
+export interface VisitorBroadcasts {
+  'session:started': VisitorSession;
+  /** How many of the account's operators are online changed. */
+  'availability:updated': { online: number };
+}
+
+export interface OperatorBroadcasts {
+  /** A visitor's row changed (connected, left, page view, pre-chat form); not sent per message. */
+  'visitor:updated': VisitorView;
+  /**
+   * An admin forgot a visitor (#4): the row, their conversations and page views are gone. Drop
+   * them from lists and close their chats.
+   */
+  'visitor:removed': { visitorId: string; conversationIds: string[] };
+}

@@ -1,7 +1,8 @@
 /** Longest conversation preview, in user-perceived characters (grapheme clusters), ellipsis included. */
 export const PREVIEW_LENGTH = 140;
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Made on first use: a module without side effects is left out of a bundle that doesn't use it (the widget, #5). */
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * The one preview rule (#4): the first line of `text`, trimmed, at most `max` user-perceived
@@ -16,6 +17,7 @@ export function previewOf(text: string, max = PREVIEW_LENGTH): string {
   if (line.length <= max) return line;
   let count = 0;
   let cut = 0;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { index } of graphemes.segment(line)) {
     if (count === max - 1) cut = index; // where the last kept cluster ends and the ellipsis goes
     if (++count > max) return `${line.slice(0, cut).trimEnd()}…`;

@@ -5,8 +5,9 @@
 import { browser, type Browser } from '#imports';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
 import type { ConnectionStatus } from '@/utils/protocol';
-import { strings } from '@/utils/strings';
-import type { HubAlerts } from './hub';
+import { strings } from '@/strings';
+import { previewOf } from '@@/shared/preview';
+import type { ChatAlerts } from './chats';
 
 export const BADGE_WAITING_COLOUR = '#dc2626';
 export const BADGE_OFFLINE_COLOUR = '#6b7280';
@@ -35,11 +36,6 @@ function badgeApi(): BadgeApi | undefined {
   return b.action ?? b.browserAction;
 }
 
-function preview(text: string, max = 120) {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
 type NotificationOptions = Browser.notifications.NotificationCreateOptions;
 
 /** Firefox rejects notification options it does not know (priority, silent, requireInteraction). */
@@ -48,7 +44,7 @@ function chromeOnly<T extends object>(options: T): Partial<T> {
 }
 
 /** The alerts, plus what the background needs to answer a click on one of their notifications. */
-export interface BrowserAlerts extends HubAlerts {
+export interface BrowserAlerts extends ChatAlerts {
   /** The chat a click on notification `id` should open (the summary: its longest-waiting chat). */
   conversationOf(notificationId: string): string | null;
 }
@@ -73,16 +69,16 @@ export function createBrowserAlerts(): BrowserAlerts {
       .create(chatNotificationId(c.id), {
         type: 'basic' as const,
         iconUrl,
-        title: strings.notifyNewChatTitle(c.visitorName || strings.visitorFallbackName),
-        message: strings.notifyNewChatBody(preview(c.preview)),
+        title: strings.chats.notify.newChatTitle(c.visitorName || strings.visitors.defaultName),
+        message: strings.chats.notify.newChatBody(previewOf(c.preview)),
         ...chromeOnly({ priority: 2, requireInteraction: true }),
       } as NotificationOptions)
       .catch(ignore);
   }
 
   function summaryOptions() {
-    const names = [...summed.values()].map((c) => c.visitorName || strings.visitorFallbackName);
-    return { title: strings.notifyNewChatsTitle(summed.size), message: strings.notifyNewChatsBody(names) };
+    const names = [...summed.values()].map((c) => c.visitorName || strings.visitors.defaultName);
+    return { title: strings.chats.notify.newChatsTitle(summed.size), message: strings.chats.notify.newChatsBody(names) };
   }
 
   function showSummary() {
@@ -118,7 +114,7 @@ export function createBrowserAlerts(): BrowserAlerts {
       const text = count > 0 ? String(count) : '';
       void api.setBadgeText({ text })?.catch?.(ignore);
       void api.setBadgeBackgroundColor({ color: count > 0 || status !== 'offline' ? BADGE_WAITING_COLOUR : BADGE_OFFLINE_COLOUR })?.catch?.(ignore);
-      void api.setTitle({ title: strings.badgeTitle(count) })?.catch?.(ignore);
+      void api.setTitle({ title: strings.chats.badgeTitle(count) })?.catch?.(ignore);
     },
     newChat(c: ConversationView) {
       const now = Date.now();
@@ -136,8 +132,8 @@ export function createBrowserAlerts(): BrowserAlerts {
         .create(messageNotificationId(m.conversationId), {
           type: 'basic' as const,
           iconUrl,
-          title: strings.notifyMessageTitle(m.authorName || c?.visitorName || strings.visitorFallbackName),
-          message: preview(m.body),
+          title: strings.chats.notify.messageTitle(m.authorName || c?.visitorName || strings.visitors.defaultName),
+          message: previewOf(m.body),
           ...chromeOnly({ priority: 0, silent: true }),
         } as NotificationOptions)
         .catch(ignore);

@@ -1,17 +1,21 @@
 /**
  * The background's socket hub: it owns the single operator socket (so the badge and desktop
  * notifications work while no panel is open, SPEC P5), proxies commands from panel ports to the
- * socket, and forwards every server event and the connection status to all panels.
+ * socket, and forwards every server event and the connection status to all panels. What a feature
+ * does in the background (a badge, notifications, messages of its own to and from the panels) is a
+ * domain that plugs in here (./domains.ts lists them); the hub itself knows no feature.
  */
-import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
 import type { Session } from '@/utils/session';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   type BackgroundMessage,
+  type CommandName,
   type ConnectionStatus,
   type PanelMessage,
   type PortLike,
   type Result,
+  type ServerEventName,
+  type ServerEventPayload,
 } from '@/utils/protocol';
 
 /** The part of a socket.io-client `Socket` the hub uses (a fake implements it in tests). */
@@ -24,39 +28,72 @@ export interface SocketLike {
   timeout(ms: number): { emit(event: string, payload: unknown, ack: (err: Error | null, res: unknown) => void): unknown };
 }
 
-/** Side effects of the hub on the browser: badge and notifications (see ./alerts.ts). */
-export interface HubAlerts {
-  setWaitingCount(count: number, status: ConnectionStatus): void;
-  newChat(conversation: ConversationView): void;
-  newMessage(message: MessageView, conversation: ConversationView | undefined): void;
-  clearChat(conversationId: string): void;
+/** One open panel (side panel, options page, a tab) as a domain sees it. */
+export interface PanelHandle {
+  post(message: BackgroundMessage): void;
 }
 
-export interface HubOptions {
+/** What the hub lends its domains. */
+export interface DomainContext {
+  session(): Session | null;
+  status(): ConnectionStatus;
+  panels(): Iterable<PanelHandle>;
+  broadcast(message: BackgroundMessage): void;
+}
+
+/** A connection that just came up: requests on it, and whether it is still the hub's socket. */
+export interface Connection {
+  request(event: CommandName, payload: unknown): Promise<Result<unknown>>;
+  current(): boolean;
+}
+
+/** Panel → background messages that belong to a domain (`request` is the hub's own). */
+export type DomainPanelMessage = Exclude<PanelMessage, { type: 'request' }>;
+
+/** A feature's part in the background. Every hook is optional; handlers run in registration order. */
+export interface BackgroundDomain {
+  /** Server events this domain reacts to; they go on to the panels after it. */
+  events?: { [E in ServerEventName]?: (payload: ServerEventPayload<E>) => void };
+  /** Panel messages of this domain's own types. */
+  panelMessages?: { [T in DomainPanelMessage['type']]?: (panel: PanelHandle, message: Extract<DomainPanelMessage, { type: T }>) => void };
+  /** The connection status changed (the panels were told first). */
+  onStatus?(status: ConnectionStatus): void;
+  /** The socket connected (again): fetch what may have been missed. */
+  onConnected?(connection: Connection): void;
+  /** The socket is gone (signed out, another session, token refused): forget the session's state. */
+  onSessionEnd?(): void;
+  /** A panel connected (it has been sent the status). */
+  onPanelAdded?(panel: PanelHandle): void;
+}
+
+export interface SocketHubOptions<D extends Record<string, BackgroundDomain>> {
   createSocket(session: Session): SocketLike;
-  alerts: HubAlerts;
   /** The server refused the token: the session is over (the panels go back to login). */
   onUnauthenticated(): void;
   log?: (...args: unknown[]) => void;
+  /** Each domain, made with the hub's context. */
+  domains: { [K in keyof D]: (context: DomainContext) => D[K] };
 }
 
-interface PanelState {
+interface PanelState extends PanelHandle {
   port: PortLike;
-  focus: string | null;
-  visible: boolean;
 }
 
-export function createHub(options: HubOptions) {
-  const { alerts } = options;
+export function createSocketHub<D extends Record<string, BackgroundDomain>>(options: SocketHubOptions<D>) {
   const log = options.log ?? (() => {});
   let session: Session | null = null;
   let socket: SocketLike | null = null;
   let status: ConnectionStatus = 'offline';
   const panels = new Set<PanelState>();
-  /** Open conversations the hub knows of (for badge count and "is this chat mine"). */
-  const conversations = new Map<string, ConversationView>();
-  /** A notification was clicked before any panel was there: tell the next panel that connects. */
-  let pendingOpenChat: string | null = null;
+
+  const context: DomainContext = {
+    session: () => session,
+    status: () => status,
+    panels: () => panels,
+    broadcast,
+  };
+  const domains = Object.fromEntries(Object.entries(options.domains).map(([name, make]) => [name, make(context)])) as D;
+  const each = Object.values(domains) as BackgroundDomain[];
 
   function broadcast(message: BackgroundMessage) {
     for (const panel of panels) {
@@ -72,69 +109,7 @@ export function createHub(options: HubOptions) {
     if (status === next) return;
     status = next;
     broadcast({ type: 'status', status });
-    updateBadge();
-  }
-
-  function waitingCount() {
-    let n = 0;
-    for (const c of conversations.values()) if (c.status === 'waiting') n++;
-    return n;
-  }
-
-  function updateBadge() {
-    alerts.setWaitingCount(session ? waitingCount() : 0, status);
-  }
-
-  function upsertConversation(c: ConversationView) {
-    if (c.status === 'closed') conversations.delete(c.id);
-    else conversations.set(c.id, c);
-    if (c.status !== 'waiting') alerts.clearChat(c.id);
-    updateBadge();
-  }
-
-  function isShownSomewhere(conversationId: string) {
-    for (const p of panels) if (p.visible && p.focus === conversationId) return true;
-    return false;
-  }
-
-  function handleServerEvent(event: string, payload: unknown) {
-    switch (event) {
-      case 'chat:requested': {
-        const c = payload as ConversationView;
-        const isNew = !conversations.has(c.id);
-        upsertConversation(c);
-        if (isNew && c.status === 'waiting') alerts.newChat(c);
-        break;
-      }
-      case 'chat:updated':
-        upsertConversation(payload as ConversationView);
-        break;
-      case 'visitor:removed': {
-        // #4: an admin forgot the visitor; their chats no longer wait or count.
-        for (const id of (payload as { conversationIds: string[] }).conversationIds) {
-          conversations.delete(id);
-          alerts.clearChat(id);
-        }
-        updateBadge();
-        break;
-      }
-      case 'message:sent': {
-        const m = payload as MessageView;
-        const c = conversations.get(m.conversationId);
-        if (c && m.seq > c.lastSeq) conversations.set(c.id, { ...c, lastSeq: m.seq, lastAuthor: m.author, preview: m.body.split('\n')[0] ?? '' });
-        const mine = c && c.status === 'active' && c.operatorId === session?.operator.id;
-        if (m.author === 'visitor' && mine && !isShownSomewhere(m.conversationId)) alerts.newMessage(m, c);
-        break;
-      }
-    }
-  }
-
-  async function refreshConversations(s: SocketLike) {
-    const res = await emit(s, 'chat:list', {}, DEFAULT_REQUEST_TIMEOUT_MS);
-    if (!res.ok || s !== socket) return;
-    conversations.clear();
-    for (const c of res.data as ConversationView[]) if (c.status !== 'closed') conversations.set(c.id, c);
-    updateBadge();
+    for (const d of each) d.onStatus?.(status);
   }
 
   function emit(s: SocketLike, event: string, payload: unknown, timeoutMs: number): Promise<Result<unknown>> {
@@ -147,6 +122,10 @@ export function createHub(options: HubOptions) {
     });
   }
 
+  function onServerEvent(event: string, payload: unknown) {
+    for (const d of each) (d.events?.[event as ServerEventName] as ((p: unknown) => void) | undefined)?.(payload);
+  }
+
   function connect(next: Session) {
     const s = options.createSocket(next);
     socket = s;
@@ -155,7 +134,8 @@ export function createHub(options: HubOptions) {
       if (s !== socket) return;
       log('connected');
       setStatus('connected');
-      void refreshConversations(s);
+      const connection: Connection = { request: (event, payload) => emit(s, event, payload, DEFAULT_REQUEST_TIMEOUT_MS), current: () => s === socket };
+      for (const d of each) d.onConnected?.(connection);
     });
     s.on('disconnect', (reason: string) => {
       if (s !== socket) return;
@@ -175,7 +155,7 @@ export function createHub(options: HubOptions) {
     });
     s.onAny((event, payload) => {
       if (s !== socket) return;
-      handleServerEvent(event, payload);
+      onServerEvent(event, payload);
       broadcast({ type: 'event', event, payload } as BackgroundMessage);
     });
     s.connect();
@@ -184,56 +164,59 @@ export function createHub(options: HubOptions) {
   function teardown() {
     const s = socket;
     socket = null;
-    conversations.clear();
     s?.disconnect();
+    for (const d of each) d.onSessionEnd?.();
     setStatus('offline');
-    updateBadge();
+  }
+
+  function ensureConnected() {
+    if (!session) return;
+    if (!socket) return connect(session);
+    if (!socket.connected && status === 'offline') socket.connect();
   }
 
   return {
+    domains,
     get status() {
       return status;
     },
-    get socket() {
-      return socket;
+    get panelCount() {
+      return panels.size;
     },
     /** Start, switch or stop according to the stored session (sign-in, sign-out, other server). */
     setSession(next: Session | null) {
       const same = next && session && next.token === session.token && next.serverUrl === session.serverUrl;
       session = next;
-      if (same) return this.ensureConnected();
+      if (same) return ensureConnected();
       teardown();
       if (next) connect(next);
     },
     /** On browser start-up and on every alarm tick: a socket that gave up is started again. */
-    ensureConnected() {
-      if (!session) return;
-      if (!socket) return connect(session);
-      if (!socket.connected && status === 'offline') socket.connect();
-    },
+    ensureConnected,
     addPanel(port: PortLike) {
-      const panel: PanelState = { port, focus: null, visible: false };
+      const panel: PanelState = {
+        port,
+        post(message) {
+          port.postMessage(message);
+        },
+      };
       panels.add(panel);
       const onMessage = (message: PanelMessage) => {
-        if (message.type === 'focus') {
-          panel.focus = message.conversationId;
-          panel.visible = message.visible;
-          if (message.visible && message.conversationId) alerts.clearChat(message.conversationId);
+        if (message.type !== 'request') {
+          for (const d of each) (d.panelMessages?.[message.type] as ((p: PanelHandle, m: DomainPanelMessage) => void) | undefined)?.(panel, message);
           return;
         }
-        if (message.type === 'request') {
-          const s = socket;
-          const reply = (result: Result<unknown>) => {
-            if (!panels.has(panel)) return;
-            try {
-              port.postMessage({ type: 'result', id: message.id, result } satisfies BackgroundMessage);
-            } catch {
-              panels.delete(panel);
-            }
-          };
-          if (!s) reply({ ok: false, error: { code: 'offline', message: 'Not signed in' } });
-          else void emit(s, message.event, message.payload, message.timeoutMs).then(reply);
-        }
+        const s = socket;
+        const reply = (result: Result<unknown>) => {
+          if (!panels.has(panel)) return;
+          try {
+            port.postMessage({ type: 'result', id: message.id, result } satisfies BackgroundMessage);
+          } catch {
+            panels.delete(panel);
+          }
+        };
+        if (!s) reply({ ok: false, error: { code: 'offline', message: 'Not signed in' } });
+        else void emit(s, message.event, message.payload, message.timeoutMs).then(reply);
       };
       port.onMessage.addListener(onMessage);
       port.onDisconnect.addListener(() => {
@@ -241,23 +224,7 @@ export function createHub(options: HubOptions) {
         port.onMessage.removeListener(onMessage);
       });
       port.postMessage({ type: 'status', status } satisfies BackgroundMessage);
-      if (pendingOpenChat) {
-        port.postMessage({ type: 'open-chat', conversationId: pendingOpenChat } satisfies BackgroundMessage);
-        pendingOpenChat = null;
-      }
-    },
-    /** A notification was clicked: panels that are open show the chat, else the next one to open does. */
-    openChat(conversationId: string) {
-      if (panels.size === 0) pendingOpenChat = conversationId;
-      else broadcast({ type: 'open-chat', conversationId });
-    },
-    get panelCount() {
-      return panels.size;
-    },
-    get waitingCount() {
-      return waitingCount();
+      for (const d of each) d.onPanelAdded?.(panel);
     },
   };
 }
-
-export type Hub = ReturnType<typeof createHub>;

@@ -8,7 +8,7 @@ import { computed, ref } from 'vue';
 import { parseWebsiteOrigin } from '@@/shared/schemas/accounts';
 import { accountApi, failureText } from '@/utils/api';
 import type { Session } from '@/utils/session';
-import { strings } from '@/utils/strings';
+import { strings } from '@/strings';
 
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -43,7 +43,7 @@ export const useAccountSettingsStore = defineStore('accountSettings', () => {
   function add(input: string): string | null {
     const parsed = parseWebsiteOrigin(input);
     if (!parsed.ok) return parsed.message;
-    if (draft.value.includes(parsed.origin)) return strings.originsDuplicate;
+    if (draft.value.includes(parsed.origin)) return strings.account.originsDuplicate;
     draft.value = [...draft.value, parsed.origin];
     justSaved.value = false;
     return null;

@@ -2,8 +2,9 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { authApi } from '@/utils/api';
+import { createDexieOutbox } from '@/utils/db';
 import { DEFAULT_SERVER_URL, normaliseServerUrl, serverUrlItem, sessionItem, type Session } from '@/utils/session';
-import { strings } from '@/utils/strings';
+import { strings } from '@/strings';
 
 export const useSessionStore = defineStore('session', () => {
   const session = ref<Session | null>(null);
@@ -35,11 +36,11 @@ export const useSessionStore = defineStore('session', () => {
     loginError.value = null;
     const url = normaliseServerUrl(serverInput);
     if (!url) {
-      loginError.value = strings.errInvalidUrl;
+      loginError.value = strings.auth.invalidUrl;
       return false;
     }
     if (!email.trim() || !password) {
-      loginError.value = strings.errMissingFields;
+      loginError.value = strings.auth.missingFields;
       return false;
     }
     loggingIn.value = true;
@@ -49,12 +50,12 @@ export const useSessionStore = defineStore('session', () => {
       const res = await authApi.login(url, email.trim(), password);
       if (!res.ok) {
         const f = res.failure;
-        if (f.kind === 'unreachable') loginError.value = strings.errUnreachable(url);
-        else if (f.status === 401 || f.error.code === 'unauthenticated') loginError.value = strings.errWrongPassword;
-        else if (f.status === 429 || f.error.code === 'rate_limited') loginError.value = strings.errRateLimited;
+        if (f.kind === 'unreachable') loginError.value = strings.auth.unreachable(url);
+        else if (f.status === 401 || f.error.code === 'unauthenticated') loginError.value = strings.auth.wrongPassword;
+        else if (f.status === 429 || f.error.code === 'rate_limited') loginError.value = strings.auth.rateLimited;
         else if (f.error.code === 'validation_failed' && f.error.issues?.length)
           loginError.value = f.error.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-        else loginError.value = strings.errServer(f.error.message);
+        else loginError.value = strings.auth.serverRefused(f.error.message);
         return false;
       }
       const next: Session = { serverUrl: url, token: res.data.token, operator: res.data.operator, account: res.data.account };
@@ -67,10 +68,16 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** Signs out here and on the server. Works the same from the panel and the admin page. */
   async function logout() {
     const s = session.value;
     signingOut = true;
     try {
+      // Queued messages belong to this operator: never let the next one send them. (A broken
+      // IndexedDB must not keep anyone signed in.)
+      await createDexieOutbox()
+        .clear()
+        .catch(() => {});
       session.value = null;
       expired.value = false;
       await sessionItem.setValue(null);

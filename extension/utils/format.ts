@@ -26,18 +26,30 @@ export function formatAgo(fromIso: string | null | undefined, now: number): stri
   return `${Math.floor(s / 86400)}d ago`;
 }
 
-/** Clock time of a message: "14:05". */
-export function formatClock(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale, options)));
+  return f;
 }
 
-export function formatDateTime(iso: string | null | undefined): string {
+/**
+ * The one way the panel writes a moment (#5), in the operator's own locale and clock (the browser's):
+ * `short` is the time alone today ("14:05", or "2:05 PM" where the locale says so) and the day with
+ * it otherwise ("3 Dec, 14:05"), so a chat reopened days later doesn't read as today; `full` is for
+ * tooltips ("Wednesday, 3 December 2026 at 14:05:09").
+ */
+export function formatTime(iso: string | null | undefined, style: 'short' | 'full' = 'short', now = Date.now(), locale?: string): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  if (style === 'full') return formatter(locale, { dateStyle: 'full', timeStyle: 'medium' }).format(d);
+  const today = new Date(now);
+  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
+  if (sameDay) return formatter(locale, { hour: 'numeric', minute: '2-digit' }).format(d);
+  const sameYear = d.getFullYear() === today.getFullYear();
+  return formatter(locale, { day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }), hour: 'numeric', minute: '2-digit' }).format(d);
 }
 
 /** The path (+ query) of a URL, for a narrow row: "/demo/pricing.html". */
@@ -81,9 +93,4 @@ export function countryName(code: string | null | undefined): string {
 /** "Berlin, Germany" / "Germany" / "" */
 export function formatPlace(city: string | null, country: string | null, region?: string | null): string {
   return [city, region, country ? countryName(country) : null].filter((p) => p && p.trim()).join(', ');
-}
-
-export function firstLine(text: string, max = 140): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

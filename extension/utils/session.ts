@@ -23,6 +23,20 @@ export const serverUrlItem = storage.defineItem<string>('local:serverUrl', { fal
 /** Height of the docked chat pane in px (the operator drags it). */
 export const chatPaneHeightItem = storage.defineItem<number>('local:chatPaneHeight', { fallback: 360, version: 1 });
 
+/** The panel tab last shown (its id in app/tabs.ts). */
+export const panelTabItem = storage.defineItem<string | null>('local:panelTab', { fallback: null, version: 1 });
+
+export interface ChatWindowsState {
+  openIds: string[];
+  activeId: string | null;
+}
+
+/**
+ * The chats open in the pane and the one shown (#5: a reload showed another chat). Kept for the
+ * browser session only: a new day starts from the operator's own chats.
+ */
+export const chatWindowsItem = storage.defineItem<ChatWindowsState>('session:chatWindows', { fallback: { openIds: [], activeId: null }, version: 1 });
+
 /** Turns what the operator typed into a normalised origin-like base URL, or null if it isn't http(s). */
 export function normaliseServerUrl(input: string): string | null {
   let text = input.trim();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clientId, seq, text, uuid } from './common';
+import { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../protocol/limits';
 
 export const CONVERSATION_STATUSES = ['waiting', 'active', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -11,15 +12,15 @@ export type AuthorType = (typeof AUTHOR_TYPES)[number];
 export const MESSAGE_VISIBILITIES = ['public', 'internal'] as const;
 export type MessageVisibility = (typeof MESSAGE_VISIBILITIES)[number];
 
-export const MAX_MESSAGE_LENGTH = 5000;
+export { MAX_MESSAGE_LENGTH };
 
 const body = text().trim().min(1, 'empty message').max(MAX_MESSAGE_LENGTH);
 
 /** Widget pre-chat form → a new conversation whose first message is the question. */
 export const chatStartPayload = z.object({
   clientId,
-  name: text().trim().min(1).max(120),
-  email: text().pipe(z.email().max(254)),
+  name: text().trim().min(1).max(MAX_NAME_LENGTH),
+  email: text().pipe(z.email().max(MAX_EMAIL_LENGTH)),
   question: body,
 });
 export type ChatStartPayload = z.infer<typeof chatStartPayload>;

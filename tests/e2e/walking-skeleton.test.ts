@@ -38,6 +38,11 @@ describe('walking skeleton: widget ↔ side panel', () => {
 
   /** In the extension's service worker, whose extension APIs are the global `chrome`. */
   type WorkerGlobal = { chrome: typeof ChromeApi };
+  /** The panel's Chats and Visitors tabs (#5). Clicks only land in the front tab. */
+  const showTab = async (id: 'chats' | 'visitors') => {
+    await operator.bringToFront();
+    await operator.click(byTestId(`tab-${id}`));
+  };
   const badgeText = async () =>
     (await ext.serviceWorker()).evaluate(() => (globalThis as unknown as WorkerGlobal).chrome.action.getBadgeText({}));
 
@@ -58,6 +63,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
 
   it('sees the visitor in the live grid, on the page they are on', async () => {
     await visitor.goto(`${server.url}/demo/`);
+    await showTab('visitors');
     const row = await waitVisible(operator, byTestId('visitor-row', '[data-state="browsing"]'));
     const visitorId = await row!.evaluate((el) => el.getAttribute('data-visitor-id'));
     expect(visitorId).toBeTruthy();
@@ -85,6 +91,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
 
     // Red in the grid, a waiting chat, a badge on the extension icon and a desktop notification.
     await waitVisible(operator, byTestId('visitor-row', '[data-state="waiting"]'));
+    await showTab('chats');
     await waitVisible(operator, byTestId('chat-item', '[data-status="waiting"]'));
     await expect.poll(badgeText, { timeout: 10_000 }).toBe('1');
     const notifications = await (await ext.serviceWorker()).evaluate(() =>
@@ -109,6 +116,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await expect.poll(() => messageTexts(visitor)).toContain('Hi Vera! Yes, weekly launches.');
 
     // Visitor → operator; green/yellow state follows who has to answer.
+    await showTab('visitors');
     await waitVisible(operator, byTestId('visitor-row', '[data-state="replied"]'));
     await typeInto(visitor, byTestId('composer-input'), 'Great, how much is a ticket?');
     await visitor.click(byTestId('composer-send'));

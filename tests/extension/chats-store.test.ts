@@ -1,6 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { fakeBrowser } from 'wxt/testing';
 import { CATCH_UP_GRACE_MS, useChatsStore } from '@/stores/chats';
+import { useChatListStore } from '@/stores/chatList';
+import { useChatWindowsStore } from '@/stores/chatWindows';
 import { createMemoryOutbox } from '@/utils/outbox';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
 import { conversation, createFakeServer, flush, message } from './fakes';
@@ -30,7 +33,11 @@ async function settle() {
 }
 
 describe('chats store', () => {
-  beforeEach(() => setActivePinia(createPinia()));
+  beforeEach(() => {
+    // The chat windows are kept in the browser session: each test starts a new one.
+    fakeBrowser.reset();
+    setActivePinia(createPinia());
+  });
 
   it('on connect lists chats, opens mine and pages chat:sync until caught up', async () => {
     const mine = conversation({ status: 'active', operatorId: 'op-1' });
@@ -45,9 +52,9 @@ describe('chats store', () => {
     fake.setStatus('connected');
     await settle();
 
-    expect(store.waiting.map((c) => c.id)).toEqual([waiting.id]);
-    expect(store.openIds).toEqual([mine.id]);
-    expect(store.activeId).toBe(mine.id);
+    expect(useChatListStore().waiting.map((c) => c.id)).toEqual([waiting.id]);
+    expect(useChatWindowsStore().openIds).toEqual([mine.id]);
+    expect(useChatWindowsStore().activeId).toBe(mine.id);
     expect(store.messages[mine.id]!.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(fake.callsOf('chat:sync').map((p) => p.afterSeq)).toEqual([2, 4]);
   });
@@ -196,9 +203,9 @@ describe('chats store', () => {
     await settle();
     expect(await store.accept(waiting.id)).toBe(true);
     await settle();
-    expect(store.waiting).toEqual([]);
-    expect(store.mine.map((c) => c.id)).toEqual([waiting.id]);
-    expect(store.activeId).toBe(waiting.id);
+    expect(useChatListStore().waiting).toEqual([]);
+    expect(useChatListStore().mine.map((c) => c.id)).toEqual([waiting.id]);
+    expect(useChatWindowsStore().activeId).toBe(waiting.id);
     expect(store.messages[waiting.id]!.map((m) => m.body)).toEqual(['message 1']);
     expect(fake.focus.at(-1)).toEqual({ conversationId: waiting.id, visible: true });
   });
@@ -216,14 +223,14 @@ describe('chats store', () => {
     store.start({ server: fake.client, ...me, outbox: createMemoryOutbox() });
     fake.setStatus('connected');
     await settle();
-    expect(store.activeId).toBe(a.id);
+    expect(useChatWindowsStore().activeId).toBe(a.id);
     fake.emit('message:sent', message(b.id, 2));
     fake.emit('message:sent', message(a.id, 2));
-    expect(store.unread[b.id]).toBe(1);
-    expect(store.unread[a.id] ?? 0).toBe(0);
+    expect(useChatWindowsStore().unread[b.id]).toBe(1);
+    expect(useChatWindowsStore().unread[a.id] ?? 0).toBe(0);
     expect(store.messages[b.id]!.map((m) => m.seq)).toEqual([1, 2]);
     store.open(b.id);
-    expect(store.unread[b.id]).toBe(0);
+    expect(useChatWindowsStore().unread[b.id]).toBe(0);
   });
 
   it("catches up with chat:sync when chat:updated shows a shown chat past the messages it holds", async () => {
@@ -278,7 +285,11 @@ describe('chats store', () => {
 });
 
 describe('chats store retries', () => {
-  beforeEach(() => setActivePinia(createPinia()));
+  beforeEach(() => {
+    // The chat windows are kept in the browser session: each test starts a new one.
+    fakeBrowser.reset();
+    setActivePinia(createPinia());
+  });
 
   it('resends a message whose ack timed out while the connection still looked up', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
@@ -321,7 +332,11 @@ describe('chats store retries', () => {
 });
 
 describe('chats store: messages refused for good (#4)', () => {
-  beforeEach(() => setActivePinia(createPinia()));
+  beforeEach(() => {
+    // The chat windows are kept in the browser session: each test starts a new one.
+    fakeBrowser.reset();
+    setActivePinia(createPinia());
+  });
 
   /** A server chat that refuses the body 'poison' with message_rejected. */
   function refusingServer(mine: ConversationView, chat: ReturnType<typeof serverChat>) {

@@ -28,7 +28,7 @@ describe('visitor list', () => {
 
   it('renders only the visible rows of thousands of visitors', async () => {
     withVisitors(5000);
-    const wrapper = mount(VisitorList, { props: { serverUrl: 'http://localhost:3000' } });
+    const wrapper = mount(VisitorList);
     await flushPromises();
     const rows = wrapper.findAll('[data-testid=visitor-row]');
     expect(rows.length).toBeGreaterThan(0);
@@ -39,7 +39,7 @@ describe('visitor list', () => {
   it('shows state, page title and URL path on each row and expands to every detail', async () => {
     const store = withVisitors(1);
     store.byId = new Map([['v1', visitor(1, { id: 'v1', state: 'waiting', name: 'Alice', currentUrl: 'http://localhost:3000/demo/pricing.html', pageTitle: 'Pricing' })]]);
-    const wrapper = mount(VisitorList, { props: { serverUrl: 'http://localhost:3000' } });
+    const wrapper = mount(VisitorList);
     await flushPromises();
     const row = wrapper.get('[data-testid=visitor-row]');
     expect(row.attributes('data-visitor-id')).toBe('v1');
@@ -56,7 +56,7 @@ describe('visitor list', () => {
 
   it('shows an empty state with a way to the demo site', async () => {
     withVisitors(0);
-    const wrapper = mount(VisitorList, { props: { serverUrl: 'http://localhost:3000' } });
+    const wrapper = mount(VisitorList);
     expect(wrapper.text()).toContain('No visitors right now');
     expect(wrapper.get('a').attributes('href')).toBe('http://localhost:3000/demo/');
   });

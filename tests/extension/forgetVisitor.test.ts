@@ -4,8 +4,10 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { fakeBrowser } from 'wxt/testing';
 import VisitorList from '@/components/visitors/VisitorList.vue';
-import { createHub } from '@/background/hub';
+import { createHub } from '@/background/domains';
 import { useChatsStore } from '@/stores/chats';
+import { useChatListStore } from '@/stores/chatList';
+import { useChatWindowsStore } from '@/stores/chatWindows';
 import { useSessionStore } from '@/stores/session';
 import { useVisitorsStore, BATCH_MS } from '@/stores/visitors';
 import { createMemoryOutbox } from '@/utils/outbox';
@@ -38,7 +40,7 @@ describe('forget this visitor', () => {
     store.start(fake.client);
     fake.setStatus('connected');
     await flushPromises();
-    const w = mount(VisitorList, { props: { serverUrl: SERVER } });
+    const w = mount(VisitorList);
     await flushPromises();
     await w.get('[data-visitor-id=v-alice] .vrow-head').trigger('click');
     return { w, fake, store };
@@ -109,11 +111,12 @@ describe('forget this visitor', () => {
     fake.setStatus('connected');
     await flushPromises();
     chats.open(mine.id);
-    expect(chats.openIds).toEqual([mine.id, other.id]);
+    const windows = useChatWindowsStore();
+    expect(windows.openIds).toEqual([mine.id, other.id]);
     fake.emit('visitor:removed', { visitorId: 'v-alice', conversationIds: [mine.id] });
-    expect(chats.openIds).toEqual([other.id]);
-    expect(chats.activeId).toBe(other.id);
-    expect(chats.conversations[mine.id]).toBeUndefined();
+    expect(windows.openIds).toEqual([other.id]);
+    expect(windows.activeId).toBe(other.id);
+    expect(useChatListStore().conversations[mine.id]).toBeUndefined();
 
     // The background: a waiting chat of the forgotten visitor no longer counts.
     const socket = new FakeSocket();

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { createHub, type HubAlerts } from '@/background/hub';
+import { createHub } from '@/background/domains';
+import type { ChatAlerts } from '@/background/chats';
 import { createBrowserAlerts } from '@/background/alerts';
 import { createPortPair, type BackgroundMessage } from '@/utils/protocol';
 import { createServerClient } from '@/utils/serverClient';
@@ -22,7 +23,7 @@ function recordingAlerts() {
     messages: [] as MessageView[],
     cleared: [] as string[],
   };
-  const alerts: HubAlerts = {
+  const alerts: ChatAlerts = {
     setWaitingCount: (n) => log.counts.push(n),
     newChat: (c) => log.chats.push(c),
     newMessage: (m) => log.messages.push(m),

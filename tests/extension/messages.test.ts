@@ -84,3 +84,4 @@ describe('client ids', () => {
     for (const id of [...ids].slice(0, 20)) expect(clientIdSchema.safeParse(id).success).toBe(true);
   });
 });
+

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { fakeBrowser } from 'wxt/testing';
-import AccountOrigins from '@/components/account/AccountOrigins.vue';
+import AccountOrigins from '@/components/admin/account/AccountOrigins.vue';
 import type { Session } from '@/utils/session';
 import type { Role } from '@@/shared/schemas/auth';
 

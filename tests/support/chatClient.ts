@@ -6,10 +6,13 @@
  *  - each followed conversation is a gap-free stream ordered by `seq`: live `message:sent`
  *    events, acks of our own sends and `chat:sync` answers all feed it, and `onMessage` sees each
  *    seq exactly once, in order; a gap or a reconnect triggers `chat:sync` from the last seq seen.
+ * Its rules are the real clients' (#5): client ids, the gap rule and `chat:sync` paging from
+ * shared/protocol, which refusals are for good from shared/errors. Where they keep a list and
+ * merge into it, it keeps a stream (a held-back buffer past a gap) so the bench stays lean.
  * It keeps counters of what happened on the wire so tests and the bench can assert on them.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { Ack } from '../../shared/errors';
+import { isPermanentSendError, type Ack } from '../../shared/errors';
 import {
   OPERATOR_NAMESPACE,
   VISITOR_NAMESPACE,
@@ -17,6 +20,7 @@ import {
   type VisitorAuth,
   type VisitorSession,
 } from '../../shared/events';
+import { isGap, newClientId, syncPages } from '../../shared/protocol';
 import { retryDelay, type ReconnectSettings } from '../../shared/reconnect';
 import type { ChatStartPayload, ConversationView, ConversationWithMessages, MessageView } from '../../shared/schemas/chats';
 
@@ -66,14 +70,8 @@ interface Stream {
   gapTimer: NodeJS.Timeout | null;
 }
 
-const RETRYABLE = new Set(['internal_error', 'rate_limited']);
-
-let idCounter = 0;
-/** A client message id: unique per process run, valid for the `clientId` schema. */
-export function newClientId(prefix = 'c'): string {
-  idCounter += 1;
-  return `${prefix}${process.pid.toString(36)}-${Date.now().toString(36)}-${idCounter.toString(36)}`;
-}
+/** The clients' one client id generator (shared/protocol), for tests that build payloads by hand. */
+export { newClientId };
 
 export class ChatClient {
   readonly socket: Socket;
@@ -226,12 +224,11 @@ export class ChatClient {
     stream.syncing = true;
     this.stats.syncs += 1;
     try {
-      // The server answers a page at a time: ask again from the new last seq until nothing comes.
-      for (;;) {
-        const messages = await this.request<MessageView[]>('chat:sync', { conversationId, afterSeq: stream.lastSeq });
-        for (const m of messages) this.accept(m, false);
-        if (messages.length === 0) break;
-      }
+      await syncPages({
+        fetchPage: (afterSeq) => this.request<MessageView[]>('chat:sync', { conversationId, afterSeq }),
+        apply: (page) => page.forEach((m) => this.accept(m, false)),
+        heldThrough: () => stream.lastSeq,
+      });
       stream.syncing = false;
       this.watchGap(conversationId, stream);
       return true;
@@ -296,7 +293,7 @@ export class ChatClient {
           this.outbox.splice(this.outbox.indexOf(out), 1);
           this.accept(res.data, false);
           out.resolve(res.data);
-        } else if (RETRYABLE.has(res.error.code)) {
+        } else if (!isPermanentSendError(res.error.code)) {
           out.sentOn = -1;
           setTimeout(() => this.flush(), 200);
         } else {
@@ -316,16 +313,19 @@ export class ChatClient {
       if (live) this.stats.wireDuplicates += 1;
       return;
     }
-    stream.ahead.set(m.seq, m);
-    let next = stream.ahead.get(stream.lastSeq + 1);
-    while (next) {
+    if (isGap(stream.lastSeq, m.seq)) {
+      // Held back until the seqs before it come: live, or by the sync the gap calls for.
+      stream.ahead.set(m.seq, m);
+      this.watchGap(m.conversationId, stream);
+      return;
+    }
+    for (let next: MessageView | undefined = m; next; next = stream.ahead.get(stream.lastSeq + 1)) {
       stream.ahead.delete(next.seq);
       stream.lastSeq = next.seq;
       if (this.opts.keepHistory) this.history.get(next.conversationId)?.push(next);
       this.opts.onMessage?.(next);
-      next = stream.ahead.get(stream.lastSeq + 1);
     }
-    this.watchGap(m.conversationId, stream);
+    this.watchGap(m.conversationId, stream); // a later gap may still be open
   }
 
   private watchGap(conversationId: string, stream: Stream): void {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatController } from '../../../widget/src/chat/controller';
 import { displayMessages } from '../../../widget/src/chat/state';
+import { SYNC_PAGE_SIZE } from '../../../shared/protocol';
 import { CONV, FakeServer, memoryStorage, settle, setup } from './fakes';
 
 const bodies = (ctrl: ChatController) => ctrl.state.messages.map((m) => m.body);
@@ -80,14 +81,31 @@ describe('widget chat controller', () => {
     expect(storage.getItem('sidedesk:acc1:outbox')).toBeNull();
   });
 
-  it('catches up on reconnect by paging chat:sync from the last seq it holds', async () => {
+  it('catches up on reconnect by paging chat:sync from the last seq it holds, until a page is short', async () => {
     const { ctrl, transport, server } = setup();
-    for (let i = 1; i <= 7; i++) server.add('operator', `m${i}`);
+    const total = 2 * SYNC_PAGE_SIZE + 3;
+    for (let i = 1; i <= total; i++) server.add('operator', `m${i}`);
     await transport.up(2);
     await settle();
     const syncs = transport.requests.filter((r) => r.event === 'chat:sync').map((r) => r.payload.afterSeq);
-    expect(syncs).toEqual([2, 4, 6]);
-    expect(ctrl.state.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(syncs).toEqual([2, 2 + SYNC_PAGE_SIZE, 2 + 2 * SYNC_PAGE_SIZE]);
+    expect(ctrl.state.messages.map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
+  it('fills a gap: a live message past the next seq syncs from the end of the unbroken run', async () => {
+    const { ctrl, transport, server } = setup();
+    server.add('operator', 'one');
+    await transport.up();
+    server.add('operator', 'two (its message:sent was lost)');
+    server.add('operator', 'three (also lost)');
+    const before = transport.requests.length;
+    transport.push('message:sent', server.add('operator', 'four'));
+    // Until the sync answers, the handshake of a reconnect would ask for everything after 1 again.
+    expect(ctrl.resumeHint()).toEqual({ chat: { id: CONV, lastSeq: 1 } });
+    await settle();
+    expect(transport.requests.slice(before).map((r) => [r.event, r.payload.afterSeq])).toEqual([['chat:sync', 1]]);
+    expect(bodies(ctrl)).toEqual(['one', 'two (its message:sent was lost)', 'three (also lost)', 'four']);
+    expect(ctrl.resumeHint()).toEqual({ chat: { id: CONV, lastSeq: 4 } });
   });
 
   it('shows a message once when the live event and the ack both bring it', async () => {

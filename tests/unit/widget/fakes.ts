@@ -1,11 +1,11 @@
 /** Test doubles for the widget: an in-memory `/visitor` server and a transport that talks to it. */
 import type { VisitorServerToClient, VisitorSession } from '../../../shared/events';
 import type { MessageView, VisitorConversationView } from '../../../shared/schemas/chats';
+import { SYNC_PAGE_SIZE } from '../../../shared/protocol';
 import { ChatController, type Payload, type Transport } from '../../../widget/src/chat/controller';
 import { createStore } from '../../../widget/src/storage';
 
 export const CONV = '00000000-0000-4000-8000-0000000000c1';
-const SYNC_PAGE = 2;
 
 /** A tiny in-memory `/visitor` server: stores messages once per clientId, pages chat:sync. */
 export class FakeServer {
@@ -46,7 +46,7 @@ export class FakeServer {
       if (this.loseAcks) return new Promise((_, reject) => this.pending.push(reject));
       return Promise.resolve({ ok: true, data: m });
     }
-    if (event === 'chat:sync') return Promise.resolve({ ok: true, data: this.messages.filter((m) => m.seq > payload.afterSeq).slice(0, SYNC_PAGE) });
+    if (event === 'chat:sync') return Promise.resolve({ ok: true, data: this.messages.filter((m) => m.seq > payload.afterSeq).slice(0, SYNC_PAGE_SIZE) });
     return Promise.resolve({ ok: true, data: null });
   }
 }

@@ -23,4 +23,10 @@ describe('widget bundle', () => {
     // zod is the server's validator; a value import from shared/schemas would drag it in.
     expect(js).not.toMatch(/ZodError|\$ZodType/);
   });
+
+  it('carries only the parts of the client protocol it uses (#5)', () => {
+    const js = readFileSync(file, 'utf8');
+    // The preview rule is the panel's and the server's; its Intl.Segmenter is missing before Firefox 125.
+    expect(js).not.toContain('Segmenter');
+  });
 });

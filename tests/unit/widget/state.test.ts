@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../shared/schemas/chats';
-import { displayMessages, lastSeq, mergeMessages, newClientId, pruneOutbox, syncAll, toOutcome, type OutboxItem } from '../../../widget/src/chat/state';
+import { displayMessages, pruneOutbox, toOutcome, type OutboxItem } from '../../../widget/src/chat/state';
 
 const conv = '00000000-0000-4000-8000-000000000001';
 const msg = (seq: number, clientId = `client-${seq}`, author: MessageView['author'] = 'operator'): MessageView => ({
@@ -13,27 +13,8 @@ const msg = (seq: number, clientId = `client-${seq}`, author: MessageView['autho
   createdAt: new Date(2026, 0, 1, 12, seq).toISOString(),
 });
 
+// Merging, the gap rule, sync paging and client ids are the shared protocol's: tests/unit/shared/protocol.test.ts.
 describe('widget chat state', () => {
-  it('keeps messages sorted by seq whatever order they arrive in', () => {
-    const list = mergeMessages(mergeMessages([], [msg(3), msg(1)]), [msg(2), msg(5), msg(4)]);
-    expect(list.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
-  });
-
-  it('drops a message it already has, by seq or by clientId', () => {
-    const list = mergeMessages([], [msg(1), msg(2)]);
-    const again = mergeMessages(list, [msg(2), { ...msg(9), clientId: 'client-1' }, msg(3)]);
-    expect(again.map((m) => [m.seq, m.clientId])).toEqual([
-      [1, 'client-1'],
-      [2, 'client-2'],
-      [3, 'client-3'],
-    ]);
-  });
-
-  it('knows the last seq it holds (0 when empty)', () => {
-    expect(lastSeq([])).toBe(0);
-    expect(lastSeq([msg(4), msg(2)])).toBe(4);
-  });
-
   it('shows unacknowledged messages after the confirmed ones, as sending, failed or refused for good', () => {
     const outbox: OutboxItem[] = [
       { clientId: 'aaaaaaaa1', conversationId: conv, body: 'first', createdAt: '' },
@@ -57,33 +38,6 @@ describe('widget chat state', () => {
       { clientId: 'client-8', conversationId: conv, body: 'b', createdAt: '' },
     ];
     expect(pruneOutbox(outbox, [msg(7, 'client-7', 'visitor')]).map((o) => o.clientId)).toEqual(['client-8']);
-  });
-
-  it('generates clientIds the server accepts, never twice', () => {
-    const ids = new Set(Array.from({ length: 200 }, newClientId));
-    expect(ids.size).toBe(200);
-    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
-  });
-
-  it('pages chat:sync until a page comes back empty', async () => {
-    const server = Array.from({ length: 25 }, (_, i) => msg(i + 1));
-    const asked: number[] = [];
-    const got = await syncAll(async (after) => {
-      asked.push(after);
-      return server.filter((m) => m.seq > after).slice(0, 10);
-    }, 3);
-    expect(asked).toEqual([3, 13, 23, 25]); // the last, empty page ends it
-    expect(got.map((m) => m.seq)).toEqual(server.slice(3).map((m) => m.seq));
-  });
-
-  it('stops paging at the last seq the server reported, and never loops on a stuck server', async () => {
-    const server = Array.from({ length: 9 }, (_, i) => msg(i + 1));
-    const asked: number[] = [];
-    await syncAll(async (after) => (asked.push(after), server.filter((m) => m.seq > after).slice(0, 2)), 3, 7);
-    expect(asked).toEqual([3, 5]);
-    let calls = 0;
-    await syncAll(async () => (calls++, [msg(2)]), 4);
-    expect(calls).toBe(1);
   });
 
   it('retries timeouts and transient errors but not refusals', () => {

@@ -8,8 +8,20 @@ import type { VisitorAuth, VisitorClientToServer, VisitorServerToClient, Visitor
 import type { MessageView, VisitorConversationView } from '../../../shared/schemas/chats';
 import type { PageViewPayload } from '../../../shared/schemas/visitors';
 import { isPermanentSendError } from '../../../shared/errors';
+import {
+  contiguousSeq,
+  hasGap,
+  isBehind,
+  maxSeq,
+  mergeMessages,
+  newClientId,
+  syncPages,
+  TYPING_EXPIRES_MS,
+  TYPING_IDLE_MS,
+  TYPING_REPEAT_MS,
+} from '../../../shared/protocol';
 import type { Store } from '../storage';
-import { lastSeq, mergeMessages, newClientId, pruneOutbox, syncAll, toOutcome, type OutboxItem } from './state';
+import { pruneOutbox, toOutcome, type OutboxItem } from './state';
 
 type Commands = VisitorClientToServer;
 export type Payload<K extends keyof Commands> = Parameters<Commands[K]>[0];
@@ -44,13 +56,6 @@ export interface ChatState {
   /** Why the last chat:start failed: 'offline', 'error', 'rejected' (for good: change the question, #4) or the server's message. */
   startError: string;
 }
-
-/** An operator's `typing:updated` is forgotten after this long without a refresh. */
-export const TYPING_EXPIRES_MS = 6000;
-/** While the visitor keeps typing, `typing:set true` is repeated this often (operators expire it too). */
-const TYPING_REPEAT_MS = 4000;
-/** Silence after which the visitor counts as no longer typing. */
-const TYPING_IDLE_MS = 3000;
 
 export class ChatController {
   readonly state: ChatState;
@@ -152,17 +157,17 @@ export class ChatController {
    */
   resumeHint(): Pick<VisitorAuth, 'chat'> {
     const c = this.state.conversation;
-    return c && c.status !== 'closed' ? { chat: { id: c.id, lastSeq: lastSeq(this.state.messages) } } : {};
+    // Up to the first gap: the server sends the missed messages again with the new ones.
+    return c && c.status !== 'closed' ? { chat: { id: c.id, lastSeq: contiguousSeq(this.state.messages) } } : {};
   }
 
   private onMessage(m: MessageView): void {
     const c = this.state.conversation;
     if (!c || m.conversationId !== c.id) return;
-    const gap = m.seq > lastSeq(this.state.messages) + 1;
     this.applyMessages([m], true);
     if (m.author === 'operator') this.state.typing = null;
     this.onChange();
-    if (gap) void this.sync(true);
+    if (hasGap(this.state.messages)) void this.sync(true);
   }
 
   private onConversation(c: VisitorConversationView): void {
@@ -171,7 +176,7 @@ export class ChatController {
     this.state.conversation = c;
     if (c.status === 'closed') this.state.typing = null;
     this.onChange();
-    if (c.lastSeq > lastSeq(this.state.messages)) void this.sync(true);
+    if (isBehind(contiguousSeq(this.state.messages), c.lastSeq)) void this.sync(true);
   }
 
   private onTyping(t: TypingView): void {
@@ -182,7 +187,7 @@ export class ChatController {
   }
 
   /** Merges confirmed messages, retires their outbox entries, counts unread operator messages. */
-  private applyMessages(incoming: MessageView[], countUnread: boolean): void {
+  private applyMessages(incoming: readonly MessageView[], countUnread: boolean): void {
     const st = this.state;
     const before = st.messages;
     st.messages = mergeMessages(before, incoming);
@@ -192,27 +197,35 @@ export class ChatController {
     }
     const outbox = pruneOutbox(st.outbox, incoming);
     if (outbox.length !== st.outbox.length) this.saveOutbox(outbox);
-    if (st.conversation && st.conversation.lastSeq < lastSeq(st.messages)) {
-      st.conversation = { ...st.conversation, lastSeq: lastSeq(st.messages) };
-    }
+    const last = maxSeq(st.messages);
+    if (st.conversation && st.conversation.lastSeq < last) st.conversation = { ...st.conversation, lastSeq: last };
   }
 
-  /** Catch-up: everything after our last seq, page by page. One sync at a time. */
+  /** Catch-up: everything after the unbroken run we hold, page by page. One sync at a time. */
   private sync(countUnread: boolean): Promise<void> {
     if (this.syncing) return this.syncing;
     const conv = this.state.conversation;
     if (!conv || !this.transport.connected) return Promise.resolve();
+    const ours = () => {
+      if (this.state.conversation?.id !== conv.id) throw new Error('the chat changed'); // its pages are not ours any more
+    };
     const run = async () => {
       try {
-        const got = await syncAll(async (afterSeq) => {
-          const res = await this.transport.request('chat:sync', { conversationId: conv.id, afterSeq });
-          if (!res.ok) throw new Error(res.error.message);
-          return res.data;
-        }, lastSeq(this.state.messages), conv.lastSeq || Infinity);
-        if (this.state.conversation?.id === conv.id && got.length) {
-          this.applyMessages(got, countUnread);
-          this.onChange();
-        }
+        await syncPages({
+          fetchPage: async (afterSeq) => {
+            const res = await this.transport.request('chat:sync', { conversationId: conv.id, afterSeq });
+            if (!res.ok) throw new Error(res.error.message);
+            return res.data;
+          },
+          apply: (page) => {
+            ours();
+            if (!page.length) return;
+            this.applyMessages(page, countUnread);
+            this.onChange();
+          },
+          heldThrough: () => contiguousSeq(this.state.messages),
+          lastSeq: () => this.state.conversation?.lastSeq ?? 0,
+        });
       } catch {
         /* the next reconnect or chat:updated tries again */
       } finally {

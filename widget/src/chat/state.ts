@@ -1,11 +1,8 @@
 /**
- * The visitor's side of the delivery guarantee (SPEC Q1), as pure functions so it can be tested
- * without a browser or a server:
- * - confirmed messages are merged by `seq` (the server's order) and deduplicated by seq and
- *   clientId, because the same message can arrive in an ack, a live `message:sent` and a sync;
- * - outgoing messages wait in an outbox under their clientId until acknowledged, and every resend
- *   reuses that clientId so the server can drop duplicates;
- * - catch-up after a reconnect pages `chat:sync` until nothing more comes back.
+ * The widget's side of the delivery guarantee (SPEC Q1) that is its own, as pure functions: the
+ * outbox (messages wait under their clientId until acknowledged; every resend reuses it) and the
+ * list it renders. Merging by seq, the gap rule, catch-up paging and client ids are the shared
+ * client protocol's (shared/protocol, #5).
  */
 import type { MessageView } from '../../../shared/schemas/chats';
 import { isPermanentSendError, type Ack } from '../../../shared/errors';
@@ -39,28 +36,6 @@ export interface DisplayMessage {
   status: DisplayStatus;
 }
 
-/** Merges `incoming` into `list` (sorted by seq): duplicates by seq or clientId are dropped. */
-export function mergeMessages(list: readonly MessageView[], incoming: readonly MessageView[]): MessageView[] {
-  if (!incoming.length) return list as MessageView[];
-  const seqs = new Set(list.map((m) => m.seq));
-  const ids = new Set(list.map((m) => m.clientId));
-  const out = list.slice();
-  for (const m of incoming) {
-    if (seqs.has(m.seq) || ids.has(m.clientId)) continue;
-    seqs.add(m.seq);
-    ids.add(m.clientId);
-    out.push(m);
-  }
-  return out.sort((a, b) => a.seq - b.seq);
-}
-
-/** Highest seq the client holds (0 = nothing yet), what `chat:sync` asks to continue after. */
-export function lastSeq(list: readonly MessageView[]): number {
-  let max = 0;
-  for (const m of list) if (m.seq > max) max = m.seq;
-  return max;
-}
-
 /** Drops outbox items whose message the server has confirmed (seen in `confirmed`). */
 export function pruneOutbox(outbox: readonly OutboxItem[], confirmed: readonly MessageView[]): OutboxItem[] {
   const ids = new Set(confirmed.map((m) => m.clientId));
@@ -84,41 +59,6 @@ export function displayMessages(
     out.push({ key: 'c' + o.clientId, clientId: o.clientId, seq: null, author: 'visitor', authorName: visitorName, body: o.body, createdAt: o.createdAt, status: o.rejected ? 'rejected' : o.failed ? 'failed' : 'sending' });
   }
   return out;
-}
-
-/** A fresh idempotency key: 32 hex characters (matches `[A-Za-z0-9_-]{8,64}`). */
-export function newClientId(): string {
-  const c = globalThis.crypto;
-  if (c?.randomUUID) return c.randomUUID().replace(/-/g, '');
-  const bytes = new Uint8Array(16);
-  if (c?.getRandomValues) c.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/**
- * Fetches everything after `afterSeq` by paging `chat:sync` until a page comes back empty (the
- * server's page size is its own business) or `knownLastSeq` (the server's `lastSeq`) is reached.
- * It always asks at least once: a reconnect must not trust a possibly stale count alone.
- */
-export async function syncAll(
-  fetchPage: (afterSeq: number) => Promise<MessageView[]>,
-  afterSeq: number,
-  knownLastSeq = Infinity,
-  maxPages = 100,
-): Promise<MessageView[]> {
-  const all: MessageView[] = [];
-  let after = afterSeq;
-  for (let i = 0; i < maxPages; i++) {
-    const page = await fetchPage(after);
-    if (!page.length) break;
-    all.push(...page);
-    const next = lastSeq(page);
-    if (next <= after) break; // a server that doesn't advance must not loop us forever
-    after = next;
-    if (after >= knownLastSeq) break;
-  }
-  return all;
 }
 
 /**

@@ -3,6 +3,7 @@
  * `<div id="sidedesk-widget">`. `render()` brings the DOM in line with the controller's state;
  * it is cheap and called after every change. All data goes in as text (see `dom.ts`).
  */
+import { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../../../shared/protocol';
 import type { ChatController } from '../chat/controller';
 import { displayMessages, type DisplayMessage } from '../chat/state';
 import { attr, h, icon, text } from './dom';
@@ -20,8 +21,6 @@ export interface WidgetUI {
 
 /** Messages of one author closer than this are grouped (one name, one timestamp). */
 const GROUP_MS = 5 * 60_000;
-/** Same limit as the server's (`shared/schemas/chats.ts`); imported as a value it would pull zod in. */
-const MAX_MESSAGE_LENGTH = 5000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
 export function mountUI(ctrl: ChatController, parent: HTMLElement = document.body): WidgetUI {
@@ -60,8 +59,8 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     control.addEventListener('blur', () => control.value && showError(control, err, validate(id, control.value)));
     return { control, err, box: h('div', { class: 'field' }, h('label', { for: control.id }, label), control, err) };
   };
-  const fName = field('name', t.nameLabel, h('input', { type: 'text', autocomplete: 'name', maxlength: 120, placeholder: t.namePlaceholder, 'data-testid': 'prechat-name' }));
-  const fEmail = field('email', t.emailLabel, h('input', { type: 'email', autocomplete: 'email', maxlength: 254, placeholder: t.emailPlaceholder, 'data-testid': 'prechat-email' }));
+  const fName = field('name', t.nameLabel, h('input', { type: 'text', autocomplete: 'name', maxlength: MAX_NAME_LENGTH, placeholder: t.namePlaceholder, 'data-testid': 'prechat-name' }));
+  const fEmail = field('email', t.emailLabel, h('input', { type: 'email', autocomplete: 'email', maxlength: MAX_EMAIL_LENGTH, placeholder: t.emailPlaceholder, 'data-testid': 'prechat-email' }));
   const fQuestion = field('question', t.questionLabel, h('textarea', { rows: 3, placeholder: t.questionPlaceholder, 'data-testid': 'prechat-question' }));
   fName.control.value = profile.name;
   fEmail.control.value = profile.email;

@@ -1,0 +1,76 @@
+/**
+ * The side panel's tabs: one entry per feature (#5). AppShell renders the tab bar, the panels and
+ * the badges from this list and starts every tab's store when the operator signs in (and stops it
+ * on sign-out), so adding a tab is a component folder plus one entry here. The order is the order
+ * of the tab bar; the first tab is shown to a new operator.
+ */
+import { defineAsyncComponent, type Component } from 'vue';
+import { useChatListStore } from '@/stores/chatList';
+import { useChatsStore } from '@/stores/chats';
+import { useChatWindowsStore } from '@/stores/chatWindows';
+import { useVisitorsStore } from '@/stores/visitors';
+import { strings } from '@/strings';
+import type { OutboxStore } from '@/utils/outbox';
+import type { ServerClient } from '@/utils/serverClient';
+import type { Session } from '@/utils/session';
+
+/** What a tab's store gets to start with: the signed-in operator and the panel's one server client. */
+export interface TabContext {
+  session: Session;
+  server: ServerClient;
+  outbox: OutboxStore;
+}
+
+/** The count on a tab: `alert` (red) when it asks for action; `label` says it in words for screen readers. */
+export interface TabBadge {
+  count: number;
+  alert: boolean;
+  label: string;
+}
+
+export interface PanelTab {
+  /** Stable id: the DOM ids (`tab-<id>`, `panel-<id>`), the test ids and the remembered tab. */
+  id: string;
+  label: () => string;
+  /** An SVG path on a 16×16 grid, stroked in the text colour. */
+  icon: string;
+  /** Loaded the first time the tab is shown, then kept (its scroll and filters survive tab switches). */
+  component: Component;
+  /** Subscribes the tab's store to the server when the operator signs in; returns the unsubscribe. */
+  start?: (context: TabContext) => () => void;
+  /** Read inside a computed: the badge follows the stores. */
+  badge?: () => TabBadge | null;
+}
+
+export const panelTabs: readonly PanelTab[] = [
+  {
+    id: 'chats',
+    label: () => strings.chats.tab,
+    icon: 'M2.5 3.5a1 1 0 0 1 1-1h9a1 1 0 0 1 1 1v6.5a1 1 0 0 1-1 1H7.2L4.5 13.5V11h-1a1 1 0 0 1-1-1z',
+    component: defineAsyncComponent(() => import('@/components/chat/ChatQueue.vue')),
+    start: ({ session, server, outbox }) =>
+      useChatsStore().start({ server, operatorId: session.operator.id, operatorName: session.operator.name, outbox }),
+    badge: () => {
+      const waiting = useChatListStore().waiting.length;
+      if (waiting) return { count: waiting, alert: true, label: strings.chats.waiting(waiting) };
+      const unread = useChatWindowsStore().totalUnread;
+      return unread ? { count: unread, alert: true, label: strings.chats.unread(unread) } : null;
+    },
+  },
+  {
+    id: 'visitors',
+    label: () => strings.visitors.tab,
+    icon: 'M8 7.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM3 13.5c0-2.6 2.2-4.2 5-4.2s5 1.6 5 4.2',
+    component: defineAsyncComponent(() => import('@/components/visitors/VisitorList.vue')),
+    start: ({ server }) => useVisitorsStore().start(server),
+    badge: () => {
+      const count = useVisitorsStore().count;
+      return count ? { count, alert: false, label: strings.visitors.count(count) } : null;
+    },
+  },
+];
+
+/** The tab with this id, or the first one (an id remembered from an older version may be gone). */
+export function findTab(id: string | null | undefined): PanelTab {
+  return panelTabs.find((t) => t.id === id) ?? panelTabs[0]!;
+}

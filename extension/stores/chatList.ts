@@ -1,0 +1,82 @@
+/**
+ * The chat list (SPEC P5): every waiting and open conversation the operator can see, at its newest
+ * known state, and what is in flight on each (accepting, closing). The chats store (./chats.ts)
+ * feeds it from the server; the Chats tab, the docked chat window and the badges read it.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
+import { withLastMessage } from '@@/shared/protocol';
+
+/** The colour state of a chat for the operator (SPEC P3): red, yellow, green, or closed. */
+export type ChatAttention = 'waiting' | 'needs_reply' | 'replied' | 'closed';
+
+export function chatAttention(c: ConversationView): ChatAttention {
+  if (c.status === 'waiting') return 'waiting';
+  if (c.status === 'closed') return 'closed';
+  return c.lastAuthor === 'operator' ? 'replied' : 'needs_reply';
+}
+
+const STATUS_ORDER: Record<ConversationView['status'], number> = { waiting: 0, active: 1, closed: 2 };
+const byCreation = (a: ConversationView, b: ConversationView) => (a.createdAt < b.createdAt ? -1 : 1);
+
+export const useChatListStore = defineStore('chatList', () => {
+  const conversations = ref<Record<string, ConversationView>>({});
+  /** The first `chat:list` has answered (before it, "no chats" would be a guess). */
+  const loaded = ref(false);
+  const busy = ref<Record<string, 'accepting' | 'closing' | undefined>>({});
+  /** The last refusal of accept or close, in the server's words. */
+  const notice = ref<string | null>(null);
+  /** Whose chats are "mine": the signed-in operator. */
+  const operatorId = ref<string | null>(null);
+
+  const all = computed(() => Object.values(conversations.value));
+  const waiting = computed(() => all.value.filter((c) => c.status === 'waiting').sort(byCreation));
+  const mine = computed(() => all.value.filter((c) => isMine(c)).sort(byCreation));
+
+  function isMine(c: ConversationView) {
+    return c.status === 'active' && c.operatorId === operatorId.value;
+  }
+
+  /**
+   * Stores `c` unless it is a stale copy (an answer computed before a live update): status only
+   * moves forward (waiting → active → closed), and lastSeq only grows. Returns whether it was stored.
+   */
+  function upsert(c: ConversationView): boolean {
+    const prev = conversations.value[c.id];
+    if (prev && (STATUS_ORDER[c.status] < STATUS_ORDER[prev.status] || (c.status === prev.status && c.lastSeq < prev.lastSeq))) return false;
+    conversations.value[c.id] = c;
+    return true;
+  }
+
+  /** A fresh `chat:list`. Chats in `keep` (open in the pane) that the server no longer lists stay; their ids are returned. */
+  function replace(list: readonly ConversationView[], keep: readonly string[]): string[] {
+    const next: Record<string, ConversationView> = {};
+    for (const c of list) next[c.id] = c;
+    const gone = keep.filter((id) => !next[id] && conversations.value[id]);
+    for (const id of gone) next[id] = conversations.value[id]!;
+    conversations.value = next;
+    loaded.value = true;
+    return gone;
+  }
+
+  /** A stored message moves its chat on (preview, who spoke last) before the server's chat:updated says so. */
+  function bump(m: MessageView) {
+    const c = conversations.value[m.conversationId];
+    if (c) conversations.value[c.id] = withLastMessage(c, m);
+  }
+
+  function remove(id: string) {
+    delete conversations.value[id];
+  }
+
+  function reset() {
+    conversations.value = {};
+    loaded.value = false;
+    busy.value = {};
+    notice.value = null;
+    operatorId.value = null;
+  }
+
+  return { conversations, loaded, busy, notice, operatorId, waiting, mine, isMine, upsert, replace, bump, remove, reset };
+});

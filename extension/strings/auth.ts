@@ -1,0 +1,20 @@
+/** Signing in and out: the login form and what a failed REST call says (SPEC Q6). */
+export const auth = {
+  title: 'Sign in to Sidedesk',
+  subtitle: 'Use the operator account your admin created.',
+  server: 'Server URL',
+  serverHint: 'Where your Sidedesk server runs, e.g. https://chat.example.com',
+  email: 'Email',
+  password: 'Password',
+  submit: 'Sign in',
+  submitting: 'Signing in…',
+  sessionExpired: 'Your session has ended. Please sign in again.',
+  /** A REST call answered 401 (the token was revoked or expired) outside the login form. */
+  sessionEnded: 'Your session has ended. Sign in again.',
+  wrongPassword: 'Wrong email or password.',
+  rateLimited: 'Too many attempts. Wait a minute and try again.',
+  unreachable: (url: string) => `Can't reach the server at ${url}. Check the URL and that the server is running.`,
+  invalidUrl: 'Enter a valid http(s) URL.',
+  missingFields: 'Enter your email and password.',
+  serverRefused: (message: string) => `The server refused the request: ${message}`,
+};

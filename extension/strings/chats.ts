@@ -1,0 +1,62 @@
+/** Chats: the queue, the chat window, the composer, and the background's badge and notifications (SPEC P5, Q1). */
+export const chats = {
+  tab: 'Chats',
+  heading: 'Chats',
+  waiting: (n: number) => `Waiting (${n})`,
+  mine: (n: number) => `My chats (${n})`,
+  loadingList: 'Loading chats…',
+  empty: 'No chats waiting. New chats appear here and as desktop notifications.',
+  accept: 'Accept',
+  accepting: 'Accepting…',
+  open: 'Open',
+  waitingFor: (d: string) => `waiting ${d}`,
+  unread: (n: number) => `${n} unread`,
+  needsReply: 'Needs your reply',
+  replied: 'Waiting for visitor',
+
+  // The chat window
+  windowLabel: 'Chat',
+  switcher: 'Open chats',
+  /** The "+2" button of open chats that don't fit beside the others. */
+  more: (n: number) => `+${n}`,
+  moreLabel: (n: number) => (n === 1 ? '1 more open chat' : `${n} more open chats`),
+  close: 'Close chat',
+  closing: 'Closing…',
+  dismiss: 'Remove from open chats',
+  status: { waiting: 'Waiting', active: 'Active', closed: 'Closed' } as const,
+  closedNote: 'This chat is closed.',
+  acceptToReply: 'Accept the chat to reply.',
+  loading: 'Loading conversation…',
+  noMessages: 'No messages yet.',
+  messagesLabel: (name: string) => `Conversation with ${name}`,
+  composerLabel: 'Message',
+  composerPlaceholder: 'Write a reply…',
+  composerHint: 'Enter sends · Shift+Enter adds a line',
+  send: 'Send',
+  sending: 'Sending…',
+  queued: 'Queued — will send when back online',
+  rejected: "This message can't be sent.",
+  /** Why, by the server's error code (#4). */
+  rejectedWhy: (code: string | undefined) =>
+    code === 'chat_closed' ? 'The chat is closed.' : code === 'not_found' ? 'The chat no longer exists.' : 'Edit it and send it again.',
+  edit: 'Edit',
+  editLabel: 'Edit this message',
+  discard: 'Discard',
+  discardLabel: 'Remove this message',
+  you: 'You',
+  typing: (name: string) => `${name} is typing…`,
+  noChatOpen: 'Accept a waiting chat or open one of yours to chat here.',
+
+  // The background: desktop notifications and the toolbar badge
+  notify: {
+    newChatTitle: (name: string) => `New chat from ${name}`,
+    newChatBody: (preview: string) => preview || 'A visitor wants to chat.',
+    messageTitle: (name: string) => `${name} wrote`,
+    newChatsTitle: (n: number) => `${n} new chats`,
+    newChatsBody: (names: string[]) =>
+      names.length <= 3
+        ? `From ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' and ' : ''}${names.at(-1) ?? ''}`
+        : `From ${names.slice(0, 2).join(', ')} and ${names.length - 2} more`,
+  },
+  badgeTitle: (n: number) => (n === 0 ? 'Sidedesk' : n === 1 ? 'Sidedesk — 1 chat waiting' : `Sidedesk — ${n} chats waiting`),
+};

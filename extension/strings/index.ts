@@ -1,0 +1,15 @@
+/**
+ * Every visible string of the operator extension (SPEC Q6), one plain module per domain so a
+ * translation swaps files, not code. Functions take the variable parts (counts, names); nothing
+ * else in the UI builds sentences. Use it as `strings.chats.accept`.
+ */
+import { account } from './account';
+import { admin } from './admin';
+import { app } from './app';
+import { auth } from './auth';
+import { chats } from './chats';
+import { visitors } from './visitors';
+
+export const strings = { app, auth, chats, visitors, account, admin };
+
+export type Strings = typeof strings;

@@ -17,6 +17,7 @@ export const fileRoutes = {
    * order of `append`). `Authorization: Bearer <visitor token>` from the widget, or the operator's
    * session token. 201 `{ file }`; `file_too_large` (413), `file_type_not_allowed` (415),
    * `chat_closed` (409), `rate_limited` (429), `not_found` (404) for a chat that is not the caller's.
+   * Not through the JSON client (shared/api/client.ts): `fetch(server + this path, { method: 'POST', body: formData })`.
    */
   upload: { method: 'POST', path: '/api/files', role: 'public', result: returns<FileUploadResult>() },
   /** The file's view with a fresh signed URL (the one in a message expires after about an hour); same tokens as upload. */

@@ -12,7 +12,7 @@ export interface VisitorStateInput {
 }
 
 /**
- * The colour state (SPEC P3), one rule for the server's visitor rows and the extension's grid:
+ * The colour state (P3), one rule for the server's visitor rows and the extension's grid:
  * red while the chat waits to be accepted, yellow while the visitor waits for the operator,
  * green while the operator waits for the visitor, blue for someone who chatted before, gray
  * otherwise. The extension derives it from `chat:updated`, so the server doesn't send a

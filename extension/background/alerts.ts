@@ -1,5 +1,5 @@
 /**
- * Badge and desktop notifications (SPEC P5): what the operator sees while the side panel is closed.
+ * Badge and desktop notifications (P5): what the operator sees while the side panel is closed.
  * Chrome MV3 has `browser.action`; Firefox MV2 has `browser.browserAction` with the same badge API.
  */
 import { browser, type Browser } from '#imports';

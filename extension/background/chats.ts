@@ -1,5 +1,5 @@
 /**
- * The chats domain in the background (SPEC P5): knows the account's open chats, so it keeps the
+ * The chats domain in the background (P5): knows the account's open chats, so it keeps the
  * toolbar badge at the number waiting, raises a notification for a new chat and for a visitor's
  * message in one of mine that no visible panel shows, and asks a panel to show a chat whose
  * notification was clicked.

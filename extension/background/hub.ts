@@ -1,6 +1,6 @@
 /**
  * The background's socket hub: it owns the single operator socket (so the badge and desktop
- * notifications work while no panel is open, SPEC P5), proxies commands from panel ports to the
+ * notifications work while no panel is open, P5), proxies commands from panel ports to the
  * socket, and forwards every server event and the connection status to all panels. What a feature
  * does in the background (a badge, notifications, messages of its own to and from the panels) is a
  * domain that plugs in here (./domains.ts lists them); the hub itself knows no feature.

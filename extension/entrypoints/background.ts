@@ -1,6 +1,6 @@
 /**
  * Background (Chrome MV3 service worker / Firefox MV2 background page): holds the one operator
- * socket so the badge and notifications work while the side panel is closed (SPEC P5), and proxies
+ * socket so the badge and notifications work while the side panel is closed (P5), and proxies
  * the panels' commands to it over runtime ports (see utils/protocol.ts).
  */
 import { browser, defineBackground } from '#imports';

@@ -1,5 +1,5 @@
 /**
- * The chat list (SPEC P5): every waiting and open conversation the operator can see, at its newest
+ * The chat list (P5): every waiting and open conversation the operator can see, at its newest
  * known state, and what is in flight on each (accepting, closing). The chats store (./chats.ts)
  * feeds it from the server; the Chats tab, the docked chat window and the badges read it.
  */
@@ -8,7 +8,7 @@ import { computed, ref } from 'vue';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
 import { withLastMessage } from '@@/shared/protocol';
 
-/** The colour state of a chat for the operator (SPEC P3): red, yellow, green, or closed. */
+/** The colour state of a chat for the operator (P3): red, yellow, green, or closed. */
 export type ChatAttention = 'waiting' | 'needs_reply' | 'replied' | 'closed';
 
 export function chatAttention(c: ConversationView): ChatAttention {

@@ -1,5 +1,5 @@
 /**
- * The operator's chat windows (SPEC P1): which chats are open in the docked pane, which one is
+ * The operator's chat windows (P1): which chats are open in the docked pane, which one is
  * shown, the unread count of each, and whether the panel is on screen at all. The open chats and
  * the selection are kept in the browser session, so a panel reload shows the same chat (#5).
  */

@@ -1,5 +1,5 @@
 /**
- * Chats domain (SPEC P5, Q1): runs the operator's chats on the server client. It owns the socket
+ * Chats domain (P5, Q1): runs the operator's chats on the server client. It owns the socket
  * listeners and the commands (accept, close, send…), and keeps its parts in step: the chat list
  * (./chatList.ts), the chat windows (./chatWindows.ts), and per chat the timeline, the outbox and
  * typing (composables/chats/). On every (re)connect: `chat:list`, then `chat:sync` from the last

@@ -1,5 +1,5 @@
 /**
- * Visitors domain (SPEC P2/P3): the live list of online visitors. Owns its socket listeners;
+ * Visitors domain (P2/P3): the live list of online visitors. Owns its socket listeners;
  * re-fetches the whole list on every (re)connect. Live updates are applied in small batches so a
  * busy site doesn't re-sort thousands of rows on every page view.
  *

@@ -1,4 +1,4 @@
-/** The side panel's frame: header, account menu, connection status, section tabs (SPEC Q6). */
+/** The side panel's frame: header, account menu, connection status, section tabs (Q6). */
 export const app = {
   menu: 'Account menu',
   signedInAs: (name: string, account: string) => `${name} · ${account}`,

@@ -1,4 +1,4 @@
-/** Signing in and out: the login form and what a failed REST call says (SPEC Q6). */
+/** Signing in and out: the login form and what a failed REST call says (Q6). */
 export const auth = {
   title: 'Sign in to Sidedesk',
   subtitle: 'Use the operator account your admin created.',

@@ -1,4 +1,4 @@
-/** Chats: the queue, the chat window, the composer, and the background's badge and notifications (SPEC P5, Q1). */
+/** Chats: the queue, the chat window, the composer, and the background's badge and notifications (P5, Q1). */
 export const chats = {
   tab: 'Chats',
   heading: 'Chats',

@@ -1,5 +1,5 @@
 /**
- * Every visible string of the operator extension (SPEC Q6), one plain module per domain so a
+ * Every visible string of the operator extension (Q6), one plain module per domain so a
  * translation swaps files, not code. Functions take the variable parts (counts, names); nothing
  * else in the UI builds sentences. Use it as `strings.chats.accept`.
  */

@@ -1,4 +1,4 @@
-/** The live visitors grid (SPEC P2, P3) and "forget this visitor" (#4). */
+/** The live visitors grid (P2, P3) and "forget this visitor" (#4). */
 export const visitors = {
   tab: 'Visitors',
   heading: 'Visitors',

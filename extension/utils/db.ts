@@ -1,5 +1,5 @@
 /**
- * The panel's IndexedDB (SPEC Q5): the outbox of messages the server has not acknowledged yet,
+ * The panel's IndexedDB (Q5): the outbox of messages the server has not acknowledged yet,
  * so a panel reload or a lost connection never loses what the operator typed.
  */
 import Dexie, { type EntityTable } from 'dexie';

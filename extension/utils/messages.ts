@@ -1,5 +1,5 @@
 /**
- * The chat window's message list (SPEC Q1 on the client): one list per conversation, stored
+ * The chat window's message list (Q1 on the client): one list per conversation, stored
  * messages by seq, then the operator's own unsent ones (no seq yet). The rules are the shared
  * client protocol's (shared/protocol, #5): merging by seq and clientId, the gap rule, client ids,
  * the lastAuthor rule; this file holds what only the panel has, its delivery states.

@@ -1,6 +1,6 @@
 /**
  * Outgoing messages not yet acknowledged by the server. Each keeps its clientId, so a resend after
- * a reload or reconnect is recognised by the server and never stored twice (SPEC Q1).
+ * a reload or reconnect is recognised by the server and never stored twice (Q1).
  */
 import { isPermanentSendError } from '@@/shared/errors';
 import type { MessageView } from '@@/shared/schemas/chats';

@@ -14,6 +14,7 @@ import { features } from './features/index';
 import { VisitorActivity } from './features/visitors/activity';
 import { VisitorTokens } from './features/visitors/token';
 import { EventBus } from './events/bus';
+import { JobRunner } from './jobs/runner';
 import { apiNotFound, errorMiddleware } from './http/errors';
 import { baseHeaders } from './http/headers';
 import { proxyTrust } from './http/proxy';
@@ -94,6 +95,10 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     throw err;
   });
 
+  // #5: PGlite's data dir belongs to this process alone, so leases found at start are a dead process's.
+  const jobs = new JobRunner(db, log, { concurrency: config.jobs.concurrency, soleProcess: database.kind === 'pglite' });
+  for (const feature of features) jobs.register(...(feature.jobs ?? []));
+
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
   const background: AppContext['background'] = (label, task) => {
@@ -114,6 +119,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     // chats. More cost PostgreSQL CPU for nothing here: at 500 msg/s its backends used 18 % of a
     // core with 1, 35 % with 2, 61–71 % with 4, for the same p99 (#3). PGlite runs one query at a time.
     writer: new MessageWriter(database, log, { maxInFlight: database.kind === 'postgres' ? 2 : 1 }),
+    jobs,
     visitorTokens,
     fileUrls,
     limits,
@@ -139,6 +145,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   );
   app.use(errorMiddleware(log));
   attachNamespaces(ctx);
+  jobs.start(ctx);
 
   let closed: Promise<void> | undefined;
   return {
@@ -164,6 +171,8 @@ async function build(config: Config, options: AppOptions, database: Database, lo
         closing = true;
         ctx.visitorActivity.close();
         await Promise.all(inFlight);
+        // Running jobs may still write messages or broadcast: they finish before the writer closes.
+        await jobs.close();
         await ctx.writer.close();
         await limits.close();
         await database.close();

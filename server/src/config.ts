@@ -38,6 +38,7 @@ export interface FilesConfig {
 }
 
 export const DEFAULT_FILES: FilesConfig = { dir: undefined, maxBytes: 25 * 1024 * 1024 };
+export const DEFAULT_MAIL_FROM = 'Sidedesk <no-reply@localhost>';
 
 const optionalString = z
   .string()
@@ -108,6 +109,17 @@ const envSchema = z.object({
   FILES_DIR: optionalString,
   /** #5: the largest upload an admin may allow, in bytes (each account's own limit defaults to 10 MB). */
   FILES_MAX_BYTES: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(1).max(2 ** 31 - 1).default(DEFAULT_FILES.maxBytes)),
+  /**
+   * #5: where mail goes (`smtp://user:pass@host:587`, `smtps://…:465`; nodemailer URL options in
+   * the query). Unset: mail is kept in the database's outbox, which admins read.
+   */
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^/]/i.test(v), 'expected smtp://… or smtps://…'),
+  /** #5: the From of every mail: `Name <address>` or an address. */
+  MAIL_FROM: optionalString
+    .transform((v) => v ?? DEFAULT_MAIL_FROM)
+    .refine((v) => /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(v), 'expected an address, or a name and an address: Sidedesk <no-reply@example.com>'),
+  /** #5: durable jobs (mail…) this process runs at once; 0 = it runs none (other nodes do), it still enqueues. */
+  JOB_CONCURRENCY: limitSetting(4),
 });
 
 export interface Config {
@@ -121,6 +133,10 @@ export interface Config {
   logLevel: LogLevel;
   limits: LimitsConfig;
   files: FilesConfig;
+  /** #5: SMTP server (unset: the database outbox) and the From address. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** #5: jobs run at once on this node (0: none). */
+  jobs: { concurrency: number };
 }
 
 /** Parses the environment once; throws a readable error naming every bad variable. */
@@ -146,5 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       commandScale: e.COMMAND_LIMITS_SCALE,
     },
     files: { dir: e.FILES_DIR && path.resolve(e.FILES_DIR), maxBytes: e.FILES_MAX_BYTES },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    jobs: { concurrency: e.JOB_CONCURRENCY },
   };
 }

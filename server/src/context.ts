@@ -4,6 +4,7 @@ import type { Database, Db } from './db/client';
 import type { EventBus } from './events/bus';
 import type { MessageWriter } from './features/chats/messageWriter';
 import type { FileUrls } from './features/files/urls';
+import type { JobRunner } from './jobs/runner';
 import type { VisitorActivity } from './features/visitors/activity';
 import type { VisitorTokens } from './features/visitors/token';
 import type { Limits } from './limits/index';
@@ -25,6 +26,11 @@ export interface AppContext {
   visitorTokens: VisitorTokens;
   /** Signs and checks the expiring download URLs of files (#5): what `presentFile` puts in a FileView. */
   fileUrls: FileUrls;
+  /**
+   * Durable jobs (#5): `ctx.jobs.enqueue(definition, payload, { accountId, runAt, key, tx })` for
+   * follow-up work that must survive a crash (jobs/runner.ts); mail goes through it (features/mail).
+   */
+  jobs: JobRunner;
   /** Every rate limit (#4): sign-in, setup, widget connections, socket commands. */
   limits: Limits;
   /** Page-view coalescing and `visitor:updated` throttling, per visitor, on this node (#4). */

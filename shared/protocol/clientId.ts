@@ -2,7 +2,7 @@
 const PREFIX = /^[A-Za-z0-9_-]{0,32}$/;
 
 /**
- * A fresh client id (SPEC Q1): the idempotency key of one message or chat start. Every resend
+ * A fresh client id (Q1): the idempotency key of one message or chat start. Every resend
  * reuses it, so the server stores the message once. A random UUID's 32 hex digits after an
  * optional `prefix` that tells whose it is in logs (`op_` from the panel). It matches the
  * `clientId` schema (shared/schemas/common.ts: 8–64 of `[A-Za-z0-9_-]`).

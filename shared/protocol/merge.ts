@@ -23,7 +23,7 @@ export function displayOrder(a: SeqEntry, b: SeqEntry): number {
 }
 
 /**
- * Merges stored messages into a list (SPEC Q1). The same message reaches a client several times
+ * Merges stored messages into a list (Q1). The same message reaches a client several times
  * (its ack, the live `message:sent`, a `chat:sync` page, the handshake's page) in any order, so
  * the merge is idempotent and order-free: a seq or clientId already stored is dropped, an
  * optimistic entry with the clientId is replaced by the stored message, and the list stays in

@@ -1,5 +1,5 @@
 /**
- * Where a client stands in a conversation's sequence (SPEC Q1). Seqs are 1, 2, 3… per
+ * Where a client stands in a conversation's sequence (Q1). Seqs are 1, 2, 3… per
  * conversation with no gaps, so what a client holds tells it what it missed.
  */
 

@@ -24,7 +24,7 @@ export interface SyncPages {
 }
 
 /**
- * Catch-up (SPEC Q1), after a reconnect or a gap: `chat:sync` from the end of the unbroken run
+ * Catch-up (Q1), after a reconnect or a gap: `chat:sync` from the end of the unbroken run
  * held, page after page, until a page comes back short (nothing more was stored), the known
  * `lastSeq` is reached, or a page brings nothing new (a server that doesn't advance must not
  * loop us). It always asks once: a reconnect must not trust a possibly stale `lastSeq` alone.

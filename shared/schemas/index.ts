@@ -4,3 +4,4 @@ export * from './accounts';
 export * from './visitors';
 export * from './chats';
 export * from './files';
+export * from './mail';

@@ -13,14 +13,14 @@ export const pageViewPayload = z.object({
 export type PageViewPayload = z.input<typeof pageViewPayload>;
 
 /**
- * Colour state of a visitor in the operator's grid (SPEC P3).
+ * Colour state of a visitor in the operator's grid (P3).
  * gray: browsing · red: chat waiting to be accepted · yellow: visitor waits for the operator ·
  * green: operator waits for the visitor · blue: chatted before (or invited).
  */
 export const VISITOR_STATES = ['browsing', 'waiting', 'needs_reply', 'replied', 'chatted'] as const;
 export type VisitorState = (typeof VISITOR_STATES)[number];
 
-/** One row of the live visitors grid (SPEC P2). */
+/** One row of the live visitors grid (P2). */
 export interface VisitorView {
   id: string;
   online: boolean;

@@ -94,7 +94,7 @@ describe('the contract (#5)', { timeout: 90_000 }, () => {
     for (const spec of Object.values(api).flatMap((routes) => Object.values(routes) as RouteSpec[])) {
       if (!spec.body && !spec.params) continue;
       const path = spec.params ? routePath(spec.path, Object.fromEntries(Object.keys((spec.params as z.ZodObject).shape).map((k) => [k, 'junk']))) : spec.path;
-      const res = await rest<{ error: { code: string } }>(server.url, spec.method, path, spec.body ? { junk: [1, 2] } : undefined, a.token);
+      const res = await rest<{ error: { code: string } }>(server.url, spec.method, path, spec.body ? ['junk'] : undefined, a.token);
       expect(res.body.error.code, `${spec.method} ${spec.path}`).toBe('validation_failed');
     }
   });

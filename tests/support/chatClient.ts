@@ -1,5 +1,5 @@
 /**
- * A protocol client that behaves like the widget and the extension do (SPEC Q1), for the fault
+ * A protocol client that behaves like the widget and the extension do (Q1), for the fault
  * tests and the load generator:
  *  - every send has a client id and stays in an outbox until the server acks it (= committed);
  *    after a reconnect (or an ack timeout) the outbox is resent in order with the same client ids;

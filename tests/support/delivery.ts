@@ -1,5 +1,5 @@
 /**
- * What the fault and multi-node tests assert, in one place (SPEC Q1): the database holds each
+ * What the fault and multi-node tests assert, in one place (Q1): the database holds each
  * message once with gap-free seqs; every acknowledged message is there; each side received the
  * whole conversation exactly once, in order; each sender's messages kept their send order.
  */

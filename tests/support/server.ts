@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { createApp, type App, type AppOptions } from '../../server/src/app';
-import { DEFAULT_FILES, DEFAULT_LIMITS, type Config } from '../../server/src/config';
+import { DEFAULT_FILES, DEFAULT_LIMITS, DEFAULT_MAIL_FROM, type Config } from '../../server/src/config';
 import { createAccountWithAdmin } from '../../server/src/features/accounts/service';
 import { insertOperator } from '../../server/src/features/auth/repo';
 import { hashPassword } from '../../server/src/access/passwords';
@@ -41,6 +41,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: (process.env.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'error',
     limits: { ...DEFAULT_LIMITS },
     files: { ...DEFAULT_FILES },
+    mail: { smtpUrl: undefined, from: DEFAULT_MAIL_FROM },
+    jobs: { concurrency: 4 },
     ...overrides,
   };
 }

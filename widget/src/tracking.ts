@@ -1,5 +1,5 @@
 /**
- * Page tracking for the visitors grid (SPEC V5): what `page:view` carries, and a watcher for
+ * Page tracking for the visitors grid (V5): what `page:view` carries, and a watcher for
  * in-page (SPA) navigation, which changes the URL without loading the widget again.
  */
 import type { PageViewPayload } from '../../shared/schemas/visitors';

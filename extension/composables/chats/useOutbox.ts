@@ -1,5 +1,5 @@
 /**
- * The operator's unsent messages (SPEC Q1, Q5): each is shown at once as sending, kept in the outbox
+ * The operator's unsent messages (Q1, Q5): each is shown at once as sending, kept in the outbox
  * (IndexedDB) until the server acknowledges it, and resent with the same clientId after a reload, a
  * reconnect or a lost ack, so the server never stores it twice. One refused for good (#4) is shown
  * as failed and never resent; the operator edits or discards it.

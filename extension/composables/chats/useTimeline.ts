@@ -1,5 +1,5 @@
 /**
- * The messages of each chat the panel shows (SPEC Q1 on the client): the history is loaded once
+ * The messages of each chat the panel shows (Q1 on the client): the history is loaded once
  * with `chat:get`, then kept gap-free by seq. Live `message:sent`, acks of the operator's own sends
  * and `chat:sync` pages all merge into one list per chat (utils/messages.ts), each seq once.
  */

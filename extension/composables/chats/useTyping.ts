@@ -1,5 +1,5 @@
 /**
- * Typing, both ways (SPEC P5): the visitor's indicator as the server reports it (it expires, since
+ * Typing, both ways (P5): the visitor's indicator as the server reports it (it expires, since
  * a visitor may go quiet without saying so), and the operator's own `typing:set`, sent at most every
  * few seconds while keys are pressed and turned off when idle or on send.
  */

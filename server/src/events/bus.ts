@@ -34,7 +34,11 @@ export class EventBus {
   /** Call only after the change is committed. Returns at once; listeners run on their own. */
   publish<K extends DomainEvent>(event: K, payload: DomainEvents[K]): void {
     for (const listener of this.listeners.get(event) ?? []) {
-      this.run(event, async () => (listener as Listener<K>)(payload));
+      this.run(event, async () => {
+        // Not inside the publisher's own turn: its command is answered first.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return (listener as Listener<K>)(payload);
+      });
     }
   }
 }

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { CommandMap } from '../../../shared/contract';
 import type { OperatorActor, VisitorActor } from '../access/actor';
 import type { AppContext } from '../context';
+import type { JobDefinition } from '../jobs/define';
 import type { CommandLimitName } from '../limits/commands';
 import type { OperatorSocket, VisitorSocket } from '../realtime/io';
 
@@ -47,6 +48,8 @@ export interface Feature {
   onOperatorConnection?(ctx: AppContext, socket: OperatorSocket, actor: OperatorActor): void;
   /** Subscribes to other features' events (`ctx.events.on(...)`): once, when the app is built. */
   listen?(ctx: AppContext): void;
+  /** Durable job kinds it enqueues (`ctx.jobs.enqueue`, jobs/define.ts): every node registers them to run them. */
+  jobs?: JobDefinition[];
 }
 
 /** Types a feature's definition; the value is returned as is. */

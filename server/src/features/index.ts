@@ -8,6 +8,7 @@ import { auth } from './auth';
 import { chats } from './chats';
 import type { Feature } from './feature';
 import { files } from './files';
+import { mail } from './mail';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, files];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, files];

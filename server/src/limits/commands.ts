@@ -22,7 +22,7 @@ export interface CommandLimit {
  * windows per socket: a flood gets a small burst, not a queue of queries other chats wait behind
  * (60 syncs let through at once held a bystander's message for 130 ms on PGlite). Messages are
  * committed in batches, so a burst of them costs little: their windows are longer and roomier,
- * enough for an outbox flushed after a reconnect and for the pipelining test clients (SPEC Q1
+ * enough for an outbox flushed after a reconnect and for the pipelining test clients (Q1
  * ordering: a refused message in the middle of a pipelined stream is resent after later ones).
  * Visitor limits sit well above what the widget sends (a page view per navigation, a typing
  * update every 4 s, one message at a time); operator limits only stop a runaway client.

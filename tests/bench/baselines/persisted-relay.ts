@@ -1,6 +1,6 @@
 /**
  * Baseline (b): the same relay with one `INSERT … RETURNING` per message before the ack: the
- * naive way to keep SPEC Q1. PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR.
+ * naive way to keep Q1. PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR.
  */
 import { mkdirSync } from 'node:fs';
 import { startRelay, type Persistence } from './relay';

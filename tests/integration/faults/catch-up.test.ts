@@ -1,5 +1,5 @@
 /**
- * #3 idempotent resend and long sleep (SPEC Q1), against a server process on PGlite:
+ * #3 idempotent resend and long sleep (Q1), against a server process on PGlite:
  * - the same client message id sent three times across a reconnect (one ack lost in the drop)
  *   is stored once, acked with one seq, broadcast once;
  * - a widget offline while 2,000 messages were written (more than any in-memory buffer and than

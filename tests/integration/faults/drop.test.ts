@@ -1,5 +1,5 @@
 /**
- * #3 drop test (SPEC Q1): connections are cut (engine closed, ~2 s down) every few seconds while
+ * #3 drop test (Q1): connections are cut (engine closed, ~2 s down) every few seconds while
  * both sides keep sending. Socket.IO alone is at-most-once (84 % delivered in a public drop test);
  * with acks after commit, resends by client id and chat:sync after reconnect, 100 % of the
  * acknowledged messages must reach the other side, once, in order.

@@ -1,5 +1,5 @@
 /**
- * #3 server restart (SPEC Q1): the server process is killed with SIGKILL in the middle of a write
+ * #3 server restart (Q1): the server process is killed with SIGKILL in the middle of a write
  * burst and started again on the same data. Every message acknowledged before the kill must be
  * stored under its acked seq (ack only after commit), and the same clients — no page reload —
  * reconnect, resend what was unacknowledged and resume from their last seq.

@@ -1,5 +1,5 @@
 /**
- * #3 multi-node (SPEC Q4): two server processes on one PostgreSQL database share rooms through the
+ * #3 multi-node (Q4): two server processes on one PostgreSQL database share rooms through the
  * Socket.IO Redis adapter. A private redis-server on a random port is used (the machine's Redis is
  * shared with other work, and one test kills ours). Needs PostgreSQL and redis-server on loopback.
  */

@@ -91,7 +91,7 @@ function expectWellFormed(list: readonly SeqEntry[]) {
   expect([...list].sort(displayOrder), 'in display order').toEqual(list);
 }
 
-describe('merging messages by seq (SPEC Q1, #5)', () => {
+describe('merging messages by seq (Q1, #5)', () => {
   it('converges to the server’s ordered list, without duplicates, whatever the interleaving and duplication of deliveries and sync pages', () => {
     fc.assert(
       fc.property(coveringDeliveries, ([n, deliveries, own]) => {

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// SPEC V1 / issue #2: the widget ships as one file of at most 30 KB gzipped, socket.io-client included.
+// V1 / issue #2: the widget ships as one file of at most 30 KB gzipped, socket.io-client included.
 const BUDGET = 30 * 1024;
 const file = fileURLToPath(new URL('../../../widget/dist/widget.js', import.meta.url));
 

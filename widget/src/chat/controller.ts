@@ -1,6 +1,6 @@
 /**
  * The widget's chat logic without DOM: it reacts to the `/visitor` socket, keeps the state the
- * UI renders, and implements the visitor side of SPEC Q1 (outbox, resend with the same clientId,
+ * UI renders, and implements the visitor side of Q1 (outbox, resend with the same clientId,
  * catch-up with `chat:sync` on every reconnect). The socket is behind {@link Transport} so tests
  * can drive it with a fake.
  */

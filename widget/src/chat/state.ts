@@ -1,5 +1,5 @@
 /**
- * The widget's side of the delivery guarantee (SPEC Q1) that is its own, as pure functions: the
+ * The widget's side of the delivery guarantee (Q1) that is its own, as pure functions: the
  * outbox (messages wait under their clientId until acknowledged; every resend reuses it) and the
  * list it renders. Merging by seq, the gap rule, catch-up paging and client ids are the shared
  * client protocol's (shared/protocol, #5).

@@ -1,5 +1,5 @@
 /**
- * Every text the visitor sees, in one place (SPEC Q6). To translate, replace this object;
+ * Every text the visitor sees, in one place (Q6). To translate, replace this object;
  * functions take the variable parts so word order can change per language.
  */
 export const strings = {

@@ -3,3 +3,5 @@ export * from './operators';
 export * from './visitors';
 export * from './chats';
 export * from './files';
+export * from './jobs';
+export * from './mail';

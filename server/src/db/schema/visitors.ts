@@ -1,7 +1,7 @@
 import { bigserial, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
 
-/** A browser that loaded the widget, identified by its signed visitor token (SPEC P2, V5). */
+/** A browser that loaded the widget, identified by its signed visitor token (P2, V5). */
 export const visitors = pgTable(
   'visitors',
   {
@@ -37,7 +37,7 @@ export const visitors = pgTable(
   (t) => [index('visitors_account_last_seen_idx').on(t.accountId, t.lastSeenAt.desc())],
 );
 
-/** Navigation history of a visitor (SPEC P6). */
+/** Navigation history of a visitor (P6). */
 export const pageViews = pgTable(
   'page_views',
   {

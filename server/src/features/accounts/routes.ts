@@ -12,12 +12,7 @@ import { getAccountSettings, updateAccountSettings } from './service';
 export function accountRoutes(ctx: AppContext) {
   return restRoutes(ctx, api.accounts, {
     setup: (ctx, { input, req }) => setupAccount(ctx, req.ip, input.body),
-    getSettings: (ctx, { session }) => getAccountSettings(ctx.db, session),
-    updateSettings: async (ctx, { session, input }) => {
-      const updated = await updateAccountSettings(ctx.db, session, input.body);
-      // Handshakes read accounts from a cache (#4): this node sees the new origins at once, others within seconds.
-      ctx.accounts.forget(session.account.id);
-      return updated;
-    },
+    getSettings: (ctx, { actor }) => getAccountSettings(ctx, actor),
+    updateSettings: (ctx, { actor, input }) => updateAccountSettings(ctx, actor, input.body),
   });
 }

@@ -1,9 +1,10 @@
-import type { AccountSettingsView } from '../../../../shared/schemas/accounts';
+import type { AccountSettingsPatch, AccountSettingsView } from '../../../../shared/schemas/accounts';
 import type { SetupBody } from '../../../../shared/schemas/auth';
 import { AppError } from '../../../../shared/errors';
 import type { Db } from '../../db/client';
 import { hashPassword } from '../../access/passwords';
-import type { OperatorSession } from '../auth/service';
+import type { OperatorActor } from '../../access/actor';
+import type { AppContext } from '../../context';
 import { insertOperator, type OperatorRow } from '../auth/repo';
 import { presentAccountSettings } from './presenter';
 import { countAccounts, findAccount, hasAnyAccount, insertAccount, lockSetup, updateAllowedOrigins, type AccountRow } from './repo';
@@ -55,25 +56,23 @@ async function createInTx(tx: Db, input: SetupBody, passwordHash: string): Promi
 }
 
 /** The settings of the operator's own account; every role may read them. */
-export async function getAccountSettings(db: Db, session: OperatorSession): Promise<AccountSettingsView> {
-  const account = await findAccount(db, session.account.id);
+export async function getAccountSettings(ctx: AppContext, actor: OperatorActor): Promise<AccountSettingsView> {
+  const account = await findAccount(ctx.db, actor.accountId);
   if (!account) throw new AppError('not_found', 'Account not found.');
   return presentAccountSettings(account);
 }
 
 /**
- * Changes the operator's own account settings (the route checks the role first, #4). The session
+ * Changes the operator's own account settings (the route checks the role first, #4). The actor
  * is the only source of the account id: no route takes one, so nobody reaches another account's
- * settings. A new origin list applies to the next widget handshakes; connected widgets stay.
+ * settings. A new origin list applies to the next widget handshakes (this node's cache is
+ * forgotten at once, other nodes' within seconds); connected widgets stay.
  */
-export async function updateAccountSettings(
-  db: Db,
-  session: OperatorSession,
-  patch: { allowedOrigins?: string[] | undefined },
-): Promise<AccountSettingsView> {
+export async function updateAccountSettings(ctx: AppContext, actor: OperatorActor, patch: AccountSettingsPatch): Promise<AccountSettingsView> {
   const account = patch.allowedOrigins
-    ? await updateAllowedOrigins(db, session.account.id, patch.allowedOrigins)
-    : await findAccount(db, session.account.id);
+    ? await updateAllowedOrigins(ctx.db, actor.accountId, patch.allowedOrigins)
+    : await findAccount(ctx.db, actor.accountId);
   if (!account) throw new AppError('not_found', 'Account not found.');
+  ctx.accounts.forget(actor.accountId);
   return presentAccountSettings(account);
 }

@@ -10,9 +10,9 @@ import { login, logout } from './service';
 /** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me (shared/api/auth.ts). */
 export function authRoutes(ctx: AppContext) {
   return restRoutes(ctx, api.auth, {
-    login: (ctx, { input, req }) => login(ctx.db, ctx.limits.login, input.body, addressKey(req.ip)),
+    login: (ctx, { input, req }) => login(ctx, input.body, addressKey(req.ip)),
     logout: async (ctx, { session }) => {
-      await logout(ctx.db, session);
+      await logout(ctx, session);
       // The token is dead: so are the sockets opened with it, on every node.
       ctx.rt.operators.in(rooms.operatorSession(session.sessionId)).disconnectSockets(true);
       return null;

@@ -6,7 +6,7 @@ import type { LoginBody, LoginResult } from '../../../../shared/schemas/auth';
 import type { Db } from '../../db/client';
 import type { AccountRow } from '../accounts/repo';
 import { presentAccount, presentOperator } from './presenter';
-import type { LoginLimits } from '../../limits/login';
+import type { AppContext } from '../../context';
 import { findLiveSession, findOperatorForLogin, insertSession, revokeSession, touchSession, type OperatorRow } from './repo';
 
 const SESSION_TTL_MS = 30 * 24 * 3600_000;
@@ -34,8 +34,9 @@ export function hashToken(token: string): string {
  * verified); over a limit → `rate_limited`, even with the right password, and nothing is verified.
  * `address` is the limits' key of the caller's address (limits/address.ts).
  */
-export async function login(db: Db, limits: LoginLimits, input: LoginBody, address: string): Promise<LoginResult> {
-  const attempt = await limits.begin(address, input.email);
+export async function login(ctx: AppContext, input: LoginBody, address: string): Promise<LoginResult> {
+  const { db } = ctx;
+  const attempt = await ctx.limits.login.begin(address, input.email);
   const found = await findOperatorForLogin(db, input.email);
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = await verify(found?.operator.passwordHash ?? (await dummyHash), input.password).catch(() => false);
@@ -57,6 +58,6 @@ export async function authenticate(db: Db, token: string | undefined): Promise<O
 }
 
 /** Revokes the session: its token stops working on REST and sockets at once. */
-export async function logout(db: Db, session: OperatorSession): Promise<void> {
-  await revokeSession(db, session.account.id, session.sessionId);
+export async function logout(ctx: AppContext, session: OperatorSession): Promise<void> {
+  await revokeSession(ctx.db, session.account.id, session.sessionId);
 }

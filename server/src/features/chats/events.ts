@@ -3,6 +3,12 @@ declare module '../../events/bus' {
   interface DomainEvents {
     /** A visitor started a chat with the pre-chat form (their name and email may have changed). */
     'chat.started': { accountId: string; visitorId: string; conversationId: string };
+    /** An operator accepted a waiting chat. */
+    'chat.accepted': { accountId: string; conversationId: string; operatorId: string };
+    /** Either side closed the chat (transcripts, ratings and reports hang off this). */
+    'chat.closed': { accountId: string; conversationId: string; visitorId: string; by: 'visitor' | 'operator' };
+    /** A new message was stored (not a resend); `visibility` says who may read it. */
+    'message.stored': { accountId: string; conversationId: string; seq: number; author: 'visitor' | 'operator' | 'system'; visibility: 'public' | 'internal' };
   }
 }
 

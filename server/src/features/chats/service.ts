@@ -138,6 +138,7 @@ export async function acceptChat(ctx: AppContext, actor: OperatorActor, input: C
     throw new AppError('conflict', `${conversation.operatorName ?? 'Another operator'} has already accepted this chat.`);
   }
   await watch?.(result.conversation.id);
+  ctx.events.publish('chat.accepted', { accountId: actor.accountId, conversationId: result.conversation.id, operatorId: actor.operatorId });
   // The visitors grid derives the new colour from chat:updated (shared/visitorState.ts).
   publishConversation(ctx, result.conversation, { visitor: true });
   publishMessage(ctx, result.conversation, result.message);
@@ -162,6 +163,7 @@ export async function closeChat(ctx: AppContext, actor: Actor, input: Conversati
   if (!result) return reachable(db, actor, input.conversationId);
   publishMessage(ctx, result.conversation, result.message);
   publishConversation(ctx, result.conversation, { visitor: true });
+  ctx.events.publish('chat.closed', { accountId: actor.accountId, conversationId: conversation.id, visitorId: conversation.visitorId, by: actor.kind });
   return result.conversation;
 }
 
@@ -183,6 +185,8 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageS
     // One event per operator socket, and no visitor:updated: the grid's colour follows
     // message:sent / chat:updated (#3, shared/visitorState.ts).
     publishMessage(ctx, result.conversation, result.message, result.conversation);
+    const { message } = result;
+    ctx.events.publish('message.stored', { accountId: actor.accountId, conversationId: message.conversationId, seq: message.seq, author: message.author, visibility: message.visibility });
   }
   return presentMessage(result.message);
 }

@@ -5,7 +5,8 @@
  */
 import { accountRoutes } from './accounts';
 import { authRoutes } from './auth';
+import { fileRoutes } from './files';
 import { mailRoutes } from './mail';
 import { visitorRoutes } from './visitors';
 
-export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes };
+export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes, files: fileRoutes };

@@ -3,6 +3,7 @@ export * from './auth';
 export * from './accounts';
 export * from './visitors';
 export * from './chats';
+export * from './files';
 export * from './mail';
 export * from './ratings';
 export * from './transcripts';

@@ -10,6 +10,7 @@ import { api } from '../../shared/api';
 import { ROLE_RANK, routePath, type CommandMap, type RouteSpec } from '../../shared/contract';
 import { contracts, operatorCommands, visitorCommands } from '../../shared/events';
 import { features } from '../../server/src/features/index';
+import { PNG, upload } from '../support/files';
 import { api as rest, Harness, newClientId } from '../support/server';
 
 const h = new Harness();
@@ -51,7 +52,9 @@ async function accountWithChat() {
   const visitor = await h.connectVisitor(server, a.account.id);
   const started = await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Alice', email: 'alice@example.com', question: 'hi' });
   if (!started.ok) throw new Error('chat:start failed');
-  const ids: Ids = { conversationId: started.data.conversation.id, visitorId: visitor.session.visitorId };
+  const uploaded = await upload(server.url, { token: visitor.session.visitorToken, conversationId: started.data.conversation.id, name: 'a.png', bytes: PNG });
+  if (uploaded.status !== 201) throw new Error('upload failed');
+  const ids: Ids = { conversationId: started.data.conversation.id, visitorId: visitor.session.visitorId, fileId: uploaded.body.file.id };
   return { server, a, visitor, ids };
 }
 

@@ -7,9 +7,10 @@ import { accounts } from './accounts';
 import { auth } from './auth';
 import { chats } from './chats';
 import type { Feature } from './feature';
+import { files } from './files';
 import { mail } from './mail';
 import { ratings } from './ratings';
 import { transcripts } from './transcripts';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, mail, ratings, transcripts];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, ratings, transcripts];

@@ -29,7 +29,8 @@ export type RouteHandlers<M extends RouteMap> = {
   [K in keyof M]: (ctx: AppContext, call: RouteCall<M[K]>) => Promise<M[K]['result']>;
 };
 
-function bearer(req: Request): string | undefined {
+/** The token of `Authorization: Bearer <token>`, if any. */
+export function bearer(req: Request): string | undefined {
   const header = req.get('authorization');
   const match = header && /^Bearer\s+(\S+)$/i.exec(header);
   return match ? match[1] : undefined;

@@ -5,6 +5,7 @@ import { CommandLimits } from './commands';
 import { VisitorConnectionLimits } from './connections';
 import { LoginLimits } from './login';
 import { LimiterStore, rateLimited, tryConsume } from './store';
+import { UploadLimits } from './uploads';
 import { VisitorMailLimits } from './visitorMail';
 
 /**
@@ -21,6 +22,8 @@ export interface Limits {
   login: LoginLimits;
   /** Widget connections per address, checked first in the /visitor handshake. */
   visitorConnections: VisitorConnectionLimits;
+  /** File uploads per address and per uploader (#5). */
+  uploads: UploadLimits;
   /** Mail a visitor asks for, per recipient address and per account (V2: transcripts). */
   visitorMail: VisitorMailLimits;
   /** Counts a first-run setup attempt from `address`; throws `rate_limited` over the limit. */
@@ -35,6 +38,7 @@ export async function createLimits(opts: { redisUrl?: string; log: Logger; insta
     commands: new CommandLimits(store, opts.config.commandScale),
     login: new LoginLimits(store),
     visitorConnections: new VisitorConnectionLimits(store, opts.config),
+    uploads: new UploadLimits(store),
     visitorMail: new VisitorMailLimits(store),
     setupAttempt: async (address) => {
       const counted = await tryConsume(setup, address);

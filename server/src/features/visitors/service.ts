@@ -177,5 +177,6 @@ export async function forgetVisitor(ctx: AppContext, actor: OperatorActor, input
   if (!removed) throw new AppError('not_found', 'Visitor not found.');
   ctx.rt.visitors.in(rooms.visitor(visitorId)).disconnectSockets();
   ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:removed', { visitorId, conversationIds: removed.conversationIds });
+  ctx.events.publish('visitor.forgotten', { accountId, visitorId, conversationIds: removed.conversationIds });
   return null;
 }

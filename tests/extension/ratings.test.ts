@@ -5,7 +5,6 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fakeBrowser } from 'wxt/testing';
 import ChatRating from '@/components/chat/ChatRating.vue';
 import { useRatingsStore } from '@/stores/ratings';
 import type { RatingView } from '@@/shared/schemas/ratings';
@@ -28,10 +27,7 @@ function started() {
   return { server, stored, store, stop };
 }
 
-beforeEach(() => {
-  fakeBrowser.reset();
-  setActivePinia(createPinia());
-});
+beforeEach(() => setActivePinia(createPinia()));
 
 describe('the rating of a closed chat, in the chat window', () => {
   it('asks for it when the chat is shown and says it in words: "Rated Good: “…”"', async () => {

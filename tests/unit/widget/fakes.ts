@@ -21,8 +21,7 @@ export class FakeServer {
   refuse = new Set<string>();
   /** Bodies the server fails with internal_error for now (try again later). */
   failing = new Set<string>();
-  /** V2: the stored rating, and the refusal the next rating:set / transcript:send gets. */
-  rating: RatingView | null = null;
+  /** V2: the refusal the next chat:close, rating:set or transcript:send gets. */
   refuseNext: { code: string; message: string } | null = null;
 
   add(author: MessageView['author'], body: string, clientId = `srv${this.messages.length + 1}xxxxx`): MessageView {
@@ -62,8 +61,8 @@ export class FakeServer {
     }
     if (event === 'rating:set') {
       const at = new Date().toISOString();
-      this.rating = { conversationId: payload.conversationId, score: payload.score, comment: payload.comment ?? null, ratedAt: at, changeableUntil: at };
-      return Promise.resolve({ ok: true, data: this.rating });
+      const rating: RatingView = { conversationId: payload.conversationId, score: payload.score, comment: payload.comment ?? null, ratedAt: at, changeableUntil: at };
+      return Promise.resolve({ ok: true, data: rating });
     }
     if (event === 'transcript:send') return Promise.resolve({ ok: true, data: { to: payload.email } });
     if (event === 'chat:sync') return Promise.resolve({ ok: true, data: this.messages.filter((m) => m.seq > payload.afterSeq).slice(0, SYNC_PAGE_SIZE) });

@@ -32,11 +32,14 @@ interface AxeViolation {
 async function axeProblems(page: Page): Promise<string[]> {
   // Through the debugger, so the demo page's CSP (scripts from the server only) doesn't refuse it.
   await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+  const { violations, buttonsChecked } = await page.evaluate(async () => {
+    type Result = { violations: AxeViolation[]; passes: { id: string; nodes: unknown[] }[] };
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<Result> } }).axe;
     const result = await axe.run({ include: [['#sidedesk-widget']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    return result.violations;
+    return { violations: result.violations, buttonsChecked: result.passes.find((p) => p.id === 'button-name')?.nodes.length ?? 0 };
   });
+  // It did look inside the widget's shadow root (the launcher, End chat or the thumbs…).
+  expect(buttonsChecked).toBeGreaterThanOrEqual(3);
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join('; ')}`);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigserial, foreignKey, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { AUTHOR_TYPES, CONVERSATION_STATUSES, MESSAGE_VISIBILITIES } from '../../../../shared/schemas/chats';
 import { accounts } from './accounts';
+import { files } from './files';
 import { operators } from './operators';
 import { visitors } from './visitors';
 
@@ -60,11 +61,18 @@ export const messages = pgTable(
     body: text('body').notNull(),
     /** Who may read it (#5): `public` (both sides) or `internal` (operators only: whispers, notes). */
     visibility: text('visibility', { enum: MESSAGE_VISIBILITIES }).notNull().default('public'),
+    /**
+     * The file the message carries (#5, P7), one of its conversation's (the service checks it);
+     * its body is then the caption, maybe empty. Null once the file is gone.
+     */
+    fileId: uuid('file_id').references(() => files.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('messages_conversation_seq_key').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_id_key').on(t.conversationId, t.clientId),
+    // For the ON DELETE SET NULL of a removed file; partial, so messages without a file cost nothing.
+    index('messages_file_idx').on(t.fileId).where(sql`file_id IS NOT NULL`),
     // One key for both: the message's account is its conversation's, and the check touches only
     // the conversation row, which the writer holds anyway. A separate key to accounts locked the
     // account's row for every message (PostgreSQL made a MultiXact of it for nearly every batch

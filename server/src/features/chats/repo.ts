@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
-import { previewOf } from '../../../../shared/preview';
+import { previewOfMessage } from '../../../../shared/preview';
 import type { AuthorType, MessageVisibility } from '../../../../shared/schemas/chats';
 import type { Audience } from '../../access/actor';
 import type { Database, Db } from '../../db/client';
@@ -149,6 +149,8 @@ export interface NewMessage {
   body: string;
   /** `internal`: operators only (whispers, notes); never reaches the visitor (#5). Default `public`. */
   visibility?: MessageVisibility;
+  /** The file it carries (#5, P7), already checked to be one of the conversation's; its name makes the preview of a message without a caption. */
+  file?: { id: string; name: string };
 }
 
 export type AppendResult =
@@ -205,8 +207,9 @@ function appendCall(items: NewMessage[]): { json: JsonArgument; read: (rows: App
       operator_id: item.operatorId ?? null,
       author_name: item.authorName ?? null,
       body: item.body,
-      preview: previewOf(item.body),
+      preview: previewOfMessage(item),
       visibility: item.visibility ?? 'public',
+      file_id: item.file?.id ?? null,
     });
   });
   const read = (rows: AppendRow[]) => {

@@ -60,6 +60,15 @@ export async function findConversationById(db: Db, conversationId: string): Prom
   return row ?? null;
 }
 
+/** The account's files among `fileIds` (the attachments of a page of messages). */
+export async function findFilesByIds(db: Db, accountId: string, fileIds: string[]): Promise<FileRow[]> {
+  if (fileIds.length === 0) return [];
+  return db
+    .select()
+    .from(files)
+    .where(and(eq(files.accountId, accountId), inArray(files.id, fileIds)));
+}
+
 /** Which of `fileIds` still have a row in the account (the disk sweep keeps those). */
 export async function existingFileIds(db: Db, accountId: string, fileIds: string[]): Promise<Set<string>> {
   if (fileIds.length === 0) return new Set();

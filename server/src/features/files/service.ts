@@ -19,7 +19,7 @@ import { operatorActor } from '../../http/rest';
 import { addressKey } from '../../limits/address';
 import { authenticate } from '../auth/service';
 import { presentFile } from './presenter';
-import { deleteFile, existingFileIds, findConversationById, findFileInConversation, findFileSettings, findFileWithOwner, insertFile, upsertFileSettings, type FileRow, type FileWithOwner } from './repo';
+import { deleteFile, existingFileIds, findConversationById, findFileInConversation, findFilesByIds, findFileSettings, findFileWithOwner, insertFile, upsertFileSettings, type FileRow, type FileWithOwner } from './repo';
 import { describeTypes, sniffFile } from './sniff';
 import type { FileStorage } from './storage';
 import { fileTooLarge, receiveUpload } from './upload';
@@ -174,6 +174,11 @@ export async function fileForDownload(ctx: AppContext, fileId: string): Promise<
  */
 export function findFileForConversation(db: Db, accountId: string, conversationId: string, fileId: string): Promise<FileRow | null> {
   return findFileInConversation(db, accountId, conversationId, fileId);
+}
+
+/** For the chats feature (#5): the account's files among `fileIds`, by id (the attachments of a page of messages). */
+export async function findFilesOfAccount(db: Db, accountId: string, fileIds: string[]): Promise<Map<string, FileRow>> {
+  return new Map((await findFilesByIds(db, accountId, [...new Set(fileIds)])).map((f) => [f.id, f]));
 }
 
 /** Ids are swept in batches of this many (one query each). */

@@ -6,7 +6,8 @@ import type { OperatorActor, VisitorActor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
 import type { AccountRow } from '../accounts/repo';
-import { presentMessage, presentVisitorConversation } from '../chats/presenter';
+import { presentMessages } from '../chats/attachments';
+import { presentVisitorConversation } from '../chats/presenter';
 import { MESSAGE_PAGE_SIZE } from '../chats/repo';
 import { countOperatorsOnline, isVisitorOnline, onlineVisitorIds } from './presence';
 import { presentVisitor } from './presenter';
@@ -52,7 +53,7 @@ export async function connectVisitorSession(
       visitorToken: ctx.visitorTokens.sign(account.id, visitor.id),
       accountName: account.name,
       operatorsOnline,
-      chat: conversation ? { conversation: presentVisitorConversation(conversation), messages: connection.messages.map(presentMessage) } : null,
+      chat: conversation ? { conversation: presentVisitorConversation(conversation), messages: await presentMessages(ctx, account.id, connection.messages) } : null,
     },
   };
 }

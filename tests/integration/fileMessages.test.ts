@@ -142,7 +142,7 @@ describe('file messages (#5, P7)', () => {
     }
     const stored = await server.app.ctx.db.select().from(messages).where(eq(messages.conversationId, mine.conversationId));
     expect(stored.map((m) => m.seq)).toEqual([1, 2]);
-  });
+  }, 60_000);
 
   it('refuses an empty message without a file, and a file id that is not a uuid, as validation_failed', async () => {
     const { visitor, conversationId } = await activeChat();

@@ -71,8 +71,9 @@ describe('file transfer in chat (#5)', () => {
   });
 
   const upload = async (page: Page, name: string) => {
-    await page.bringToFront();
-    const input = (await page.waitForSelector(byTestId('composer-file'))) as ElementHandle<HTMLInputElement>;
+    // The input is hidden behind the paperclip: wait for the button, then hand the input the file.
+    await waitVisible(page, byTestId('composer-attach'));
+    const input = (await page.$(byTestId('composer-file'))) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(path.join(files, name));
   };
   /** The image previews of a page have loaded (naturalWidth > 0) for every `alt`. */
@@ -119,7 +120,8 @@ describe('file transfer in chat (#5)', () => {
 
     await operator.bringToFront();
     await operator.click(byTestId('tab-chats'));
-    await operator.click(await waitVisible(operator, byTestId('chat-accept')));
+    await waitVisible(operator, byTestId('chat-accept'));
+    await operator.click(byTestId('chat-accept'));
     await waitVisible(operator, byTestId('composer-input'));
   });
 

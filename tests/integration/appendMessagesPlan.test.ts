@@ -75,7 +75,6 @@ function append(s: Session, chats: Chat[], clientId?: string) {
     author: 'visitor',
     body: 'hello',
     preview: 'hello',
-    visibility: 'public',
   }));
   return s.query<{ kind: string }>(`SELECT kind FROM append_messages('${JSON.stringify(items)}'::jsonb)`);
 }

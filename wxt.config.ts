@@ -13,5 +13,17 @@ export default defineConfig({
     // The server URL is chosen by the operator, so the panel may talk to any http(s) origin.
     host_permissions: ['http://*/*', 'https://*/*'],
     action: { default_title: 'Sidedesk' },
+    // Firefox: a fixed id keeps the add-on's storage (the sign-in) across restarts and is what AMO
+    // signs; AMO also requires new add-ons to declare the data they send. The panel sends the
+    // operator's sign-in, the operators' names and emails (admin) and chat messages to the team's
+    // own server.
+    ...(browser === 'firefox' && {
+      browser_specific_settings: {
+        gecko: {
+          id: 'sidedesk@sidedesk.dev',
+          data_collection_permissions: { required: ['authenticationInfo', 'personallyIdentifyingInfo', 'personalCommunications'] },
+        },
+      },
+    }),
   }),
 });

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fakeBrowser } from 'wxt/testing';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHub, type HubAlerts } from '@/background/hub';
 import { createBrowserAlerts } from '@/background/alerts';
 import { createPortPair, type BackgroundMessage } from '@/utils/protocol';
@@ -202,7 +202,7 @@ describe('browser alerts', () => {
     const c = conversation({ visitorName: 'Bob', preview: 'Where is my order?' });
     alerts.newChat(c);
     await flush();
-    const all = (await fakeBrowser.notifications.getAll()) as Record<string, { title: string; message: string }>;
+    const all = fakeBrowser.notifications.getAllCreateOptions();
     expect(all[`chat:${c.id}`]).toMatchObject({ title: 'New chat from Bob', message: 'Where is my order?' });
     alerts.clearChat(c.id);
     await flush();

@@ -260,4 +260,3 @@ export function createHub(options: HubOptions) {
   };
 }
 
-export type Hub = ReturnType<typeof createHub>;

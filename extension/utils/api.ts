@@ -20,7 +20,7 @@ async function call<T>(serverUrl: string, path: string, init: RequestInit & { to
   } catch {
     return { ok: false, failure: { kind: 'unreachable' } };
   }
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = res.status === 204 ? null : await res.json();
   } catch {

@@ -33,13 +33,6 @@ export function formatClock(iso: string): string {
   return d.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
 }
 
-export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
 /** The path (+ query) of a URL, for a narrow row: "/demo/pricing.html". */
 export function urlPath(url: string | null | undefined): string {
   if (!url) return '';
@@ -48,15 +41,6 @@ export function urlPath(url: string | null | undefined): string {
     return `${u.pathname}${u.search}`;
   } catch {
     return url;
-  }
-}
-
-export function urlHost(url: string | null | undefined): string {
-  if (!url) return '';
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
   }
 }
 

@@ -19,6 +19,8 @@ import {
   type ServerEventPayload,
 } from './protocol';
 
+// `any`: one map holds the listeners of every event, each typed by its own payload at on().
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Listener = (payload: any) => void;
 
 export interface ServerClient {
@@ -160,12 +162,8 @@ export function createServerClient({ connect, reconnectDelayMs = 500 }: ServerCl
 
 let shared: ServerClient | null = null;
 
-/** The panel's one server client (created on first use); tests install a fake with `setServerClient`. */
+/** The panel's one server client (created on first use). */
 export function useServer(): ServerClient {
   shared ??= createServerClient({ connect: () => browser.runtime.connect({ name: PANEL_PORT_NAME }) as unknown as PortLike });
   return shared;
-}
-
-export function setServerClient(client: ServerClient | null) {
-  shared = client;
 }

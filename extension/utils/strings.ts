@@ -170,4 +170,3 @@ export const strings = {
   visitorFallbackName: 'Visitor',
 };
 
-export type Strings = typeof strings;

@@ -37,7 +37,7 @@ describe('desktop notifications for new chats (#4)', () => {
 
     // The summary is updated in place while some of its chats wait, and goes away once none does.
     // (fake-browser has no notifications.update: it throws unless mocked.)
-    const updated = vi.spyOn(fakeBrowser.notifications, 'update').mockImplementation(async () => true);
+    const updated = vi.spyOn(fakeBrowser.notifications, 'update').mockImplementation(() => {});
     for (const c of rest) alerts.clearChat(c.id);
     expect(updated).toHaveBeenCalledWith(NEW_CHATS_NOTIFICATION_ID, expect.objectContaining({ title: '2 new chats' }));
     await vi.advanceTimersByTimeAsync(0);

@@ -1,0 +1,94 @@
+// Import rules between the parts of Sidedesk (#5), checked by `npm run check` (`npm run check:imports`).
+// tests/unit/imports.test.ts proves each rule fires.
+
+/** One known import from one feature's file to another's (`types`: an `import type`). */
+const crossFeature = (from, to, types) => ({
+  type: 'dependency',
+  from: `server/src/features/${from}`,
+  to: `server/src/features/${to}`,
+  unresolvedTo: `../${to.replace(/\.ts$/, '')}`,
+  dependencyTypes: types === 'types' ? ['local', 'type-only', 'import'] : ['local', 'import'],
+  rule: { severity: 'error', name: 'features-stay-apart' },
+});
+
+/**
+ * TEMPORARY exceptions to `features-stay-apart` (#5): the cross-feature imports that existed when
+ * the rule came in, file to file. Remove each one as its feature moves to the event bus (or the
+ * shared piece moves out of features/); never add one. `npm run check` counts them as ignored and
+ * warns about an entry that no longer matches an import (then delete the entry).
+ */
+const TEMPORARY_CROSS_FEATURE = [
+  // chats <-> visitors, the cycle: chats publishes visitor updates; visitors registers the chat
+  // handlers on the widget's socket and presents its conversation.
+  crossFeature('chats/service.ts', 'visitors/service.ts'),
+  crossFeature('visitors/handlers.ts', 'chats/handlers.ts'),
+  crossFeature('visitors/service.ts', 'chats/presenter.ts'),
+  crossFeature('visitors/service.ts', 'chats/repo.ts'),
+  crossFeature('visitors/repo.ts', 'chats/repo.ts', 'types'),
+  // accounts <-> auth: accounts creates operators (auth's repo, password hashing); auth reads AccountRow.
+  crossFeature('accounts/service.ts', 'auth/service.ts'),
+  crossFeature('accounts/service.ts', 'auth/repo.ts'),
+  crossFeature('auth/service.ts', 'accounts/repo.ts', 'types'),
+  crossFeature('auth/repo.ts', 'accounts/repo.ts', 'types'),
+  crossFeature('auth/presenter.ts', 'accounts/repo.ts', 'types'),
+  // auth's route guards (requireOperator, sessionOf, authorize), used by other features' routes.
+  crossFeature('accounts/routes.ts', 'auth/routes.ts'),
+  crossFeature('accounts/routes.ts', 'auth/policy.ts'),
+  crossFeature('visitors/routes.ts', 'auth/routes.ts'),
+  crossFeature('visitors/routes.ts', 'auth/policy.ts'),
+  // The account row and account look-ups.
+  crossFeature('visitors/service.ts', 'accounts/repo.ts', 'types'),
+  crossFeature('visitors/origin.ts', 'accounts/repo.ts', 'types'),
+  crossFeature('site/routes.ts', 'accounts/repo.ts'),
+  // First-run setup creates the account and its first operator.
+  crossFeature('setup/routes.ts', 'accounts/service.ts'),
+  crossFeature('setup/routes.ts', 'accounts/repo.ts'),
+  crossFeature('setup/routes.ts', 'auth/presenter.ts'),
+];
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+export default {
+  forbidden: [
+    {
+      name: 'features-stay-apart',
+      comment:
+        'A server feature does not import another feature (types included): features talk through the event bus. ' +
+        'What several features need lives outside features/ (db/schema, http, realtime, shared/).',
+      severity: 'error',
+      from: { path: '^server/src/features/([^/]+)/' },
+      to: { path: '^server/src/features/([^/]+)/', pathNot: '^server/src/features/$1/' },
+    },
+    {
+      name: 'widget-without-zod',
+      comment:
+        'The widget has a size budget: it may import the types of shared/schemas, never zod or the schemas themselves ' +
+        '(an `import { type X }` of only types still loads the module: write `import type`).',
+      severity: 'error',
+      from: { path: '^widget/' },
+      to: { path: ['^shared/schemas/', '(^|/)node_modules/zod/'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'shared-stands-alone',
+      comment: 'shared/ is the contract the three programs import; it imports none of them.',
+      severity: 'error',
+      from: { path: '^shared/' },
+      to: { path: '^(server|extension|widget)/' },
+    },
+    {
+      name: 'extension-not-server',
+      comment: 'The extension talks to the server over HTTP and Socket.IO, through shared/; it never imports server code.',
+      severity: 'error',
+      from: { path: '^extension/' },
+      to: { path: '^server/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(\\.output|\\.wxt|widget/dist|data|server/drizzle)/' },
+    // Keep type-only imports (dependency type `type-only`): the widget rule tells them apart.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    knownViolations: TEMPORARY_CROSS_FEATURE,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};

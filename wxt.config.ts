@@ -6,6 +6,11 @@ export default defineConfig({
   // Icons and other static files of the extension live with it (WXT's default is <root>/public).
   publicDir: 'extension/public',
   modules: ['@wxt-dev/module-vue'],
+  // `npm run zip`: the store packages. Firefox's comes with the sources its reviewers rebuild it from
+  // (`npm ci && npx wxt zip -b firefox`): the extension, the contract it imports, the lock file.
+  zip: {
+    includeSources: ['package.json', 'package-lock.json', 'tsconfig.json', 'wxt.config.ts', 'README.md', 'extension/**', 'shared/**'],
+  },
   manifest: ({ browser }) => ({
     name: 'Sidedesk',
     description: 'Live chat and help desk beside any tab.',

@@ -11,5 +11,3 @@ import { chats } from './chats';
 import { visitors } from './visitors';
 
 export const strings = { app, auth, chats, visitors, account, admin };
-
-export type Strings = typeof strings;

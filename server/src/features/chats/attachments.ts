@@ -5,8 +5,8 @@
  */
 import type { MessageView } from '../../../../shared/schemas/chats';
 import type { AppContext } from '../../context';
+import type { files } from '../../db/schema/index';
 import { presentFile } from '../files/presenter';
-import type { FileRow } from '../files/repo';
 import { findFilesOfAccount } from '../files/service';
 import { presentMessage } from './presenter';
 import type { MessageRow } from './repo';
@@ -23,7 +23,7 @@ export async function presentMessages(ctx: Pick<AppContext, 'db' | 'fileUrls'>, 
 }
 
 /** One stored message with its file; `known`: the file's row when the caller has it already (a send checks it first). */
-export async function presentMessageWithFile(ctx: Pick<AppContext, 'db' | 'fileUrls'>, row: MessageRow, known?: FileRow | null): Promise<MessageView> {
+export async function presentMessageWithFile(ctx: Pick<AppContext, 'db' | 'fileUrls'>, row: MessageRow, known?: typeof files.$inferSelect | null): Promise<MessageView> {
   if (row.fileId && known?.id === row.fileId) return presentMessage(row, presentFile(known, ctx.fileUrls));
   const [view] = await presentMessages(ctx, row.accountId, [row]);
   return view!;

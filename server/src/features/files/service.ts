@@ -17,7 +17,7 @@ import type { Db } from '../../db/client';
 import { sqlState } from '../../db/errors';
 import { operatorActor } from '../../http/rest';
 import { addressKey } from '../../limits/address';
-import { authenticate } from '../auth/service';
+import { authenticate } from '../../access/sessions';
 import { presentFile } from './presenter';
 import { deleteFile, existingFileIds, findConversationById, findFileInConversation, findFilesByIds, findFileSettings, findFileWithOwner, insertFile, upsertFileSettings, type FileRow, type FileWithOwner } from './repo';
 import { describeTypes, sniffFile } from './sniff';

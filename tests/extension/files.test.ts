@@ -16,8 +16,22 @@ import { useSessionStore } from '@/stores/session';
 import { fromView } from '@/utils/messages';
 import { message } from './fakes';
 
-const IMG: FileView = { id: '00000000-0000-4000-8000-0000000000f1', name: 'photo.png', size: 2048, type: 'image/png', url: '/api/files/f1/content?expires=1&signature=a', image: true };
-const PDF: FileView = { id: '00000000-0000-4000-8000-0000000000f2', name: 'invoice.pdf', size: 3 * 1024 * 1024, type: 'application/pdf', url: '/api/files/f2/content?expires=1&signature=b', image: false };
+const IMG: FileView = {
+  id: '00000000-0000-4000-8000-0000000000f1',
+  name: 'photo.png',
+  size: 2048,
+  type: 'image/png',
+  url: '/api/files/f1/content?expires=1&signature=a',
+  image: true,
+};
+const PDF: FileView = {
+  id: '00000000-0000-4000-8000-0000000000f2',
+  name: 'invoice.pdf',
+  size: 3 * 1024 * 1024,
+  type: 'application/pdf',
+  url: '/api/files/f2/content?expires=1&signature=b',
+  image: false,
+};
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -82,7 +96,10 @@ describe('panel files (#5)', () => {
   });
 
   it('renders a file message without an empty bubble, and its caption when it has one', () => {
-    const list = [fromView(message('conv-1', 1, { body: '', file: IMG })), fromView(message('conv-1', 2, { author: 'operator', authorName: 'Olivia', body: 'Your invoice', file: PDF }))];
+    const list = [
+      fromView(message('conv-1', 1, { body: '', file: IMG })),
+      fromView(message('conv-1', 2, { author: 'operator', authorName: 'Olivia', body: 'Your invoice', file: PDF })),
+    ];
     const wrapper = mount(ChatMessages, { props: { messages: list, label: 'Chat', online: true, loading: false } });
     const items = wrapper.findAll('[data-testid=message]');
     expect(items[0]!.find('[data-testid=message-body]').exists()).toBe(false);

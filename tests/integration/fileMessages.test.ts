@@ -29,7 +29,9 @@ async function activeChat(server?: TestServer) {
   server ??= await h.server();
   const op = await h.operator(server, { name: 'Olivia' });
   const { socket: visitor, session } = await h.connectVisitor(server, op.account.id);
-  const started = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'My invoice is wrong' }));
+  const started = ok(
+    await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'My invoice is wrong' }),
+  );
   const conversationId = started.conversation.id;
   ok(await op.socket.emitWithAck('chat:accept', { conversationId }));
   return { server, op, visitor, session, conversationId };
@@ -64,14 +66,24 @@ describe('file messages (#5, P7)', () => {
     await expectServed(server, await atVisitor, file, PNG);
 
     const got = ok(await op.socket.emitWithAck('chat:get', { conversationId }));
-    await expectServed(server, got.messages.find((m) => m.clientId === clientId)!, file, PNG);
+    await expectServed(
+      server,
+      got.messages.find((m) => m.clientId === clientId)!,
+      file,
+      PNG,
+    );
     const synced = ok(await visitor.emitWithAck('chat:sync', { conversationId, afterSeq: 2 }));
     expect(synced.map((m) => m.seq)).toEqual([3]);
     await expectServed(server, synced[0]!, file, PNG);
 
     // A reload of the widget: the handshake's messages carry it too.
     const again = await h.connectVisitor(server, op.account.id, session.visitorToken);
-    await expectServed(server, again.session.chat!.messages.find((m) => m.clientId === clientId)!, file, PNG);
+    await expectServed(
+      server,
+      again.session.chat!.messages.find((m) => m.clientId === clientId)!,
+      file,
+      PNG,
+    );
     // Text messages stay without the field.
     expect(got.messages[0]).not.toHaveProperty('file');
   });
@@ -116,7 +128,10 @@ describe('file messages (#5, P7)', () => {
       expect(m.seq).toBe(3);
       await expectServed(server, m, file, PNG);
     }
-    const rows = await server.app.ctx.db.select().from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, clientId)));
+    const rows = await server.app.ctx.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, clientId)));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.fileId).toBe(file.id);
     await expect.poll(() => received.filter((m) => m.clientId === clientId).length).toBe(1);
@@ -136,7 +151,12 @@ describe('file messages (#5, P7)', () => {
 
     for (const fileId of [theirs.id, foreignFile.id, crypto.randomUUID()]) {
       for (const socket of [mine.visitor, mine.op.socket] as const) {
-        const res = await (socket as typeof mine.visitor).emitWithAck('message:send', { conversationId: mine.conversationId, clientId: newClientId(), body: '', fileId });
+        const res = await (socket as typeof mine.visitor).emitWithAck('message:send', {
+          conversationId: mine.conversationId,
+          clientId: newClientId(),
+          body: '',
+          fileId,
+        });
         expect(res).toEqual({ ok: false, error: { code: 'not_found', message: 'File not found.' } });
       }
     }

@@ -57,7 +57,13 @@ else if (existing && !Array.isArray(existing) && existing.loaded) {
       },
     },
   );
-  const ctrl = new ChatController(transport, store, () => ui?.render(), pageView, fileTransfer(config.server, () => store.get('token', '')));
+  const ctrl = new ChatController(
+    transport,
+    store,
+    () => ui?.render(),
+    pageView,
+    fileTransfer(config.server, () => store.get('token', '')),
+  );
   const queue = Array.isArray(existing) ? existing : [];
   const api: SidedeskApi = {
     open: () => ui?.open(),

@@ -28,7 +28,15 @@ export class FakeServer {
   add(author: MessageView['author'], body: string, clientId = `srv${this.messages.length + 1}xxxxx`): MessageView {
     const existing = this.messages.find((m) => m.clientId === clientId);
     if (existing) return existing;
-    const m: MessageView = { conversationId: CONV, seq: this.messages.length + 1, clientId, author, authorName: author === 'operator' ? 'Olga' : 'Vic', body, createdAt: new Date().toISOString() };
+    const m: MessageView = {
+      conversationId: CONV,
+      seq: this.messages.length + 1,
+      clientId,
+      author,
+      authorName: author === 'operator' ? 'Olga' : 'Vic',
+      body,
+      createdAt: new Date().toISOString(),
+    };
     this.messages.push(m);
     this.conversation.lastSeq = m.seq;
     return m;
@@ -37,7 +45,8 @@ export class FakeServer {
   handle(event: string, payload: any): Promise<unknown> {
     if (event === 'chat:start') {
       if (payload.question === 'refuse me') return Promise.resolve({ ok: false, error: { code: 'rate_limited', message: 'Slow down a little.' } });
-      if (this.refuse.has(payload.question)) return Promise.resolve({ ok: false, error: { code: 'message_rejected', message: "This question can't be sent." } });
+      if (this.refuse.has(payload.question))
+        return Promise.resolve({ ok: false, error: { code: 'message_rejected', message: "This question can't be sent." } });
       this.hasChat = true;
       this.conversation.status = 'waiting';
       this.add('visitor', payload.question, payload.clientId);
@@ -81,7 +90,13 @@ export class FakeTransport implements Transport {
   /** Connects and delivers `session:started` with the first `page` messages of the chat. */
   async up(page = 50, token = 'token-1', visitorId = 'v1') {
     this.connected = true;
-    const session: VisitorSession = { visitorId, visitorToken: token, accountName: 'Acme', operatorsOnline: 1, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
+    const session: VisitorSession = {
+      visitorId,
+      visitorToken: token,
+      accountName: 'Acme',
+      operatorsOnline: 1,
+      chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null,
+    };
     this.push('session:started', session);
     await settle();
   }
@@ -99,7 +114,16 @@ export const settle = () => new Promise((r) => setTimeout(r, 0));
 
 export function memoryStorage(): Storage {
   const m = new Map<string, string>();
-  return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k), clear: () => m.clear(), key: () => null, get length() { return m.size; } };
+  return {
+    getItem: (k) => m.get(k) ?? null,
+    setItem: (k, v) => void m.set(k, v),
+    removeItem: (k) => void m.delete(k),
+    clear: () => m.clear(),
+    key: () => null,
+    get length() {
+      return m.size;
+    },
+  };
 }
 
 export function setup(
@@ -114,4 +138,3 @@ export function setup(
   const ctrl = new ChatController(transport, store, () => onChange(), page, files);
   return { ctrl, transport, server, store, storage };
 }
-

@@ -10,8 +10,22 @@ import { FileError, type FileTransfer } from '../../../widget/src/files';
 import { mountUI, type WidgetUI } from '../../../widget/src/ui/app';
 import { FakeServer, memoryStorage, settle, setup } from './fakes';
 
-const IMG: FileView = { id: '00000000-0000-4000-8000-0000000000f1', name: 'photo.png', size: 2048, type: 'image/png', url: '/api/files/f1/content?expires=1&signature=a', image: true };
-const PDF: FileView = { id: '00000000-0000-4000-8000-0000000000f2', name: 'invoice.pdf', size: 3 * 1024 * 1024, type: 'application/pdf', url: '/api/files/f2/content?expires=1&signature=b', image: false };
+const IMG: FileView = {
+  id: '00000000-0000-4000-8000-0000000000f1',
+  name: 'photo.png',
+  size: 2048,
+  type: 'image/png',
+  url: '/api/files/f1/content?expires=1&signature=a',
+  image: true,
+};
+const PDF: FileView = {
+  id: '00000000-0000-4000-8000-0000000000f2',
+  name: 'invoice.pdf',
+  size: 3 * 1024 * 1024,
+  type: 'application/pdf',
+  url: '/api/files/f2/content?expires=1&signature=b',
+  image: false,
+};
 
 /** A FileTransfer whose uploads the test settles by hand. */
 class FakeFiles implements FileTransfer {

@@ -257,7 +257,12 @@ export class ChatController {
         const gen = this.gen;
         const outcome = toOutcome(
           await this.transport
-            .request('message:send', { conversationId: item.conversationId, clientId: item.clientId, body: item.body, ...(item.file ? { fileId: item.file.id } : {}) })
+            .request('message:send', {
+              conversationId: item.conversationId,
+              clientId: item.clientId,
+              body: item.body,
+              ...(item.file ? { fileId: item.file.id } : {}),
+            })
             .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
         );
         if (outcome.ok) {
@@ -362,7 +367,15 @@ export class ChatController {
     const conv = this.state.conversation;
     if (!this.files || !conv || conv.status === 'closed') return;
     for (const blob of files) {
-      const upload: Upload = { clientId: newClientId(), conversationId: conv.id, blob, name: blob.name || 'file', size: blob.size, createdAt: new Date().toISOString(), progress: 0 };
+      const upload: Upload = {
+        clientId: newClientId(),
+        conversationId: conv.id,
+        blob,
+        name: blob.name || 'file',
+        size: blob.size,
+        createdAt: new Date().toISOString(),
+        progress: 0,
+      };
       this.state.uploads = [...this.state.uploads, upload];
       void this.runUpload(upload);
     }

@@ -78,15 +78,46 @@ export function displayMessages(
   const ids = new Set<string>();
   const out: DisplayMessage[] = confirmed.map((m) => {
     ids.add(m.clientId);
-    return { key: 's' + m.seq, clientId: m.clientId, seq: m.seq, author: m.author, authorName: m.authorName, body: m.body, createdAt: m.createdAt, status: 'sent', file: m.file };
+    return {
+      key: 's' + m.seq,
+      clientId: m.clientId,
+      seq: m.seq,
+      author: m.author,
+      authorName: m.authorName,
+      body: m.body,
+      createdAt: m.createdAt,
+      status: 'sent',
+      file: m.file,
+    };
   });
   for (const o of outbox) {
     if (o.conversationId !== conversationId || ids.has(o.clientId)) continue;
-    out.push({ key: 'c' + o.clientId, clientId: o.clientId, seq: null, author: 'visitor', authorName: visitorName, body: o.body, createdAt: o.createdAt, status: o.rejected ? 'rejected' : o.failed ? 'failed' : 'sending', file: o.file });
+    out.push({
+      key: 'c' + o.clientId,
+      clientId: o.clientId,
+      seq: null,
+      author: 'visitor',
+      authorName: visitorName,
+      body: o.body,
+      createdAt: o.createdAt,
+      status: o.rejected ? 'rejected' : o.failed ? 'failed' : 'sending',
+      file: o.file,
+    });
   }
   for (const u of uploads) {
     if (u.conversationId !== conversationId) continue;
-    out.push({ key: 'u' + u.clientId, clientId: u.clientId, seq: null, author: 'visitor', authorName: visitorName, body: '', createdAt: u.createdAt, status: u.error === undefined ? 'uploading' : 'upload-failed', file: { name: u.name, size: u.size }, upload: u });
+    out.push({
+      key: 'u' + u.clientId,
+      clientId: u.clientId,
+      seq: null,
+      author: 'visitor',
+      authorName: visitorName,
+      body: '',
+      createdAt: u.createdAt,
+      status: u.error === undefined ? 'uploading' : 'upload-failed',
+      file: { name: u.name, size: u.size },
+      upload: u,
+    });
   }
   return out;
 }

@@ -35,7 +35,13 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   chatIcon.classList.add('i-chat');
   const xIcon = icon(ICON_CLOSE, 26);
   xIcon.classList.add('i-x');
-  const launcher = h('button', { class: 'launcher', type: 'button', 'data-testid': 'launcher', 'aria-controls': 'sd-panel', onclick: () => toggle() }, chatIcon, xIcon, badge);
+  const launcher = h(
+    'button',
+    { class: 'launcher', type: 'button', 'data-testid': 'launcher', 'aria-controls': 'sd-panel', onclick: () => toggle() },
+    chatIcon,
+    xIcon,
+    badge,
+  );
 
   // ── Header ──
   const ava = h('div', { class: 'ava', 'aria-hidden': 'true' });
@@ -60,8 +66,16 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     control.addEventListener('blur', () => control.value && showError(control, err, validate(id, control.value)));
     return { control, err, box: h('div', { class: 'field' }, h('label', { for: control.id }, label), control, err) };
   };
-  const fName = field('name', t.nameLabel, h('input', { type: 'text', autocomplete: 'name', maxlength: MAX_NAME_LENGTH, placeholder: t.namePlaceholder, 'data-testid': 'prechat-name' }));
-  const fEmail = field('email', t.emailLabel, h('input', { type: 'email', autocomplete: 'email', maxlength: MAX_EMAIL_LENGTH, placeholder: t.emailPlaceholder, 'data-testid': 'prechat-email' }));
+  const fName = field(
+    'name',
+    t.nameLabel,
+    h('input', { type: 'text', autocomplete: 'name', maxlength: MAX_NAME_LENGTH, placeholder: t.namePlaceholder, 'data-testid': 'prechat-name' }),
+  );
+  const fEmail = field(
+    'email',
+    t.emailLabel,
+    h('input', { type: 'email', autocomplete: 'email', maxlength: MAX_EMAIL_LENGTH, placeholder: t.emailPlaceholder, 'data-testid': 'prechat-email' }),
+  );
   const fQuestion = field('question', t.questionLabel, h('textarea', { rows: 3, placeholder: t.questionPlaceholder, 'data-testid': 'prechat-question' }));
   fName.control.value = profile.name;
   fEmail.control.value = profile.email;
@@ -79,10 +93,22 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t.messages, tabindex: 0 });
   const typingText = h('span');
   const typing = h('div', { class: 'typing', 'data-testid': 'typing', hidden: true }, h('i'), h('i'), h('i'), typingText);
-  const input = h('textarea', { rows: 1, placeholder: t.messagePlaceholder, 'aria-label': t.messageLabel, maxlength: MAX_MESSAGE_LENGTH, 'data-testid': 'composer-input' });
+  const input = h('textarea', {
+    rows: 1,
+    placeholder: t.messagePlaceholder,
+    'aria-label': t.messageLabel,
+    maxlength: MAX_MESSAGE_LENGTH,
+    'data-testid': 'composer-input',
+  });
   const sendBtn = h('button', { class: 'send', type: 'submit', 'aria-label': t.send, 'data-testid': 'composer-send', disabled: true }, icon(ICON_SEND, 20));
   const sendFiles = (files: File[]) => (ctrl.sendFiles(files), scrollDown());
-  const composer = h('form', { class: 'composer', onsubmit: (e) => (e.preventDefault(), onSend()) }, ctrl.canSendFiles && attachButton(sendFiles), input, sendBtn);
+  const composer = h(
+    'form',
+    { class: 'composer', onsubmit: (e) => (e.preventDefault(), onSend()) },
+    ctrl.canSendFiles && attachButton(sendFiles),
+    input,
+    sendBtn,
+  );
   const newChatBtn = h('button', { class: 'btn', type: 'button', onclick: () => (ctrl.newChat(), focusFirst()) }, t.newChat);
   const ended = h('div', { class: 'ended' }, h('p', {}, t.endedNote), newChatBtn);
   const notice = h('p', { class: 'notice', role: 'note' }, t.waitingNote);
@@ -175,8 +201,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     if (inChat) {
       renderMessages();
       if (atBottom) scrollDown();
-    }
-    else if (items.size) {
+    } else if (items.size) {
       items.clear();
       log.replaceChildren();
     }
@@ -213,7 +238,14 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
       const last = !next || !sameGroup(m, next);
       let el = items.get(m.clientId);
       if (!el) {
-        el = h('div', { 'data-testid': 'message' }, h('div', { class: 'name' }), h('div', { class: 'att', hidden: true }), h('div', { class: 'bubble', 'data-testid': 'message-body' }), h('div', { class: 'meta' }));
+        el = h(
+          'div',
+          { 'data-testid': 'message' },
+          h('div', { class: 'name' }),
+          h('div', { class: 'att', hidden: true }),
+          h('div', { class: 'bubble', 'data-testid': 'message-body' }),
+          h('div', { class: 'meta' }),
+        );
         items.set(m.clientId, el);
       }
       updateMessage(el, m, first, last);
@@ -260,7 +292,9 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   }
 
   function sameGroup(a: DisplayMessage, b: DisplayMessage): boolean {
-    return a.author === b.author && a.author !== 'system' && a.authorName === b.authorName && Math.abs(+new Date(b.createdAt) - +new Date(a.createdAt)) < GROUP_MS;
+    return (
+      a.author === b.author && a.author !== 'system' && a.authorName === b.authorName && Math.abs(+new Date(b.createdAt) - +new Date(a.createdAt)) < GROUP_MS
+    );
   }
 
   function scrollDown(): void {

@@ -17,7 +17,11 @@ export function attachButton(send: (files: File[]) => void): HTMLElement {
     if (input.files?.length) send([...input.files]);
     input.value = '';
   });
-  const button = h('button', { class: 'clip', type: 'button', 'aria-label': t.attach, title: t.attach, 'data-testid': 'composer-attach', onclick: () => input.click() }, icon(ICON_CLIP, 22));
+  const button = h(
+    'button',
+    { class: 'clip', type: 'button', 'aria-label': t.attach, title: t.attach, 'data-testid': 'composer-attach', onclick: () => input.click() },
+    icon(ICON_CLIP, 22),
+  );
   return h('span', { class: 'clipbox' }, button, input);
 }
 
@@ -68,7 +72,15 @@ export function renderAttachment(box: HTMLElement, m: DisplayMessage, ctrl: Chat
     if (stored?.image) box.replaceChildren(imageLink(stored, href, ctrl));
     else {
       const chip = stored
-        ? h('a', { class: 'chip', href, target: '_blank', rel: 'noopener', download: stored.name, 'data-testid': 'file-chip', 'aria-label': t.download(stored.name, formatSize(stored.size)) })
+        ? h('a', {
+            class: 'chip',
+            href,
+            target: '_blank',
+            rel: 'noopener',
+            download: stored.name,
+            'data-testid': 'file-chip',
+            'aria-label': t.download(stored.name, formatSize(stored.size)),
+          })
         : h('div', { class: 'chip', 'data-testid': 'file-chip' });
       chip.append(icon(ICON_FILE, 22), h('span', { class: 'fn' }, h('b', {}, file.name), h('small', {}, formatSize(file.size))));
       box.replaceChildren(chip);
@@ -77,7 +89,10 @@ export function renderAttachment(box: HTMLElement, m: DisplayMessage, ctrl: Chat
   // Progress of an upload: a bar under the chip, announced as a progress bar.
   let bar = box.querySelector<HTMLElement>('.bar');
   if (m.status !== 'uploading') return void bar?.remove();
-  if (!bar) box.append((bar = h('div', { class: 'bar', role: 'progressbar', 'aria-label': t.uploadingFile(file.name), 'aria-valuemin': 0, 'aria-valuemax': 100 }, h('i'))));
+  if (!bar)
+    box.append(
+      (bar = h('div', { class: 'bar', role: 'progressbar', 'aria-label': t.uploadingFile(file.name), 'aria-valuemin': 0, 'aria-valuemax': 100 }, h('i'))),
+    );
   const pct = Math.round((m.upload?.progress ?? 0) * 100);
   attr(bar, 'aria-valuenow', String(pct));
   (bar.firstChild as HTMLElement).style.width = `${pct}%`;
@@ -98,7 +113,11 @@ function imageLink(file: FileView, href: string, ctrl: ChatController): HTMLElem
 export function uploadMeta(m: DisplayMessage, ctrl: ChatController, remove: (clientId: string) => void): (Node | string)[] {
   const u = m.upload!;
   if (m.status === 'uploading') return [t.uploading];
-  const removeBtn = h('button', { type: 'button', 'aria-label': t.removeFile(u.name), 'data-testid': 'upload-remove', onclick: () => remove(u.clientId) }, t.remove);
+  const removeBtn = h(
+    'button',
+    { type: 'button', 'aria-label': t.removeFile(u.name), 'data-testid': 'upload-remove', onclick: () => remove(u.clientId) },
+    t.remove,
+  );
   if (u.refused) return [h('span', { role: 'alert' }, u.error ?? ''), ' ', removeBtn];
   return [
     h('span', { role: 'alert' }, t.uploadFailed),

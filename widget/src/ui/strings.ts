@@ -66,4 +66,3 @@ export const strings = {
   messages: 'Messages',
   poweredBy: 'Powered by Sidedesk',
 };
-

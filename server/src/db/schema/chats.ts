@@ -39,7 +39,9 @@ export const conversations = pgTable(
     index('conversations_account_status_idx').on(t.accountId, t.status),
     index('conversations_visitor_idx').on(t.visitorId),
     // A visitor has at most one open conversation; chat:start relies on it to stay idempotent.
-    uniqueIndex('conversations_one_open_per_visitor').on(t.visitorId).where(sql`status <> 'closed'`),
+    uniqueIndex('conversations_one_open_per_visitor')
+      .on(t.visitorId)
+      .where(sql`status <> 'closed'`),
     // What a message's (conversation, account) references: see messages_conversation_account_fk.
     unique('conversations_id_account_key').on(t.id, t.accountId),
   ],
@@ -72,7 +74,9 @@ export const messages = pgTable(
     uniqueIndex('messages_conversation_seq_key').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_id_key').on(t.conversationId, t.clientId),
     // For the ON DELETE SET NULL of a removed file; partial, so messages without a file cost nothing.
-    index('messages_file_idx').on(t.fileId).where(sql`file_id IS NOT NULL`),
+    index('messages_file_idx')
+      .on(t.fileId)
+      .where(sql`file_id IS NOT NULL`),
     // One key for both: the message's account is its conversation's, and the check touches only
     // the conversation row, which the writer holds anyway. A separate key to accounts locked the
     // account's row for every message (PostgreSQL made a MultiXact of it for nearly every batch

@@ -23,7 +23,11 @@ export async function presentMessages(ctx: Pick<AppContext, 'db' | 'fileUrls'>, 
 }
 
 /** One stored message with its file; `known`: the file's row when the caller has it already (a send checks it first). */
-export async function presentMessageWithFile(ctx: Pick<AppContext, 'db' | 'fileUrls'>, row: MessageRow, known?: typeof files.$inferSelect | null): Promise<MessageView> {
+export async function presentMessageWithFile(
+  ctx: Pick<AppContext, 'db' | 'fileUrls'>,
+  row: MessageRow,
+  known?: typeof files.$inferSelect | null,
+): Promise<MessageView> {
   if (row.fileId && known?.id === row.fileId) return presentMessage(row, presentFile(known, ctx.fileUrls));
   const [view] = await presentMessages(ctx, row.accountId, [row]);
   return view!;

@@ -22,13 +22,7 @@ export async function findConversation(db: Db, accountId: string, conversationId
   const [row] = await db
     .select()
     .from(conversations)
-    .where(
-      and(
-        eq(conversations.id, conversationId),
-        eq(conversations.accountId, accountId),
-        visitorId ? eq(conversations.visitorId, visitorId) : undefined,
-      ),
-    )
+    .where(and(eq(conversations.id, conversationId), eq(conversations.accountId, accountId), visitorId ? eq(conversations.visitorId, visitorId) : undefined))
     .limit(1);
   return row ?? null;
 }
@@ -50,12 +44,7 @@ export async function findConversationByClientId(db: Db, accountId: string, visi
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .where(
-      and(
-        eq(messages.accountId, accountId),
-        eq(messages.clientId, clientId),
-        eq(conversations.accountId, accountId),
-        eq(conversations.visitorId, visitorId),
-      ),
+      and(eq(messages.accountId, accountId), eq(messages.clientId, clientId), eq(conversations.accountId, accountId), eq(conversations.visitorId, visitorId)),
     )
     .limit(1);
   return row?.conversation ?? null;
@@ -93,7 +82,14 @@ export async function setVisitorContact(db: Db, accountId: string, visitorId: st
 }
 
 /** Messages with seq > afterSeq that `audience` may read, in order, at most `limit`. */
-export async function messagesAfter(db: Db, audience: Audience, accountId: string, conversationId: string, afterSeq: number, limit = MESSAGE_PAGE_SIZE): Promise<MessageRow[]> {
+export async function messagesAfter(
+  db: Db,
+  audience: Audience,
+  accountId: string,
+  conversationId: string,
+  afterSeq: number,
+  limit = MESSAGE_PAGE_SIZE,
+): Promise<MessageRow[]> {
   return db
     .select()
     .from(messages)

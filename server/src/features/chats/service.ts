@@ -193,7 +193,13 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageS
     // message:sent / chat:updated (#3, shared/visitorState.ts).
     publishMessage(ctx, result.conversation, result.message, result.conversation, view.file);
     const { message } = result;
-    ctx.events.publish('message.stored', { accountId: actor.accountId, conversationId: message.conversationId, seq: message.seq, author: message.author, visibility: message.visibility });
+    ctx.events.publish('message.stored', {
+      accountId: actor.accountId,
+      conversationId: message.conversationId,
+      seq: message.seq,
+      author: message.author,
+      visibility: message.visibility,
+    });
   }
   return view;
 }

@@ -51,7 +51,10 @@ export async function findFileWithOwner(db: Db, fileId: string): Promise<FileWit
  * account, which the upload learns from this row. Nothing of it is shown before the caller has
  * been checked against its account and visitor (services answer not_found either way).
  */
-export async function findConversationById(db: Db, conversationId: string): Promise<Pick<typeof conversations.$inferSelect, 'id' | 'accountId' | 'visitorId' | 'status'> | null> {
+export async function findConversationById(
+  db: Db,
+  conversationId: string,
+): Promise<Pick<typeof conversations.$inferSelect, 'id' | 'accountId' | 'visitorId' | 'status'> | null> {
   const [row] = await db
     .select({ id: conversations.id, accountId: conversations.accountId, visitorId: conversations.visitorId, status: conversations.status })
     .from(conversations)

@@ -19,7 +19,19 @@ import { operatorActor } from '../../http/rest';
 import { addressKey } from '../../limits/address';
 import { authenticate } from '../../access/sessions';
 import { presentFile } from './presenter';
-import { deleteFile, existingFileIds, findConversationById, findFileInConversation, findFilesByIds, findFileSettings, findFileWithOwner, insertFile, upsertFileSettings, type FileRow, type FileWithOwner } from './repo';
+import {
+  deleteFile,
+  existingFileIds,
+  findConversationById,
+  findFileInConversation,
+  findFilesByIds,
+  findFileSettings,
+  findFileWithOwner,
+  insertFile,
+  upsertFileSettings,
+  type FileRow,
+  type FileWithOwner,
+} from './repo';
 import { describeTypes, sniffFile } from './sniff';
 import type { FileStorage } from './storage';
 import { fileTooLarge, receiveUpload } from './upload';
@@ -117,7 +129,10 @@ export async function uploadFile(ctx: AppContext, storage: FileStorage, req: Req
     const sniffed = await sniffFile(received.path, received.clientName, received.text);
     if (!sniffed.ok) throw new AppError('file_type_not_allowed', `This file is ${sniffed.what}. Files accepted here: ${describeTypes(allowedTypes)}.`);
     if (!allowedTypes.includes(sniffed.type)) {
-      throw new AppError('file_type_not_allowed', `Files of this type (${sniffed.type}) are not accepted here. Files accepted: ${describeTypes(allowedTypes)}.`);
+      throw new AppError(
+        'file_type_not_allowed',
+        `Files of this type (${sniffed.type}) are not accepted here. Files accepted: ${describeTypes(allowedTypes)}.`,
+      );
     }
     const row = await insertFile(ctx.db, {
       id: fileId,

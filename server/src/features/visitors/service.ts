@@ -53,7 +53,9 @@ export async function connectVisitorSession(
       visitorToken: ctx.visitorTokens.sign(account.id, visitor.id),
       accountName: account.name,
       operatorsOnline,
-      chat: conversation ? { conversation: presentVisitorConversation(conversation), messages: await presentMessages(ctx, account.id, connection.messages) } : null,
+      chat: conversation
+        ? { conversation: presentVisitorConversation(conversation), messages: await presentMessages(ctx, account.id, connection.messages) }
+        : null,
     },
   };
 }
@@ -115,10 +117,7 @@ export function announceVisitor(ctx: AppContext, accountId: string, row: Visitor
  */
 export function publishVisitor(ctx: AppContext, accountId: string, visitorId: string, online?: boolean): void {
   ctx.background('visitor:updated', async () => {
-    const [row, isOnline] = await Promise.all([
-      findVisitorWithChat(ctx.db, accountId, visitorId),
-      online ?? isVisitorOnline(ctx.rt.visitors, visitorId),
-    ]);
+    const [row, isOnline] = await Promise.all([findVisitorWithChat(ctx.db, accountId, visitorId), online ?? isVisitorOnline(ctx.rt.visitors, visitorId)]);
     if (row) announceVisitor(ctx, accountId, row, isOnline);
   });
 }

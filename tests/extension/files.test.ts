@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { fakeBrowser } from 'wxt/testing';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { FileView } from '@@/shared/schemas/files';
 import ChatAttachment from '@/components/chat/ChatAttachment.vue';
 import ChatComposer from '@/components/chat/ChatComposer.vue';

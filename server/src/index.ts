@@ -44,7 +44,7 @@ console.log(lines.join('\n'));
 // #3: a promise rejection nobody handled (a library's fire-and-forget call, like a publish while
 // Redis is down) is logged, not fatal: ending the process would cut every connected visitor and
 // operator for something that didn't break this node's own state. The known sources are handled
-// where they arise (realtime/io.ts, visitors/presence.ts, ctx.background); this is the backstop.
+// where they arise (realtime/io.ts, realtime/presence.ts, ctx.background); this is the backstop.
 // Uncaught exceptions still end the process (its state may be broken; the supervisor restarts it).
 process.on('unhandledRejection', (reason) => app.ctx.log.error('Unhandled promise rejection (kept running)', reason));
 

@@ -86,6 +86,12 @@ export interface VisitorConversationView {
   status: ConversationStatus;
   /** Display name of the operator who accepted the chat ("Olivia is here"). */
   operatorName: string | null;
+  /**
+   * While the chat is active: whether that operator has a panel connected right now (#5). When
+   * their last one goes (signed out, browser closed) the widget says they have left, and when one
+   * comes back, that they are here. Always false while waiting and once closed.
+   */
+  operatorPresent: boolean;
   /** Highest seq stored: more than the widget holds means it missed messages. */
   lastSeq: number;
 }

@@ -10,7 +10,7 @@ export const CONV = '00000000-0000-4000-8000-0000000000c1';
 /** A tiny in-memory `/visitor` server: stores messages once per clientId, pages chat:sync. */
 export class FakeServer {
   messages: MessageView[] = [];
-  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', lastSeq: 0 };
+  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', operatorPresent: true, lastSeq: 0 };
   /** Whether the visitor has an open chat (session:started carries it). */
   hasChat = true;
   /** While set, message:send commits but the ack never comes (a connection dying mid-flight). */

@@ -96,6 +96,9 @@ const envSchema = z.object({
   COMMAND_LIMITS_SCALE: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().positive().default(DEFAULT_LIMITS.commandScale)),
 });
 
+/** Every environment variable the server reads: the README's configuration table lists each (tests/unit/server/config.test.ts). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
+
 export interface Config {
   port: number;
   host: string | undefined;

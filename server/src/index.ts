@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createApp } from './app';
 import { loadConfig, ROOT_DIR } from './config';
 import { firstAccount } from './features/accounts/repo';
+import { listenErrorMessage } from './http/listenError';
 
 // `npm run serve` / `npm start`: one server process. Everything it needs comes from the environment.
 let config: ReturnType<typeof loadConfig>;
@@ -14,7 +15,15 @@ try {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 }
-const { url: localUrl } = await app.listen();
+let localUrl: string;
+try {
+  ({ url: localUrl } = await app.listen());
+} catch (err) {
+  // #5: a busy port is one clear line and exit code 1, not a stack trace.
+  console.error(listenErrorMessage(err, config) ?? err);
+  await app.close().catch(() => undefined);
+  process.exit(1);
+}
 const url = config.publicUrl ?? localUrl;
 const account = await firstAccount(app.ctx.db);
 const built = (p: string) => fs.existsSync(path.join(ROOT_DIR, p));

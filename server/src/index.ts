@@ -42,7 +42,7 @@ const lines = [
     : [
         '  first run:  no account yet. Create the account and its admin either',
         `              in the browser: ${url}/setup`,
-        '              or headless:    npm run setup -- --account "Acme" --email you@example.com --password <8+ chars> [--name "Your Name"] [--origin https://your-site.example]',
+        '              or headless:    npm run setup -- --account "Acme" --email you@example.com [--name "Your Name"] [--origin https://your-site.example]  (asks for the password)',
         '              (stop this server first when using the embedded database: the CLI needs the data-dir lock)',
       ].join('\n'),
   `  extension:  ${path.join(ROOT_DIR, '.output/chrome-mv3')} (Chrome: Load unpacked) · ${path.join(ROOT_DIR, '.output/firefox-mv2')} (Firefox: about:debugging)${built('.output/chrome-mv3') ? '' : '  (not built yet: npm run build:extension)'}`,

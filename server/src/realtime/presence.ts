@@ -9,7 +9,7 @@ import { rooms } from './rooms';
 type Namespace = VisitorNamespace | OperatorNamespace;
 
 /** Longest a cross-node lookup may hold a handshake or a command (the adapter's own timeout is 2 s). */
-export const PRESENCE_TIMEOUT_MS = 2_500;
+const PRESENCE_TIMEOUT_MS = 2_500;
 
 /** The sockets in `room` on every node (this node's alone when the others don't answer in time). */
 export async function socketsIn<N extends Namespace>(ns: N, room: string): Promise<Awaited<ReturnType<N['fetchSockets']>>> {
@@ -48,9 +48,4 @@ export function onlineOperatorIds(operators: OperatorNamespace, accountId: strin
   const ids = socketsIn(operators, rooms.accountOperators(accountId)).then((sockets) => new Set(sockets.map((s) => s.data.operatorId)));
   accounts.set(accountId, { at: Date.now(), ids });
   return ids;
-}
-
-/** Whether the operator has any socket connected, on any node (looked up afresh). */
-export async function isOperatorOnline(operators: OperatorNamespace, operatorId: string): Promise<boolean> {
-  return (await socketsIn(operators, rooms.operator(operatorId))).length > 0;
 }

@@ -12,9 +12,11 @@ export const CONV = '00000000-0000-4000-8000-0000000000c1';
 /** A tiny in-memory `/visitor` server: stores messages once per clientId, pages chat:sync. */
 export class FakeServer {
   messages: MessageView[] = [];
-  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', lastSeq: 0 };
+  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', operatorPresent: true, lastSeq: 0 };
   /** Whether the visitor has an open chat (session:started carries it). */
   hasChat = true;
+  /** What session:started says of the account's operators online (0: the offline form, #5). */
+  operatorsOnline = 1;
   /** While set, message:send commits but the ack never comes (a connection dying mid-flight). */
   loseAcks = false;
   pending: ((e: Error) => void)[] = [];
@@ -49,6 +51,7 @@ export class FakeServer {
         return Promise.resolve({ ok: false, error: { code: 'message_rejected', message: "This question can't be sent." } });
       this.hasChat = true;
       this.conversation.status = 'waiting';
+      this.conversation.operatorPresent = false;
       this.add('visitor', payload.question, payload.clientId);
       return Promise.resolve({ ok: true, data: { conversation: { ...this.conversation }, messages: [...this.messages] } });
     }
@@ -90,6 +93,7 @@ export class FakeTransport implements Transport {
   /** Connects and delivers `session:started` with the first `page` messages of the chat. */
   async up(page = 50, token = 'token-1', visitorId = 'v1') {
     this.connected = true;
+<<<<<<< HEAD
     const session: VisitorSession = {
       visitorId,
       visitorToken: token,
@@ -97,6 +101,9 @@ export class FakeTransport implements Transport {
       operatorsOnline: 1,
       chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null,
     };
+=======
+    const session: VisitorSession = { visitorId, visitorToken: token, accountName: 'Acme', operatorsOnline: this.server.operatorsOnline, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
+>>>>>>> main
     this.push('session:started', session);
     await settle();
   }

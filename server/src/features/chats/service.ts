@@ -19,6 +19,7 @@ import { isRefusedInput } from '../../db/errors';
 import { findFileForConversation } from '../files/service';
 import { presentMessages, presentMessageWithFile } from './attachments';
 import { publishConversation, publishMessage, publishTyping } from './fanout';
+import { isOperatorPresent } from './operatorPresence';
 import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
 import {
   acceptConversation,
@@ -55,7 +56,12 @@ async function withMessages(ctx: AppContext, conversation: ConversationRow): Pro
 
 /** The same as its visitor sees it: their view of the conversation (#4), public messages only (#5). */
 async function withMessagesForVisitor(ctx: AppContext, conversation: ConversationRow): Promise<VisitorConversationWithMessages> {
+<<<<<<< HEAD
   return { conversation: presentVisitorConversation(conversation), messages: await firstPage(ctx, 'public', conversation) };
+=======
+  const [messages, operatorPresent] = await Promise.all([firstPage(ctx.db, 'public', conversation), isOperatorPresent(ctx, conversation)]);
+  return { conversation: presentVisitorConversation(conversation, operatorPresent), messages };
+>>>>>>> main
 }
 
 /** The conversation if the actor may see it (a visitor: only their own), else `not_found`. */
@@ -141,8 +147,9 @@ export async function acceptChat(ctx: AppContext, actor: OperatorActor, input: C
   }
   await watch?.(result.conversation.id);
   ctx.events.publish('chat.accepted', { accountId: actor.accountId, conversationId: result.conversation.id, operatorId: actor.operatorId });
-  // The visitors grid derives the new colour from chat:updated (shared/visitorState.ts).
-  publishConversation(ctx, result.conversation, { visitor: true });
+  // The visitors grid derives the new colour from chat:updated (shared/visitorState.ts). The
+  // operator accepting is connected: this command came on their socket.
+  publishConversation(ctx, result.conversation, { visitor: true, operatorPresent: true });
   publishMessage(ctx, result.conversation, result.message);
   return presentConversation(result.conversation);
 }

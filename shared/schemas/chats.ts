@@ -1,10 +1,6 @@
 import { z } from 'zod';
-<<<<<<< HEAD
-import { clientId, seq, text, uuid } from './common';
-import type { FileView } from './files';
-=======
 import { atMost, clientId, seq, text, uuid } from './common';
->>>>>>> main
+import type { FileView } from './files';
 import { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../protocol/limits';
 
 export const CONVERSATION_STATUSES = ['waiting', 'active', 'closed'] as const;

@@ -93,17 +93,7 @@ export class FakeTransport implements Transport {
   /** Connects and delivers `session:started` with the first `page` messages of the chat. */
   async up(page = 50, token = 'token-1', visitorId = 'v1') {
     this.connected = true;
-<<<<<<< HEAD
-    const session: VisitorSession = {
-      visitorId,
-      visitorToken: token,
-      accountName: 'Acme',
-      operatorsOnline: 1,
-      chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null,
-    };
-=======
     const session: VisitorSession = { visitorId, visitorToken: token, accountName: 'Acme', operatorsOnline: this.server.operatorsOnline, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
->>>>>>> main
     this.push('session:started', session);
     await settle();
   }

@@ -291,11 +291,7 @@ export class ChatController {
   }
 
   private forgetChat(): void {
-<<<<<<< HEAD
-    Object.assign(this.state, { conversation: null, messages: [], typing: null, unread: 0, uploads: [] });
-=======
-    Object.assign(this.state, { conversation: null, messages: [], typing: null, unread: 0, email: '' });
->>>>>>> main
+    Object.assign(this.state, { conversation: null, messages: [], typing: null, unread: 0, email: '', uploads: [] });
     this.saveOutbox([]);
     this.store.remove('profile');
   }

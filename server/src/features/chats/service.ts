@@ -56,12 +56,8 @@ async function withMessages(ctx: AppContext, conversation: ConversationRow): Pro
 
 /** The same as its visitor sees it: their view of the conversation (#4), public messages only (#5). */
 async function withMessagesForVisitor(ctx: AppContext, conversation: ConversationRow): Promise<VisitorConversationWithMessages> {
-<<<<<<< HEAD
-  return { conversation: presentVisitorConversation(conversation), messages: await firstPage(ctx, 'public', conversation) };
-=======
-  const [messages, operatorPresent] = await Promise.all([firstPage(ctx.db, 'public', conversation), isOperatorPresent(ctx, conversation)]);
+  const [messages, operatorPresent] = await Promise.all([firstPage(ctx, 'public', conversation), isOperatorPresent(ctx, conversation)]);
   return { conversation: presentVisitorConversation(conversation, operatorPresent), messages };
->>>>>>> main
 }
 
 /** The conversation if the actor may see it (a visitor: only their own), else `not_found`. */

@@ -55,15 +55,10 @@ export async function connectVisitorSession(
       visitorId: visitor.id,
       visitorToken: ctx.visitorTokens.sign(account.id, visitor.id),
       accountName: account.name,
-<<<<<<< HEAD
-      operatorsOnline,
-      chat: conversation
-        ? { conversation: presentVisitorConversation(conversation), messages: await presentMessages(ctx, account.id, connection.messages) }
-        : null,
-=======
       operatorsOnline: operatorsOnline.size,
-      chat: conversation ? { conversation: presentVisitorConversation(conversation, operatorPresent), messages: connection.messages.map(presentMessage) } : null,
->>>>>>> main
+      chat: conversation
+        ? { conversation: presentVisitorConversation(conversation, operatorPresent), messages: await presentMessages(ctx, account.id, connection.messages) }
+        : null,
     },
   };
 }

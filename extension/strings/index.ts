@@ -12,5 +12,3 @@ import { ratings } from './ratings';
 import { visitors } from './visitors';
 
 export const strings = { app, auth, chats, ratings, visitors, account, admin };
-
-export type Strings = typeof strings;

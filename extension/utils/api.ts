@@ -3,7 +3,7 @@ import { apiClient, type ApiFailure } from '@@/shared/api/client';
 import type { AccountSettingsPatch } from '@@/shared/schemas/accounts';
 import { strings } from '@/strings';
 
-export type { ApiFailure, ApiResult } from '@@/shared/api/client';
+export type { ApiFailure } from '@@/shared/api/client';
 
 /** The REST API through the one typed client (shared/api/client.ts), paths from the contract. */
 const call = (serverUrl: string) => apiClient(serverUrl);

@@ -11,7 +11,6 @@ import * as transcripts from './transcripts';
 import * as visitors from './visitors';
 
 export { OPERATOR_NAMESPACE, VISITOR_NAMESPACE } from './namespaces';
-export type { Command } from '../contract';
 export type { VisitorAuth, VisitorSession } from './visitors';
 export type { TypingView } from './chats';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { clientId, seq, text, uuid } from './common';
+import { atMost, clientId, seq, text, uuid } from './common';
+import type { FileView } from './files';
 import { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../protocol/limits';
 
 export const CONVERSATION_STATUSES = ['waiting', 'active', 'closed'] as const;
@@ -14,18 +15,24 @@ export type MessageVisibility = (typeof MESSAGE_VISIBILITIES)[number];
 
 export { MAX_MESSAGE_LENGTH };
 
-const body = text().trim().min(1, 'empty message').max(MAX_MESSAGE_LENGTH);
+const body = text('Write a message').trim().min(1, 'Write a message').max(MAX_MESSAGE_LENGTH, atMost(MAX_MESSAGE_LENGTH));
 
 /** Widget pre-chat form → a new conversation whose first message is the question. */
 export const chatStartPayload = z.object({
   clientId,
-  name: text().trim().min(1).max(MAX_NAME_LENGTH),
-  email: text().pipe(z.email().max(MAX_EMAIL_LENGTH)),
+  name: text('Enter your name').trim().min(1, 'Enter your name').max(MAX_NAME_LENGTH, atMost(MAX_NAME_LENGTH)),
+  email: text('Enter a valid email').trim().pipe(z.email('Enter a valid email').max(MAX_EMAIL_LENGTH, atMost(MAX_EMAIL_LENGTH))),
   question: body,
 });
 export type ChatStartPayload = z.infer<typeof chatStartPayload>;
 
-export const messageSendPayload = z.object({ conversationId: uuid, clientId, body });
+/**
+ * A message: text, or a file (#5, P7: `fileId` of a file uploaded into this conversation with
+ * POST /api/files) with an optional caption as its body.
+ */
+export const messageSendPayload = z
+  .object({ conversationId: uuid, clientId, body: text().trim().max(MAX_MESSAGE_LENGTH), fileId: uuid.optional() })
+  .refine((m) => m.body !== '' || m.fileId !== undefined, { path: ['body'], message: 'empty message' });
 export type MessageSendPayload = z.infer<typeof messageSendPayload>;
 
 /** Catch-up: every message of the conversation with seq > afterSeq, in order. */
@@ -50,6 +57,8 @@ export interface MessageView {
   createdAt: string;
   /** Present only on internal messages (operators only, #5); absent means public. */
   visibility?: 'internal';
+  /** The file it carries (#5, P7), with a freshly signed URL; `body` is then its caption, maybe empty. Absent once the file is gone. */
+  file?: FileView;
 }
 
 export interface ConversationView {
@@ -86,6 +95,12 @@ export interface VisitorConversationView {
   status: ConversationStatus;
   /** Display name of the operator who accepted the chat ("Olivia is here"). */
   operatorName: string | null;
+  /**
+   * While the chat is active: whether that operator has a panel connected right now (#5). When
+   * their last one goes (signed out, browser closed) the widget says they have left, and when one
+   * comes back, that they are here. Always false while waiting and once closed.
+   */
+  operatorPresent: boolean;
   /** Highest seq stored: more than the widget holds means it missed messages. */
   lastSeq: number;
 }

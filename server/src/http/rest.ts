@@ -10,7 +10,7 @@ import type { RouteMap, RouteParsed, RouteSpec } from '../../../shared/contract'
 import type { OperatorActor } from '../access/actor';
 import { requireRole } from '../access/roles';
 import type { AppContext } from '../context';
-import { authenticate, type OperatorSession } from '../features/auth/service';
+import { authenticate, type OperatorSession } from '../access/sessions';
 import { validate } from '../validate';
 import { route } from './errors';
 

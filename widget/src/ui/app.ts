@@ -4,8 +4,10 @@
  * it is cheap and called after every change. All data goes in as text (see `dom.ts`).
  */
 import { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../../../shared/protocol';
+import { formatTime } from '../../../shared/time';
 import type { ChatController } from '../chat/controller';
 import { displayMessages, type DisplayMessage } from '../chat/state';
+import { acceptFiles, attachButton, renderAttachment, uploadMeta } from './attachments';
 import { attr, h, icon, text } from './dom';
 import { mountEnding } from './ending';
 import { ICON_CHAT, ICON_CLOSE, ICON_SEND } from './icons';
@@ -35,7 +37,13 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   chatIcon.classList.add('i-chat');
   const xIcon = icon(ICON_CLOSE, 26);
   xIcon.classList.add('i-x');
-  const launcher = h('button', { class: 'launcher', type: 'button', 'data-testid': 'launcher', 'aria-controls': 'sd-panel', onclick: () => toggle() }, chatIcon, xIcon, badge);
+  const launcher = h(
+    'button',
+    { class: 'launcher', type: 'button', 'data-testid': 'launcher', 'aria-controls': 'sd-panel', onclick: () => toggle() },
+    chatIcon,
+    xIcon,
+    badge,
+  );
 
   // ── Header ──
   const ava = h('div', { class: 'ava', 'aria-hidden': 'true' });
@@ -62,8 +70,16 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     control.addEventListener('blur', () => control.value && showError(control, err, validate(id, control.value)));
     return { control, err, box: h('div', { class: 'field' }, h('label', { for: control.id }, label), control, err) };
   };
-  const fName = field('name', t.nameLabel, h('input', { type: 'text', autocomplete: 'name', maxlength: MAX_NAME_LENGTH, placeholder: t.namePlaceholder, 'data-testid': 'prechat-name' }));
-  const fEmail = field('email', t.emailLabel, h('input', { type: 'email', autocomplete: 'email', maxlength: MAX_EMAIL_LENGTH, placeholder: t.emailPlaceholder, 'data-testid': 'prechat-email' }));
+  const fName = field(
+    'name',
+    t.nameLabel,
+    h('input', { type: 'text', autocomplete: 'name', maxlength: MAX_NAME_LENGTH, placeholder: t.namePlaceholder, 'data-testid': 'prechat-name' }),
+  );
+  const fEmail = field(
+    'email',
+    t.emailLabel,
+    h('input', { type: 'email', autocomplete: 'email', maxlength: MAX_EMAIL_LENGTH, placeholder: t.emailPlaceholder, 'data-testid': 'prechat-email' }),
+  );
   const fQuestion = field('question', t.questionLabel, h('textarea', { rows: 3, placeholder: t.questionPlaceholder, 'data-testid': 'prechat-question' }));
   fName.control.value = profile.name;
   fEmail.control.value = profile.email;
@@ -81,13 +97,27 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t.messages, tabindex: 0 });
   const typingText = h('span');
   const typing = h('div', { class: 'typing', 'data-testid': 'typing', hidden: true }, h('i'), h('i'), h('i'), typingText);
-  const input = h('textarea', { rows: 1, placeholder: t.messagePlaceholder, 'aria-label': t.messageLabel, maxlength: MAX_MESSAGE_LENGTH, 'data-testid': 'composer-input' });
+  const input = h('textarea', {
+    rows: 1,
+    placeholder: t.messagePlaceholder,
+    'aria-label': t.messageLabel,
+    maxlength: MAX_MESSAGE_LENGTH,
+    'data-testid': 'composer-input',
+  });
   const sendBtn = h('button', { class: 'send', type: 'submit', 'aria-label': t.send, 'data-testid': 'composer-send', disabled: true }, icon(ICON_SEND, 20));
-  const composer = h('form', { class: 'composer', onsubmit: (e) => (e.preventDefault(), onSend()) }, input, sendBtn);
+  const sendFiles = (files: File[]) => (ctrl.sendFiles(files), scrollDown());
+  const composer = h(
+    'form',
+    { class: 'composer', onsubmit: (e) => (e.preventDefault(), onSend()) },
+    ctrl.canSendFiles && attachButton(sendFiles),
+    input,
+    sendBtn,
+  );
   const newChatBtn = h('button', { class: 'btn', type: 'button', onclick: () => (ctrl.newChat(), focusFirst()) }, t.newChat);
   const ended = h('div', { class: 'ended' }, h('p', {}, t.endedNote), ending.screen, newChatBtn);
-  const notice = h('p', { class: 'notice', role: 'note' }, t.waitingNote);
-  const chat = h('div', { class: 'body chat' }, ending.confirm, log, notice, typing, composer, ended);
+  const notice = h('p', { class: 'notice', role: 'note', 'data-testid': 'chat-notice' });
+  const chat = h('div', { class: 'body chat', 'data-drop': t.dropFiles }, ending.confirm, log, notice, typing, composer, ended);
+  if (ctrl.canSendFiles) acceptFiles(chat, input, (files) => !composer.hidden && sendFiles(files));
 
   const panel = h(
     'section',
@@ -139,17 +169,22 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     text(title, st.accountName || t.panelLabel);
     text(ava, ((conv?.status === 'active' && opName) || st.accountName || '?').charAt(0).toUpperCase());
     greet.hidden = inChat;
-    text(intro, st.ready && !st.operatorsOnline ? t.introOffline : t.intro);
+    // Nobody online (#5): the form leaves a message answered by email, and says so.
+    const offline = st.ready && !st.operatorsOnline;
+    text(intro, offline ? t.introOffline : t.intro);
     let line: string;
     let dotClass = 'dot';
     if (!st.connected && st.ready) line = t.reconnecting;
     else if (!conv) {
       line = st.operatorsOnline ? t.online : st.ready ? t.offline : '';
       dotClass += st.operatorsOnline ? ' on' : ' off';
-    } else if (conv.status === 'waiting') line = t.waiting;
-    else if (conv.status === 'active') {
-      line = t.operatorHere(opName || t.someone);
-      dotClass += ' on';
+    } else if (conv.status === 'waiting') {
+      line = offline ? t.offline : t.waiting;
+      if (offline) dotClass += ' off';
+    } else if (conv.status === 'active') {
+      // #5: "here" only while the operator has a panel connected.
+      line = conv.operatorPresent ? t.operatorHere(opName || t.someone) : t.operatorLeft(opName || t.someone);
+      dotClass += conv.operatorPresent ? ' on' : ' off';
     } else {
       line = t.chatEnded;
       dotClass += ' off';
@@ -162,21 +197,23 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     pre.hidden = inChat;
     chat.hidden = !inChat;
     submit.disabled = st.starting;
-    text(submit, st.starting ? t.starting : t.startChat);
+    text(submit, offline ? (st.starting ? t.sendingOffline : t.sendOffline) : st.starting ? t.starting : t.startChat);
     // A question refused for good is told at the question itself (see onStart).
     alert.hidden = !st.startError || st.startError === 'rejected';
     text(alert, st.startError === 'offline' ? t.notConnected : st.startError === 'error' ? t.genericError : st.startError);
     const hadFocus = shadow.activeElement === input;
     composer.hidden = !inChat || closed;
-    notice.hidden = conv?.status !== 'waiting';
+    const note =
+      conv?.status === 'waiting' ? (offline ? t.offlineNote(st.email) : t.waitingNote) : conv?.status === 'active' && !conv.operatorPresent ? t.operatorLeftNote : '';
+    notice.hidden = !note;
+    text(notice, note);
     ended.hidden = !closed;
     typing.hidden = st.typing === null || closed;
     text(typingText, t.typing(st.typing || t.someone));
     if (inChat) {
       renderMessages();
       if (atBottom) scrollDown();
-    }
-    else if (items.size) {
+    } else if (items.size) {
       items.clear();
       log.replaceChildren();
     }
@@ -205,7 +242,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
 
   /** Updates the message list in place, keyed by clientId (a "sending" item turns into the sent one). */
   function renderMessages(): void {
-    const list = displayMessages(st.messages, st.outbox, st.conversation?.id ?? null, '');
+    const list = displayMessages(st.messages, st.outbox, st.conversation?.id ?? null, '', st.uploads);
     const seen = new Set<string>();
     list.forEach((m, i) => {
       const prev = list[i - 1];
@@ -214,31 +251,46 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
       const last = !next || !sameGroup(m, next);
       let el = items.get(m.clientId);
       if (!el) {
-        el = h('div', { 'data-testid': 'message' }, h('div', { class: 'name' }), h('div', { class: 'bubble', 'data-testid': 'message-body' }), h('div', { class: 'meta' }));
+        el = h(
+          'div',
+          { 'data-testid': 'message' },
+          h('div', { class: 'name' }),
+          h('div', { class: 'att', hidden: true }),
+          h('div', { class: 'bubble', 'data-testid': 'message-body' }),
+          h('div', { class: 'meta' }),
+        );
         items.set(m.clientId, el);
       }
       updateMessage(el, m, first, last);
       seen.add(m.clientId);
       if (log.children[i] !== el) log.insertBefore(el, log.children[i] ?? null);
     });
-    for (const [k, el] of items) if (!seen.has(k)) (el.remove(), items.delete(k));
+    for (const [k, el] of items) {
+      if (seen.has(k)) continue;
+      el.remove();
+      items.delete(k);
+    }
   }
 
   function updateMessage(el: HTMLElement, m: DisplayMessage, first: boolean, last: boolean): void {
     attr(el, 'class', `msg ${m.author}${first ? ' first' : ''}${last ? ' last' : ''}${m.status === 'sent' ? '' : ' ' + m.status}`);
     attr(el, 'data-author', m.author);
     attr(el, 'data-seq', m.seq === null ? null : String(m.seq));
-    const [name, bubble, meta] = el.children as unknown as [HTMLElement, HTMLElement, HTMLElement];
+    const [name, att, bubble, meta] = el.children as unknown as [HTMLElement, HTMLElement, HTMLElement, HTMLElement];
     name.hidden = !(m.author === 'operator' && first);
     text(name, m.authorName || t.someone);
+    renderAttachment(att, m, ctrl);
     text(bubble, m.body);
-    const date = new Date(m.createdAt);
-    attr(bubble, 'title', isNaN(+date) ? null : date.toLocaleString());
-    const time = isNaN(+date) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    const metaKey = `${m.status}|${time}`;
+    // A file sent without a caption (#5) is its attachment alone.
+    bubble.hidden = !m.body && !!m.file;
+    // The panel's rule (#5): "1:12 PM" or "13:12" in the visitor's locale, the day too if not today.
+    attr(bubble, 'title', formatTime(m.createdAt, 'full') || null);
+    const time = formatTime(m.createdAt);
+    const metaKey = `${m.status}|${time}|${m.upload?.error}`;
     if (meta.dataset.k !== metaKey) {
       meta.dataset.k = metaKey;
-      if (m.status === 'failed') meta.replaceChildren(t.failed + ' ', h('button', { type: 'button', onclick: () => ctrl.retry(m.clientId) }, t.retry));
+      if (m.upload) meta.replaceChildren(...uploadMeta(m, ctrl, onRemove));
+      else if (m.status === 'failed') meta.replaceChildren(t.failed + ' ', h('button', { type: 'button', onclick: () => ctrl.retry(m.clientId) }, t.retry));
       else if (m.status === 'rejected') {
         // Refused for good (#4): no Retry, only ways out. The alert is announced once, when it appears.
         meta.replaceChildren(
@@ -253,7 +305,9 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   }
 
   function sameGroup(a: DisplayMessage, b: DisplayMessage): boolean {
-    return a.author === b.author && a.author !== 'system' && a.authorName === b.authorName && Math.abs(+new Date(b.createdAt) - +new Date(a.createdAt)) < GROUP_MS;
+    return (
+      a.author === b.author && a.author !== 'system' && a.authorName === b.authorName && Math.abs(+new Date(b.createdAt) - +new Date(a.createdAt)) < GROUP_MS
+    );
   }
 
   function scrollDown(): void {

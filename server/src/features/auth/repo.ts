@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { accounts, operatorSessions, operators } from '../../db/schema/index';
-import type { AccountRow } from '../accounts/repo';
+import type { AccountRow } from '../../db/schema/accounts';
 
 export type OperatorRow = typeof operators.$inferSelect;
 

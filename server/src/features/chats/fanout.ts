@@ -1,4 +1,5 @@
 import type { TypingView } from '../../../../shared/events';
+import type { FileView } from '../../../../shared/schemas/files';
 import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
 import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
@@ -26,10 +27,10 @@ function followers(conversation: Addressed): string[] {
  * With `updated` (the conversation after this message), the account's other operators get
  * `chat:updated` — but not the followers: `message:sent` already tells them everything that
  * changed (lastSeq, lastAuthor, lastMessageAt, preview), so each operator socket gets one event
- * per message, not two (#3).
+ * per message, not two (#3). `file`: the file the message carries, presented (#5, P7).
  */
-export function publishMessage(ctx: AppContext, conversation: Addressed, message: MessageRow, updated?: ConversationRow): void {
-  const view = presentMessage(message);
+export function publishMessage(ctx: AppContext, conversation: Addressed, message: MessageRow, updated?: ConversationRow, file?: FileView): void {
+  const view = presentMessage(message, file);
   const follow = followers(conversation);
   // One emit to several rooms: a socket in both (the assigned operator watching) gets it once.
   ctx.rt.operators.to(follow).emit('message:sent', view);
@@ -41,16 +42,24 @@ export function publishMessage(ctx: AppContext, conversation: Addressed, message
 /**
  * Announces a changed conversation to the account's operators (`requested` also raises
  * `chat:requested` for a new waiting chat) and, with `visitor`, to the visitor's tabs (their own
- * view of it: no operator id or other internals, #4). Lists,
+ * view of it: no operator id or other internals, #4; `operatorPresent` if the caller knows the
+ * operator of an active chat is connected, #5). Lists,
  * badges and the visitors grid's colours all follow from it (lastSeq, lastAuthor, preview,
  * status), so nothing else is sent per message.
  */
-export function publishConversation(ctx: AppContext, conversation: ConversationRow, opts: { requested?: boolean; visitor?: boolean } = {}): void {
+export function publishConversation(
+  ctx: AppContext,
+  conversation: ConversationRow,
+  opts: { requested?: boolean; visitor?: boolean; operatorPresent?: boolean } = {},
+): void {
   const view = presentConversation(conversation);
   const operators = ctx.rt.operators.to(rooms.accountOperators(conversation.accountId));
   if (opts.requested) operators.emit('chat:requested', view);
   operators.emit('chat:updated', view);
-  if (opts.visitor) ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('chat:updated', presentVisitorConversation(conversation));
+  if (opts.visitor) {
+    const visitorView = presentVisitorConversation(conversation, opts.operatorPresent);
+    ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('chat:updated', visitorView);
+  }
 }
 
 /** Relays a typing indicator to the other side (the conversation's followers), never back to its sender. */

@@ -5,10 +5,12 @@ import type { z } from 'zod';
 import type { OperatorActor, VisitorActor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
-import type { AccountRow } from '../accounts/repo';
-import { presentMessage, presentVisitorConversation } from '../chats/presenter';
-import { MESSAGE_PAGE_SIZE } from '../chats/repo';
-import { countOperatorsOnline, isVisitorOnline, onlineVisitorIds } from './presence';
+import type { AccountRow } from '../../db/schema/accounts';
+import { presentMessages } from '../chats/attachments';
+import { presentVisitorConversation } from '../chats/presenter';
+import { SYNC_PAGE_SIZE } from '../../../../shared/protocol';
+import { onlineOperatorIds } from '../../realtime/presence';
+import { isVisitorOnline, onlineVisitorIds } from './presence';
 import { presentVisitor } from './presenter';
 import {
   connectVisitor,
@@ -41,18 +43,22 @@ export async function connectVisitorSession(
 ): Promise<{ visitor: VisitorWithChat; session: VisitorSession }> {
   const claimed = ctx.visitorTokens.verify(account.id, token);
   const [connection, operatorsOnline] = await Promise.all([
-    connectVisitor(ctx.database, account.id, claimed, origin, known, MESSAGE_PAGE_SIZE),
-    countOperatorsOnline(ctx.rt.operators, account.id),
+    connectVisitor(ctx.database, account.id, claimed, origin, known, SYNC_PAGE_SIZE),
+    onlineOperatorIds(ctx.rt.operators, account.id),
   ]);
   const { visitor, conversation } = connection;
+  // #5: whether the operator of an active chat is here, from the same lookup as the count.
+  const operatorPresent = !!conversation?.operatorId && operatorsOnline.has(conversation.operatorId);
   return {
     visitor: { visitor, chat: conversation && { id: conversation.id, status: conversation.status, lastAuthor: conversation.lastAuthor } },
     session: {
       visitorId: visitor.id,
       visitorToken: ctx.visitorTokens.sign(account.id, visitor.id),
       accountName: account.name,
-      operatorsOnline,
-      chat: conversation ? { conversation: presentVisitorConversation(conversation), messages: connection.messages.map(presentMessage) } : null,
+      operatorsOnline: operatorsOnline.size,
+      chat: conversation
+        ? { conversation: presentVisitorConversation(conversation, operatorPresent), messages: await presentMessages(ctx, account.id, connection.messages) }
+        : null,
     },
   };
 }
@@ -114,10 +120,7 @@ export function announceVisitor(ctx: AppContext, accountId: string, row: Visitor
  */
 export function publishVisitor(ctx: AppContext, accountId: string, visitorId: string, online?: boolean): void {
   ctx.background('visitor:updated', async () => {
-    const [row, isOnline] = await Promise.all([
-      findVisitorWithChat(ctx.db, accountId, visitorId),
-      online ?? isVisitorOnline(ctx.rt.visitors, visitorId),
-    ]);
+    const [row, isOnline] = await Promise.all([findVisitorWithChat(ctx.db, accountId, visitorId), online ?? isVisitorOnline(ctx.rt.visitors, visitorId)]);
     if (row) announceVisitor(ctx, accountId, row, isOnline);
   });
 }
@@ -145,7 +148,7 @@ export function announceOperatorAvailability(ctx: AppContext, accountId: string)
   const entry = state;
   const send = () =>
     ctx.background('availability:updated', async () => {
-      const online = await countOperatorsOnline(ctx.rt.operators, accountId, true);
+      const online = (await onlineOperatorIds(ctx.rt.operators, accountId, true)).size;
       if (online === entry.sent) return;
       entry.sent = online;
       ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('availability:updated', { online });

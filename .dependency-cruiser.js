@@ -31,6 +31,11 @@ const TEMPORARY_CROSS_FEATURE = [
   // Setup creates the account and its first operator, and answers with both.
   crossFeature('accounts/service.ts', 'auth/repo.ts'),
   crossFeature('accounts/setup.ts', 'auth/presenter.ts'),
+  // V2: "email me the transcript" is mail like every other: queued through `mail.send` (sendMail)
+  // and written with `mailBody`, which escapes every value. Mail is what every feature that writes
+  // to people needs: sendMail, its job and template.ts belong outside features/.
+  crossFeature('transcripts/job.ts', 'mail/service.ts'),
+  crossFeature('transcripts/render.ts', 'mail/template.ts'),
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

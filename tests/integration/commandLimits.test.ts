@@ -26,7 +26,16 @@ describe('command limits (#4)', () => {
     const visitorCommands = commandsOf([...visitors.sockets.values()][0]!);
     const operatorCommands = commandsOf([...operators.sockets.values()][0]!);
 
-    expect(visitorCommands.map((c) => c.event).sort()).toEqual(['chat:close', 'chat:start', 'chat:sync', 'message:send', 'page:view', 'rating:set', 'transcript:send', 'typing:set']);
+    expect(visitorCommands.map((c) => c.event).sort()).toEqual([
+      'chat:close',
+      'chat:start',
+      'chat:sync',
+      'message:send',
+      'page:view',
+      'rating:set',
+      'transcript:send',
+      'typing:set',
+    ]);
     expect(operatorCommands.length).toBeGreaterThan(0);
     for (const { event, limits } of [...visitorCommands, ...operatorCommands]) {
       for (const limit of limits) expect(limit && limit in COMMAND_LIMITS, `${event} has no rate limit`).toBe(true);

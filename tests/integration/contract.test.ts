@@ -26,7 +26,10 @@ type Ids = Record<string, string>;
  * A field the builder can't fill fails the test: a new feature then adds its case here.
  */
 function samplePayload(schema: z.ZodType, ids: Ids): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as { properties?: Record<string, { type?: string; format?: string; enum?: unknown[] }>; required?: string[] };
+  const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as {
+    properties?: Record<string, { type?: string; format?: string; enum?: unknown[] }>;
+    required?: string[];
+  };
   const out: Record<string, unknown> = {};
   for (const [key, prop] of Object.entries(json.properties ?? {})) {
     if (key in ids) out[key] = ids[key];

@@ -11,6 +11,7 @@ import { transcriptSendJob } from '../../server/src/features/transcripts/job';
 import type { RatingView } from '../../shared/schemas/ratings';
 import { until } from '../support/cluster';
 import { freshTestDatabase } from '../support/db';
+import { PDF, upload } from '../support/files';
 import { api, collect, Harness, newClientId, waitFor, type TestServer } from '../support/server';
 import { startSmtp, type TestSmtp } from '../support/smtp';
 
@@ -35,7 +36,9 @@ async function activeChat(server?: TestServer) {
   server ??= await h.server();
   const op = await h.operator(server, { account: 'Acme Rockets', name: 'Olivia' });
   const visitor = await h.connectVisitor(server, op.account.id);
-  const started = ok(await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Do you ship to Mars?' }));
+  const started = ok(
+    await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Do you ship to Mars?' }),
+  );
   const conversationId = started.conversation.id;
   ok(await op.socket.emitWithAck('chat:accept', { conversationId }));
   return { server, op, visitor, conversationId };
@@ -55,7 +58,7 @@ describe('the visitor ends the chat (V2)', () => {
     const visitorSide = waitFor(visitor.socket, 'chat:updated', (c) => c.status === 'closed');
 
     const closed = ok(await visitor.socket.emitWithAck('chat:close', { conversationId }));
-    expect(closed).toEqual({ id: conversationId, status: 'closed', operatorName: 'Olivia', lastSeq: 3 });
+    expect(closed).toMatchObject({ id: conversationId, status: 'closed', operatorName: 'Olivia', lastSeq: 3 });
     expect(await updated).toMatchObject({ status: 'closed', closedAt: expect.any(String) });
     expect((await note).body).toBe('Vera closed the chat');
     expect(await visitorSide).toEqual(closed);
@@ -74,7 +77,13 @@ describe('rating an ended chat (V2)', () => {
     const live = waitFor(op.socket, 'rating:updated', (r) => r.conversationId === conversationId);
     const before = Date.now();
     const rated = ok(await visitor.socket.emitWithAck('rating:set', { conversationId, score: 'good', comment: `  Quick and kind ${XSS}  ` }));
-    expect(rated).toEqual({ conversationId, score: 'good', comment: `Quick and kind ${XSS}`, ratedAt: expect.any(String), changeableUntil: expect.any(String) });
+    expect(rated).toEqual({
+      conversationId,
+      score: 'good',
+      comment: `Quick and kind ${XSS}`,
+      ratedAt: expect.any(String),
+      changeableUntil: expect.any(String),
+    });
     // Changeable for ten minutes from the first rating.
     expect(Date.parse(rated.changeableUntil) - before).toBeGreaterThan(9.9 * 60_000);
     expect(Date.parse(rated.changeableUntil) - before).toBeLessThan(10.1 * 60_000);
@@ -94,7 +103,10 @@ describe('rating an ended chat (V2)', () => {
     // A blank comment is none.
     const blank = ok(await visitor.socket.emitWithAck('rating:set', { conversationId, score: 'good', comment: '   ' }));
     expect(blank.comment).toBeNull();
-    const [count] = await queryRows<{ n: number }>(server.app.ctx.db, sql`SELECT count(*)::int AS n FROM chat_ratings WHERE conversation_id = ${conversationId}`);
+    const [count] = await queryRows<{ n: number }>(
+      server.app.ctx.db,
+      sql`SELECT count(*)::int AS n FROM chat_ratings WHERE conversation_id = ${conversationId}`,
+    );
     expect(count!.n).toBe(1);
 
     // Eleven minutes later (the clock moved on in the database): final.
@@ -112,13 +124,19 @@ describe('rating an ended chat (V2)', () => {
     const stranger = await h.operator(server, { account: 'Other Co' });
     const heard = collect(stranger.socket, 'rating:updated');
 
-    expect(await intruder.socket.emitWithAck('rating:set', { conversationId, score: 'bad', comment: 'rude' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await intruder.socket.emitWithAck('rating:set', { conversationId, score: 'bad', comment: 'rude' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     expect(await stranger.socket.emitWithAck('rating:get', { conversationId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await visitor.socket.emitWithAck('rating:set', { conversationId, score: 'good', comment: 'x'.repeat(1001) })).toMatchObject({
       ok: false,
       error: { code: 'validation_failed' },
     });
-    expect(await visitor.socket.emitWithAck('rating:set', { conversationId, score: 'meh' as 'good' })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await visitor.socket.emitWithAck('rating:set', { conversationId, score: 'meh' as 'good' })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
     expect(ok(await op.socket.emitWithAck('rating:get', { conversationId }))).toBeNull();
 
     ok(await visitor.socket.emitWithAck('rating:set', { conversationId, score: 'good', comment: 'x'.repeat(1000) }));
@@ -163,6 +181,10 @@ describe('"email me the transcript" (V2)', () => {
     });
     expect(internal.message.visibility).toBe('internal');
     await say('visitor', `Great. Is this safe? ${XSS}\nSecond line`);
+    // A file is named, not linked (a link would expire, #5 P7).
+    const uploaded = await upload(server.url, { token: op.token, conversationId, name: 'launch-plan.pdf', bytes: PDF });
+    expect(uploaded.status).toBe(201);
+    ok(await op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Our plan', fileId: uploaded.body.file.id }));
     ok(await visitor.socket.emitWithAck('chat:close', { conversationId }));
 
     const queued = ok(await visitor.socket.emitWithAck('transcript:send', { conversationId, email: '  vera@example.com ' }));
@@ -184,6 +206,8 @@ describe('"email me the transcript" (V2)', () => {
     expect(text).toMatch(/\d\d:\d\d {3}Olivia joined the chat/);
     expect(text).toMatch(/\d\d:\d\d {3}Olivia: Hi Vera! Yes, every Tuesday\./);
     expect(text).toContain(`Vera: Great. Is this safe? ${XSS}\n        Second line`);
+    expect(text).toMatch(/\d\d:\d\d {3}Olivia: \[file: launch-plan\.pdf\] Our plan/);
+    expect(text).not.toContain('/api/files');
     expect(text).toMatch(/\d\d:\d\d {3}Vera closed the chat/);
     // The order is the chat's.
     expect(text.indexOf('Do you ship')).toBeLessThan(text.indexOf('every Tuesday'));
@@ -194,7 +218,10 @@ describe('"email me the transcript" (V2)', () => {
     expect(html).toContain('Olivia: Hi Vera! Yes, every Tuesday.');
 
     // Small and durable: the job carried the conversation and the address, not the chat.
-    const [job] = await queryRows<{ payload: unknown; status: string }>(server.app.ctx.db, sql`SELECT payload, status FROM jobs WHERE kind = 'transcript.send'`);
+    const [job] = await queryRows<{ payload: unknown; status: string }>(
+      server.app.ctx.db,
+      sql`SELECT payload, status FROM jobs WHERE kind = 'transcript.send'`,
+    );
     expect(job).toEqual({ payload: { conversationId, to: 'vera@example.com' }, status: 'done' });
   });
 
@@ -202,7 +229,10 @@ describe('"email me the transcript" (V2)', () => {
     const server = await h.server({ jobs: { concurrency: 0 } });
     const { op, visitor, conversationId } = await endedChat(server);
     ok(await visitor.socket.emitWithAck('transcript:send', { conversationId, email: 'vera@example.com' }));
-    const [job] = await queryRows<{ id: string; payload: { conversationId: string; to: string } }>(server.app.ctx.db, sql`SELECT id, payload FROM jobs WHERE kind = 'transcript.send'`);
+    const [job] = await queryRows<{ id: string; payload: { conversationId: string; to: string } }>(
+      server.app.ctx.db,
+      sql`SELECT id, payload FROM jobs WHERE kind = 'transcript.send'`,
+    );
     const info = { id: job!.id, kind: 'transcript.send', accountId: op.account.id, attempt: 1, maxAttempts: 5, signal: new AbortController().signal };
 
     // Run by hand (this node runs no jobs): it hands one mail to mail.send, however often it runs.
@@ -237,10 +267,16 @@ describe('"email me the transcript" (V2)', () => {
 
   it('is refused while the chat is open, for another visitor’s chat, and for a bad address', async () => {
     const { server, op, visitor, conversationId } = await activeChat();
-    expect(await visitor.socket.emitWithAck('transcript:send', { conversationId, email: 'vera@example.com' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await visitor.socket.emitWithAck('transcript:send', { conversationId, email: 'vera@example.com' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
     ok(await visitor.socket.emitWithAck('chat:close', { conversationId }));
     const intruder = await h.connectVisitor(server, op.account.id);
-    expect(await intruder.socket.emitWithAck('transcript:send', { conversationId, email: 'mallory@example.com' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await intruder.socket.emitWithAck('transcript:send', { conversationId, email: 'mallory@example.com' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     expect(await visitor.socket.emitWithAck('transcript:send', { conversationId, email: 'not an address' })).toMatchObject({
       ok: false,
       error: { code: 'validation_failed', issues: [{ path: 'email', message: 'That email address does not look right.' }] },
@@ -255,14 +291,20 @@ describe('"email me the transcript" (V2)', () => {
     const send = (chat: typeof first, email: string) => chat.visitor.socket.emitWithAck('transcript:send', { conversationId: chat.conversationId, email });
     for (let i = 0; i < 3; i++) ok(await send(first, 'target@example.com'));
     const fourth = await send(first, 'another@example.com');
-    expect(fourth).toMatchObject({ ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/^Too many transcript emails/), retryAfterMs: expect.any(Number) } });
+    expect(fourth).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited', message: expect.stringMatching(/^Too many transcript emails/), retryAfterMs: expect.any(Number) },
+    });
     expect(!fourth.ok && fourth.error.retryAfterMs).toBeGreaterThan(59 * 60_000);
 
     // Another visitor (of another account, even) mailing the same address: two more, then no.
     const second = await endedChat(server);
     ok(await send(second, 'target@example.com'));
     ok(await send(second, 'TARGET@example.com'));
-    expect(await send(second, 'target@example.com')).toMatchObject({ ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/^Too many emails to this address/) } });
+    expect(await send(second, 'target@example.com')).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited', message: expect.stringMatching(/^Too many emails to this address/) },
+    });
     const [jobs] = await queryRows<{ n: number }>(server.app.ctx.db, sql`SELECT count(*)::int AS n FROM jobs WHERE kind = 'transcript.send'`);
     expect(jobs!.n).toBe(5);
   });

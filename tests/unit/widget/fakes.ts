@@ -80,7 +80,13 @@ export class FakeServer {
     }
     if (event === 'rating:set') {
       const at = new Date().toISOString();
-      const rating: RatingView = { conversationId: payload.conversationId, score: payload.score, comment: payload.comment ?? null, ratedAt: at, changeableUntil: at };
+      const rating: RatingView = {
+        conversationId: payload.conversationId,
+        score: payload.score,
+        comment: payload.comment ?? null,
+        ratedAt: at,
+        changeableUntil: at,
+      };
       return Promise.resolve({ ok: true, data: rating });
     }
     if (event === 'transcript:send') return Promise.resolve({ ok: true, data: { to: payload.email } });

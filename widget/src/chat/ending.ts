@@ -96,7 +96,12 @@ export class EndOfChat {
       this.store.remove(KEY);
       return null;
     }
-    Object.assign(this.state, fresh(saved.conversation.id), { step: saved.step, score: saved.score, transcriptTo: saved.transcriptTo, transcript: saved.transcriptTo ? 'sent' : 'idle' });
+    Object.assign(this.state, fresh(saved.conversation.id), {
+      step: saved.step,
+      score: saved.score,
+      transcriptTo: saved.transcriptTo,
+      transcript: saved.transcriptTo ? 'sent' : 'idle',
+    });
     this.endedAt = saved.endedAt;
     return { ...saved.conversation, status: 'closed' };
   }
@@ -149,7 +154,10 @@ export class EndOfChat {
   }
 
   /** Runs a command; on failure records why (for the UI) and returns null. */
-  private async call<T>(action: NonNullable<EndingState['error']>['action'], request: () => Promise<{ ok: true; data: T } | { ok: false; error: { message: string } }>): Promise<T | null> {
+  private async call<T>(
+    action: NonNullable<EndingState['error']>['action'],
+    request: () => Promise<{ ok: true; data: T } | { ok: false; error: { message: string } }>,
+  ): Promise<T | null> {
     try {
       const res = await request();
       if (res.ok) return res.data;

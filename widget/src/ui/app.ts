@@ -376,8 +376,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     if (!conv) (fields.find(([, f]) => !f.control.value.trim())?.[1].control ?? fQuestion.control).focus();
     else if (conv.status === 'closed') {
       if (!ending.focus()) newChatBtn.focus();
-    }
-    else input.focus();
+    } else input.focus();
   }
 
   function open(): void {

@@ -41,14 +41,26 @@ export function mountEnding(ctrl: ChatController, { update, validEmail, focusNex
     st.error?.action !== action ? '' : st.error.message === 'offline' ? t.notConnected : st.error.message || t.genericError;
 
   // ── "End chat" and its confirm step ──
-  const endButton = h('button', { class: 'end-btn', type: 'button', 'aria-controls': 'sd-end', 'data-testid': 'chat-end', onclick: () => ask(true) }, t.endChat);
+  const endButton = h(
+    'button',
+    { class: 'end-btn', type: 'button', 'aria-controls': 'sd-end', 'data-testid': 'chat-end', onclick: () => ask(true) },
+    t.endChat,
+  );
   const noBtn = h('button', { class: 'btn ghost', type: 'button', 'data-testid': 'chat-end-cancel', onclick: () => ask(false) }, t.endNo);
   const yesBtn = h('button', { class: 'btn', type: 'button', 'data-testid': 'chat-end-confirm', onclick: () => onEnd() }, t.endYes);
   const endErr = h('p', { class: 'alert', role: 'alert', hidden: true });
   // Not modal: the chat stays readable behind it. Escape steps back, not out of the widget.
   const confirm = h(
     'div',
-    { class: 'confirm', id: 'sd-end', role: 'alertdialog', 'aria-labelledby': 'sd-end-q', 'aria-describedby': 'sd-end-d', 'data-testid': 'end-confirm', hidden: true },
+    {
+      class: 'confirm',
+      id: 'sd-end',
+      role: 'alertdialog',
+      'aria-labelledby': 'sd-end-q',
+      'aria-describedby': 'sd-end-d',
+      'data-testid': 'end-confirm',
+      hidden: true,
+    },
     h('p', { class: 'q', id: 'sd-end-q' }, t.endConfirm),
     h('p', { id: 'sd-end-d' }, t.endConfirmNote),
     endErr,
@@ -62,17 +74,33 @@ export function mountEnding(ctrl: ChatController, { update, validEmail, focusNex
 
   // ── Rating ──
   const thumb = (score: 'good' | 'bad', label: string) =>
-    h('button', { class: `thumb ${score}`, type: 'button', 'aria-pressed': 'false', 'data-testid': `rate-${score}`, onclick: () => void e.rate(score) }, icon(ICON_THUMB, 20), label);
+    h(
+      'button',
+      { class: `thumb ${score}`, type: 'button', 'aria-pressed': 'false', 'data-testid': `rate-${score}`, onclick: () => void e.rate(score) },
+      icon(ICON_THUMB, 20),
+      label,
+    );
   const good = thumb('good', t.rateGood);
   const bad = thumb('bad', t.rateBad);
   const skip = h('button', { class: 'link', type: 'button', 'data-testid': 'rate-skip', onclick: () => (e.skip(), moveOn()) }, t.rateSkip);
-  const comment = h('textarea', { id: 'sd-rate-c', rows: 2, maxlength: MAX_RATING_COMMENT_LENGTH, placeholder: t.rateCommentPlaceholder, 'data-testid': 'rate-comment' });
+  const comment = h('textarea', {
+    id: 'sd-rate-c',
+    rows: 2,
+    maxlength: MAX_RATING_COMMENT_LENGTH,
+    placeholder: t.rateCommentPlaceholder,
+    'data-testid': 'rate-comment',
+  });
   const commentForm = h(
     'form',
     { class: 'field', onsubmit: (ev) => (ev.preventDefault(), onComment()) },
     h('label', { for: comment.id }, t.rateCommentLabel),
     comment,
-    h('div', { class: 'row' }, h('button', { class: 'link', type: 'button', onclick: () => (e.skip(), moveOn()) }, t.rateNoComment), h('button', { class: 'btn sm', type: 'submit', 'data-testid': 'rate-send' }, t.rateSend)),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { class: 'link', type: 'button', onclick: () => (e.skip(), moveOn()) }, t.rateNoComment),
+      h('button', { class: 'btn sm', type: 'submit', 'data-testid': 'rate-send' }, t.rateSend),
+    ),
   );
   const rateErr = h('p', { class: 'alert', role: 'alert', hidden: true });
   const rating = h(
@@ -87,7 +115,14 @@ export function mountEnding(ctrl: ChatController, { update, validEmail, focusNex
 
   // ── Transcript ──
   const openMail = h('button', { class: 'link', type: 'button', 'data-testid': 'transcript-open', onclick: () => onOpenMail() }, t.transcriptOpen);
-  const email = h('input', { type: 'email', id: 'sd-mail', autocomplete: 'email', maxlength: MAX_EMAIL_LENGTH, 'aria-describedby': 'sd-mail-err', 'data-testid': 'transcript-email' });
+  const email = h('input', {
+    type: 'email',
+    id: 'sd-mail',
+    autocomplete: 'email',
+    maxlength: MAX_EMAIL_LENGTH,
+    'aria-describedby': 'sd-mail-err',
+    'data-testid': 'transcript-email',
+  });
   const mailErr = h('p', { class: 'err', id: 'sd-mail-err', role: 'alert', hidden: true });
   const mailSend = h('button', { class: 'btn sm', type: 'submit', 'data-testid': 'transcript-send' }, t.transcriptSend);
   const mailForm = h(

@@ -23,7 +23,12 @@ export async function setRating(ctx: AppContext, actor: VisitorActor, input: Rat
   const view = presentRating(row);
   ctx.rt.operators.to(rooms.accountOperators(actor.accountId)).emit('rating:updated', view);
   ctx.rt.visitors.to(rooms.visitor(actor.visitorId)).emit('rating:updated', view);
-  ctx.events.publish('chat.rated', { accountId: actor.accountId, conversationId: row.conversationId, score: row.score, changed: row.updatedAt > row.createdAt });
+  ctx.events.publish('chat.rated', {
+    accountId: actor.accountId,
+    conversationId: row.conversationId,
+    score: row.score,
+    changed: row.updatedAt > row.createdAt,
+  });
   return view;
 }
 

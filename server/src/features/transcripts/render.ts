@@ -1,5 +1,5 @@
-import type { MessageRow } from '../chats/repo';
 import { mailBody, type MailBody } from '../mail/template';
+import type { TranscriptMessage } from './repo';
 
 /**
  * Most characters of chat a transcript mail carries. The mail's HTML part is at most about six
@@ -10,8 +10,8 @@ export const MAX_TRANSCRIPT_CHARS = 80_000;
 export interface TranscriptInput {
   accountName: string;
   visitorName: string;
-  /** Public messages only, in seq order (read with the visitor's audience). */
-  messages: readonly Pick<MessageRow, 'author' | 'authorName' | 'body' | 'createdAt'>[];
+  /** Public messages only, in seq order. */
+  messages: readonly Omit<TranscriptMessage, 'seq'>[];
   /** More messages followed that did not fit (MAX_TRANSCRIPT_CHARS). */
   cut: boolean;
 }
@@ -36,8 +36,9 @@ export function transcriptLines(messages: TranscriptInput['messages']): string {
       out.push(`${today} (times in UTC)`);
       day = today;
     }
-    // Lines after a body's first are indented under it.
-    const body = m.body.replace(/\r\n?/g, '\n').replace(/\n/g, '\n        ');
+    // Lines after a body's first are indented under it; a file is named (its link would expire).
+    const text = m.fileName ? `[file: ${m.fileName}]${m.body ? ` ${m.body}` : ''}` : m.body;
+    const body = text.replace(/\r\n?/g, '\n').replace(/\n/g, '\n        ');
     const who = m.author === 'system' ? '' : `${m.authorName || (m.author === 'operator' ? 'Operator' : 'You')}: `;
     out.push(`${time(m.createdAt)}   ${who}${body}`);
   }

@@ -2,8 +2,8 @@ import { AppError } from '../../../../shared/errors';
 import type { TranscriptQueued, TranscriptSendPayload } from '../../../../shared/schemas/transcripts';
 import type { VisitorActor } from '../../access/actor';
 import type { AppContext } from '../../context';
-import { findConversation } from '../chats/repo';
 import { transcriptSendJob } from './job';
+import { findConversation } from './repo';
 
 /**
  * "Email me the transcript" (V2): the visitor's own ended chat, to the address they typed. Queues

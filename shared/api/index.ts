@@ -6,6 +6,7 @@
 import { accountRoutes } from './accounts';
 import { authRoutes } from './auth';
 import { mailRoutes } from './mail';
+import { teamRoutes } from './team';
 import { visitorRoutes } from './visitors';
 
-export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes };
+export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes, team: teamRoutes };

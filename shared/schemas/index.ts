@@ -4,3 +4,4 @@ export * from './accounts';
 export * from './visitors';
 export * from './chats';
 export * from './mail';
+export * from './team';

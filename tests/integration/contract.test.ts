@@ -50,7 +50,10 @@ async function accountWithChat() {
   const visitor = await h.connectVisitor(server, a.account.id);
   const started = await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Alice', email: 'alice@example.com', question: 'hi' });
   if (!started.ok) throw new Error('chat:start failed');
-  const ids: Ids = { conversationId: started.data.conversation.id, visitorId: visitor.session.visitorId };
+  // A5: the Team routes name an operator and an open invitation of account A.
+  const invited = await rest<{ id: string }>(server.url, 'POST', '/api/team/invitations', { email: 'invitee@example.com', role: 'operator' }, a.token);
+  if (invited.status !== 201) throw new Error('invite failed');
+  const ids: Ids = { conversationId: started.data.conversation.id, visitorId: visitor.session.visitorId, operatorId: a.admin.id, invitationId: invited.body.id };
   return { server, a, visitor, ids };
 }
 

@@ -8,6 +8,7 @@ import { auth } from './auth';
 import { chats } from './chats';
 import type { Feature } from './feature';
 import { mail } from './mail';
+import { team } from './team';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, mail];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, team];

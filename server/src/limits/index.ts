@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { CommandLimits } from './commands';
 import { VisitorConnectionLimits } from './connections';
 import { LoginLimits } from './login';
+import { PasswordResetLimits } from './passwordReset';
 import { LimiterStore, rateLimited, tryConsume } from './store';
 
 /**
@@ -18,6 +19,8 @@ export interface Limits {
   commands: CommandLimits;
   /** Operator sign-in, counted before the password is verified. */
   login: LoginLimits;
+  /** "Forgot password?" requests, per address and per email (A5). */
+  passwordReset: PasswordResetLimits;
   /** Widget connections per address, checked first in the /visitor handshake. */
   visitorConnections: VisitorConnectionLimits;
   /** Counts a first-run setup attempt from `address`; throws `rate_limited` over the limit. */
@@ -31,6 +34,7 @@ export async function createLimits(opts: { redisUrl?: string; log: Logger; insta
   return {
     commands: new CommandLimits(store, opts.config.commandScale),
     login: new LoginLimits(store),
+    passwordReset: new PasswordResetLimits(store),
     visitorConnections: new VisitorConnectionLimits(store, opts.config),
     setupAttempt: async (address) => {
       const counted = await tryConsume(setup, address);

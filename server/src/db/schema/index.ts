@@ -4,3 +4,4 @@ export * from './visitors';
 export * from './chats';
 export * from './jobs';
 export * from './mail';
+export * from './team';

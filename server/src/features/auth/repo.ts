@@ -46,7 +46,8 @@ export async function insertSession(
 
 /**
  * The live (not revoked, not expired) session of a token hash with its operator and account.
- * Like login, the token is what tells us the account.
+ * Like login, the token is what tells us the account. A disabled operator has none (A5: their
+ * sessions are revoked when they are disabled; this holds even for one that slipped past).
  */
 export async function findLiveSession(db: Db, tokenHash: string) {
   const [row] = await db
@@ -57,7 +58,7 @@ export async function findLiveSession(db: Db, tokenHash: string) {
       account: accounts,
     })
     .from(operatorSessions)
-    .innerJoin(operators, and(eq(operators.id, operatorSessions.operatorId), eq(operators.accountId, operatorSessions.accountId)))
+    .innerJoin(operators, and(eq(operators.id, operatorSessions.operatorId), eq(operators.accountId, operatorSessions.accountId), eq(operators.status, 'active')))
     .innerJoin(accounts, eq(accounts.id, operatorSessions.accountId))
     .where(and(eq(operatorSessions.tokenHash, tokenHash), isNull(operatorSessions.revokedAt), gt(operatorSessions.expiresAt, sql`now()`)))
     .limit(1);

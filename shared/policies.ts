@@ -10,6 +10,8 @@ const ALLOWED = {
   'account:update': ['admin'],
   /** Delete a visitor and everything of theirs ("forget this visitor"). */
   'visitor:forget': ['admin'],
+  /** See the team, invite, change roles, disable and enable operators, send password resets (A5). */
+  'team:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ALLOWED;

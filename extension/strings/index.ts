@@ -8,8 +8,9 @@ import { admin } from './admin';
 import { app } from './app';
 import { auth } from './auth';
 import { chats } from './chats';
+import { team } from './team';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, visitors, account, admin };
+export const strings = { app, auth, chats, visitors, account, admin, team };
 
 export type Strings = typeof strings;

@@ -20,6 +20,7 @@ export function requireRole(actor: Actor, minimum: MinimumRole): void {
 const REFUSED: Record<Action, string> = {
   'account:update': 'Only an admin can change the account settings.',
   'visitor:forget': 'Only an admin can forget a visitor.',
+  'team:manage': 'Only an admin can manage the team.',
 };
 
 /** Throws `forbidden` unless the actor may do `action` (shared/policies.ts: what the extension asks too). */

@@ -1,7 +1,6 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../../../shared/errors';
-import { password } from '../../../../shared/schemas/auth';
 import { text } from '../../../../shared/schemas/common';
 import type { AppContext } from '../../context';
 import { route } from '../../http/errors';
@@ -14,7 +13,7 @@ import { passwordResetByToken, resetPassword } from './passwordResets';
 import { acceptInvitation, invitationByToken } from './service';
 
 const newPassword = z
-  .object({ password, passwordAgain: text() })
+  .object({ password: text().min(8, 'Use at least 8 characters.').max(200, 'Use at most 200 characters.'), passwordAgain: text() })
   .refine((f) => f.password === f.passwordAgain, { path: ['passwordAgain'], message: 'The two passwords are not the same.' });
 const acceptForm = z.object({ name: text().trim().min(1, 'Enter your name.').max(120) }).and(newPassword);
 

@@ -18,22 +18,26 @@ interface Field {
   value?: string;
 }
 
+/** A labelled input (its hint in the label, as on /setup), its error below it and tied to it. */
 function field(f: Field, errors: FieldErrors): string {
   const error = errors[f.name];
-  const hintId = `${f.name}-hint`;
-  const errorId = `${f.name}-error`;
-  const describedBy = [error ? errorId : '', f.hint ? hintId : ''].filter(Boolean).join(' ');
-  return `<label for="${f.name}">${f.label}</label>
-${f.hint ? `<p class="hint" id="${hintId}">${f.hint}</p>` : ''}
-<input id="${f.name}" name="${f.name}" type="${f.type}" value="${escapeHtml(f.value ?? '')}" ${f.attrs}${error ? ' aria-invalid="true"' : ''}${describedBy ? ` aria-describedby="${describedBy}"` : ''}>
-${error ? `<p class="error" id="${errorId}">${escapeHtml(error)}</p>` : ''}`;
+  return `<label for="${f.name}">${f.label}${f.hint ? ` <span class="hint">${f.hint}</span>` : ''}</label>
+<input id="${f.name}" name="${f.name}" type="${f.type}" value="${escapeHtml(f.value ?? '')}" ${f.attrs}${error ? ` aria-invalid="true" aria-describedby="${f.name}-error"` : ''}>
+${error ? `<p class="error" id="${f.name}-error">${escapeHtml(error)}</p>` : ''}`;
 }
 
-const formAlert = (errors: FieldErrors) => (errors.form ? `<p class="alert" role="alert">${escapeHtml(errors.form)}</p>` : '');
+/** After a refused submit: what went wrong, first thing on the page (the fields' own errors are below them). */
+function formAlert(errors: FieldErrors): string {
+  const message = errors.form ?? (Object.keys(errors).length ? 'Check the fields marked below.' : undefined);
+  return message ? `<p class="alert" role="alert">${escapeHtml(message)}</p>` : '';
+}
+
+/** "Error: …" in the title when the page comes back with errors, so a screen reader hears it first. */
+const titled = (title: string, errors: FieldErrors) => (Object.keys(errors).length ? `Error: ${title}` : title);
 
 /** Password and its repetition: no script may show what was typed, so a typo is caught by typing it twice. */
 function passwordFields(errors: FieldErrors): string {
-  return `${field({ name: 'password', label: 'Password', type: 'password', attrs: 'required minlength="8" maxlength="200" autocomplete="new-password"', hint: 'At least 8 characters.' }, errors)}
+  return `${field({ name: 'password', label: 'Password', type: 'password', attrs: 'required minlength="8" maxlength="200" autocomplete="new-password"', hint: '(at least 8 characters)' }, errors)}
 ${field({ name: 'passwordAgain', label: 'Repeat the password', type: 'password', attrs: 'required minlength="8" maxlength="200" autocomplete="new-password"' }, errors)}`;
 }
 
@@ -46,7 +50,7 @@ export function invitationPage(input: { token: string; accountName: string; emai
   const errors = input.errors ?? {};
   const account = escapeHtml(input.accountName);
   return page(
-    `Join ${input.accountName} on Sidedesk`,
+    titled(`Join ${input.accountName} on Sidedesk`, errors),
     `<h1>Join ${account} on Sidedesk</h1>
 <p class="lead">You are invited as ${withArticle(input.role)}. Choose the name your team and visitors will see, and the password you will sign in with as <strong>${escapeHtml(input.email)}</strong>.</p>
 ${formAlert(errors)}
@@ -75,7 +79,7 @@ export function invitationAcceptedPage(input: { accountName: string; email: stri
 export function passwordResetPage(input: { token: string; email: string; errors?: FieldErrors }): string {
   const errors = input.errors ?? {};
   return page(
-    'Set a new password',
+    titled('Set a new password', errors),
     `<h1>Set a new password</h1>
 <p class="lead">For <strong>${escapeHtml(input.email)}</strong>. Setting it signs you out of Sidedesk everywhere.</p>
 ${formAlert(errors)}

@@ -19,6 +19,10 @@ export const ERROR_CODES = [
   'overloaded',
   /** #4: a widget handshake from a website the account has not allowed (connect_error only). */
   'origin_not_allowed',
+  /** #5: an upload over the account's size limit (REST 413); the partial file is not kept. */
+  'file_too_large',
+  /** #5: an upload whose bytes are not of a type the account accepts (REST 415). */
+  'file_type_not_allowed',
   'internal_error',
 ] as const;
 

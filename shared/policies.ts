@@ -1,21 +1,23 @@
+import { api } from './api';
+import { roleReaches } from './contract';
 import type { Role } from './schemas/auth';
 
 /**
- * What an operator may do beyond chatting, by role: one table for both ends (#4). The server checks
- * it on every route that does the action (`authorize` in server/src/features/auth/policy.ts); the
- * extension asks the same table only to hide what the server would refuse.
+ * What the panel asks before it offers an action: may this role do it? The answer comes from the
+ * REST contract's minimum role (#5), the same one the server checks at its edge, so the two can't
+ * disagree; the panel only hides what the server would refuse.
  */
-const ALLOWED = {
+const MINIMUM = {
   /** Change the account's settings (the websites the widget may run on). */
-  'account:update': ['admin'],
+  'account:update': api.accounts.updateSettings.role,
   /** Delete a visitor and everything of theirs ("forget this visitor"). */
-  'visitor:forget': ['admin'],
+  'visitor:forget': api.visitors.forget.role,
   /** See the team, invite, change roles, disable and enable operators, send password resets (A5). */
-  'team:manage': ['admin'],
-} as const satisfies Record<string, readonly Role[]>;
+  'team:manage': api.team.list.role,
+} as const;
 
-export type Action = keyof typeof ALLOWED;
+export type Action = keyof typeof MINIMUM;
 
 export function can(role: Role, action: Action): boolean {
-  return (ALLOWED[action] as readonly Role[]).includes(role);
+  return roleReaches(role, MINIMUM[action]);
 }

@@ -31,5 +31,3 @@ export function createHub(options: HubOptions) {
     },
   };
 }
-
-export type Hub = ReturnType<typeof createHub>;

@@ -59,7 +59,7 @@ export interface BackgroundDomain {
   /** The connection status changed (the panels were told first). */
   onStatus?(status: ConnectionStatus): void;
   /** The socket connected (again): fetch what may have been missed. */
-  onConnected?(connection: Connection): void;
+  onConnected?(connection: Connection): void | Promise<void>;
   /** The socket is gone (signed out, another session, token refused): forget the session's state. */
   onSessionEnd?(): void;
   /** A panel connected (it has been sent the status). */
@@ -138,7 +138,7 @@ export function createSocketHub<D extends Record<string, BackgroundDomain>>(opti
       log('connected');
       setStatus('connected');
       const connection: Connection = { request: (event, payload) => emit(s, event, payload, DEFAULT_REQUEST_TIMEOUT_MS), current: () => s === socket };
-      for (const d of each) d.onConnected?.(connection);
+      for (const d of each) void Promise.resolve(d.onConnected?.(connection)).catch((err: unknown) => log('a domain failed on connect', err));
     });
     s.on('disconnect', (reason: string) => {
       if (s !== socket) return;

@@ -12,5 +12,3 @@ import { team } from './team';
 import { visitors } from './visitors';
 
 export const strings = { app, auth, chats, visitors, account, admin, team };
-
-export type Strings = typeof strings;

@@ -4,7 +4,7 @@ import type { AccountSettingsPatch } from '@@/shared/schemas/accounts';
 import type { InviteBody, MemberPatch } from '@@/shared/schemas/team';
 import { strings } from '@/strings';
 
-export type { ApiFailure, ApiResult } from '@@/shared/api/client';
+export type { ApiFailure } from '@@/shared/api/client';
 
 /** The REST API through the one typed client (shared/api/client.ts), paths from the contract. */
 const call = (serverUrl: string) => apiClient(serverUrl);

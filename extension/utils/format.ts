@@ -63,15 +63,6 @@ export function urlPath(url: string | null | undefined): string {
   }
 }
 
-export function urlHost(url: string | null | undefined): string {
-  if (!url) return '';
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
-}
-
 let regionNames: Intl.DisplayNames | null | undefined;
 /** "DE" → "Germany" where the runtime knows it; the code otherwise. */
 export function countryName(code: string | null | undefined): string {

@@ -7,7 +7,7 @@
 import type { AuthorType, MessageView } from '@@/shared/schemas/chats';
 import { displayOrder, mergeMessages as mergeStored, newClientId as newId } from '@@/shared/protocol';
 
-export { contiguousSeq, hasGap, maxSeq, withLastMessage } from '@@/shared/protocol';
+export { contiguousSeq, hasGap } from '@@/shared/protocol';
 
 /** `failed`: refused by the server for good (#4); it is never resent, only discarded or edited. */
 export type DeliveryState = 'sending' | 'sent' | 'failed';

@@ -59,7 +59,10 @@ export interface PortLike {
   readonly name: string;
   postMessage(message: unknown): void;
   disconnect(): void;
+  // `any`: each end listens with its own message type, and browser.runtime.Port must fit too.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   onMessage: { addListener(fn: (message: any) => void): void; removeListener(fn: (message: any) => void): void };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   onDisconnect: { addListener(fn: (port: any) => void): void };
 }
 

@@ -50,8 +50,8 @@ BEGIN
   -- waits for whom, nor the preview.
   tally AS (
     SELECT f.conversation_id, count(*)::int AS n,
-      (array_agg(f.author ORDER BY f.idx DESC) FILTER (WHERE f.author <> 'system' AND f.visibility = 'public'))[1] AS last_author,
-      (array_agg(f.preview ORDER BY f.idx DESC) FILTER (WHERE f.author <> 'system' AND f.visibility = 'public'))[1] AS preview
+      (array_agg(f.author ORDER BY f.idx DESC) FILTER (WHERE f.author <> 'system' AND f.visibility IS DISTINCT FROM 'internal'))[1] AS last_author,
+      (array_agg(f.preview ORDER BY f.idx DESC) FILTER (WHERE f.author <> 'system' AND f.visibility IS DISTINCT FROM 'internal'))[1] AS preview
     FROM fresh f GROUP BY f.conversation_id
   ),
   -- The row lock taken here orders concurrent writers, also on other server processes. A
@@ -71,7 +71,8 @@ BEGIN
   inserted AS (
     INSERT INTO messages (account_id, conversation_id, seq, client_id, author, operator_id, author_name, body, visibility)
     SELECT f.account_id, f.conversation_id, b.last_seq - b.n + f.ord, f.client_id, f.author, f.operator_id,
-      coalesce(f.author_name, CASE WHEN f.author = 'visitor' THEN b.visitor_name ELSE '' END), f.body, f.visibility
+      coalesce(f.author_name, CASE WHEN f.author = 'visitor' THEN b.visitor_name ELSE '' END), f.body,
+      coalesce(f.visibility, 'public')
     FROM fresh f JOIN bumped b ON b.id = f.conversation_id
     RETURNING *
   )

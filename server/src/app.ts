@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/client';
 import { getOrCreateSecret } from './db/secrets';
 import { AccountCache } from './features/accounts/cache';
 import { MessageWriter } from './features/chats/messageWriter';
+import { FileUrls } from './features/files/urls';
 import { siteRoutes, type SitePaths } from './features/site/routes';
 import { features } from './features/index';
 import { VisitorActivity } from './features/visitors/activity';
@@ -82,6 +83,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   await database.migrate();
   const { db } = database;
   const visitorTokens = new VisitorTokens(await getOrCreateSecret(db, 'visitor_token'));
+  const fileUrls = new FileUrls(await getOrCreateSecret(db, 'file_url'));
 
   const app = express();
   const server = http.createServer(app);
@@ -119,6 +121,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     writer: new MessageWriter(database, log, { maxInFlight: database.kind === 'postgres' ? 2 : 1 }),
     jobs,
     visitorTokens,
+    fileUrls,
     limits,
     visitorActivity: new VisitorActivity(),
     withAck: makeWithAck(log, limits.commands),

@@ -29,6 +29,15 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   commandScale: 1,
 };
 
+/** Files sent in chats (#5). */
+export interface FilesConfig {
+  /** Where uploads are stored (`<dir>/<account>/<file id>`); undefined: `<DATA_DIR>/files`. Several nodes need one shared directory. */
+  dir: string | undefined;
+  /** The largest upload any account may allow (FILES_MAX_BYTES); an account's own limit defaults to 10 MB. */
+  maxBytes: number;
+}
+
+export const DEFAULT_FILES: FilesConfig = { dir: undefined, maxBytes: 25 * 1024 * 1024 };
 export const DEFAULT_MAIL_FROM = 'Sidedesk <no-reply@localhost>';
 
 const optionalString = z
@@ -96,6 +105,10 @@ const envSchema = z.object({
    * pipeline hundreds of messages a second.
    */
   COMMAND_LIMITS_SCALE: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().positive().default(DEFAULT_LIMITS.commandScale)),
+  /** #5: where files sent in chats are stored; default `<DATA_DIR>/files`. */
+  FILES_DIR: optionalString,
+  /** #5: the largest upload an admin may allow, in bytes (each account's own limit defaults to 10 MB). */
+  FILES_MAX_BYTES: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(1).max(2 ** 31 - 1).default(DEFAULT_FILES.maxBytes)),
   /**
    * #5: where mail goes (`smtp://user:pass@host:587`, `smtps://…:465`; nodemailer URL options in
    * the query). Unset: mail is kept in the database's outbox, which admins read.
@@ -119,6 +132,7 @@ export interface Config {
   trustProxy: TrustProxy;
   logLevel: LogLevel;
   limits: LimitsConfig;
+  files: FilesConfig;
   /** #5: SMTP server (unset: the database outbox) and the From address. */
   mail: { smtpUrl: string | undefined; from: string };
   /** #5: jobs run at once on this node (0: none). */
@@ -147,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       newVisitorsPerAddress: e.NEW_VISITORS_PER_ADDRESS,
       commandScale: e.COMMAND_LIMITS_SCALE,
     },
+    files: { dir: e.FILES_DIR && path.resolve(e.FILES_DIR), maxBytes: e.FILES_MAX_BYTES },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     jobs: { concurrency: e.JOB_CONCURRENCY },
   };

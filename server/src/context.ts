@@ -3,6 +3,7 @@ import type { AccountCache } from './features/accounts/cache';
 import type { Database, Db } from './db/client';
 import type { EventBus } from './events/bus';
 import type { MessageWriter } from './features/chats/messageWriter';
+import type { FileUrls } from './features/files/urls';
 import type { JobRunner } from './jobs/runner';
 import type { VisitorActivity } from './features/visitors/activity';
 import type { VisitorTokens } from './features/visitors/token';
@@ -23,6 +24,8 @@ export interface AppContext {
   rt: Realtime;
   writer: MessageWriter;
   visitorTokens: VisitorTokens;
+  /** Signs and checks the expiring download URLs of files (#5): what `presentFile` puts in a FileView. */
+  fileUrls: FileUrls;
   /**
    * Durable jobs (#5): `ctx.jobs.enqueue(definition, payload, { accountId, runAt, key, tx })` for
    * follow-up work that must survive a crash (jobs/runner.ts); mail goes through it (features/mail).

@@ -31,7 +31,7 @@ export function apiClient(serverUrl: string, fetchImpl: typeof fetch = (...args)
     } catch {
       return { ok: false, failure: { kind: 'unreachable' } };
     }
-    let parsed: unknown = null;
+    let parsed: unknown;
     try {
       parsed = res.status === 204 ? null : await res.json();
     } catch {

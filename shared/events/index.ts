@@ -9,7 +9,6 @@ import * as chats from './chats';
 import * as visitors from './visitors';
 
 export { OPERATOR_NAMESPACE, VISITOR_NAMESPACE } from './namespaces';
-export type { Command } from '../contract';
 export type { VisitorAuth, VisitorSession } from './visitors';
 export type { TypingView } from './chats';
 

@@ -12,7 +12,7 @@ export { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from './limits'
 export { newClientId } from './clientId';
 export { displayOrder, mergeMessages, type SeqEntry } from './merge';
 export { contiguousSeq, hasGap, isBehind, isGap, maxSeq } from './seq';
-export { MAX_SYNC_PAGES, SYNC_PAGE_SIZE, syncPages, type SyncPages } from './sync';
+export { MAX_SYNC_PAGES, SYNC_PAGE_SIZE, syncPages } from './sync';
 export { movesLastAuthor, withLastMessage, type LastMessageSummary } from './conversation';
 export { PREVIEW_LENGTH, previewOf } from '../preview';
 export { TYPING_EXPIRES_MS, TYPING_IDLE_MS, TYPING_REPEAT_MS } from './typing';

@@ -20,5 +20,3 @@ export const clientId = text().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters
 
 /** Sequence numbers start at 1 per conversation; 0 means "I have nothing yet". */
 export const seq = z.number().int().min(0);
-
-export const isoDate = text();

@@ -11,7 +11,7 @@ import { openDatabase } from '../../server/src/db/client';
 import { insertAccount } from '../../server/src/features/accounts/repo';
 import { insertOperator, insertSession } from '../../server/src/features/auth/repo';
 import { hashPassword } from '../../server/src/access/passwords';
-import { hashToken } from '../../server/src/features/auth/service';
+import { hashToken } from '../../server/src/access/sessions';
 
 export interface BenchAccount {
   accountId: string;

@@ -284,6 +284,7 @@ async function pageviews(cmd: Extract<LoadgenCommand, { type: 'pageviews' }>): P
   return { type: 'pageviews:result', sent, acked: ackLatency.length, failed, ackLatency };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-misused-promises -- every command's error is caught below and sent back
 process.on('message', async (cmd: LoadgenCommand) => {
   try {
     if (cmd.type === 'chats') send(await setUpChats(cmd));

@@ -359,8 +359,7 @@ async function ramp(server: BenchServer, gens: Loadgen[]): Promise<RampFigures> 
   if (firstFail && !config.quick) {
     const mid = Math.round(((lastPass?.targetRate ?? 0) + firstFail.targetRate) / 2 / 100) * 100;
     if (mid > (lastPass?.targetRate ?? 0) && mid < firstFail.targetRate) {
-      const s = await step(mid);
-      if (s.pass) lastPass = s;
+      await step(mid); // recorded in `steps`, which the result is read from
     }
   }
   const passing = steps.filter((s) => s.pass).map((s) => s.committedRate);

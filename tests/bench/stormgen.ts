@@ -207,6 +207,7 @@ async function stopTalk(drainMs: number): Promise<TalkResult> {
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-misused-promises -- every command's error is caught below and sent back
 process.on('message', async (cmd: StormCommand) => {
   try {
     if (cmd.type === 'connect') send(await connectAll(cmd));

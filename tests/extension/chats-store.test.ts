@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { fakeBrowser } from 'wxt/testing';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { CATCH_UP_GRACE_MS, useChatsStore } from '@/stores/chats';
 import { useChatListStore } from '@/stores/chatList';
 import { useChatWindowsStore } from '@/stores/chatWindows';

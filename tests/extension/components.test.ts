@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mount, flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { fakeBrowser } from 'wxt/testing';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import VisitorList from '@/components/visitors/VisitorList.vue';
 import ChatMessages from '@/components/chat/ChatMessages.vue';
 import ChatComposer from '@/components/chat/ChatComposer.vue';

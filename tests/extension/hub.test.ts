@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHub } from '@/background/domains';
 import { SERVER_DISCONNECT_RETRY_MS } from '@/background/hub';
 import type { ChatAlerts } from '@/background/chats';
@@ -238,7 +238,7 @@ describe('browser alerts', () => {
     const c = conversation({ visitorName: 'Bob', preview: 'Where is my order?' });
     alerts.newChat(c);
     await flush();
-    const all = (await fakeBrowser.notifications.getAll()) as Record<string, { title: string; message: string }>;
+    const all = fakeBrowser.notifications.getAllCreateOptions();
     expect(all[`chat:${c.id}`]).toMatchObject({ title: 'New chat from Bob', message: 'Where is my order?' });
     alerts.clearChat(c.id);
     await flush();

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { fakeBrowser } from 'wxt/testing';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import AccountOrigins from '@/components/admin/account/AccountOrigins.vue';
 import type { Session } from '@/utils/session';
 import type { Role } from '@@/shared/schemas/auth';

@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { fakeBrowser } from 'wxt/testing';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import AppShell from '@/components/app/AppShell.vue';
 import ChatQueueItem from '@/components/chat/ChatQueueItem.vue';
 import ChatSwitcher from '@/components/chat/ChatSwitcher.vue';

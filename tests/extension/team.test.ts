@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { createMemoryHistory } from 'vue-router';
-import { fakeBrowser } from 'wxt/testing';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import App from '@/entrypoints/options/App.vue';
 import AuthLogin from '@/components/auth/AuthLogin.vue';
 import TeamPage from '@/components/admin/team/TeamPage.vue';
@@ -252,7 +252,7 @@ describe('Team page (A5)', () => {
     await flushPromises();
     expect(requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/team/invitations/inv-1' });
     expect(rows(w, 'invitation')).toHaveLength(0);
-    expect(w.get('[data-testid=team-invitations-empty]').exists()).toBe(true);
+    expect(w.find('[data-testid=team-invitations-empty]').exists()).toBe(true);
     // Its row (and the focused button) is gone: focus goes to the section's heading.
     expect(document.activeElement?.id).toBe('team-invitations-h');
 

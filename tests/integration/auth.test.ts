@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { operatorSessions } from '../../server/src/db/schema/index';
-import { hashToken } from '../../server/src/features/auth/service';
+import { hashToken } from '../../server/src/access/sessions';
 import type { LoginResult } from '../../shared/schemas/auth';
 import { api, Harness, loginOk, type ErrorBody } from '../support/server';
 

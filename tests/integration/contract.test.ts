@@ -10,6 +10,7 @@ import { api } from '../../shared/api';
 import { ROLE_RANK, routePath, type CommandMap, type RouteSpec } from '../../shared/contract';
 import { contracts, operatorCommands, visitorCommands } from '../../shared/events';
 import { features } from '../../server/src/features/index';
+import { PNG, upload } from '../support/files';
 import { api as rest, Harness, newClientId } from '../support/server';
 
 const h = new Harness();
@@ -50,10 +51,18 @@ async function accountWithChat() {
   const visitor = await h.connectVisitor(server, a.account.id);
   const started = await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Alice', email: 'alice@example.com', question: 'hi' });
   if (!started.ok) throw new Error('chat:start failed');
+  const uploaded = await upload(server.url, { token: visitor.session.visitorToken, conversationId: started.data.conversation.id, name: 'a.png', bytes: PNG });
+  if (uploaded.status !== 201) throw new Error('upload failed');
   // A5: the Team routes name an operator and an open invitation of account A.
   const invited = await rest<{ id: string }>(server.url, 'POST', '/api/team/invitations', { email: 'invitee@example.com', role: 'operator' }, a.token);
   if (invited.status !== 201) throw new Error('invite failed');
-  const ids: Ids = { conversationId: started.data.conversation.id, visitorId: visitor.session.visitorId, operatorId: a.admin.id, invitationId: invited.body.id };
+  const ids: Ids = {
+    conversationId: started.data.conversation.id,
+    visitorId: visitor.session.visitorId,
+    fileId: uploaded.body.file.id,
+    operatorId: a.admin.id,
+    invitationId: invited.body.id,
+  };
   return { server, a, visitor, ids };
 }
 

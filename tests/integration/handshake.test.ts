@@ -5,7 +5,7 @@ import { VISITOR_NAMESPACE, type VisitorAuth, type VisitorSession } from '../../
 import { DEFAULT_LIMITS } from '../../server/src/config';
 import type { Database, Db } from '../../server/src/db/client';
 import { insertOperator, insertSession } from '../../server/src/features/auth/repo';
-import { hashToken } from '../../server/src/features/auth/service';
+import { hashToken } from '../../server/src/access/sessions';
 import { shedOverload } from '../../server/src/realtime/overload';
 import { Harness, newClientId, type TestServer } from '../support/server';
 

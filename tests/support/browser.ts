@@ -58,7 +58,7 @@ export async function typeInto(page: Page, selector: string, text: string): Prom
   await page.bringToFront();
   const el = await page.waitForSelector(selector, { visible: true });
   if (!el) throw new Error(`no element ${selector}`);
-  await el.click({ clickCount: 3 });
+  await el.click({ count: 3 });
   await el.evaluate((node) => {
     (node as HTMLInputElement).value = '';
   });

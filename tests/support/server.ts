@@ -3,9 +3,12 @@
  * accounts/operators, login, and real Socket.IO clients for both namespaces.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { createApp, type App, type AppOptions } from '../../server/src/app';
-import { DEFAULT_LIMITS, DEFAULT_MAIL_FROM, type Config } from '../../server/src/config';
+import { DEFAULT_FILES, DEFAULT_LIMITS, DEFAULT_MAIL_FROM, type Config } from '../../server/src/config';
 import { createAccountWithAdmin } from '../../server/src/features/accounts/service';
 import { insertOperator } from '../../server/src/features/auth/repo';
 import { hashPassword } from '../../server/src/access/passwords';
@@ -37,6 +40,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: false,
     logLevel: (process.env.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'error',
     limits: { ...DEFAULT_LIMITS },
+    files: { ...DEFAULT_FILES },
     mail: { smtpUrl: undefined, from: DEFAULT_MAIL_FROM },
     jobs: { concurrency: 4 },
     ...overrides,
@@ -58,13 +62,20 @@ export class Harness {
   /** Starts an app on a fresh database and listens on a free port. */
   async server(overrides: Partial<Config> = {}, options: AppOptions = {}): Promise<TestServer> {
     const database = await freshTestDatabase();
-    const config = testConfig({ ...(database.kind === 'postgres' ? { databaseUrl: database.url } : {}), ...overrides });
+    // Uploaded files (#5) go to a directory of this server's own, removed with it.
+    const filesDir = overrides.files ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), 'sidedesk-test-files-'));
+    const config = testConfig({
+      ...(database.kind === 'postgres' ? { databaseUrl: database.url } : {}),
+      ...(filesDir ? { files: { ...DEFAULT_FILES, dir: filesDir } } : {}),
+      ...overrides,
+    });
     const app = await createApp(config, { ...(database.kind === 'pglite' ? { pglite: database.pglite } : {}), ...options });
     const { url } = await app.listen(0);
     const server: TestServer = { app, url, database, close: () => app.close() };
     this.closers.push(async () => {
       await app.close();
       await database.drop();
+      if (filesDir) await fs.rm(filesDir, { recursive: true, force: true });
     });
     return server;
   }

@@ -1,6 +1,5 @@
 import { roleReaches, type MinimumRole } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import { can, type Action } from '../../../shared/policies';
 import type { Actor } from './actor';
 
 /**
@@ -15,17 +14,6 @@ export function requireRole(actor: Actor, minimum: MinimumRole): void {
     return;
   }
   throw new AppError('forbidden', minimum === 'visitor' ? 'Only a visitor can do this.' : `Only ${article(minimum)} ${minimum} can do this.`);
-}
-
-const REFUSED: Record<Action, string> = {
-  'account:update': 'Only an admin can change the account settings.',
-  'visitor:forget': 'Only an admin can forget a visitor.',
-  'team:manage': 'Only an admin can manage the team.',
-};
-
-/** Throws `forbidden` unless the actor may do `action` (shared/policies.ts: what the extension asks too). */
-export function authorize(actor: Actor, action: Action): void {
-  if (actor.kind !== 'operator' || !can(actor.role, action)) throw new AppError('forbidden', REFUSED[action]);
 }
 
 const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');

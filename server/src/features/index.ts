@@ -7,8 +7,9 @@ import { accounts } from './accounts';
 import { auth } from './auth';
 import { chats } from './chats';
 import type { Feature } from './feature';
+import { files } from './files';
 import { mail } from './mail';
 import { team } from './team';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, mail, team];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team];

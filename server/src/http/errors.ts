@@ -16,6 +16,8 @@ const STATUS: Record<ErrorCode, number> = {
   message_rejected: 422,
   overloaded: 503,
   origin_not_allowed: 403,
+  file_too_large: 413,
+  file_type_not_allowed: 415,
   internal_error: 500,
 };
 

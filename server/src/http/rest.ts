@@ -10,7 +10,7 @@ import type { RouteMap, RouteParsed, RouteSpec } from '../../../shared/contract'
 import type { OperatorActor } from '../access/actor';
 import { requireRole } from '../access/roles';
 import type { AppContext } from '../context';
-import { authenticate, type OperatorSession } from '../features/auth/service';
+import { authenticate, type OperatorSession } from '../access/sessions';
 import { validate } from '../validate';
 import { route } from './errors';
 
@@ -29,7 +29,8 @@ export type RouteHandlers<M extends RouteMap> = {
   [K in keyof M]: (ctx: AppContext, call: RouteCall<M[K]>) => Promise<M[K]['result']>;
 };
 
-function bearer(req: Request): string | undefined {
+/** The token of `Authorization: Bearer <token>`, if any. */
+export function bearer(req: Request): string | undefined {
   const header = req.get('authorization');
   const match = header && /^Bearer\s+(\S+)$/i.exec(header);
   return match ? match[1] : undefined;

@@ -6,6 +6,7 @@ import { VisitorConnectionLimits } from './connections';
 import { LoginLimits } from './login';
 import { PasswordResetLimits } from './passwordReset';
 import { LimiterStore, rateLimited, tryConsume } from './store';
+import { UploadLimits } from './uploads';
 
 /**
  * First-run setup hashes a password (argon2, ~20 MB and tens of ms of CPU): per address, only
@@ -23,6 +24,8 @@ export interface Limits {
   passwordReset: PasswordResetLimits;
   /** Widget connections per address, checked first in the /visitor handshake. */
   visitorConnections: VisitorConnectionLimits;
+  /** File uploads per address and per uploader (#5). */
+  uploads: UploadLimits;
   /** Counts a first-run setup attempt from `address`; throws `rate_limited` over the limit. */
   setupAttempt(address: string): Promise<void>;
   close(): Promise<void>;
@@ -36,6 +39,7 @@ export async function createLimits(opts: { redisUrl?: string; log: Logger; insta
     login: new LoginLimits(store),
     passwordReset: new PasswordResetLimits(store),
     visitorConnections: new VisitorConnectionLimits(store, opts.config),
+    uploads: new UploadLimits(store),
     setupAttempt: async (address) => {
       const counted = await tryConsume(setup, address);
       if (!counted.ok) throw rateLimited('setup attempts', counted.res.msBeforeNext, 'try again');

@@ -106,12 +106,12 @@ export async function startRelay(name: string, persist: Persistence | null): Pro
   await new Promise<void>((r) => http.listen(port, process.env.HOST ?? '127.0.0.1', r));
   console.log(`${name} listening on ${port}`);
   const shutdown = async () => {
-    io.close();
+    void io.close();
     await persist?.close();
     process.exit(0);
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
 }
 
 /** Both sides of the chat get the message, as on our server. */

@@ -20,6 +20,7 @@ describe('log lines (#4)', () => {
     log.warn(FORGED);
 
     expect(raw().match(/\n/g)).toHaveLength(2);
+    // eslint-disable-next-line no-control-regex -- the control characters are what it must not find
     expect(raw()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
     const [first, second] = records();
     expect(first).toMatchObject({ level: 'error', msg: `Visitor wrote ${FORGED}`, err: { type: 'Error', message: FORGED }, details: [{ body: FORGED }] });

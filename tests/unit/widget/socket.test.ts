@@ -22,7 +22,7 @@ async function refusingServer() {
     next(new OriginNotAllowed('https://evil.example'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => io.close(resolve)));
+  closers.push(() => new Promise((resolve) => void io.close(resolve)));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, handshakes: () => handshakes };
 }
 
@@ -60,7 +60,7 @@ describe('widget connection', () => {
       if (connections === 1) setTimeout(() => socket.disconnect(), 50);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise((resolve) => io.close(resolve)));
+    closers.push(() => new Promise((resolve) => void io.close(resolve)));
     connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, () => ({ accountId: '00000000-0000-4000-8000-000000000001' }));
     const deadline = Date.now() + 5_000;
     while (connections < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -78,7 +78,7 @@ describe('widget connection', () => {
       next(attempts.length === 1 ? refusal('overloaded', { retryAfterMs: 400 }) : undefined);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise((resolve) => io.close(resolve)));
+    closers.push(() => new Promise((resolve) => void io.close(resolve)));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const connected = new Promise<void>((resolve) => io.of(VISITOR_NAMESPACE).on('connection', () => resolve()));
     connect(url, () => ({ accountId: '00000000-0000-4000-8000-000000000001' }));

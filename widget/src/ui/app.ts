@@ -217,7 +217,11 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
       seen.add(m.clientId);
       if (log.children[i] !== el) log.insertBefore(el, log.children[i] ?? null);
     });
-    for (const [k, el] of items) if (!seen.has(k)) (el.remove(), items.delete(k));
+    for (const [k, el] of items) {
+      if (seen.has(k)) continue;
+      el.remove();
+      items.delete(k);
+    }
   }
 
   function updateMessage(el: HTMLElement, m: DisplayMessage, first: boolean, last: boolean): void {

@@ -58,4 +58,3 @@ export const strings = {
   poweredBy: 'Powered by Sidedesk',
 };
 
-export type Strings = typeof strings;

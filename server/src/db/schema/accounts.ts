@@ -22,3 +22,6 @@ export const serverSecrets = pgTable('server_secrets', {
   value: text('value').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** An account as stored (features share it through here, not through each other, #5). */
+export type AccountRow = typeof accounts.$inferSelect;

@@ -76,3 +76,7 @@ export const messages = pgTable(
     }).onDelete('cascade'),
   ],
 );
+
+/** Rows as stored (features share them through here, not through each other, #5). */
+export type ConversationRow = typeof conversations.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;

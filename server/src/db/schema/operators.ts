@@ -23,6 +23,8 @@ export const operators = pgTable(
   (t) => [uniqueIndex('operators_email_key').on(t.email), index('operators_account_idx').on(t.accountId)],
 );
 
+export type OperatorRow = typeof operators.$inferSelect;
+
 /** Login sessions. Only the SHA-256 of the bearer token is stored; revoking sets `revoked_at`. */
 export const operatorSessions = pgTable(
   'operator_sessions',

@@ -2,7 +2,8 @@ import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { accounts } from '../../db/schema/index';
 
-export type AccountRow = typeof accounts.$inferSelect;
+export type { AccountRow } from '../../db/schema/accounts';
+import type { AccountRow } from '../../db/schema/accounts';
 
 /** Number of accounts on this install (0 → first-run setup is open). Install-wide, so no accountId. */
 export async function countAccounts(db: Db): Promise<number> {

@@ -1,7 +1,7 @@
 import { AppError } from '../../../../shared/errors';
 import type { AppContext } from '../../context';
 import type { OperatorSocket } from '../../realtime/io';
-import { authenticate } from './service';
+import { authenticate } from '../../access/sessions';
 
 /**
  * /operator handshake: `auth: { token }` from login. A missing, revoked or expired token is

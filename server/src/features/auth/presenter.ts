@@ -1,5 +1,5 @@
 import type { AccountView, OperatorView } from '../../../../shared/schemas/auth';
-import type { AccountRow } from '../accounts/repo';
+import type { AccountRow } from '../../db/schema/accounts';
 import type { OperatorRow } from './repo';
 
 export function presentOperator(o: OperatorRow): OperatorView {

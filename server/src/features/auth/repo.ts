@@ -1,9 +1,10 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { accounts, operatorSessions, operators } from '../../db/schema/index';
-import type { AccountRow } from '../accounts/repo';
+import type { AccountRow } from '../../db/schema/accounts';
 
-export type OperatorRow = typeof operators.$inferSelect;
+export type { OperatorRow } from '../../db/schema/operators';
+import type { OperatorRow } from '../../db/schema/operators';
 
 /** Inserts an operator; returns null when the email is taken (emails are unique install-wide). */
 export async function insertOperator(

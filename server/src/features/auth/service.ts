@@ -1,32 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken, type OperatorSession } from '../../access/sessions';
 import { verify } from '@node-rs/argon2';
 import { hashPassword } from '../../access/passwords';
 import { AppError } from '../../../../shared/errors';
 import type { LoginBody, LoginResult } from '../../../../shared/schemas/auth';
-import type { Db } from '../../db/client';
-import type { AccountRow } from '../accounts/repo';
 import { presentAccount, presentOperator } from './presenter';
 import type { AppContext } from '../../context';
-import { findLiveSession, findOperatorForLogin, insertSession, revokeSession, touchSession, type OperatorRow } from './repo';
+import { findOperatorForLogin, insertSession, revokeSession } from './repo';
 
 const SESSION_TTL_MS = 30 * 24 * 3600_000;
-/** last_used_at is written at most this often per session, not on every request. */
-const TOUCH_EVERY_MS = 60_000;
 
 // Verified against when the email is unknown, so both cases cost the same time.
 let dummyHash: Promise<string> | undefined;
 
-/** An authenticated operator session, as REST and socket handlers see it. */
-export interface OperatorSession {
-  sessionId: string;
-  operator: OperatorRow;
-  account: AccountRow;
-}
-
-/** The SHA-256 (hex) of a bearer token: the only form of it the database holds. */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 /**
  * Checks email + password and opens a session with a fresh 256-bit token. The attempt is counted
@@ -48,15 +34,6 @@ export async function login(ctx: AppContext, input: LoginBody, address: string):
   const token = randomBytes(32).toString('base64url');
   await insertSession(db, found.account.id, found.operator.id, hashToken(token), new Date(Date.now() + SESSION_TTL_MS));
   return { token, operator: presentOperator(found.operator), account: presentAccount(found.account) };
-}
-
-/** Resolves a bearer token to its live session, or throws `unauthenticated`. */
-export async function authenticate(db: Db, token: string | undefined): Promise<OperatorSession> {
-  if (!token) throw new AppError('unauthenticated', 'Sign in first.');
-  const found = await findLiveSession(db, hashToken(token));
-  if (!found) throw new AppError('unauthenticated', 'Your session has ended; sign in again.');
-  if (Date.now() - found.lastUsedAt.getTime() > TOUCH_EVERY_MS) await touchSession(db, found.account.id, found.sessionId);
-  return { sessionId: found.sessionId, operator: found.operator, account: found.account };
 }
 
 /** Revokes the session: its token stops working on REST and sockets at once. */

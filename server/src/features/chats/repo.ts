@@ -8,8 +8,8 @@ import { jsonArgument, type JsonArgument } from '../../db/json';
 import { queryRows, rowFromJson } from '../../db/raw';
 import { conversations, messages, visitors } from '../../db/schema/index';
 
-export type ConversationRow = typeof conversations.$inferSelect;
-export type MessageRow = typeof messages.$inferSelect;
+export type { ConversationRow, MessageRow } from '../../db/schema/chats';
+import type { ConversationRow, MessageRow } from '../../db/schema/chats';
 
 /** Most messages one read returns; a client that gets a full page asks again from the last seq. */
 export const MESSAGE_PAGE_SIZE = 500;

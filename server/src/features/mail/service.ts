@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { OutboxPage, outboxQuery, TestMailQueued } from '../../../../shared/schemas/mail';
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
-import type { OperatorSession } from '../auth/service';
+import type { OperatorSession } from '../../access/sessions';
 import { mailSendJob } from './job';
 import { toOutboxMailView } from './presenter';
 import { listOutboxMail } from './repo';

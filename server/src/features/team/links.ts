@@ -3,7 +3,7 @@
  * carries a fresh 256-bit token; the database holds only its SHA-256, like a session's.
  */
 import { randomBytes } from 'node:crypto';
-import { hashToken } from '../auth/service';
+import { hashToken } from '../../access/sessions';
 
 export { hashToken };
 

@@ -7,7 +7,7 @@ import { hashPassword } from '../../access/passwords';
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
 import { rooms } from '../../realtime/rooms';
-import type { OperatorRow } from '../auth/repo';
+import type { OperatorRow } from '../../db/schema/operators';
 import { sendMail } from '../mail/service';
 import { hashToken, linkProblem, newLinkToken, type LinkProblem } from './links';
 import { passwordResetMail, publicBaseUrl } from './mails';

@@ -1,5 +1,5 @@
 import type { InvitationView, TeamMemberView } from '../../../../shared/schemas/team';
-import type { OperatorRow } from '../auth/repo';
+import type { OperatorRow } from '../../db/schema/operators';
 import type { InvitationListRow } from './repo';
 
 /** `online`: whether the operator has a socket on some node; a disabled operator never counts. */

@@ -3,7 +3,7 @@ import type { Role } from '../../../../shared/schemas/auth';
 import type { OperatorStatus } from '../../../../shared/schemas/team';
 import type { Db } from '../../db/client';
 import { accounts, invitations, operatorSessions, operators, passwordResets } from '../../db/schema/index';
-import type { OperatorRow } from '../auth/repo';
+import type { OperatorRow } from '../../db/schema/operators';
 
 export type InvitationRow = typeof invitations.$inferSelect;
 /** An open invitation with the name of the admin who sent it. */
@@ -13,6 +13,18 @@ export type InvitationListRow = InvitationRow & { invitedByName: string | null; 
 const expiredNow = (expiresAt: typeof invitations.expiresAt | typeof passwordResets.expiresAt) => sql<boolean>`${expiresAt} <= now()`;
 
 // ── operators ──────────────────────────────────────────────────────────────────────────────
+
+/** The account's name (mails and pages say which team this is). */
+export async function findAccountName(db: Db, accountId: string): Promise<string | null> {
+  const [row] = await db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, accountId)).limit(1);
+  return row?.name ?? null;
+}
+
+/** The operator an invitation becomes; null when the email already signs in (emails are unique on the server). */
+export async function insertInvitedOperator(tx: Db, input: Pick<OperatorRow, 'accountId' | 'email' | 'name' | 'role' | 'passwordHash'>): Promise<OperatorRow | null> {
+  const [row] = await tx.insert(operators).values(input).onConflictDoNothing({ target: operators.email }).returning();
+  return row ?? null;
+}
 
 export async function listOperators(db: Db, accountId: string): Promise<OperatorRow[]> {
   return db.select().from(operators).where(eq(operators.accountId, accountId)).orderBy(asc(operators.name), asc(operators.email));

@@ -16,11 +16,10 @@ import type { OperatorActor } from '../../access/actor';
 import { hashPassword } from '../../access/passwords';
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
+import { onlineOperatorIds } from '../../realtime/presence';
 import { rooms } from '../../realtime/rooms';
-import { findAccount } from '../accounts/repo';
-import { insertOperator, type OperatorRow } from '../auth/repo';
+import type { OperatorRow } from '../../db/schema/operators';
 import { sendMail } from '../mail/service';
-import { onlineOperatorIds } from '../visitors/presence';
 import { passwordResetRequestJob } from './job';
 import { hashToken, linkProblem, newLinkToken, type LinkProblem } from './links';
 import { invitationMail, publicBaseUrl } from './mails';
@@ -31,10 +30,12 @@ import {
   countOtherActiveAdmins,
   deleteOpenInvitation,
   emailTaken,
+  findAccountName,
   findInvitationByToken,
   findOpenInvitation,
   findOperator,
   insertInvitation,
+  insertInvitedOperator,
   listOpenInvitations,
   listOperators,
   lockTeam,
@@ -49,9 +50,9 @@ const noSuchOperator = () => new AppError('not_found', 'No such operator on your
 const noSuchInvitation = () => new AppError('not_found', 'No such open invitation.');
 
 async function accountName(db: Db, accountId: string): Promise<string> {
-  const account = await findAccount(db, accountId);
-  if (!account) throw new AppError('not_found', 'Account not found.');
-  return account.name;
+  const name = await findAccountName(db, accountId);
+  if (name === null) throw new AppError('not_found', 'Account not found.');
+  return name;
 }
 
 /** The account's operators (online: connected on any node now) and its open invitations. */
@@ -59,7 +60,7 @@ export async function listTeam(ctx: AppContext, actor: OperatorActor): Promise<T
   const [operators, invitations, online] = await Promise.all([
     listOperators(ctx.db, actor.accountId),
     listOpenInvitations(ctx.db, actor.accountId),
-    onlineOperatorIds(ctx.rt.operators, actor.accountId),
+    onlineOperatorIds(ctx.rt.operators, actor.accountId, true),
   ]);
   return { members: operators.map((o) => presentMember(o, online.has(o.id))), invitations: invitations.map(presentInvitation) };
 }
@@ -154,7 +155,7 @@ export async function updateMember(ctx: AppContext, actor: OperatorActor, operat
   });
   if (disconnect) ctx.rt.operators.in(rooms.operator(operatorId)).disconnectSockets(true);
   // Just disconnected (a role change reconnects within a second or two): shown as offline until then.
-  const online = !disconnect && (await onlineOperatorIds(ctx.rt.operators, actor.accountId)).has(operatorId);
+  const online = !disconnect && (await onlineOperatorIds(ctx.rt.operators, actor.accountId, true)).has(operatorId);
   return presentMember(row, online);
 }
 
@@ -212,7 +213,7 @@ export async function acceptInvitation(ctx: AppContext, token: string, input: { 
     const state = invitationState(await findInvitationByToken(tx, hashToken(token), true));
     if (!state.ok) return state;
     const { invitation, accountName } = state.link;
-    const operator = await insertOperator(tx, invitation.accountId, { email: invitation.email, name: input.name, role: invitation.role, passwordHash });
+    const operator = await insertInvitedOperator(tx, { accountId: invitation.accountId, email: invitation.email, name: input.name, role: invitation.role, passwordHash });
     // The email signed up elsewhere since the invitation was sent (emails are unique on the server).
     if (!operator) return { ok: false, problem: 'email_taken' };
     await markInvitationUsed(tx, invitation.id, operator.id);

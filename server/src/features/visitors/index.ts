@@ -1,5 +1,6 @@
 /** Visitors (P1, P2): tracking, presence, the live grid, the widget's session and "forget this visitor". */
 import { defineFeature } from '../feature';
+import './events';
 import { onVisitorConnection, operatorVisitorCommands, visitorCommands } from './handlers';
 import { visitorRoutes } from './routes';
 import { announceOperatorAvailability, publishVisitor } from './service';

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../../config';
-import type { AccountRow } from '../accounts/repo';
+import type { AccountRow } from '../../db/schema/accounts';
 
 /** The page a widget runs on, as its browser names it in the handshake's `Origin` header. */
 interface PageOrigin {

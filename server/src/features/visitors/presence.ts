@@ -38,12 +38,6 @@ export async function onlineVisitorIds(visitors: VisitorNamespace, accountId: st
   return [...new Set(sockets.map((s) => s.data.visitorId))];
 }
 
-/** Ids of the account's connected operators, on every node (A5: the Team page's "online"). */
-export async function onlineOperatorIds(operators: OperatorNamespace, accountId: string): Promise<Set<string>> {
-  const sockets = await socketsIn(operators, rooms.accountOperators(accountId));
-  return new Set(sockets.map((s) => s.data.operatorId));
-}
-
 /** How long one count of an account's online operators serves the widget handshakes that ask for it. */
 const OPERATOR_COUNT_TTL_MS = 1_000;
 const operatorCounts = new WeakMap<OperatorNamespace, Map<string, { at: number; count: Promise<number> }>>();

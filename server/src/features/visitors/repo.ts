@@ -3,7 +3,7 @@ import type { Database, Db } from '../../db/client';
 import { jsonArgument } from '../../db/json';
 import { queryRows, rowFromJson } from '../../db/raw';
 import { conversations, messages, pageViews, visitors } from '../../db/schema/index';
-import type { ConversationRow, MessageRow } from '../chats/repo';
+import type { ConversationRow, MessageRow } from '../../db/schema/chats';
 
 export type VisitorRow = typeof visitors.$inferSelect;
 

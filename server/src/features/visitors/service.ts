@@ -5,9 +5,9 @@ import type { z } from 'zod';
 import type { OperatorActor, VisitorActor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
-import type { AccountRow } from '../accounts/repo';
+import type { AccountRow } from '../../db/schema/accounts';
 import { presentMessage, presentVisitorConversation } from '../chats/presenter';
-import { MESSAGE_PAGE_SIZE } from '../chats/repo';
+import { SYNC_PAGE_SIZE } from '../../../../shared/protocol';
 import { countOperatorsOnline, isVisitorOnline, onlineVisitorIds } from './presence';
 import { presentVisitor } from './presenter';
 import {
@@ -41,7 +41,7 @@ export async function connectVisitorSession(
 ): Promise<{ visitor: VisitorWithChat; session: VisitorSession }> {
   const claimed = ctx.visitorTokens.verify(account.id, token);
   const [connection, operatorsOnline] = await Promise.all([
-    connectVisitor(ctx.database, account.id, claimed, origin, known, MESSAGE_PAGE_SIZE),
+    connectVisitor(ctx.database, account.id, claimed, origin, known, SYNC_PAGE_SIZE),
     countOperatorsOnline(ctx.rt.operators, account.id),
   ]);
   const { visitor, conversation } = connection;
@@ -177,5 +177,6 @@ export async function forgetVisitor(ctx: AppContext, actor: OperatorActor, input
   if (!removed) throw new AppError('not_found', 'Visitor not found.');
   ctx.rt.visitors.in(rooms.visitor(visitorId)).disconnectSockets();
   ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:removed', { visitorId, conversationIds: removed.conversationIds });
+  ctx.events.publish('visitor.forgotten', { accountId, visitorId, conversationIds: removed.conversationIds });
   return null;
 }

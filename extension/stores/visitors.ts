@@ -211,5 +211,14 @@ export const useVisitorsStore = defineStore('visitors', () => {
     return id ? byId.value.get(id) : undefined;
   }
 
-  return { byId, list, filtered, count, loaded, error, filter, start, refresh, get, flush, forget };
+  /**
+   * Whether the visitor has the site open (#5: the chat window says when they left): the list holds
+   * every online visitor, and `visitor:updated` removes one whose last tab closed. Null until the
+   * list has loaded (unknown, not "gone").
+   */
+  function isOnline(id: string): boolean | null {
+    return loaded.value ? byId.value.has(id) : null;
+  }
+
+  return { byId, list, filtered, count, loaded, error, filter, start, refresh, get, isOnline, flush, forget };
 });

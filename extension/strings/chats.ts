@@ -25,6 +25,9 @@ export const chats = {
   dismiss: 'Remove from open chats',
   status: { waiting: 'Waiting', active: 'Active', closed: 'Closed' } as const,
   closedNote: 'This chat is closed.',
+  /** The visitor's last tab closed (#5); they see replies when they come back, or get them by email. */
+  visitorLeft: (name: string) => `${name} left the site`,
+  replyByEmail: 'Reply by email',
   acceptToReply: 'Accept the chat to reply.',
   loading: 'Loading conversation…',
   noMessages: 'No messages yet.',

@@ -26,31 +26,8 @@ export function formatAgo(fromIso: string | null | undefined, now: number): stri
   return `${Math.floor(s / 86400)}d ago`;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale ?? ''}|${JSON.stringify(options)}`;
-  let f = formatters.get(key);
-  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale, options)));
-  return f;
-}
-
-/**
- * The one way the panel writes a moment (#5), in the operator's own locale and clock (the browser's):
- * `short` is the time alone today ("14:05", or "2:05 PM" where the locale says so) and the day with
- * it otherwise ("3 Dec, 14:05"), so a chat reopened days later doesn't read as today; `full` is for
- * tooltips ("Wednesday, 3 December 2026 at 14:05:09").
- */
-export function formatTime(iso: string | null | undefined, style: 'short' | 'full' = 'short', now = Date.now(), locale?: string): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  if (style === 'full') return formatter(locale, { dateStyle: 'full', timeStyle: 'medium' }).format(d);
-  const today = new Date(now);
-  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
-  if (sameDay) return formatter(locale, { hour: 'numeric', minute: '2-digit' }).format(d);
-  const sameYear = d.getFullYear() === today.getFullYear();
-  return formatter(locale, { day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }), hour: 'numeric', minute: '2-digit' }).format(d);
-}
+/** The one way a moment is written (#5), shared with the widget: "14:05" / "2:05 PM" today, with the day otherwise. */
+export { formatTime } from '@@/shared/time';
 
 /** The path (+ query) of a URL, for a narrow row: "/demo/pricing.html". */
 export function urlPath(url: string | null | undefined): string {

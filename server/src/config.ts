@@ -122,6 +122,9 @@ const envSchema = z.object({
   JOB_CONCURRENCY: limitSetting(4),
 });
 
+/** Every environment variable the server reads: the README's configuration table lists each (tests/unit/server/config.test.ts). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
+
 export interface Config {
   port: number;
   host: string | undefined;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createApp } from './app';
 import { loadConfig, ROOT_DIR } from './config';
 import { firstAccount } from './features/accounts/repo';
+import { listenErrorMessage } from './http/listenError';
 
 // `npm run serve` / `npm start`: one server process. Everything it needs comes from the environment.
 let config: ReturnType<typeof loadConfig>;
@@ -14,7 +15,15 @@ try {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 }
-const { url: localUrl } = await app.listen();
+let localUrl: string;
+try {
+  ({ url: localUrl } = await app.listen());
+} catch (err) {
+  // #5: a busy port is one clear line and exit code 1, not a stack trace.
+  console.error(listenErrorMessage(err, config) ?? err);
+  await app.close().catch(() => undefined);
+  process.exit(1);
+}
 const url = config.publicUrl ?? localUrl;
 const account = await firstAccount(app.ctx.db);
 const built = (p: string) => fs.existsSync(path.join(ROOT_DIR, p));
@@ -33,7 +42,7 @@ const lines = [
     : [
         '  first run:  no account yet. Create the account and its admin either',
         `              in the browser: ${url}/setup`,
-        '              or headless:    npm run setup -- --account "Acme" --email you@example.com --password <8+ chars> [--name "Your Name"] [--origin https://your-site.example]',
+        '              or headless:    npm run setup -- --account "Acme" --email you@example.com [--name "Your Name"] [--origin https://your-site.example]  (asks for the password)',
         '              (stop this server first when using the embedded database: the CLI needs the data-dir lock)',
       ].join('\n'),
   `  extension:  ${path.join(ROOT_DIR, '.output/chrome-mv3')} (Chrome: Load unpacked) · ${path.join(ROOT_DIR, '.output/firefox-mv2')} (Firefox: about:debugging)${built('.output/chrome-mv3') ? '' : '  (not built yet: npm run build:extension)'}`,
@@ -44,7 +53,7 @@ console.log(lines.join('\n'));
 // #3: a promise rejection nobody handled (a library's fire-and-forget call, like a publish while
 // Redis is down) is logged, not fatal: ending the process would cut every connected visitor and
 // operator for something that didn't break this node's own state. The known sources are handled
-// where they arise (realtime/io.ts, visitors/presence.ts, ctx.background); this is the backstop.
+// where they arise (realtime/io.ts, realtime/presence.ts, ctx.background); this is the backstop.
 // Uncaught exceptions still end the process (its state may be broken; the supervisor restarts it).
 process.on('unhandledRejection', (reason) => app.ctx.log.error('Unhandled promise rejection (kept running)', reason));
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { atMost } from './common';
 
 /** How many website addresses one account may list (#4): plenty for a shop with regional sites. */
 export const MAX_ALLOWED_ORIGINS = 100;
@@ -51,8 +52,8 @@ export function parseWebsiteOrigin(input: string): ParsedOrigin {
 
 /** One allowed website address, normalised (see {@link parseWebsiteOrigin}); junk is refused with a message. */
 export const websiteOrigin = z
-  .string()
-  .max(2048)
+  .string('Enter a website address like https://shop.example.com')
+  .max(2048, atMost(2048))
   .transform((s, ctx) => {
     const parsed = parseWebsiteOrigin(s);
     if (parsed.ok) return parsed.origin;
@@ -63,7 +64,7 @@ export const websiteOrigin = z
 /** The websites an account's widget may run on (#4); duplicates after normalising are dropped. */
 export const allowedOrigins = z
   .array(websiteOrigin)
-  .max(MAX_ALLOWED_ORIGINS, `at most ${MAX_ALLOWED_ORIGINS} website addresses`)
+  .max(MAX_ALLOWED_ORIGINS, `At most ${MAX_ALLOWED_ORIGINS} website addresses`)
   .transform((list) => [...new Set(list)]);
 
 /** PATCH /api/account/settings — admins only; absent fields stay as they are. */

@@ -1,17 +1,25 @@
 import { z } from 'zod';
-import { text } from './common';
+import { atMost, text } from './common';
 import { allowedOrigins } from './accounts';
 
 export const ROLES = ['admin', 'supervisor', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const email = text().pipe(z.email().max(254)).transform((s) => s.toLowerCase());
-export const password = text().min(8, 'at least 8 characters').max(200);
+// #5: every message here is shown beside its field (the setup page, the panel's sign-in): it says what to do.
+const ENTER_EMAIL = 'Enter a valid email';
+export const email = text(ENTER_EMAIL)
+  .trim()
+  .pipe(z.email(ENTER_EMAIL).max(254, atMost(254)))
+  .transform((s) => s.toLowerCase());
+export const password = text('Enter a password')
+  .min(1, { error: 'Enter a password', abort: true })
+  .min(8, 'At least 8 characters')
+  .max(200, atMost(200));
 
 /** POST /api/setup — first run only: creates the account and its first admin. */
 export const setupBody = z.object({
-  account: text().trim().min(1).max(120),
-  name: text().trim().min(1).max(120).optional(),
+  account: text('Enter your company name').trim().min(1, 'Enter your company name').max(120, atMost(120)),
+  name: text('Enter your name, or leave it out').trim().min(1, 'Enter your name, or leave it out').max(120, atMost(120)).optional(),
   email,
   password,
   /** The websites the widget will run on (#4); more can be added later in the extension's options. */
@@ -20,7 +28,7 @@ export const setupBody = z.object({
 export type SetupBody = z.infer<typeof setupBody>;
 
 /** POST /api/auth/login */
-export const loginBody = z.object({ email, password: text().min(1).max(200) });
+export const loginBody = z.object({ email, password: text('Enter your password').min(1, 'Enter your password').max(200, atMost(200)) });
 export type LoginBody = z.infer<typeof loginBody>;
 
 export interface OperatorView {

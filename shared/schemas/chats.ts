@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientId, seq, text, uuid } from './common';
+import { atMost, clientId, seq, text, uuid } from './common';
 import { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../protocol/limits';
 
 export const CONVERSATION_STATUSES = ['waiting', 'active', 'closed'] as const;
@@ -14,13 +14,13 @@ export type MessageVisibility = (typeof MESSAGE_VISIBILITIES)[number];
 
 export { MAX_MESSAGE_LENGTH };
 
-const body = text().trim().min(1, 'empty message').max(MAX_MESSAGE_LENGTH);
+const body = text('Write a message').trim().min(1, 'Write a message').max(MAX_MESSAGE_LENGTH, atMost(MAX_MESSAGE_LENGTH));
 
 /** Widget pre-chat form → a new conversation whose first message is the question. */
 export const chatStartPayload = z.object({
   clientId,
-  name: text().trim().min(1).max(MAX_NAME_LENGTH),
-  email: text().pipe(z.email().max(MAX_EMAIL_LENGTH)),
+  name: text('Enter your name').trim().min(1, 'Enter your name').max(MAX_NAME_LENGTH, atMost(MAX_NAME_LENGTH)),
+  email: text('Enter a valid email').trim().pipe(z.email('Enter a valid email').max(MAX_EMAIL_LENGTH, atMost(MAX_EMAIL_LENGTH))),
   question: body,
 });
 export type ChatStartPayload = z.infer<typeof chatStartPayload>;
@@ -86,6 +86,12 @@ export interface VisitorConversationView {
   status: ConversationStatus;
   /** Display name of the operator who accepted the chat ("Olivia is here"). */
   operatorName: string | null;
+  /**
+   * While the chat is active: whether that operator has a panel connected right now (#5). When
+   * their last one goes (signed out, browser closed) the widget says they have left, and when one
+   * comes back, that they are here. Always false while waiting and once closed.
+   */
+  operatorPresent: boolean;
   /** Highest seq stored: more than the widget holds means it missed messages. */
   lastSeq: number;
 }

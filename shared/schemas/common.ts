@@ -9,9 +9,16 @@ export const wellFormed = (s: string): string => s.replaceAll('\0', '').toWellFo
 /**
  * Every string of every payload starts here (#4: page views once skipped it, failed their
  * query and logged it whole). tests/unit/server/schemaStrings.test.ts checks every exported
- * schema; a format (URL, email) is checked after the cleaning: `text().pipe(z.url())`.
+ * schema; a format (URL, email) is checked after the cleaning: `text().pipe(z.url())`. Fields
+ * people fill in pass their own message for a missing value: `text('Enter your name')`.
  */
-export const text = () => z.string().overwrite(wellFormed);
+export const text = (error?: string) => z.string(error === undefined ? undefined : { error }).overwrite(wellFormed);
+
+/**
+ * #5: a message a person reads when a field is too long — what to do, never zod's "Too big:
+ * expected string to have <=120 characters". Every field people fill in says what to do the same way.
+ */
+export const atMost = (max: number) => `At most ${max} characters`;
 
 export const uuid = text().pipe(z.uuid());
 

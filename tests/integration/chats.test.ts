@@ -5,7 +5,7 @@ import type { JsonArgument } from '../../server/src/db/json';
 import { MessageWriter } from '../../server/src/features/chats/messageWriter';
 import type { VisitorView } from '../../shared/schemas/visitors';
 import { visitorState } from '../../shared/visitorState';
-import { collect, Harness, newClientId, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
+import { collect, Harness, loginOk, newClientId, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -35,12 +35,25 @@ describe('a chat from start to close', () => {
 
     const res = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Hello?' }));
     // The visitor gets their own view of it (#4); operators get the whole conversation.
-    expect(res.conversation).toEqual({ id: expect.any(String), status: 'waiting', operatorName: null, lastSeq: 1 });
+    expect(res.conversation).toEqual({ id: expect.any(String), status: 'waiting', operatorName: null, operatorPresent: false, lastSeq: 1 });
     expect(res.messages).toEqual([expect.objectContaining({ seq: 1, author: 'visitor', authorName: 'Vera', body: 'Hello?' })]);
     expect(await requested).toMatchObject({ id: res.conversation.id, visitorName: 'Vera', visitorEmail: 'vera@example.com', lastSeq: 1, lastAuthor: 'visitor', preview: 'Hello?' });
 
     const list = ok(await op.socket.emitWithAck('chat:list', {}));
     expect(list.map((c) => c.id)).toEqual([res.conversation.id]);
+  });
+
+  it('keeps a chat started while nobody is online waiting, with the visitor’s email, for the first operator who signs in (#5)', async () => {
+    const server = await h.server();
+    const { account, email, password } = await h.account(server);
+    const { socket: visitor, session } = await h.connectVisitor(server, account.id);
+    expect(session.operatorsOnline).toBe(0);
+    const res = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Do you ship to Mars?' }));
+    visitor.disconnect();
+
+    const op = await h.connectOperator(server, (await loginOk(server.url, email, password)).token);
+    const list = ok(await op.emitWithAck('chat:list', {}));
+    expect(list).toEqual([expect.objectContaining({ id: res.conversation.id, status: 'waiting', visitorName: 'Vera', visitorEmail: 'vera@example.com', preview: 'Do you ship to Mars?' })]);
   });
 
   it('returns the open conversation again on a repeated chat:start instead of creating another', async () => {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,6 +57,30 @@ describe('first-run setup', () => {
     expect(good.status).toBe(201);
     expect(await good.text()).toContain('Sidedesk is set up');
     expect(await countAccounts(server.app.ctx.db)).toBe(1);
+  });
+
+  it('says what to do beside each field of an empty form, and in the API’s issues, never zod’s words (#5)', async () => {
+    const server = await h.server();
+    const form = await fetch(`${server.url}/setup`, { method: 'POST', body: new URLSearchParams({ account: '', name: '', email: '', password: '', allowedOrigins: '' }) });
+    expect(form.status).toBe(400);
+    const html = await form.text();
+    expect(html).toContain('<p class="error" id="account-error">Enter your company name</p>');
+    expect(html).toContain('<p class="error" id="email-error">Enter a valid email</p>');
+    expect(html).toContain('<p class="error" id="password-error">Enter a password</p>');
+    expect(html).not.toMatch(/Too small|expected string|Invalid input/);
+
+    const short = await fetch(`${server.url}/setup`, { method: 'POST', body: new URLSearchParams({ account: 'Acme', email: 'ada@example.com', password: 'short' }) });
+    expect(await short.text()).toContain('<p class="error" id="password-error">At least 8 characters</p>');
+
+    const empty = await api<ErrorBody>(server.url, 'POST', '/api/setup', {});
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.issues).toEqual([
+      { path: 'account', message: 'Enter your company name' },
+      { path: 'email', message: 'Enter a valid email' },
+      { path: 'password', message: 'Enter a password' },
+    ]);
+    expect(empty.body.error.message).toBe('Invalid input: account: Enter your company name');
+    expect(await countAccounts(server.app.ctx.db)).toBe(0);
   });
 
   it('takes the website addresses (normalised) over the API, and refuses junk naming the entry', async () => {
@@ -171,6 +195,139 @@ describe('npm run setup (CLI)', () => {
     } finally {
       await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('npm run setup without --password: asks for it, hidden, twice (#5)', () => {
+  /** A fresh database for the CLI: the env pointing at it, and a server on it afterwards. */
+  async function target() {
+    const database = await freshTestDatabase();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sidedesk-cli-'));
+    if (database.kind === 'pglite') {
+      await database.pglite.close();
+      await seededDataDir(dataDir);
+    }
+    const env: NodeJS.ProcessEnv = database.kind === 'postgres' ? { DATABASE_URL: database.url } : { DATABASE_URL: '', DATA_DIR: dataDir };
+    const cleanup = async () => {
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    };
+    const serve = async () => {
+      const app = await createApp(testConfig(database.kind === 'postgres' ? { databaseUrl: database.url } : { dataDir }));
+      const { url } = await app.listen(0);
+      return { url, close: () => app.close() };
+    };
+    return { env, cleanup, serve };
+  }
+
+  /**
+   * Runs the CLI, typing each answer once the output shows its prompt (`[prompt, line]` in order);
+   * `tty` runs it on a pseudo-terminal (util-linux `script`), where an echo would show.
+   */
+  function interactive(env: NodeJS.ProcessEnv, args: string[], answers: [RegExp, string][], tty = false) {
+    const node = [process.execPath, '--import', 'tsx', 'server/src/cli/setup.ts', ...args];
+    const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+    const child = tty
+      ? spawn('script', ['-qefc', node.map(quote).join(' '), '/dev/null'], { env: { ...process.env, ...env } })
+      : spawn(node[0]!, node.slice(1), { env: { ...process.env, ...env } });
+    let out = '';
+    let answered = 0;
+    let from = 0;
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      for (let next = answers[answered]; next; next = answers[answered]) {
+        // An answer goes only once its own prompt has appeared after the previous one.
+        const seen = next[0].exec(out.slice(from));
+        if (!seen) break;
+        from += seen.index + seen[0].length;
+        child.stdin.write(`${next[1]}\n`);
+        answered++;
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    if (!tty && answers.length === 0) child.stdin.end();
+    return new Promise<{ code: number | null; out: string }>((resolve) =>
+      child.on('exit', (code) => {
+        child.stdin.destroy();
+        resolve({ code, out });
+      }),
+    );
+  }
+
+  const asked = /Password for admin@example\.com \(at least 8 characters, not shown\): /;
+  const again = /The same password again: /;
+  const args = ['--account', 'Acme', '--email', 'Admin@Example.com', '--name', 'Ada'];
+
+  it('takes the password from stdin, refusing a short one and two that differ, and signs in with it', async () => {
+    const t = await target();
+    try {
+      const res = await interactive(t.env, args, [
+        [asked, 'short'],
+        [asked, 'long enough'],
+        [again, 'something else'],
+        [asked, 'long enough'],
+        [again, 'long enough'],
+      ]);
+      expect(res.code, res.out).toBe(0);
+      expect(res.out).toContain('At least 8 characters');
+      expect(res.out).toContain('The two passwords differ. Try again.');
+      expect(res.out).toContain('Created account "Acme" with admin admin@example.com.');
+      expect(res.out).not.toContain('shell history');
+      const server = await t.serve();
+      try {
+        await loginOk(server.url, 'admin@example.com', 'long enough');
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await t.cleanup();
+    }
+  }, 120_000);
+
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('shows nothing of the password on a terminal', async () => {
+    const t = await target();
+    try {
+      const secret = 'hunter2-but-longer';
+      const res = await interactive(t.env, args, [
+        [asked, secret],
+        [again, secret],
+      ], true);
+      expect(res.code, res.out).toBe(0);
+      expect(res.out).toContain('Created account "Acme"');
+      expect(res.out).not.toContain(secret);
+      expect(res.out).not.toContain('*'.repeat(secret.length));
+    } finally {
+      await t.cleanup();
+    }
+  }, 120_000);
+
+  it('stops with exit code 1 when no password comes, having created nothing', async () => {
+    const t = await target();
+    try {
+      const res = await interactive(t.env, args, []);
+      expect(res.code).toBe(1);
+      expect(res.out).toContain('No password given. Type it when asked, or pass --password (scripts).');
+      const server = await t.serve();
+      try {
+        expect((await fetch(`${server.url}/setup`).then((r) => r.text()))).toContain('<form');
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await t.cleanup();
+    }
+  }, 120_000);
+
+  it('warns that --password lands in the shell history', async () => {
+    const t = await target();
+    try {
+      const res = await interactive(t.env, [...args, '--password', 'long enough'], []);
+      expect(res.code, res.out).toBe(0);
+      expect(res.out).toContain('Note: --password is saved in your shell history.');
+    } finally {
+      await t.cleanup();
     }
   }, 120_000);
 });

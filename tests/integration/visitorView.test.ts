@@ -20,7 +20,7 @@ const VISITOR_FIELDS = new Set([
   // VisitorSession
   'visitorId', 'visitorToken', 'accountName', 'operatorsOnline', 'chat', 'conversation', 'messages',
   // VisitorConversationView
-  'id', 'status', 'operatorName', 'lastSeq',
+  'id', 'status', 'operatorName', 'operatorPresent', 'lastSeq',
   // MessageView
   'conversationId', 'seq', 'clientId', 'author', 'authorName', 'body', 'createdAt',
   // TypingView, availability
@@ -91,12 +91,12 @@ describe('what a visitor receives', () => {
     visitor.auth = { accountId: op.account.id, visitorToken };
     session = ready();
     visitor.connect();
-    expect((await session).chat?.conversation).toEqual({ id: conversationId, status: 'active', operatorName: 'Olivia', lastSeq: 4 });
+    expect((await session).chat?.conversation).toEqual({ id: conversationId, status: 'active', operatorName: 'Olivia', operatorPresent: true, lastSeq: 4 });
 
     const closed = waitFor(visitor, 'chat:updated', (c) => c.status === 'closed');
     ok(await op.socket.emitWithAck('chat:close', { conversationId }));
     await closed;
-    expect(ok(await visitor.emitWithAck('chat:close', { conversationId }))).toEqual({ id: conversationId, status: 'closed', operatorName: 'Olivia', lastSeq: 5 });
+    expect(ok(await visitor.emitWithAck('chat:close', { conversationId }))).toEqual({ id: conversationId, status: 'closed', operatorName: 'Olivia', operatorPresent: false, lastSeq: 5 });
     visitor.disconnect();
 
     expect(frames.length).toBeGreaterThan(15);

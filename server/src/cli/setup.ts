@@ -1,16 +1,45 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
-import { setupBody } from '../../../shared/schemas/auth';
+import { password as passwordSchema, setupBody } from '../../../shared/schemas/auth';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { setupFirstAccount } from '../features/accounts/service';
 import { validate } from '../validate';
+import { secretPrompt } from './prompt';
 
-// `npm run setup -- --account "Acme" --email a@b.c --password … [--name …] [--origin https://shop.example.com …]`:
-// first-run setup without a browser, against DATA_DIR (PGlite) or DATABASE_URL. Prints the new account id.
+// `npm run setup -- --account "Acme" --email a@b.c [--name …] [--origin https://shop.example.com …]`:
+// first-run setup without a browser, against DATA_DIR (PGlite) or DATABASE_URL. Asks for the
+// password without showing it (#5); `--password` is for scripts. Prints the new account id.
 const usage =
-  'Usage: npm run setup -- --account "Acme" --email you@example.com --password <8+ chars> [--name "Your Name"] [--origin https://your-site.example …]\n' +
-  '  --origin  a website the chat widget may run on (repeat it for several); more can be added later in the extension\'s options';
+  'Usage: npm run setup -- --account "Acme" --email you@example.com [--name "Your Name"] [--origin https://your-site.example …] [--password …]\n' +
+  '  --origin    a website the chat widget may run on (repeat it for several); more can be added later in the extension\'s options\n' +
+  '  --password  for scripts only: without it you are asked for the password, which is not shown as you type';
+
+/** How often a mistyped or too short password may be typed again. */
+const PASSWORD_TRIES = 3;
+
+/** Asks for the new admin's password twice, hidden; null if none was given. */
+async function askPassword(email: string): Promise<string | null> {
+  const prompt = secretPrompt();
+  try {
+    for (let i = 0; i < PASSWORD_TRIES; i++) {
+      const first = await prompt.ask(`Password for ${email} (at least 8 characters, not shown): `);
+      if (first === null) return null;
+      const checked = passwordSchema.safeParse(first);
+      if (!checked.success) {
+        console.error(checked.error.issues[0]?.message ?? 'Enter another password.');
+        continue;
+      }
+      const again = await prompt.ask('The same password again: ');
+      if (again === null) return null;
+      if (again === first) return first;
+      console.error('The two passwords differ. Try again.');
+    }
+    return null;
+  } finally {
+    prompt.close();
+  }
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -28,7 +57,21 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  const input = validate(setupBody, { account: values.account, email: values.email, password: values.password, name: values.name, allowedOrigins: values.origin });
+  const fields = { account: values.account, email: values.email, name: values.name, allowedOrigins: values.origin };
+  let password = values.password;
+  if (password === undefined) {
+    // Everything else is checked first: nobody types a password twice to hear their email is wrong.
+    const { email } = validate(setupBody.omit({ password: true }), fields);
+    const typed = await askPassword(email);
+    if (typed === null) {
+      console.error('No password given. Type it when asked, or pass --password (scripts).');
+      return 1;
+    }
+    password = typed;
+  } else {
+    console.error('Note: --password is saved in your shell history. Leave it out to be asked for the password instead (not shown as you type).');
+  }
+  const input = validate(setupBody, { ...fields, password });
   // With PGlite this takes the data-dir lock: it refuses to run beside a running server.
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
   try {

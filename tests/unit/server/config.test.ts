@@ -1,5 +1,21 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../server/src/config';
+import { ENV_VARIABLES, loadConfig } from '../../../server/src/config';
+
+describe('the README (#5)', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const section = (heading: string) => readme.slice(readme.indexOf(`\n## ${heading}\n`), readme.indexOf('\n## ', readme.indexOf(`\n## ${heading}\n`) + 1));
+
+  it('lists every environment variable the server reads in its configuration table', () => {
+    const table = section('Configuration');
+    expect(ENV_VARIABLES.length).toBeGreaterThan(5);
+    for (const name of ENV_VARIABLES) expect(table, `${name} is missing from the README's configuration table`).toContain(`| \`${name}\` |`);
+  });
+
+  it('says under "Run it" how to pick the port', () => {
+    expect(section('Run it')).toMatch(/PORT=\d+ npm start/);
+  });
+});
 
 describe('TRUST_PROXY (#4)', () => {
   it('refuses true, saying what to write instead', () => {

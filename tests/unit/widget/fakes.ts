@@ -10,9 +10,11 @@ export const CONV = '00000000-0000-4000-8000-0000000000c1';
 /** A tiny in-memory `/visitor` server: stores messages once per clientId, pages chat:sync. */
 export class FakeServer {
   messages: MessageView[] = [];
-  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', lastSeq: 0 };
+  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', operatorPresent: true, lastSeq: 0 };
   /** Whether the visitor has an open chat (session:started carries it). */
   hasChat = true;
+  /** What session:started says of the account's operators online (0: the offline form, #5). */
+  operatorsOnline = 1;
   /** While set, message:send commits but the ack never comes (a connection dying mid-flight). */
   loseAcks = false;
   pending: ((e: Error) => void)[] = [];
@@ -36,6 +38,7 @@ export class FakeServer {
       if (this.refuse.has(payload.question)) return Promise.resolve({ ok: false, error: { code: 'message_rejected', message: "This question can't be sent." } });
       this.hasChat = true;
       this.conversation.status = 'waiting';
+      this.conversation.operatorPresent = false;
       this.add('visitor', payload.question, payload.clientId);
       return Promise.resolve({ ok: true, data: { conversation: { ...this.conversation }, messages: [...this.messages] } });
     }
@@ -74,7 +77,7 @@ export class FakeTransport implements Transport {
   /** Connects and delivers `session:started` with the first `page` messages of the chat. */
   async up(page = 50, token = 'token-1', visitorId = 'v1') {
     this.connected = true;
-    const session: VisitorSession = { visitorId, visitorToken: token, accountName: 'Acme', operatorsOnline: 1, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
+    const session: VisitorSession = { visitorId, visitorToken: token, accountName: 'Acme', operatorsOnline: this.server.operatorsOnline, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
     this.push('session:started', session);
     await settle();
   }

@@ -5,9 +5,10 @@ import { FakeServer, memoryStorage, settle, setup } from './fakes';
 
 let ui: WidgetUI;
 
-function mount(hasChat = false) {
+function mount(hasChat = false, operatorsOnline = 1) {
   const server = new FakeServer();
   server.hasChat = hasChat;
+  server.operatorsOnline = operatorsOnline;
   const env = setup(memoryStorage(), server, () => ui?.render());
   ui = mountUI(env.ctrl);
   const root = document.getElementById('sidedesk-widget')!.shadowRoot!;
@@ -91,6 +92,81 @@ describe('widget UI', () => {
     expect(msg.querySelector('[data-testid="message-body"]')!.textContent).toBe('Do you ship to Mars?');
     expect($('chat-status').textContent).toBe('Waiting for an operator…');
     expect(root.activeElement).toBe($('composer-input'));
+  });
+
+  it('says what happens when nobody is online, sends the form, and promises a reply to the email given — not "shortly" (#5)', async () => {
+    const { $, root, transport } = mount(false, 0);
+    await transport.up();
+    $('launcher').click();
+    expect(root.querySelector('.intro')!.textContent).toBe("No one is online right now. Leave your message and email, and we'll reply by email.");
+    expect($('chat-status').textContent).toBe('We are away');
+    expect($('prechat-submit').textContent).toBe('Send message');
+    type($('prechat-name'), 'Vera');
+    type($('prechat-email'), 'vera@example.com');
+    type($('prechat-question'), 'Do you ship to Mars?');
+    $('prechat-submit').click();
+    await settle();
+    await settle();
+
+    expect(transport.requests.filter((r) => r.event === 'chat:start').map((r) => r.payload)).toEqual([
+      expect.objectContaining({ name: 'Vera', email: 'vera@example.com', question: 'Do you ship to Mars?' }),
+    ]);
+    expect($('message-body').textContent).toBe('Do you ship to Mars?');
+    expect($('chat-notice').hidden).toBe(false);
+    expect($('chat-notice').textContent).toBe('Thanks — we got your message and will reply to vera@example.com.');
+    expect($('chat-status').textContent).toBe('We are away');
+    expect(root.querySelector('.panel')!.textContent).not.toContain('shortly');
+
+    // Someone comes online: now the chat waits for them, as any other.
+    transport.push('availability:updated', { online: 1 });
+    expect($('chat-status').textContent).toBe('Waiting for an operator…');
+    expect($('chat-notice').textContent).toContain('Someone from the team will be with you shortly');
+  });
+
+  it('keeps promising the reply to the form’s email after a reload, while still nobody is online (#5)', async () => {
+    const storage = memoryStorage();
+    const server = new FakeServer();
+    server.operatorsOnline = 0;
+    server.hasChat = false;
+    const first = setup(storage, server);
+    await first.transport.up();
+    await first.ctrl.startChat({ name: 'Vera', email: 'vera@example.com', question: 'Hello?' });
+
+    const env = setup(storage, server, () => ui?.render());
+    ui = mountUI(env.ctrl);
+    await env.transport.up();
+    const root = document.getElementById('sidedesk-widget')!.shadowRoot!;
+    expect(root.querySelector('[data-testid="chat-notice"]')!.textContent).toBe('Thanks — we got your message and will reply to vera@example.com.');
+  });
+
+  it('says the operator has left while their panel is gone, and that they are here when they come back (#5)', async () => {
+    const { $, root, transport, server } = mount(true);
+    await transport.up();
+    expect($('chat-status').textContent).toBe('Olga is here');
+    expect($('chat-notice').hidden).toBe(true);
+
+    transport.push('chat:updated', { ...server.conversation, operatorPresent: false });
+    expect($('chat-status').textContent).toBe('Olga has left');
+    expect(root.querySelector('.status .dot')!.className).toBe('dot off');
+    expect($('chat-notice').hidden).toBe(false);
+    expect($('chat-notice').textContent).toBe("We'll reply as soon as someone is back.");
+    expect($('composer-input').closest('form')!.hidden).toBe(false); // the visitor can still write
+
+    transport.push('chat:updated', { ...server.conversation, operatorPresent: true });
+    expect($('chat-status').textContent).toBe('Olga is here');
+    expect(root.querySelector('.status .dot')!.className).toBe('dot on');
+    expect($('chat-notice').hidden).toBe(true);
+  });
+
+  it('writes message times by the panel’s rule: "1:12 PM", never "01:12 PM" (#5)', async () => {
+    const { $, transport, server } = mount(true);
+    await transport.up();
+    const at = new Date();
+    at.setHours(13, 12, 0, 0);
+    transport.push('message:sent', { ...server.add('operator', 'Hi'), createdAt: at.toISOString() });
+    const meta = $('message').querySelector('.meta')!.textContent;
+    expect(meta).toBe(new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }).format(at));
+    expect(meta).not.toMatch(/^0/);
   });
 
   it('renders message text as text, never as HTML', async () => {

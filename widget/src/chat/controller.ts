@@ -42,6 +42,8 @@ export interface ChatState {
   ready: boolean;
   accountName: string;
   operatorsOnline: number;
+  /** The email of the pre-chat form (the last chat's): where the team replies while nobody is online. */
+  email: string;
   conversation: VisitorConversationView | null;
   /** Confirmed messages, sorted by seq. */
   messages: MessageView[];
@@ -82,6 +84,7 @@ export class ChatController {
       ready: false,
       accountName: '',
       operatorsOnline: 0,
+      email: '',
       conversation: null,
       messages: [],
       outbox: store.get<OutboxItem[]>('outbox', []).filter(isOutboxItem),
@@ -91,6 +94,7 @@ export class ChatController {
       starting: false,
       startError: '',
     };
+    this.state.email = this.profile().email;
     transport.on('session:started', (s) => void this.onSession(s));
     transport.on('message:sent', (m) => this.onMessage(m));
     transport.on('chat:updated', (c) => this.onConversation(c));
@@ -275,7 +279,7 @@ export class ChatController {
   }
 
   private forgetChat(): void {
-    Object.assign(this.state, { conversation: null, messages: [], typing: null, unread: 0 });
+    Object.assign(this.state, { conversation: null, messages: [], typing: null, unread: 0, email: '' });
     this.saveOutbox([]);
     this.store.remove('profile');
   }
@@ -311,6 +315,7 @@ export class ChatController {
       if (!res.ok) return this.set({ starting: false, startError: res.error.message || 'error' });
       this.startClientId = null;
       this.store.set('profile', { name: form.name, email: form.email });
+      this.state.email = form.email;
       this.state.conversation = res.data.conversation;
       this.state.messages = [];
       this.applyMessages(res.data.messages, false);

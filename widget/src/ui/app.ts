@@ -4,6 +4,7 @@
  * it is cheap and called after every change. All data goes in as text (see `dom.ts`).
  */
 import { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../../../shared/protocol';
+import { formatTime } from '../../../shared/time';
 import type { ChatController } from '../chat/controller';
 import { displayMessages, type DisplayMessage } from '../chat/state';
 import { attr, h, icon, text } from './dom';
@@ -83,7 +84,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   const composer = h('form', { class: 'composer', onsubmit: (e) => (e.preventDefault(), onSend()) }, input, sendBtn);
   const newChatBtn = h('button', { class: 'btn', type: 'button', onclick: () => (ctrl.newChat(), focusFirst()) }, t.newChat);
   const ended = h('div', { class: 'ended' }, h('p', {}, t.endedNote), newChatBtn);
-  const notice = h('p', { class: 'notice', role: 'note' }, t.waitingNote);
+  const notice = h('p', { class: 'notice', role: 'note', 'data-testid': 'chat-notice' });
   const chat = h('div', { class: 'body chat' }, log, notice, typing, composer, ended);
 
   const panel = h(
@@ -136,17 +137,22 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     text(title, st.accountName || t.panelLabel);
     text(ava, ((conv?.status === 'active' && opName) || st.accountName || '?').charAt(0).toUpperCase());
     greet.hidden = inChat;
-    text(intro, st.ready && !st.operatorsOnline ? t.introOffline : t.intro);
+    // Nobody online (#5): the form leaves a message answered by email, and says so.
+    const offline = st.ready && !st.operatorsOnline;
+    text(intro, offline ? t.introOffline : t.intro);
     let line: string;
     let dotClass = 'dot';
     if (!st.connected && st.ready) line = t.reconnecting;
     else if (!conv) {
       line = st.operatorsOnline ? t.online : st.ready ? t.offline : '';
       dotClass += st.operatorsOnline ? ' on' : ' off';
-    } else if (conv.status === 'waiting') line = t.waiting;
-    else if (conv.status === 'active') {
-      line = t.operatorHere(opName || t.someone);
-      dotClass += ' on';
+    } else if (conv.status === 'waiting') {
+      line = offline ? t.offline : t.waiting;
+      if (offline) dotClass += ' off';
+    } else if (conv.status === 'active') {
+      // #5: "here" only while the operator has a panel connected.
+      line = conv.operatorPresent ? t.operatorHere(opName || t.someone) : t.operatorLeft(opName || t.someone);
+      dotClass += conv.operatorPresent ? ' on' : ' off';
     } else {
       line = t.chatEnded;
       dotClass += ' off';
@@ -159,13 +165,16 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     pre.hidden = inChat;
     chat.hidden = !inChat;
     submit.disabled = st.starting;
-    text(submit, st.starting ? t.starting : t.startChat);
+    text(submit, offline ? (st.starting ? t.sendingOffline : t.sendOffline) : st.starting ? t.starting : t.startChat);
     // A question refused for good is told at the question itself (see onStart).
     alert.hidden = !st.startError || st.startError === 'rejected';
     text(alert, st.startError === 'offline' ? t.notConnected : st.startError === 'error' ? t.genericError : st.startError);
     const hadFocus = shadow.activeElement === input;
     composer.hidden = !inChat || closed;
-    notice.hidden = conv?.status !== 'waiting';
+    const note =
+      conv?.status === 'waiting' ? (offline ? t.offlineNote(st.email) : t.waitingNote) : conv?.status === 'active' && !conv.operatorPresent ? t.operatorLeftNote : '';
+    notice.hidden = !note;
+    text(notice, note);
     ended.hidden = !closed;
     typing.hidden = st.typing === null || closed;
     text(typingText, t.typing(st.typing || t.someone));
@@ -232,9 +241,9 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     name.hidden = !(m.author === 'operator' && first);
     text(name, m.authorName || t.someone);
     text(bubble, m.body);
-    const date = new Date(m.createdAt);
-    attr(bubble, 'title', isNaN(+date) ? null : date.toLocaleString());
-    const time = isNaN(+date) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    // The panel's rule (#5): "1:12 PM" or "13:12" in the visitor's locale, the day too if not today.
+    attr(bubble, 'title', formatTime(m.createdAt, 'full') || null);
+    const time = formatTime(m.createdAt);
     const metaKey = `${m.status}|${time}`;
     if (meta.dataset.k !== metaKey) {
       meta.dataset.k = metaKey;

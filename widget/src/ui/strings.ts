@@ -11,7 +11,8 @@ export const strings = {
 
   greeting: 'Hi there 👋',
   intro: 'Ask us anything. We usually reply within a few minutes.',
-  introOffline: 'Our team is away right now. Leave your question and we will get back to you by email.',
+  /** Nobody is online (#5): say exactly what happens to the form. */
+  introOffline: "No one is online right now. Leave your message and email, and we'll reply by email.",
   online: 'We are online',
   offline: 'We are away',
 
@@ -28,13 +29,20 @@ export const strings = {
   questionTooLong: (max: number) => `Please keep it under ${max} characters.`,
   startChat: 'Start chat',
   starting: 'Starting…',
+  sendOffline: 'Send message',
+  sendingOffline: 'Sending…',
   notConnected: 'We cannot reach the chat server right now. Please try again in a moment.',
   startRejected: "We can't send this question. Please change it and try again.",
   genericError: 'Something went wrong. Please try again.',
 
   waiting: 'Waiting for an operator…',
   waitingNote: 'Thanks! Someone from the team will be with you shortly. Feel free to keep browsing: this chat follows you from page to page.',
+  /** The form was sent while nobody was online, and nobody is yet (#5). */
+  offlineNote: (email: string) => (email ? `Thanks — we got your message and will reply to ${email}.` : 'Thanks — we got your message and will reply by email.'),
   operatorHere: (name: string) => `${name} is here`,
+  /** The operator of the chat has no panel connected any more (#5). */
+  operatorLeft: (name: string) => `${name} has left`,
+  operatorLeftNote: "We'll reply as soon as someone is back.",
   chatEnded: 'Chat ended',
   newChat: 'Start a new chat',
   endedNote: 'This conversation has ended. Need anything else?',

@@ -41,16 +41,24 @@ export function publishMessage(ctx: AppContext, conversation: Addressed, message
 /**
  * Announces a changed conversation to the account's operators (`requested` also raises
  * `chat:requested` for a new waiting chat) and, with `visitor`, to the visitor's tabs (their own
- * view of it: no operator id or other internals, #4). Lists,
+ * view of it: no operator id or other internals, #4; `operatorPresent` if the caller knows the
+ * operator of an active chat is connected, #5). Lists,
  * badges and the visitors grid's colours all follow from it (lastSeq, lastAuthor, preview,
  * status), so nothing else is sent per message.
  */
-export function publishConversation(ctx: AppContext, conversation: ConversationRow, opts: { requested?: boolean; visitor?: boolean } = {}): void {
+export function publishConversation(
+  ctx: AppContext,
+  conversation: ConversationRow,
+  opts: { requested?: boolean; visitor?: boolean; operatorPresent?: boolean } = {},
+): void {
   const view = presentConversation(conversation);
   const operators = ctx.rt.operators.to(rooms.accountOperators(conversation.accountId));
   if (opts.requested) operators.emit('chat:requested', view);
   operators.emit('chat:updated', view);
-  if (opts.visitor) ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('chat:updated', presentVisitorConversation(conversation));
+  if (opts.visitor) {
+    const visitorView = presentVisitorConversation(conversation, opts.operatorPresent);
+    ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('chat:updated', visitorView);
+  }
 }
 
 /** Relays a typing indicator to the other side (the conversation's followers), never back to its sender. */

@@ -36,7 +36,10 @@ export function presentConversation(c: ConversationRow): ConversationView {
   };
 }
 
-/** The conversation as its visitor may see it: every visitor-facing emit and ack goes through here (#4). */
-export function presentVisitorConversation(c: ConversationRow): VisitorConversationView {
-  return { id: c.id, status: c.status, operatorName: c.operatorName, lastSeq: c.lastSeq };
+/**
+ * The conversation as its visitor may see it: every visitor-facing emit and ack goes through here
+ * (#4). `operatorPresent`: whether its operator has a panel connected (counts only while active).
+ */
+export function presentVisitorConversation(c: ConversationRow, operatorPresent = false): VisitorConversationView {
+  return { id: c.id, status: c.status, operatorName: c.operatorName, operatorPresent: c.status === 'active' && operatorPresent, lastSeq: c.lastSeq };
 }

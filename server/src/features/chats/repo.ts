@@ -70,6 +70,14 @@ export async function listOpenConversations(db: Db, accountId: string): Promise<
     .orderBy(asc(conversations.createdAt), asc(conversations.id));
 }
 
+/** The active conversations an operator accepted (their visitors follow the operator's presence, #5). */
+export async function listActiveConversationsOf(db: Db, accountId: string, operatorId: string): Promise<ConversationRow[]> {
+  return db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.accountId, accountId), eq(conversations.status, 'active'), eq(conversations.operatorId, operatorId)));
+}
+
 /** Inserts a waiting conversation; null if the visitor already has an open one (unique partial index). */
 export async function insertConversation(
   db: Db,

@@ -17,6 +17,7 @@ import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
 import { isRefusedInput } from '../../db/errors';
 import { publishConversation, publishMessage, publishTyping } from './fanout';
+import { isOperatorPresent } from './operatorPresence';
 import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
 import {
   acceptConversation,
@@ -52,8 +53,9 @@ async function withMessages(db: Db, conversation: ConversationRow): Promise<Conv
 }
 
 /** The same as its visitor sees it: their view of the conversation (#4), public messages only (#5). */
-async function withMessagesForVisitor(db: Db, conversation: ConversationRow): Promise<VisitorConversationWithMessages> {
-  return { conversation: presentVisitorConversation(conversation), messages: await firstPage(db, 'public', conversation) };
+async function withMessagesForVisitor(ctx: AppContext, conversation: ConversationRow): Promise<VisitorConversationWithMessages> {
+  const [messages, operatorPresent] = await Promise.all([firstPage(ctx.db, 'public', conversation), isOperatorPresent(ctx, conversation)]);
+  return { conversation: presentVisitorConversation(conversation, operatorPresent), messages };
 }
 
 /** The conversation if the actor may see it (a visitor: only their own), else `not_found`. */
@@ -71,7 +73,7 @@ export async function startChat(ctx: AppContext, actor: VisitorActor, input: Cha
   const { db } = ctx;
   const { accountId, visitorId } = actor;
   const earlier = (await findConversationByClientId(db, accountId, visitorId, input.clientId)) ?? (await findOpenConversation(db, accountId, visitorId));
-  if (earlier) return withMessagesForVisitor(db, earlier);
+  if (earlier) return withMessagesForVisitor(ctx, earlier);
 
   const created = await db
     .transaction(async (tx) => {
@@ -94,7 +96,7 @@ export async function startChat(ctx: AppContext, actor: VisitorActor, input: Cha
     // Another tab of this visitor started one at the same moment: theirs is the chat.
     const open = await findOpenConversation(db, accountId, visitorId);
     if (!open) throw new AppError('conflict', 'Could not start the chat; try again.');
-    return withMessagesForVisitor(db, open);
+    return withMessagesForVisitor(ctx, open);
   }
 
   publishConversation(ctx, created.conversation, { requested: true, visitor: true });
@@ -139,8 +141,9 @@ export async function acceptChat(ctx: AppContext, actor: OperatorActor, input: C
   }
   await watch?.(result.conversation.id);
   ctx.events.publish('chat.accepted', { accountId: actor.accountId, conversationId: result.conversation.id, operatorId: actor.operatorId });
-  // The visitors grid derives the new colour from chat:updated (shared/visitorState.ts).
-  publishConversation(ctx, result.conversation, { visitor: true });
+  // The visitors grid derives the new colour from chat:updated (shared/visitorState.ts). The
+  // operator accepting is connected: this command came on their socket.
+  publishConversation(ctx, result.conversation, { visitor: true, operatorPresent: true });
   publishMessage(ctx, result.conversation, result.message);
   return presentConversation(result.conversation);
 }

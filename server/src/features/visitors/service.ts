@@ -8,7 +8,8 @@ import { rooms } from '../../realtime/rooms';
 import type { AccountRow } from '../../db/schema/accounts';
 import { presentMessage, presentVisitorConversation } from '../chats/presenter';
 import { SYNC_PAGE_SIZE } from '../../../../shared/protocol';
-import { countOperatorsOnline, isVisitorOnline, onlineVisitorIds } from './presence';
+import { onlineOperatorIds } from '../../realtime/presence';
+import { isVisitorOnline, onlineVisitorIds } from './presence';
 import { presentVisitor } from './presenter';
 import {
   connectVisitor,
@@ -42,17 +43,19 @@ export async function connectVisitorSession(
   const claimed = ctx.visitorTokens.verify(account.id, token);
   const [connection, operatorsOnline] = await Promise.all([
     connectVisitor(ctx.database, account.id, claimed, origin, known, SYNC_PAGE_SIZE),
-    countOperatorsOnline(ctx.rt.operators, account.id),
+    onlineOperatorIds(ctx.rt.operators, account.id),
   ]);
   const { visitor, conversation } = connection;
+  // #5: whether the operator of an active chat is here, from the same lookup as the count.
+  const operatorPresent = !!conversation?.operatorId && operatorsOnline.has(conversation.operatorId);
   return {
     visitor: { visitor, chat: conversation && { id: conversation.id, status: conversation.status, lastAuthor: conversation.lastAuthor } },
     session: {
       visitorId: visitor.id,
       visitorToken: ctx.visitorTokens.sign(account.id, visitor.id),
       accountName: account.name,
-      operatorsOnline,
-      chat: conversation ? { conversation: presentVisitorConversation(conversation), messages: connection.messages.map(presentMessage) } : null,
+      operatorsOnline: operatorsOnline.size,
+      chat: conversation ? { conversation: presentVisitorConversation(conversation, operatorPresent), messages: connection.messages.map(presentMessage) } : null,
     },
   };
 }
@@ -145,7 +148,7 @@ export function announceOperatorAvailability(ctx: AppContext, accountId: string)
   const entry = state;
   const send = () =>
     ctx.background('availability:updated', async () => {
-      const online = await countOperatorsOnline(ctx.rt.operators, accountId, true);
+      const online = (await onlineOperatorIds(ctx.rt.operators, accountId, true)).size;
       if (online === entry.sent) return;
       entry.sent = online;
       ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('availability:updated', { online });

@@ -1,0 +1,71 @@
+/** #5: the chat window follows the visitor's presence: "Vera left the site" while no tab of theirs is open. */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import ChatWindow from '@/components/chat/ChatWindow.vue';
+import { useChatsStore } from '@/stores/chats';
+import { BATCH_MS, useVisitorsStore } from '@/stores/visitors';
+import { createMemoryOutbox } from '@/utils/outbox';
+import { conversation, createFakeServer, flush, message, visitor } from './fakes';
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  setActivePinia(createPinia());
+});
+afterEach(() => vi.useRealTimers());
+
+async function settle() {
+  for (let i = 0; i < 10; i++) await flush();
+  await flushPromises();
+}
+
+async function chatWith(visitorOnline: boolean) {
+  const chat = conversation({ status: 'active', operatorId: 'op-1', operatorName: 'Olga', visitorId: 'visitor-7', visitorName: 'Vera', visitorEmail: 'vera@example.com' });
+  const fake = createFakeServer();
+  fake.handle('chat:list', () => ({ ok: true, data: [chat] }));
+  fake.handle('chat:get', () => ({ ok: true, data: { conversation: chat, messages: [message(chat.id, 1)] } }));
+  fake.handle('chat:sync', () => ({ ok: true, data: [] }));
+  fake.handle('visitor:list', () => ({ ok: true, data: visitorOnline ? [visitor(7, { name: 'Vera', conversationId: chat.id })] : [] }));
+  useChatsStore().start({ server: fake.client, operatorId: 'op-1', operatorName: 'Olga', outbox: createMemoryOutbox() });
+  useVisitorsStore().start(fake.client);
+  fake.setStatus('connected');
+  await settle();
+  const w = mount(ChatWindow, { props: { online: true } });
+  await settle();
+  return { w, fake, chat };
+}
+
+const presence = (w: Awaited<ReturnType<typeof chatWith>>['w']) => w.get('[data-testid=chat-visitor-presence]');
+
+describe('chat window: the visitor’s presence', () => {
+  it('says the visitor left the site when their last tab closes, with a way to reply by email, and stops when they are back', async () => {
+    const { w, fake } = await chatWith(true);
+    expect(presence(w).text()).toBe('');
+    expect(presence(w).attributes('role')).toBe('status');
+
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    fake.emit('visitor:updated', visitor(7, { name: 'Vera', online: false }));
+    await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
+    expect(presence(w).text()).toContain('Vera left the site');
+    expect(presence(w).get('a').attributes('href')).toBe('mailto:vera@example.com');
+    expect(presence(w).text()).toContain('Reply by email');
+
+    fake.emit('visitor:updated', visitor(7, { name: 'Vera', online: true }));
+    await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
+    expect(presence(w).text()).toBe('');
+  });
+
+  it('says so for a chat whose visitor is already gone when the panel opens (a message left while nobody was online)', async () => {
+    const { w } = await chatWith(false);
+    expect(presence(w).text()).toContain('Vera left the site');
+  });
+
+  it('says nothing of a closed chat', async () => {
+    const { w, fake, chat } = await chatWith(false);
+    fake.emit('chat:updated', { ...chat, status: 'closed', closedAt: new Date().toISOString(), lastSeq: 2 });
+    await settle();
+    expect(presence(w).text()).toBe('');
+  });
+});

@@ -46,7 +46,12 @@ export const useTeamStore = defineStore('team', () => {
   }
 
   /** Runs one action on `id`: its buttons wait meanwhile; a failure becomes the notice. */
-  async function act<T>(session: Session, id: string, run: () => Promise<{ ok: true; data: T } | { ok: false; failure: ApiFailure }>, done: (data: T) => string): Promise<boolean> {
+  async function act<T>(
+    session: Session,
+    id: string,
+    run: () => Promise<{ ok: true; data: T } | { ok: false; failure: ApiFailure }>,
+    done: (data: T) => string,
+  ): Promise<boolean> {
     if (busy.value.has(id)) return false;
     busy.value = new Set(busy.value).add(id);
     notice.value = null;
@@ -79,7 +84,12 @@ export const useTeamStore = defineStore('team', () => {
     if (!res.ok) {
       const f = res.failure;
       const issue = f.kind === 'server' ? f.error.issues?.[0] : undefined;
-      const field = issue && ['email', 'name', 'role'].includes(issue.path) ? (issue.path as 'email' | 'name' | 'role') : f.kind === 'server' && f.error.code === 'conflict' ? 'email' : 'form';
+      const field =
+        issue && ['email', 'name', 'role'].includes(issue.path)
+          ? (issue.path as 'email' | 'name' | 'role')
+          : f.kind === 'server' && f.error.code === 'conflict'
+            ? 'email'
+            : 'form';
       return { ok: false, field, message: issue?.message ?? failureText(f, session.serverUrl) };
     }
     replaceInvitation(res.data);
@@ -88,31 +98,56 @@ export const useTeamStore = defineStore('team', () => {
   }
 
   const resend = (session: Session, invitation: InvitationView) =>
-    act(session, invitation.id, () => teamApi.resendInvitation(session.serverUrl, session.token, invitation.id), (fresh) => {
-      replaceInvitation(fresh);
-      return strings.team.done.resent(fresh.email);
-    });
+    act(
+      session,
+      invitation.id,
+      () => teamApi.resendInvitation(session.serverUrl, session.token, invitation.id),
+      (fresh) => {
+        replaceInvitation(fresh);
+        return strings.team.done.resent(fresh.email);
+      },
+    );
 
   const revoke = (session: Session, invitation: InvitationView) =>
-    act(session, invitation.id, () => teamApi.revokeInvitation(session.serverUrl, session.token, invitation.id), () => {
-      invitations.value = invitations.value.filter((i) => i.id !== invitation.id);
-      return strings.team.done.revoked(invitation.email);
-    });
+    act(
+      session,
+      invitation.id,
+      () => teamApi.revokeInvitation(session.serverUrl, session.token, invitation.id),
+      () => {
+        invitations.value = invitations.value.filter((i) => i.id !== invitation.id);
+        return strings.team.done.revoked(invitation.email);
+      },
+    );
 
   const setRole = (session: Session, member: TeamMemberView, role: Role) =>
-    act(session, member.id, () => teamApi.updateMember(session.serverUrl, session.token, member.id, { role }), (updated) => {
-      replaceMember(updated);
-      return strings.team.done.role(updated.name, updated.role);
-    });
+    act(
+      session,
+      member.id,
+      () => teamApi.updateMember(session.serverUrl, session.token, member.id, { role }),
+      (updated) => {
+        replaceMember(updated);
+        return strings.team.done.role(updated.name, updated.role);
+      },
+    );
 
   const setStatus = (session: Session, member: TeamMemberView, status: OperatorStatus) =>
-    act(session, member.id, () => teamApi.updateMember(session.serverUrl, session.token, member.id, { status }), (updated) => {
-      replaceMember(updated);
-      return updated.status === 'disabled' ? strings.team.done.disabled(updated.name) : strings.team.done.enabled(updated.name);
-    });
+    act(
+      session,
+      member.id,
+      () => teamApi.updateMember(session.serverUrl, session.token, member.id, { status }),
+      (updated) => {
+        replaceMember(updated);
+        return updated.status === 'disabled' ? strings.team.done.disabled(updated.name) : strings.team.done.enabled(updated.name);
+      },
+    );
 
   const sendReset = (session: Session, member: TeamMemberView) =>
-    act(session, member.id, () => teamApi.sendPasswordReset(session.serverUrl, session.token, member.id), () => strings.team.done.reset(member.email));
+    act(
+      session,
+      member.id,
+      () => teamApi.sendPasswordReset(session.serverUrl, session.token, member.id),
+      () => strings.team.done.reset(member.email),
+    );
 
   return { state, loadError, members, invitations, busy, notice, load, invite, resend, revoke, setRole, setStatus, sendReset };
 });

@@ -45,7 +45,8 @@ const invitation = (over: Partial<InvitationView> = {}): InvitationView => ({
   ...over,
 });
 
-const json = (status: number, body: unknown) => new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 type Handler = (body: any) => Response | Promise<Response>;
 /** A fake server: `METHOD /path` → handler; records every request. Unknown routes answer 404. */
@@ -94,7 +95,10 @@ afterEach(() => {
 
 describe('Team page (A5)', () => {
   it('lists operators with role, status and presence, and open invitations', async () => {
-    const { w, requests } = await mountPage({ members: [member(), carl, member({ id: 'op-dora', name: 'Dora', email: 'dora@acme.test', role: 'operator', status: 'disabled', online: false })], invitations: [invitation(), invitation({ id: 'inv-2', email: 'old@acme.test', name: 'Old', status: 'expired' })] });
+    const { w, requests } = await mountPage({
+      members: [member(), carl, member({ id: 'op-dora', name: 'Dora', email: 'dora@acme.test', role: 'operator', status: 'disabled', online: false })],
+      invitations: [invitation(), invitation({ id: 'inv-2', email: 'old@acme.test', name: 'Old', status: 'expired' })],
+    });
     expect(requests).toMatchObject([{ method: 'GET', path: '/api/team', auth: 'Bearer tok-admin' }]);
     expect(w.get('h1').text()).toBe('Team');
 
@@ -118,7 +122,9 @@ describe('Team page (A5)', () => {
 
   it('shows loading, then an error with a retry that works', async () => {
     let fail = true;
-    fakeServer({ 'GET /api/team': () => (fail ? json(500, { error: { code: 'internal_error', message: 'Boom.' } }) : json(200, { members: [member()], invitations: [] })) });
+    fakeServer({
+      'GET /api/team': () => (fail ? json(500, { error: { code: 'internal_error', message: 'Boom.' } }) : json(200, { members: [member()], invitations: [] })),
+    });
     const w = mount(TeamPage, { props: { session: session() } });
     expect(w.find('[data-testid=team-loading]').exists()).toBe(true);
     await settle();
@@ -164,7 +170,11 @@ describe('Team page (A5)', () => {
     conflict = false;
     await w.get('[data-testid=team-invite-form]').trigger('submit');
     await flushPromises();
-    expect(requests.at(-1)).toMatchObject({ method: 'POST', path: '/api/team/invitations', body: { email: 'nina@acme.test', role: 'supervisor', name: 'Nina' } });
+    expect(requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/api/team/invitations',
+      body: { email: 'nina@acme.test', role: 'supervisor', name: 'Nina' },
+    });
     expect((w.get('dialog').element as HTMLDialogElement).open).toBe(false);
     expect(w.get('[data-testid=team-done]').text()).toBe('Invitation sent to nina@acme.test.');
     expect(rows(w, 'invitation').map((r) => r.find('.team-name').text())).toEqual(['Nina']);
@@ -196,7 +206,10 @@ describe('Team page (A5)', () => {
     await rows(w, 'invitation')[0]!.get('[data-testid=team-revoke]').trigger('click');
     const confirm = w.findAll('dialog').find((d) => (d.element as HTMLDialogElement).open)!;
     expect(confirm.text()).toContain('Revoke the invitation for nina@acme.test?');
-    await confirm.findAll('button').find((b) => b.text() === 'Cancel')!.trigger('click');
+    await confirm
+      .findAll('button')
+      .find((b) => b.text() === 'Cancel')!
+      .trigger('click');
     expect(w.findAll('dialog').some((d) => (d.element as HTMLDialogElement).open)).toBe(false);
     expect(requests.filter((r) => r.method !== 'GET')).toEqual([]);
     expect(rows(w, 'invitation')).toHaveLength(1);
@@ -209,7 +222,9 @@ describe('Team page (A5)', () => {
       {
         'PATCH /api/team/operators/op-carl': (body) => json(200, { ...carl, ...body }),
         'PATCH /api/team/operators/op-ada': () =>
-          refuse ? json(409, { error: { code: 'conflict', message: 'You are the last active admin of this account: make someone else an admin first.' } }) : json(500, {}),
+          refuse
+            ? json(409, { error: { code: 'conflict', message: 'You are the last active admin of this account: make someone else an admin first.' } })
+            : json(500, {}),
       },
     );
     const carlRow = () => rows(w, 'member')[1]!;
@@ -227,7 +242,9 @@ describe('Team page (A5)', () => {
     await adaRow.get('[data-testid=team-role-save]').trigger('click');
     await flushPromises();
     expect(w.get('[data-testid=team-failed]').attributes('role')).toBe('alert');
-    expect(w.get('[data-testid=team-failed]').text()).toBe("That didn’t work. You are the last active admin of this account: make someone else an admin first.");
+    expect(w.get('[data-testid=team-failed]').text()).toBe(
+      'That didn’t work. You are the last active admin of this account: make someone else an admin first.',
+    );
     // Still shown as not saved.
     expect(adaRow.find('[data-testid=team-role-save]').exists()).toBe(true);
     expect(adaRow.get('[data-testid=team-status]').text()).toBe('Active');
@@ -321,7 +338,9 @@ describe('sign-in form (A5)', () => {
     await flushPromises();
     expect(requests).toMatchObject([{ method: 'POST', path: '/api/auth/password-reset', body: { email: 'carl@acme.test' }, auth: null }]);
     expect(w.get('[data-testid=reset-sent]').attributes('role')).toBe('status');
-    expect(w.get('[data-testid=reset-sent]').text()).toBe('If carl@acme.test signs in to Sidedesk on this server, a link to set a new password is on its way. It works once, for one hour.');
+    expect(w.get('[data-testid=reset-sent]').text()).toBe(
+      'If carl@acme.test signs in to Sidedesk on this server, a link to set a new password is on its way. It works once, for one hour.',
+    );
 
     await w.get('[data-testid=reset-back]').trigger('click');
     await flushPromises();

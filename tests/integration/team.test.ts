@@ -46,7 +46,11 @@ async function mailTo(server: TestServer, adminToken: string, to: string, count 
 
 /** Submits a page's form the way a browser does (url-encoded) and returns the HTML answer. */
 async function submit(server: TestServer, path: string, fields: Record<string, string>) {
-  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
   return { status: res.status, html: await res.text(), headers: res.headers };
 }
 
@@ -268,7 +272,11 @@ describe('roles and status (A5)', () => {
     expect([me.status, me.body.error.code]).toEqual([401, 'unauthenticated']);
     await expect(h.connectOperator(server, colleague.token)).rejects.toThrow('unauthenticated');
     const refused = await login(server, email, 'correct horse battery');
-    expect([refused.status, refused.body.error.code, refused.body.error.message]).toEqual([403, 'forbidden', 'This account is disabled. Ask an admin of your team to enable it.']);
+    expect([refused.status, refused.body.error.code, refused.body.error.message]).toEqual([
+      403,
+      'forbidden',
+      'This account is disabled. Ask an admin of your team to enable it.',
+    ]);
     // A wrong password learns nothing about the account.
     expect((await login(server, email, 'wrong password')).status).toBe(401);
     // Nor can they get back in by a reset link.
@@ -310,7 +318,9 @@ describe('password reset (A5)', () => {
   /** Waits until every `team.passwordReset` job has run. */
   async function requestsDone(server: TestServer) {
     await until(
-      async () => (await queryRows<{ n: number }>(server.app.ctx.db, sql`SELECT count(*)::int AS n FROM jobs WHERE kind = 'team.passwordReset' AND status <> 'done'`))[0]!.n === 0,
+      async () =>
+        (await queryRows<{ n: number }>(server.app.ctx.db, sql`SELECT count(*)::int AS n FROM jobs WHERE kind = 'team.passwordReset' AND status <> 'done'`))[0]!
+          .n === 0,
       10_000,
       'the reset requests to be handled',
     );
@@ -333,7 +343,10 @@ describe('password reset (A5)', () => {
     expect(path).toMatch(/^\/reset-password\//);
     // Nothing went to the unknown address.
     expect((await outbox(server, admin.token)).flatMap((m) => m.to)).toEqual([email]);
-    const [reset] = await queryRows<{ minutes: number }>(server.app.ctx.db, sql`SELECT round(extract(epoch FROM expires_at - created_at) / 60)::int AS minutes FROM password_resets`);
+    const [reset] = await queryRows<{ minutes: number }>(
+      server.app.ctx.db,
+      sql`SELECT round(extract(epoch FROM expires_at - created_at) / 60)::int AS minutes FROM password_resets`,
+    );
     expect(reset!.minutes).toBe(60);
 
     const page = await getPage(server, path);

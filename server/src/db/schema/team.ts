@@ -32,7 +32,9 @@ export const invitations = pgTable(
   (t) => [
     uniqueIndex('invitations_token_hash_key').on(t.tokenHash),
     // One open invitation per email and account: inviting again is a resend.
-    uniqueIndex('invitations_open_email_key').on(t.accountId, t.email).where(sql`used_at IS NULL`),
+    uniqueIndex('invitations_open_email_key')
+      .on(t.accountId, t.email)
+      .where(sql`used_at IS NULL`),
   ],
 );
 

@@ -43,7 +43,14 @@ If you did not expect this invitation, ignore this mail.`,
 }
 
 /** `byAdmin`: the name of the admin who sent it from the Team page; otherwise the operator asked. */
-export function passwordResetMail(input: { baseUrl: string; token: string; name: string; email: string; accountName: string; byAdmin?: string }): { subject: string } & MailBody {
+export function passwordResetMail(input: {
+  baseUrl: string;
+  token: string;
+  name: string;
+  email: string;
+  accountName: string;
+  byAdmin?: string;
+}): { subject: string } & MailBody {
   const { baseUrl, token, name, email, accountName, byAdmin } = input;
   const href = link(`${baseUrl}${passwordResetPath(token)}`, 'Set a new password');
   const body = byAdmin

@@ -49,7 +49,8 @@ async function openLink<T extends { ok: true }>(params: unknown, lookup: (token:
   return found.ok ? { ...found, token } : found;
 }
 
-const problemPage = (res: Response, kind: 'invitation' | 'reset', problem: LinkProblem) => html(res, problem === 'unknown' ? 404 : 410, linkProblemPage(kind, problem));
+const problemPage = (res: Response, kind: 'invitation' | 'reset', problem: LinkProblem) =>
+  html(res, problem === 'unknown' ? 404 : 410, linkProblemPage(kind, problem));
 
 /** GET and POST /invite/:token: the invitation mail's link; the form creates the operator. */
 function invitationPageRoutes(ctx: AppContext): Router {
@@ -59,7 +60,10 @@ function invitationPageRoutes(ctx: AppContext): Router {
     route(async (req, res) => {
       const link = await openLink(req.params, (token) => invitationByToken(ctx.db, token));
       if (!link.ok) return problemPage(res, 'invitation', link.problem);
-      const { token, link: { invitation, accountName } } = link;
+      const {
+        token,
+        link: { invitation, accountName },
+      } = link;
       html(res, 200, invitationPage({ token, accountName, email: invitation.email, role: invitation.role, name: invitation.name ?? '' }));
     }),
   );
@@ -69,7 +73,10 @@ function invitationPageRoutes(ctx: AppContext): Router {
     route(async (req, res) => {
       const link = await openLink(req.params, (token) => invitationByToken(ctx.db, token));
       if (!link.ok) return problemPage(res, 'invitation', link.problem);
-      const { token, link: { invitation, accountName } } = link;
+      const {
+        token,
+        link: { invitation, accountName },
+      } = link;
       const typedName = typeof req.body?.name === 'string' ? (req.body.name as string) : '';
       const again = (errors: FieldErrors, status: number) =>
         html(res, status, invitationPage({ token, accountName, email: invitation.email, role: invitation.role, name: typedName, errors }));
@@ -77,9 +84,17 @@ function invitationPageRoutes(ctx: AppContext): Router {
       const form = readForm(acceptForm, req.body);
       if (!form.ok) return again(form.errors, 400);
       const accepted = await acceptInvitation(ctx, token, { name: form.data.name, password: form.data.password });
-      if (accepted.ok) return html(res, 201, invitationAcceptedPage({ accountName: accepted.accountName, email: accepted.operator.email, serverUrl: publicBaseUrl(ctx.config) }));
+      if (accepted.ok)
+        return html(
+          res,
+          201,
+          invitationAcceptedPage({ accountName: accepted.accountName, email: accepted.operator.email, serverUrl: publicBaseUrl(ctx.config) }),
+        );
       if (accepted.problem === 'email_taken') {
-        return again({ form: `Someone already signs in to Sidedesk as ${invitation.email}. Sign in with that account, or ask your admin to invite another address.` }, 409);
+        return again(
+          { form: `Someone already signs in to Sidedesk as ${invitation.email}. Sign in with that account, or ask your admin to invite another address.` },
+          409,
+        );
       }
       problemPage(res, 'invitation', accepted.problem);
     }),

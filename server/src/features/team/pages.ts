@@ -42,7 +42,8 @@ ${field({ name: 'passwordAgain', label: 'Repeat the password', type: 'password',
 }
 
 /** For a password manager: which sign-in the new password belongs to (not shown, not read back). */
-const usernameForPasswordManagers = (email: string) => `<input type="email" name="username" value="${escapeHtml(email)}" autocomplete="username" hidden readonly>`;
+const usernameForPasswordManagers = (email: string) =>
+  `<input type="email" name="username" value="${escapeHtml(email)}" autocomplete="username" hidden readonly>`;
 
 const withArticle = (role: Role) => `${role === 'supervisor' ? 'a' : 'an'} ${role}`;
 

@@ -36,7 +36,12 @@ export async function issuePasswordReset(
   await ctx.db.transaction(async (tx) => {
     const queued = await sendMail(ctx, { accountId: operator.accountId, to: operator.email, ...mail }, { tx, ...(options.key ? { key: options.key } : {}) });
     if (!queued.created) return;
-    await insertPasswordReset(tx, { accountId: operator.accountId, operatorId: operator.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + PASSWORD_RESET_TTL_MS) });
+    await insertPasswordReset(tx, {
+      accountId: operator.accountId,
+      operatorId: operator.id,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + PASSWORD_RESET_TTL_MS),
+    });
   });
   ctx.jobs.wake();
 }

@@ -21,7 +21,10 @@ export async function findAccountName(db: Db, accountId: string): Promise<string
 }
 
 /** The operator an invitation becomes; null when the email already signs in (emails are unique on the server). */
-export async function insertInvitedOperator(tx: Db, input: Pick<OperatorRow, 'accountId' | 'email' | 'name' | 'role' | 'passwordHash'>): Promise<OperatorRow | null> {
+export async function insertInvitedOperator(
+  tx: Db,
+  input: Pick<OperatorRow, 'accountId' | 'email' | 'name' | 'role' | 'passwordHash'>,
+): Promise<OperatorRow | null> {
   const [row] = await tx.insert(operators).values(input).onConflictDoNothing({ target: operators.email }).returning();
   return row ?? null;
 }
@@ -182,7 +185,10 @@ export async function findInvitationByToken(db: Db, tokenHash: string, lock = fa
 }
 
 export async function markInvitationUsed(tx: Db, invitationId: string, operatorId: string): Promise<void> {
-  await tx.update(invitations).set({ usedAt: sql`now()`, operatorId }).where(eq(invitations.id, invitationId));
+  await tx
+    .update(invitations)
+    .set({ usedAt: sql`now()`, operatorId })
+    .where(eq(invitations.id, invitationId));
 }
 
 // ── password resets ────────────────────────────────────────────────────────────────────────

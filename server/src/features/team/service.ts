@@ -74,7 +74,13 @@ export async function listTeam(ctx: AppContext, actor: OperatorActor): Promise<T
 export async function invite(ctx: AppContext, actor: OperatorActor, body: InviteBody): Promise<InvitationView> {
   if (await emailTaken(ctx.db, body.email)) throw new AppError('conflict', `${body.email} already signs in to Sidedesk: invite another address.`);
   const token = newLinkToken();
-  const mail = invitationMail({ baseUrl: publicBaseUrl(ctx.config), token, inviter: actor.name, accountName: await accountName(ctx.db, actor.accountId), role: body.role });
+  const mail = invitationMail({
+    baseUrl: publicBaseUrl(ctx.config),
+    token,
+    inviter: actor.name,
+    accountName: await accountName(ctx.db, actor.accountId),
+    role: body.role,
+  });
   const row = await ctx.db.transaction(async (tx) => {
     const inserted = await insertInvitation(tx, {
       accountId: actor.accountId,
@@ -98,9 +104,19 @@ export async function resendInvitation(ctx: AppContext, actor: OperatorActor, in
   const open = await findOpenInvitation(ctx.db, actor.accountId, invitationId);
   if (!open) throw noSuchInvitation();
   const token = newLinkToken();
-  const mail = invitationMail({ baseUrl: publicBaseUrl(ctx.config), token, inviter: actor.name, accountName: await accountName(ctx.db, actor.accountId), role: open.role });
+  const mail = invitationMail({
+    baseUrl: publicBaseUrl(ctx.config),
+    token,
+    inviter: actor.name,
+    accountName: await accountName(ctx.db, actor.accountId),
+    role: open.role,
+  });
   const row = await ctx.db.transaction(async (tx) => {
-    const renewed = await renewInvitation(tx, actor.accountId, invitationId, { tokenHash: hashToken(token), expiresAt: new Date(Date.now() + INVITATION_TTL_MS), invitedBy: actor.operatorId });
+    const renewed = await renewInvitation(tx, actor.accountId, invitationId, {
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+      invitedBy: actor.operatorId,
+    });
     if (!renewed) throw noSuchInvitation(); // accepted or revoked meanwhile
     await sendMail(ctx, { accountId: actor.accountId, to: renewed.email, ...mail }, { tx });
     return renewed;
@@ -213,7 +229,13 @@ export async function acceptInvitation(ctx: AppContext, token: string, input: { 
     const state = invitationState(await findInvitationByToken(tx, hashToken(token), true));
     if (!state.ok) return state;
     const { invitation, accountName } = state.link;
-    const operator = await insertInvitedOperator(tx, { accountId: invitation.accountId, email: invitation.email, name: input.name, role: invitation.role, passwordHash });
+    const operator = await insertInvitedOperator(tx, {
+      accountId: invitation.accountId,
+      email: invitation.email,
+      name: input.name,
+      role: invitation.role,
+      passwordHash,
+    });
     // The email signed up elsewhere since the invitation was sent (emails are unique on the server).
     if (!operator) return { ok: false, problem: 'email_taken' };
     await markInvitationUsed(tx, invitation.id, operator.id);

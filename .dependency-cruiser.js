@@ -20,6 +20,12 @@ const crossFeature = (from, to, types) => ({
 const TEMPORARY_CROSS_FEATURE = [
   // The widget's session (session:started) carries its open chat, presented as chats presents it.
   crossFeature('visitors/service.ts', 'chats/presenter.ts'),
+  // #5 (P7): a message's file is presented in every view of the message, with a fresh signed URL,
+  // as the files feature presents it; and a message may carry only a file of its own conversation.
+  crossFeature('visitors/service.ts', 'chats/attachments.ts'),
+  crossFeature('chats/attachments.ts', 'files/presenter.ts'),
+  crossFeature('chats/attachments.ts', 'files/service.ts'),
+  crossFeature('chats/service.ts', 'files/service.ts'),
   // The demo site fills in the account the page is for.
   crossFeature('site/routes.ts', 'accounts/repo.ts'),
   // Setup creates the account and its first operator, and answers with both.

@@ -24,3 +24,11 @@ export function previewOf(text: string, max = PREVIEW_LENGTH): string {
   }
   return line;
 }
+
+/**
+ * A message's preview (#5, P7): its text, or for a file sent without a caption "📎 <file name>".
+ * The server stores it on the conversation; clients use it for what they show before chat:updated.
+ */
+export function previewOfMessage(m: { body: string; file?: { name: string } | null }, max = PREVIEW_LENGTH): string {
+  return previewOf(!m.body.trim() && m.file ? `📎 ${m.file.name}` : m.body, max);
+}

@@ -6,7 +6,7 @@ import { browser, type Browser } from '#imports';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
 import type { ConnectionStatus } from '@/utils/protocol';
 import { strings } from '@/strings';
-import { previewOf } from '@@/shared/preview';
+import { previewOf, previewOfMessage } from '@@/shared/preview';
 import type { ChatAlerts } from './chats';
 
 export const BADGE_WAITING_COLOUR = '#dc2626';
@@ -133,7 +133,7 @@ export function createBrowserAlerts(): BrowserAlerts {
           type: 'basic' as const,
           iconUrl,
           title: strings.chats.notify.messageTitle(m.authorName || c?.visitorName || strings.visitors.defaultName),
-          message: previewOf(m.body),
+          message: previewOfMessage(m),
           ...chromeOnly({ priority: 0, silent: true }),
         } as NotificationOptions)
         .catch(ignore);

@@ -12,10 +12,13 @@ import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
 import { useOutbox } from '@/composables/chats/useOutbox';
 import { useTimeline } from '@/composables/chats/useTimeline';
 import { useTyping } from '@/composables/chats/useTyping';
+import { useUploads } from '@/composables/chats/useUploads';
+import { refreshFile } from '@/utils/files';
 import type { OutboxStore } from '@/utils/outbox';
 import type { ServerClient } from '@/utils/serverClient';
 import { useChatListStore } from './chatList';
 import { useChatWindowsStore } from './chatWindows';
+import { useSessionStore } from './session';
 
 export { CATCH_UP_GRACE_MS } from '@/composables/chats/useTimeline';
 
@@ -35,6 +38,17 @@ export const useChatsStore = defineStore('chats', () => {
   const timeline = useTimeline({ server, lastSeq: (id) => list.conversations[id]?.lastSeq ?? 0, onConversation: (c) => upsert(c) });
   const typing = useTyping({ server });
   const outbox = useOutbox({ context: () => ctx, timeline, onStored: (m) => list.bump(m) });
+  const session = useSessionStore();
+  const credentials = () => session.session && { serverUrl: session.session.serverUrl, token: session.session.token };
+  // #5: files go up over HTTP, then through the outbox like any message.
+  const uploads = useUploads({ credentials, onUploaded: (id, clientId, file) => outbox.send(id, '', { clientId, file }) });
+
+  /** A fresh signed URL for a file whose URL stopped working (#5: they expire), put into the messages carrying it. */
+  async function refreshFileUrl(conversationId: string, fileId: string) {
+    const creds = credentials();
+    const file = creds && (await refreshFile(creds, fileId).catch(() => null));
+    if (file) timeline.update(conversationId, (msgs) => msgs.map((m) => (m.file?.id === fileId ? { ...m, file } : m)));
+  }
 
   const activeMessages = computed(() => (windows.activeId ? (timeline.messages.value[windows.activeId] ?? []) : []));
 
@@ -188,6 +202,7 @@ export const useChatsStore = defineStore('chats', () => {
       offs.forEach((off) => off());
       clearInterval(ticker);
       outbox.stop();
+      uploads.reset();
       ctx = null;
       timeline.reset();
       typing.reset();
@@ -211,6 +226,11 @@ export const useChatsStore = defineStore('chats', () => {
     send,
     discard: outbox.discard,
     edit: outbox.edit,
+    uploads: uploads.uploads,
+    sendFiles: uploads.send,
+    retryUpload: uploads.retry,
+    removeUpload: uploads.remove,
+    refreshFileUrl,
     noteTyping: typing.note,
     stopTyping: typing.stop,
     setPanelVisible,

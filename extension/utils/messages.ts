@@ -5,6 +5,7 @@
  * the lastAuthor rule; this file holds what only the panel has, its delivery states.
  */
 import type { AuthorType, MessageView } from '@@/shared/schemas/chats';
+import type { FileView } from '@@/shared/schemas/files';
 import { displayOrder, mergeMessages as mergeStored, newClientId as newId } from '@@/shared/protocol';
 
 export { contiguousSeq, hasGap } from '@@/shared/protocol';
@@ -24,6 +25,8 @@ export interface ChatMessage {
   state: DeliveryState;
   /** Why a send failed for good: the server's error code (the UI words it from strings.ts). */
   error?: string;
+  /** The file it carries (#5, P7). */
+  file?: FileView;
 }
 
 /** A client id for the operator's new message (`op_` marks it in logs): the idempotency key every resend reuses. */

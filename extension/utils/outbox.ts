@@ -4,6 +4,7 @@
  */
 import { isPermanentSendError } from '@@/shared/errors';
 import type { MessageView } from '@@/shared/schemas/chats';
+import type { FileView } from '@@/shared/schemas/files';
 import { isTransportError, type ClientError, type Result } from './protocol';
 
 export interface OutboxEntry {
@@ -13,6 +14,8 @@ export interface OutboxEntry {
   authorName: string;
   /** ISO time the operator pressed Send: the resend order. */
   createdAt: string;
+  /** An uploaded file it carries (#5, P7); `body` is then its caption, maybe empty. */
+  file?: FileView;
   /**
    * Set once the server refused it for good (#4): kept so a reload still shows it as failed, but
    * never resent and skipped by the flush. The operator discards it or edits it into a new one.

@@ -1,4 +1,4 @@
-import { previewOf } from '../preview';
+import { previewOfMessage } from '../preview';
 import type { AuthorType, MessageView } from '../schemas/chats';
 
 /**
@@ -28,5 +28,5 @@ export interface LastMessageSummary {
 export function withLastMessage<C extends LastMessageSummary>(c: C, m: MessageView): C {
   if (m.seq <= c.lastSeq) return c;
   if (!movesLastAuthor(m.author)) return { ...c, lastSeq: m.seq };
-  return { ...c, lastSeq: m.seq, lastAuthor: m.author, lastMessageAt: m.createdAt, preview: previewOf(m.body) };
+  return { ...c, lastSeq: m.seq, lastAuthor: m.author, lastMessageAt: m.createdAt, preview: previewOfMessage(m) };
 }

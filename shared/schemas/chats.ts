@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { atMost, clientId, seq, text, uuid } from './common';
+import type { FileView } from './files';
 import { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../protocol/limits';
 
 export const CONVERSATION_STATUSES = ['waiting', 'active', 'closed'] as const;
@@ -25,7 +26,13 @@ export const chatStartPayload = z.object({
 });
 export type ChatStartPayload = z.infer<typeof chatStartPayload>;
 
-export const messageSendPayload = z.object({ conversationId: uuid, clientId, body });
+/**
+ * A message: text, or a file (#5, P7: `fileId` of a file uploaded into this conversation with
+ * POST /api/files) with an optional caption as its body.
+ */
+export const messageSendPayload = z
+  .object({ conversationId: uuid, clientId, body: text().trim().max(MAX_MESSAGE_LENGTH), fileId: uuid.optional() })
+  .refine((m) => m.body !== '' || m.fileId !== undefined, { path: ['body'], message: 'empty message' });
 export type MessageSendPayload = z.infer<typeof messageSendPayload>;
 
 /** Catch-up: every message of the conversation with seq > afterSeq, in order. */
@@ -50,6 +57,8 @@ export interface MessageView {
   createdAt: string;
   /** Present only on internal messages (operators only, #5); absent means public. */
   visibility?: 'internal';
+  /** The file it carries (#5, P7), with a freshly signed URL; `body` is then its caption, maybe empty. Absent once the file is gone. */
+  file?: FileView;
 }
 
 export interface ConversationView {

@@ -7,6 +7,7 @@
  */
 import { ChatController } from './chat/controller';
 import { readConfig } from './config';
+import { fileTransfer } from './files';
 import { connect } from './socket';
 import { createStore } from './storage';
 import { pageView, watchNavigation } from './tracking';
@@ -56,7 +57,13 @@ else if (existing && !Array.isArray(existing) && existing.loaded) {
       },
     },
   );
-  const ctrl = new ChatController(transport, store, () => ui?.render(), pageView);
+  const ctrl = new ChatController(
+    transport,
+    store,
+    () => ui?.render(),
+    pageView,
+    fileTransfer(config.server, () => store.get('token', '')),
+  );
   const queue = Array.isArray(existing) ? existing : [];
   const api: SidedeskApi = {
     open: () => ui?.open(),

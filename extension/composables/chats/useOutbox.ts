@@ -5,6 +5,7 @@
  * as failed and never resent; the operator edits or discards it.
  */
 import type { MessageView } from '@@/shared/schemas/chats';
+import type { FileView } from '@@/shared/schemas/files';
 import { addPending, newClientId, removeMessage, setDelivery } from '@/utils/messages';
 import { flushOutbox, isPermanentFailure, markRejected, pendingEntries, type OutboxEntry, type OutboxStore } from '@/utils/outbox';
 import type { ClientError, Result } from '@/utils/protocol';
@@ -12,6 +13,11 @@ import type { ServerClient } from '@/utils/serverClient';
 import type { Timeline } from './useTimeline';
 
 const RETRY_MIN_MS = 1000;
+
+/** The `message:send` of an outbox entry: the same clientId every time, and its file's id (#5). */
+function sendPayload(e: OutboxEntry) {
+  return { conversationId: e.conversationId, clientId: e.clientId, body: e.body, ...(e.file ? { fileId: e.file.id } : {}) };
+}
 const RETRY_MAX_MS = 30_000;
 
 export interface OutboxOptions {
@@ -75,7 +81,7 @@ export function useOutbox(options: OutboxOptions) {
     if (flushing) return flushing;
     const { outbox, server } = ctx;
     flushing = flushOutbox(outbox, {
-      send: (e) => server.request('message:send', { conversationId: e.conversationId, clientId: e.clientId, body: e.body }),
+      send: (e) => server.request('message:send', sendPayload(e)),
       onSent: (_e, m) => stored(m),
       onRejected: (e, err) => markFailed(e, err),
     })
@@ -100,6 +106,7 @@ export function useOutbox(options: OutboxOptions) {
           authorName: e.authorName,
           body: e.body,
           createdAt: e.createdAt,
+          ...(e.file ? { file: e.file } : {}),
           state: e.rejected ? 'failed' : 'sending',
           ...(e.rejected ? { error: e.rejected.code } : {}),
         }),
@@ -107,14 +114,24 @@ export function useOutbox(options: OutboxOptions) {
     }
   }
 
-  /** Shows `text` as sending at once, queues it, and sends it. */
-  async function send(conversationId: string, text: string) {
+  /**
+   * Shows `text` as sending at once, queues it, and sends it. With `attachment` (#5): an uploaded
+   * file, sent under the clientId its upload had.
+   */
+  async function send(conversationId: string, text: string, attachment?: { clientId: string; file: FileView }) {
     const ctx = options.context();
     if (!ctx) return;
-    const entry: OutboxEntry = { clientId: newClientId(), conversationId, body: text, authorName: ctx.operatorName, createdAt: new Date().toISOString() };
+    const entry: OutboxEntry = {
+      clientId: attachment?.clientId ?? newClientId(),
+      conversationId,
+      body: text,
+      authorName: ctx.operatorName,
+      createdAt: new Date().toISOString(),
+      ...(attachment ? { file: attachment.file } : {}),
+    };
     timeline.update(conversationId, (list) => addPending(list, { ...entry, seq: null, author: 'operator', state: 'sending' }));
     await ctx.outbox.put(entry);
-    await onSendResult(entry, await ctx.server.request('message:send', { conversationId, clientId: entry.clientId, body: text }));
+    await onSendResult(entry, await ctx.server.request('message:send', sendPayload(entry)));
   }
 
   /** Removes an unsent message (one refused for good, #4) from the list and the outbox. */

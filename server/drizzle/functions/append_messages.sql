@@ -24,7 +24,7 @@ BEGIN
   WITH input AS (
     SELECT * FROM jsonb_to_recordset(items) AS t(
       idx int, account_id uuid, conversation_id uuid, client_id text, author text,
-      visitor_id uuid, operator_id uuid, author_name text, body text, preview text, visibility text)
+      visitor_id uuid, operator_id uuid, author_name text, body text, preview text, visibility text, file_id uuid)
   ),
   -- The account's conversation, and for a visitor only their own.
   reach AS (
@@ -68,10 +68,10 @@ BEGIN
   ),
   -- Gap-free: the conversation's n new seqs, in arrival order.
   inserted AS (
-    INSERT INTO messages (account_id, conversation_id, seq, client_id, author, operator_id, author_name, body, visibility)
+    INSERT INTO messages (account_id, conversation_id, seq, client_id, author, operator_id, author_name, body, visibility, file_id)
     SELECT f.account_id, f.conversation_id, b.last_seq - b.n + f.ord, f.client_id, f.author, f.operator_id,
       coalesce(f.author_name, CASE WHEN f.author = 'visitor' THEN b.visitor_name ELSE '' END), f.body,
-      coalesce(f.visibility, 'public')
+      coalesce(f.visibility, 'public'), f.file_id
     FROM fresh f JOIN bumped b ON b.id = f.conversation_id
     RETURNING *
   )

@@ -2,7 +2,9 @@
 import type { VisitorServerToClient, VisitorSession } from '../../../shared/events';
 import type { MessageView, VisitorConversationView } from '../../../shared/schemas/chats';
 import { SYNC_PAGE_SIZE } from '../../../shared/protocol';
+import type { FileView } from '../../../shared/schemas/files';
 import { ChatController, type Payload, type Transport } from '../../../widget/src/chat/controller';
+import type { FileTransfer } from '../../../widget/src/files';
 import { createStore } from '../../../widget/src/storage';
 
 export const CONV = '00000000-0000-4000-8000-0000000000c1';
@@ -22,11 +24,21 @@ export class FakeServer {
   refuse = new Set<string>();
   /** Bodies the server fails with internal_error for now (try again later). */
   failing = new Set<string>();
+  /** Uploaded files by id (#5): a message:send naming one carries it. */
+  files = new Map<string, FileView>();
 
   add(author: MessageView['author'], body: string, clientId = `srv${this.messages.length + 1}xxxxx`): MessageView {
     const existing = this.messages.find((m) => m.clientId === clientId);
     if (existing) return existing;
-    const m: MessageView = { conversationId: CONV, seq: this.messages.length + 1, clientId, author, authorName: author === 'operator' ? 'Olga' : 'Vic', body, createdAt: new Date().toISOString() };
+    const m: MessageView = {
+      conversationId: CONV,
+      seq: this.messages.length + 1,
+      clientId,
+      author,
+      authorName: author === 'operator' ? 'Olga' : 'Vic',
+      body,
+      createdAt: new Date().toISOString(),
+    };
     this.messages.push(m);
     this.conversation.lastSeq = m.seq;
     return m;
@@ -35,7 +47,8 @@ export class FakeServer {
   handle(event: string, payload: any): Promise<unknown> {
     if (event === 'chat:start') {
       if (payload.question === 'refuse me') return Promise.resolve({ ok: false, error: { code: 'rate_limited', message: 'Slow down a little.' } });
-      if (this.refuse.has(payload.question)) return Promise.resolve({ ok: false, error: { code: 'message_rejected', message: "This question can't be sent." } });
+      if (this.refuse.has(payload.question))
+        return Promise.resolve({ ok: false, error: { code: 'message_rejected', message: "This question can't be sent." } });
       this.hasChat = true;
       this.conversation.status = 'waiting';
       this.conversation.operatorPresent = false;
@@ -45,7 +58,10 @@ export class FakeServer {
     if (event === 'message:send') {
       if (this.refuse.has(payload.body)) return Promise.resolve({ ok: false, error: { code: 'message_rejected', message: "This message can't be sent." } });
       if (this.failing.has(payload.body)) return Promise.resolve({ ok: false, error: { code: 'internal_error', message: 'Something went wrong' } });
+      const file = payload.fileId ? this.files.get(payload.fileId) : undefined;
+      if (payload.fileId && !file) return Promise.resolve({ ok: false, error: { code: 'not_found', message: 'File not found.' } });
       const m = this.add('visitor', payload.body, payload.clientId);
+      if (file) m.file = file;
       if (this.loseAcks) return new Promise((_, reject) => this.pending.push(reject));
       return Promise.resolve({ ok: true, data: m });
     }
@@ -95,7 +111,16 @@ export const settle = () => new Promise((r) => setTimeout(r, 0));
 
 export function memoryStorage(): Storage {
   const m = new Map<string, string>();
-  return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k), clear: () => m.clear(), key: () => null, get length() { return m.size; } };
+  return {
+    getItem: (k) => m.get(k) ?? null,
+    setItem: (k, v) => void m.set(k, v),
+    removeItem: (k) => void m.delete(k),
+    clear: () => m.clear(),
+    key: () => null,
+    get length() {
+      return m.size;
+    },
+  };
 }
 
 export function setup(
@@ -103,10 +128,10 @@ export function setup(
   server = new FakeServer(),
   onChange: () => void = () => {},
   page: () => { url: string; title: string } = () => ({ url: 'https://shop.example/', title: 'Shop' }),
+  files?: FileTransfer,
 ) {
   const transport = new FakeTransport(server);
   const store = createStore('acc1', storage);
-  const ctrl = new ChatController(transport, store, () => onChange(), page);
+  const ctrl = new ChatController(transport, store, () => onChange(), page, files);
   return { ctrl, transport, server, store, storage };
 }
-

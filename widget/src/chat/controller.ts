@@ -20,8 +20,10 @@ import {
   TYPING_IDLE_MS,
   TYPING_REPEAT_MS,
 } from '../../../shared/protocol';
+import type { FileView } from '../../../shared/schemas/files';
+import type { FileTransfer } from '../files';
 import type { Store } from '../storage';
-import { pruneOutbox, toOutcome, type OutboxItem } from './state';
+import { pruneOutbox, toOutcome, type OutboxItem, type Upload } from './state';
 
 type Commands = VisitorClientToServer;
 export type Payload<K extends keyof Commands> = Parameters<Commands[K]>[0];
@@ -49,6 +51,8 @@ export interface ChatState {
   messages: MessageView[];
   /** Unacknowledged messages (all conversations), oldest first; persisted. */
   outbox: OutboxItem[];
+  /** Files being uploaded, or whose upload failed (#5); each becomes an outbox message once stored. */
+  uploads: Upload[];
   /** Name of the operator typing right now, or null. */
   typing: string | null;
   /** Operator messages received while the panel was closed. */
@@ -78,6 +82,8 @@ export class ChatController {
     private readonly onChange: () => void,
     /** What `page:view` reports on every (re)connect. */
     private readonly page: () => PageViewPayload,
+    /** Uploads and fresh file URLs (#5); without it the widget sends text only. */
+    private readonly files?: FileTransfer,
   ) {
     this.state = {
       connected: false,
@@ -88,6 +94,7 @@ export class ChatController {
       conversation: null,
       messages: [],
       outbox: store.get<OutboxItem[]>('outbox', []).filter(isOutboxItem),
+      uploads: [],
       typing: null,
       unread: 0,
       open: false,
@@ -254,7 +261,12 @@ export class ChatController {
         const gen = this.gen;
         const outcome = toOutcome(
           await this.transport
-            .request('message:send', { conversationId: item.conversationId, clientId: item.clientId, body: item.body })
+            .request('message:send', {
+              conversationId: item.conversationId,
+              clientId: item.clientId,
+              body: item.body,
+              ...(item.file ? { fileId: item.file.id } : {}),
+            })
             .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
         );
         if (outcome.ok) {
@@ -279,7 +291,7 @@ export class ChatController {
   }
 
   private forgetChat(): void {
-    Object.assign(this.state, { conversation: null, messages: [], typing: null, unread: 0, email: '' });
+    Object.assign(this.state, { conversation: null, messages: [], typing: null, unread: 0, email: '', uploads: [] });
     this.saveOutbox([]);
     this.store.remove('profile');
   }
@@ -344,10 +356,86 @@ export class ChatController {
     void this.pump();
   }
 
-  /** Removes an unsent message (one refused for good, #4) from the outbox and the list. */
+  /** Removes an unsent message (one refused for good, #4) or a failed upload from the outbox and the list. */
   discard(clientId: string): void {
+    this.state.uploads = this.state.uploads.filter((u) => u.clientId !== clientId);
     this.saveOutbox(this.state.outbox.filter((o) => o.clientId !== clientId));
     this.onChange();
+  }
+
+  /**
+   * Sends files (#5, P7): each is uploaded (its progress shown), then sent as a message through
+   * the outbox like text, with a clientId of its own: an upload that finished is resent after a
+   * reconnect, never uploaded or stored twice.
+   */
+  sendFiles(files: readonly (Blob & { name?: string })[]): void {
+    const conv = this.state.conversation;
+    if (!this.files || !conv || conv.status === 'closed') return;
+    for (const blob of files) {
+      const upload: Upload = {
+        clientId: newClientId(),
+        conversationId: conv.id,
+        blob,
+        name: blob.name || 'file',
+        size: blob.size,
+        createdAt: new Date().toISOString(),
+        progress: 0,
+      };
+      this.state.uploads = [...this.state.uploads, upload];
+      void this.runUpload(upload);
+    }
+    this.onChange();
+  }
+
+  /** Tries a failed upload again (same clientId). */
+  retryUpload(clientId: string): void {
+    const upload = this.state.uploads.find((u) => u.clientId === clientId);
+    if (upload) void this.runUpload(upload);
+  }
+
+  private async runUpload(upload: Upload): Promise<void> {
+    const patch = (p: Partial<Upload>) => {
+      this.state.uploads = this.state.uploads.map((u) => (u.clientId === upload.clientId ? { ...u, ...p } : u));
+      this.onChange();
+    };
+    patch({ progress: 0, error: undefined, refused: false });
+    let file: FileView;
+    try {
+      file = await this.files!.upload(upload.conversationId, upload.blob, (progress) => patch({ progress }));
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      // Size and type refusals are for good: the server's message says what is accepted.
+      const refused = code === 'file_too_large' || code === 'file_type_not_allowed' || code === 'validation_failed' || code === 'chat_closed';
+      return patch({ error: refused ? (err as Error).message : '', refused });
+    }
+    if (!this.state.uploads.some((u) => u.clientId === upload.clientId)) return; // removed meanwhile
+    this.state.uploads = this.state.uploads.filter((u) => u.clientId !== upload.clientId);
+    this.saveOutbox([...this.state.outbox, { clientId: upload.clientId, conversationId: upload.conversationId, body: '', createdAt: upload.createdAt, file }]);
+    this.onChange();
+    void this.pump();
+  }
+
+  /** Whether files can be sent here (the widget was given a way to upload them). */
+  get canSendFiles(): boolean {
+    return !!this.files;
+  }
+
+  /** The address of a file's bytes, for a link or an image. */
+  fileHref(file: FileView): string {
+    return this.files ? this.files.href(file) : file.url;
+  }
+
+  /**
+   * A fresh signed URL for a file whose URL stopped working (#5: they expire after about an hour),
+   * put into the messages that carry it. Null if it can't be had.
+   */
+  async refreshFile(fileId: string): Promise<FileView | null> {
+    const file = await this.files?.refresh(fileId).catch(() => null);
+    if (!file) return null;
+    this.state.messages = this.state.messages.map((m) => (m.file?.id === fileId ? { ...m, file } : m));
+    this.saveOutbox(this.state.outbox.map((o) => (o.file?.id === fileId ? { ...o, file } : o)));
+    this.onChange();
+    return file;
   }
 
   /** Takes an unsent message back for editing: removed like {@link discard}, its text returned for the composer. */
@@ -361,7 +449,7 @@ export class ChatController {
   newChat(): void {
     const old = this.state.conversation?.id;
     this.saveOutbox(this.state.outbox.filter((o) => o.conversationId !== old));
-    this.set({ conversation: null, messages: [], typing: null, startError: '' });
+    this.set({ conversation: null, messages: [], typing: null, startError: '', uploads: [] });
   }
 
   /** The visitor is typing: tell the operator now and then, and stop after a pause. */

@@ -5,6 +5,7 @@
  * client protocol's (shared/protocol, #5).
  */
 import type { MessageView } from '../../../shared/schemas/chats';
+import type { FileView } from '../../../shared/schemas/files';
 import { isPermanentSendError, type Ack } from '../../../shared/errors';
 
 /** A message not yet acknowledged by the server. */
@@ -13,6 +14,8 @@ export interface OutboxItem {
   conversationId: string;
   body: string;
   createdAt: string;
+  /** An uploaded file it carries (#5, P7); `body` is then its caption, maybe empty. */
+  file?: FileView;
   /** Last attempt failed for now (timeout, server error); it is retried on the next connect or on demand. */
   failed?: boolean;
   /**
@@ -22,7 +25,25 @@ export interface OutboxItem {
   rejected?: boolean;
 }
 
-export type DisplayStatus = 'sent' | 'sending' | 'failed' | 'rejected';
+/**
+ * A file being uploaded (#5, P7), before it becomes an outbox message: in memory only (a File
+ * can't be stored), shown with its progress, or its error with Retry (for now) or Remove.
+ */
+export interface Upload {
+  clientId: string;
+  conversationId: string;
+  blob: Blob;
+  name: string;
+  size: number;
+  createdAt: string;
+  /** Fraction sent, 0…1. */
+  progress: number;
+  /** Why it failed: the server's refusal (`refused`: size or type, for good) or '' for a failure worth a retry. */
+  error?: string;
+  refused?: boolean;
+}
+
+export type DisplayStatus = 'sent' | 'sending' | 'failed' | 'rejected' | 'uploading' | 'upload-failed';
 
 /** What the message list renders: confirmed messages by seq, then pending ones in send order. */
 export interface DisplayMessage {
@@ -34,6 +55,10 @@ export interface DisplayMessage {
   body: string;
   createdAt: string;
   status: DisplayStatus;
+  /** The file it carries (#5), or the one being uploaded (name and size only). */
+  file?: FileView | { name: string; size: number; type?: undefined; image?: undefined };
+  /** While uploading: the fraction sent; after a failed upload: the upload, for Retry and Remove. */
+  upload?: Upload;
 }
 
 /** Drops outbox items whose message the server has confirmed (seen in `confirmed`). */
@@ -48,15 +73,51 @@ export function displayMessages(
   outbox: readonly OutboxItem[],
   conversationId: string | null,
   visitorName: string,
+  uploads: readonly Upload[] = [],
 ): DisplayMessage[] {
   const ids = new Set<string>();
   const out: DisplayMessage[] = confirmed.map((m) => {
     ids.add(m.clientId);
-    return { key: 's' + m.seq, clientId: m.clientId, seq: m.seq, author: m.author, authorName: m.authorName, body: m.body, createdAt: m.createdAt, status: 'sent' };
+    return {
+      key: 's' + m.seq,
+      clientId: m.clientId,
+      seq: m.seq,
+      author: m.author,
+      authorName: m.authorName,
+      body: m.body,
+      createdAt: m.createdAt,
+      status: 'sent',
+      file: m.file,
+    };
   });
   for (const o of outbox) {
     if (o.conversationId !== conversationId || ids.has(o.clientId)) continue;
-    out.push({ key: 'c' + o.clientId, clientId: o.clientId, seq: null, author: 'visitor', authorName: visitorName, body: o.body, createdAt: o.createdAt, status: o.rejected ? 'rejected' : o.failed ? 'failed' : 'sending' });
+    out.push({
+      key: 'c' + o.clientId,
+      clientId: o.clientId,
+      seq: null,
+      author: 'visitor',
+      authorName: visitorName,
+      body: o.body,
+      createdAt: o.createdAt,
+      status: o.rejected ? 'rejected' : o.failed ? 'failed' : 'sending',
+      file: o.file,
+    });
+  }
+  for (const u of uploads) {
+    if (u.conversationId !== conversationId) continue;
+    out.push({
+      key: 'u' + u.clientId,
+      clientId: u.clientId,
+      seq: null,
+      author: 'visitor',
+      authorName: visitorName,
+      body: '',
+      createdAt: u.createdAt,
+      status: u.error === undefined ? 'uploading' : 'upload-failed',
+      file: { name: u.name, size: u.size },
+      upload: u,
+    });
   }
   return out;
 }

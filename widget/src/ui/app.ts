@@ -7,6 +7,7 @@ import { MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../../../
 import { formatTime } from '../../../shared/time';
 import type { ChatController } from '../chat/controller';
 import { displayMessages, type DisplayMessage } from '../chat/state';
+import { acceptFiles, attachButton, renderAttachment, uploadMeta } from './attachments';
 import { attr, h, icon, text } from './dom';
 import { ICON_CHAT, ICON_CLOSE, ICON_SEND } from './icons';
 import { strings as t } from './strings';
@@ -35,7 +36,13 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   chatIcon.classList.add('i-chat');
   const xIcon = icon(ICON_CLOSE, 26);
   xIcon.classList.add('i-x');
-  const launcher = h('button', { class: 'launcher', type: 'button', 'data-testid': 'launcher', 'aria-controls': 'sd-panel', onclick: () => toggle() }, chatIcon, xIcon, badge);
+  const launcher = h(
+    'button',
+    { class: 'launcher', type: 'button', 'data-testid': 'launcher', 'aria-controls': 'sd-panel', onclick: () => toggle() },
+    chatIcon,
+    xIcon,
+    badge,
+  );
 
   // ── Header ──
   const ava = h('div', { class: 'ava', 'aria-hidden': 'true' });
@@ -60,8 +67,16 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     control.addEventListener('blur', () => control.value && showError(control, err, validate(id, control.value)));
     return { control, err, box: h('div', { class: 'field' }, h('label', { for: control.id }, label), control, err) };
   };
-  const fName = field('name', t.nameLabel, h('input', { type: 'text', autocomplete: 'name', maxlength: MAX_NAME_LENGTH, placeholder: t.namePlaceholder, 'data-testid': 'prechat-name' }));
-  const fEmail = field('email', t.emailLabel, h('input', { type: 'email', autocomplete: 'email', maxlength: MAX_EMAIL_LENGTH, placeholder: t.emailPlaceholder, 'data-testid': 'prechat-email' }));
+  const fName = field(
+    'name',
+    t.nameLabel,
+    h('input', { type: 'text', autocomplete: 'name', maxlength: MAX_NAME_LENGTH, placeholder: t.namePlaceholder, 'data-testid': 'prechat-name' }),
+  );
+  const fEmail = field(
+    'email',
+    t.emailLabel,
+    h('input', { type: 'email', autocomplete: 'email', maxlength: MAX_EMAIL_LENGTH, placeholder: t.emailPlaceholder, 'data-testid': 'prechat-email' }),
+  );
   const fQuestion = field('question', t.questionLabel, h('textarea', { rows: 3, placeholder: t.questionPlaceholder, 'data-testid': 'prechat-question' }));
   fName.control.value = profile.name;
   fEmail.control.value = profile.email;
@@ -79,13 +94,27 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t.messages, tabindex: 0 });
   const typingText = h('span');
   const typing = h('div', { class: 'typing', 'data-testid': 'typing', hidden: true }, h('i'), h('i'), h('i'), typingText);
-  const input = h('textarea', { rows: 1, placeholder: t.messagePlaceholder, 'aria-label': t.messageLabel, maxlength: MAX_MESSAGE_LENGTH, 'data-testid': 'composer-input' });
+  const input = h('textarea', {
+    rows: 1,
+    placeholder: t.messagePlaceholder,
+    'aria-label': t.messageLabel,
+    maxlength: MAX_MESSAGE_LENGTH,
+    'data-testid': 'composer-input',
+  });
   const sendBtn = h('button', { class: 'send', type: 'submit', 'aria-label': t.send, 'data-testid': 'composer-send', disabled: true }, icon(ICON_SEND, 20));
-  const composer = h('form', { class: 'composer', onsubmit: (e) => (e.preventDefault(), onSend()) }, input, sendBtn);
+  const sendFiles = (files: File[]) => (ctrl.sendFiles(files), scrollDown());
+  const composer = h(
+    'form',
+    { class: 'composer', onsubmit: (e) => (e.preventDefault(), onSend()) },
+    ctrl.canSendFiles && attachButton(sendFiles),
+    input,
+    sendBtn,
+  );
   const newChatBtn = h('button', { class: 'btn', type: 'button', onclick: () => (ctrl.newChat(), focusFirst()) }, t.newChat);
   const ended = h('div', { class: 'ended' }, h('p', {}, t.endedNote), newChatBtn);
   const notice = h('p', { class: 'notice', role: 'note', 'data-testid': 'chat-notice' });
-  const chat = h('div', { class: 'body chat' }, log, notice, typing, composer, ended);
+  const chat = h('div', { class: 'body chat', 'data-drop': t.dropFiles }, log, notice, typing, composer, ended);
+  if (ctrl.canSendFiles) acceptFiles(chat, input, (files) => !composer.hidden && sendFiles(files));
 
   const panel = h(
     'section',
@@ -181,8 +210,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     if (inChat) {
       renderMessages();
       if (atBottom) scrollDown();
-    }
-    else if (items.size) {
+    } else if (items.size) {
       items.clear();
       log.replaceChildren();
     }
@@ -210,7 +238,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
 
   /** Updates the message list in place, keyed by clientId (a "sending" item turns into the sent one). */
   function renderMessages(): void {
-    const list = displayMessages(st.messages, st.outbox, st.conversation?.id ?? null, '');
+    const list = displayMessages(st.messages, st.outbox, st.conversation?.id ?? null, '', st.uploads);
     const seen = new Set<string>();
     list.forEach((m, i) => {
       const prev = list[i - 1];
@@ -219,7 +247,14 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
       const last = !next || !sameGroup(m, next);
       let el = items.get(m.clientId);
       if (!el) {
-        el = h('div', { 'data-testid': 'message' }, h('div', { class: 'name' }), h('div', { class: 'bubble', 'data-testid': 'message-body' }), h('div', { class: 'meta' }));
+        el = h(
+          'div',
+          { 'data-testid': 'message' },
+          h('div', { class: 'name' }),
+          h('div', { class: 'att', hidden: true }),
+          h('div', { class: 'bubble', 'data-testid': 'message-body' }),
+          h('div', { class: 'meta' }),
+        );
         items.set(m.clientId, el);
       }
       updateMessage(el, m, first, last);
@@ -237,17 +272,21 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     attr(el, 'class', `msg ${m.author}${first ? ' first' : ''}${last ? ' last' : ''}${m.status === 'sent' ? '' : ' ' + m.status}`);
     attr(el, 'data-author', m.author);
     attr(el, 'data-seq', m.seq === null ? null : String(m.seq));
-    const [name, bubble, meta] = el.children as unknown as [HTMLElement, HTMLElement, HTMLElement];
+    const [name, att, bubble, meta] = el.children as unknown as [HTMLElement, HTMLElement, HTMLElement, HTMLElement];
     name.hidden = !(m.author === 'operator' && first);
     text(name, m.authorName || t.someone);
+    renderAttachment(att, m, ctrl);
     text(bubble, m.body);
+    // A file sent without a caption (#5) is its attachment alone.
+    bubble.hidden = !m.body && !!m.file;
     // The panel's rule (#5): "1:12 PM" or "13:12" in the visitor's locale, the day too if not today.
     attr(bubble, 'title', formatTime(m.createdAt, 'full') || null);
     const time = formatTime(m.createdAt);
-    const metaKey = `${m.status}|${time}`;
+    const metaKey = `${m.status}|${time}|${m.upload?.error}`;
     if (meta.dataset.k !== metaKey) {
       meta.dataset.k = metaKey;
-      if (m.status === 'failed') meta.replaceChildren(t.failed + ' ', h('button', { type: 'button', onclick: () => ctrl.retry(m.clientId) }, t.retry));
+      if (m.upload) meta.replaceChildren(...uploadMeta(m, ctrl, onRemove));
+      else if (m.status === 'failed') meta.replaceChildren(t.failed + ' ', h('button', { type: 'button', onclick: () => ctrl.retry(m.clientId) }, t.retry));
       else if (m.status === 'rejected') {
         // Refused for good (#4): no Retry, only ways out. The alert is announced once, when it appears.
         meta.replaceChildren(
@@ -262,7 +301,9 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   }
 
   function sameGroup(a: DisplayMessage, b: DisplayMessage): boolean {
-    return a.author === b.author && a.author !== 'system' && a.authorName === b.authorName && Math.abs(+new Date(b.createdAt) - +new Date(a.createdAt)) < GROUP_MS;
+    return (
+      a.author === b.author && a.author !== 'system' && a.authorName === b.authorName && Math.abs(+new Date(b.createdAt) - +new Date(a.createdAt)) < GROUP_MS
+    );
   }
 
   function scrollDown(): void {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigserial, foreignKey, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { AUTHOR_TYPES, CONVERSATION_STATUSES, MESSAGE_VISIBILITIES } from '../../../../shared/schemas/chats';
 import { accounts } from './accounts';
+import { files } from './files';
 import { operators } from './operators';
 import { visitors } from './visitors';
 
@@ -38,7 +39,9 @@ export const conversations = pgTable(
     index('conversations_account_status_idx').on(t.accountId, t.status),
     index('conversations_visitor_idx').on(t.visitorId),
     // A visitor has at most one open conversation; chat:start relies on it to stay idempotent.
-    uniqueIndex('conversations_one_open_per_visitor').on(t.visitorId).where(sql`status <> 'closed'`),
+    uniqueIndex('conversations_one_open_per_visitor')
+      .on(t.visitorId)
+      .where(sql`status <> 'closed'`),
     // What a message's (conversation, account) references: see messages_conversation_account_fk.
     unique('conversations_id_account_key').on(t.id, t.accountId),
   ],
@@ -60,11 +63,20 @@ export const messages = pgTable(
     body: text('body').notNull(),
     /** Who may read it (#5): `public` (both sides) or `internal` (operators only: whispers, notes). */
     visibility: text('visibility', { enum: MESSAGE_VISIBILITIES }).notNull().default('public'),
+    /**
+     * The file the message carries (#5, P7), one of its conversation's (the service checks it);
+     * its body is then the caption, maybe empty. Null once the file is gone.
+     */
+    fileId: uuid('file_id').references(() => files.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('messages_conversation_seq_key').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_id_key').on(t.conversationId, t.clientId),
+    // For the ON DELETE SET NULL of a removed file; partial, so messages without a file cost nothing.
+    index('messages_file_idx')
+      .on(t.fileId)
+      .where(sql`file_id IS NOT NULL`),
     // One key for both: the message's account is its conversation's, and the check touches only
     // the conversation row, which the writer holds anyway. A separate key to accounts locked the
     // account's row for every message (PostgreSQL made a MultiXact of it for nearly every batch

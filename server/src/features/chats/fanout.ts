@@ -1,4 +1,5 @@
 import type { TypingView } from '../../../../shared/events';
+import type { FileView } from '../../../../shared/schemas/files';
 import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
 import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
@@ -26,10 +27,10 @@ function followers(conversation: Addressed): string[] {
  * With `updated` (the conversation after this message), the account's other operators get
  * `chat:updated` — but not the followers: `message:sent` already tells them everything that
  * changed (lastSeq, lastAuthor, lastMessageAt, preview), so each operator socket gets one event
- * per message, not two (#3).
+ * per message, not two (#3). `file`: the file the message carries, presented (#5, P7).
  */
-export function publishMessage(ctx: AppContext, conversation: Addressed, message: MessageRow, updated?: ConversationRow): void {
-  const view = presentMessage(message);
+export function publishMessage(ctx: AppContext, conversation: Addressed, message: MessageRow, updated?: ConversationRow, file?: FileView): void {
+  const view = presentMessage(message, file);
   const follow = followers(conversation);
   // One emit to several rooms: a socket in both (the assigned operator watching) gets it once.
   ctx.rt.operators.to(follow).emit('message:sent', view);

@@ -1,9 +1,11 @@
 import type { ConversationView, MessageView, VisitorConversationView } from '../../../../shared/schemas/chats';
+import type { FileView } from '../../../../shared/schemas/files';
 import type { ConversationRow, MessageRow } from './repo';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function presentMessage(m: MessageRow): MessageView {
+/** A stored message; `file`: its attachment, presented (see attachments.ts: it needs the file's row and a fresh URL). */
+export function presentMessage(m: MessageRow, file?: FileView): MessageView {
   return {
     conversationId: m.conversationId,
     seq: m.seq,
@@ -14,6 +16,7 @@ export function presentMessage(m: MessageRow): MessageView {
     createdAt: m.createdAt.toISOString(),
     // Only operators ever read internal messages (#5), so a visitor's views never carry the field.
     ...(m.visibility === 'internal' ? { visibility: 'internal' as const } : {}),
+    ...(file ? { file } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
-import { previewOf } from '../../../../shared/preview';
+import { previewOfMessage } from '../../../../shared/preview';
 import type { AuthorType, MessageVisibility } from '../../../../shared/schemas/chats';
 import type { Audience } from '../../access/actor';
 import type { Database, Db } from '../../db/client';
@@ -22,13 +22,7 @@ export async function findConversation(db: Db, accountId: string, conversationId
   const [row] = await db
     .select()
     .from(conversations)
-    .where(
-      and(
-        eq(conversations.id, conversationId),
-        eq(conversations.accountId, accountId),
-        visitorId ? eq(conversations.visitorId, visitorId) : undefined,
-      ),
-    )
+    .where(and(eq(conversations.id, conversationId), eq(conversations.accountId, accountId), visitorId ? eq(conversations.visitorId, visitorId) : undefined))
     .limit(1);
   return row ?? null;
 }
@@ -50,12 +44,7 @@ export async function findConversationByClientId(db: Db, accountId: string, visi
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .where(
-      and(
-        eq(messages.accountId, accountId),
-        eq(messages.clientId, clientId),
-        eq(conversations.accountId, accountId),
-        eq(conversations.visitorId, visitorId),
-      ),
+      and(eq(messages.accountId, accountId), eq(messages.clientId, clientId), eq(conversations.accountId, accountId), eq(conversations.visitorId, visitorId)),
     )
     .limit(1);
   return row?.conversation ?? null;
@@ -101,7 +90,14 @@ export async function setVisitorContact(db: Db, accountId: string, visitorId: st
 }
 
 /** Messages with seq > afterSeq that `audience` may read, in order, at most `limit`. */
-export async function messagesAfter(db: Db, audience: Audience, accountId: string, conversationId: string, afterSeq: number, limit = MESSAGE_PAGE_SIZE): Promise<MessageRow[]> {
+export async function messagesAfter(
+  db: Db,
+  audience: Audience,
+  accountId: string,
+  conversationId: string,
+  afterSeq: number,
+  limit = MESSAGE_PAGE_SIZE,
+): Promise<MessageRow[]> {
   return db
     .select()
     .from(messages)
@@ -157,6 +153,8 @@ export interface NewMessage {
   body: string;
   /** `internal`: operators only (whispers, notes); never reaches the visitor (#5). Default `public`. */
   visibility?: MessageVisibility;
+  /** The file it carries (#5, P7), already checked to be one of the conversation's; its name makes the preview of a message without a caption. */
+  file?: { id: string; name: string };
 }
 
 export type AppendResult =
@@ -213,8 +211,9 @@ function appendCall(items: NewMessage[]): { json: JsonArgument; read: (rows: App
       operator_id: item.operatorId ?? null,
       author_name: item.authorName ?? null,
       body: item.body,
-      preview: previewOf(item.body),
+      preview: previewOfMessage(item),
       visibility: item.visibility ?? 'public',
+      file_id: item.file?.id ?? null,
     });
   });
   const read = (rows: AppendRow[]) => {

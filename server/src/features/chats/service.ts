@@ -16,6 +16,8 @@ import type {
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
 import { isRefusedInput } from '../../db/errors';
+import { findFileForConversation } from '../files/service';
+import { presentMessages, presentMessageWithFile } from './attachments';
 import { publishConversation, publishMessage, publishTyping } from './fanout';
 import { isOperatorPresent } from './operatorPresence';
 import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
@@ -43,18 +45,18 @@ export type Watch = (conversationId: string) => unknown;
 
 const systemClientId = () => `sys-${randomUUID()}`;
 
-async function firstPage(db: Db, audience: Audience, conversation: ConversationRow): Promise<MessageView[]> {
-  return (await messagesAfter(db, audience, conversation.accountId, conversation.id, 0)).map(presentMessage);
+async function firstPage(ctx: AppContext, audience: Audience, conversation: ConversationRow): Promise<MessageView[]> {
+  return presentMessages(ctx, conversation.accountId, await messagesAfter(ctx.db, audience, conversation.accountId, conversation.id, 0));
 }
 
 /** A conversation with its first page of messages, as operators see it (internal messages too). */
-async function withMessages(db: Db, conversation: ConversationRow): Promise<ConversationWithMessages> {
-  return { conversation: presentConversation(conversation), messages: await firstPage(db, 'internal', conversation) };
+async function withMessages(ctx: AppContext, conversation: ConversationRow): Promise<ConversationWithMessages> {
+  return { conversation: presentConversation(conversation), messages: await firstPage(ctx, 'internal', conversation) };
 }
 
 /** The same as its visitor sees it: their view of the conversation (#4), public messages only (#5). */
 async function withMessagesForVisitor(ctx: AppContext, conversation: ConversationRow): Promise<VisitorConversationWithMessages> {
-  const [messages, operatorPresent] = await Promise.all([firstPage(ctx.db, 'public', conversation), isOperatorPresent(ctx, conversation)]);
+  const [messages, operatorPresent] = await Promise.all([firstPage(ctx, 'public', conversation), isOperatorPresent(ctx, conversation)]);
   return { conversation: presentVisitorConversation(conversation, operatorPresent), messages };
 }
 
@@ -114,14 +116,14 @@ export async function listChats(ctx: AppContext, actor: OperatorActor): Promise<
 export async function getChat(ctx: AppContext, actor: Actor, input: ConversationRef, watch?: Watch): Promise<ConversationWithMessages> {
   const conversation = await reachable(ctx.db, actor, input.conversationId);
   await watch?.(conversation.id);
-  return withMessages(ctx.db, conversation);
+  return withMessages(ctx, conversation);
 }
 
 /** Catch-up: messages after `afterSeq`, in order, one page (the client repeats on a full page). */
 export async function syncChat(ctx: AppContext, actor: Actor, input: ChatSyncPayload, watch?: Watch): Promise<MessageView[]> {
   await reachable(ctx.db, actor, input.conversationId);
   await watch?.(input.conversationId);
-  return (await messagesAfter(ctx.db, audienceOf(actor), actor.accountId, input.conversationId, input.afterSeq)).map(presentMessage);
+  return presentMessages(ctx, actor.accountId, await messagesAfter(ctx.db, audienceOf(actor), actor.accountId, input.conversationId, input.afterSeq));
 }
 
 /** An operator takes a waiting chat; the visitor sees "<name> joined the chat". */
@@ -173,25 +175,36 @@ export async function closeChat(ctx: AppContext, actor: Actor, input: Conversati
 /**
  * Stores a message through the group-commit writer and only then answers and broadcasts it.
  * A resend with a stored clientId returns the original (same seq) and broadcasts nothing.
+ * A file message (#5, P7) names a file uploaded into this conversation; any other is not_found.
  */
 export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageSendPayload): Promise<MessageView> {
+  const file = input.fileId ? await findFileForConversation(ctx.db, actor.accountId, input.conversationId, input.fileId) : null;
+  if (input.fileId && !file) throw new AppError('not_found', 'File not found.');
   const result = await ctx.writer.write({
     accountId: actor.accountId,
     conversationId: input.conversationId,
     clientId: input.clientId,
     body: input.body,
+    ...(file ? { file: { id: file.id, name: file.name } } : {}),
     ...(actor.kind === 'visitor'
       ? { author: 'visitor', visitorId: actor.visitorId }
       : { author: 'operator', operatorId: actor.operatorId, authorName: actor.name }),
   });
+  const view = await presentMessageWithFile(ctx, result.message, file);
   if (!result.duplicate && result.conversation) {
     // One event per operator socket, and no visitor:updated: the grid's colour follows
     // message:sent / chat:updated (#3, shared/visitorState.ts).
-    publishMessage(ctx, result.conversation, result.message, result.conversation);
+    publishMessage(ctx, result.conversation, result.message, result.conversation, view.file);
     const { message } = result;
-    ctx.events.publish('message.stored', { accountId: actor.accountId, conversationId: message.conversationId, seq: message.seq, author: message.author, visibility: message.visibility });
+    ctx.events.publish('message.stored', {
+      accountId: actor.accountId,
+      conversationId: message.conversationId,
+      seq: message.seq,
+      author: message.author,
+      visibility: message.visibility,
+    });
   }
-  return presentMessage(result.message);
+  return view;
 }
 
 /** Relays a typing indicator (not stored) after checking the actor may reach the conversation. */

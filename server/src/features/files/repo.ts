@@ -51,13 +51,25 @@ export async function findFileWithOwner(db: Db, fileId: string): Promise<FileWit
  * account, which the upload learns from this row. Nothing of it is shown before the caller has
  * been checked against its account and visitor (services answer not_found either way).
  */
-export async function findConversationById(db: Db, conversationId: string): Promise<Pick<typeof conversations.$inferSelect, 'id' | 'accountId' | 'visitorId' | 'status'> | null> {
+export async function findConversationById(
+  db: Db,
+  conversationId: string,
+): Promise<Pick<typeof conversations.$inferSelect, 'id' | 'accountId' | 'visitorId' | 'status'> | null> {
   const [row] = await db
     .select({ id: conversations.id, accountId: conversations.accountId, visitorId: conversations.visitorId, status: conversations.status })
     .from(conversations)
     .where(eq(conversations.id, conversationId))
     .limit(1);
   return row ?? null;
+}
+
+/** The account's files among `fileIds` (the attachments of a page of messages). */
+export async function findFilesByIds(db: Db, accountId: string, fileIds: string[]): Promise<FileRow[]> {
+  if (fileIds.length === 0) return [];
+  return db
+    .select()
+    .from(files)
+    .where(and(eq(files.accountId, accountId), inArray(files.id, fileIds)));
 }
 
 /** Which of `fileIds` still have a row in the account (the disk sweep keeps those). */

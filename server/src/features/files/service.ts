@@ -19,7 +19,19 @@ import { operatorActor } from '../../http/rest';
 import { addressKey } from '../../limits/address';
 import { authenticate } from '../../access/sessions';
 import { presentFile } from './presenter';
-import { deleteFile, existingFileIds, findConversationById, findFileInConversation, findFileSettings, findFileWithOwner, insertFile, upsertFileSettings, type FileRow, type FileWithOwner } from './repo';
+import {
+  deleteFile,
+  existingFileIds,
+  findConversationById,
+  findFileInConversation,
+  findFilesByIds,
+  findFileSettings,
+  findFileWithOwner,
+  insertFile,
+  upsertFileSettings,
+  type FileRow,
+  type FileWithOwner,
+} from './repo';
 import { describeTypes, sniffFile } from './sniff';
 import type { FileStorage } from './storage';
 import { fileTooLarge, receiveUpload } from './upload';
@@ -117,7 +129,10 @@ export async function uploadFile(ctx: AppContext, storage: FileStorage, req: Req
     const sniffed = await sniffFile(received.path, received.clientName, received.text);
     if (!sniffed.ok) throw new AppError('file_type_not_allowed', `This file is ${sniffed.what}. Files accepted here: ${describeTypes(allowedTypes)}.`);
     if (!allowedTypes.includes(sniffed.type)) {
-      throw new AppError('file_type_not_allowed', `Files of this type (${sniffed.type}) are not accepted here. Files accepted: ${describeTypes(allowedTypes)}.`);
+      throw new AppError(
+        'file_type_not_allowed',
+        `Files of this type (${sniffed.type}) are not accepted here. Files accepted: ${describeTypes(allowedTypes)}.`,
+      );
     }
     const row = await insertFile(ctx.db, {
       id: fileId,
@@ -174,6 +189,11 @@ export async function fileForDownload(ctx: AppContext, fileId: string): Promise<
  */
 export function findFileForConversation(db: Db, accountId: string, conversationId: string, fileId: string): Promise<FileRow | null> {
   return findFileInConversation(db, accountId, conversationId, fileId);
+}
+
+/** For the chats feature (#5): the account's files among `fileIds`, by id (the attachments of a page of messages). */
+export async function findFilesOfAccount(db: Db, accountId: string, fileIds: string[]): Promise<Map<string, FileRow>> {
+  return new Map((await findFilesByIds(db, accountId, [...new Set(fileIds)])).map((f) => [f.id, f]));
 }
 
 /** Ids are swept in batches of this many (one query each). */

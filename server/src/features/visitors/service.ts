@@ -6,7 +6,8 @@ import type { OperatorActor, VisitorActor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
 import type { AccountRow } from '../../db/schema/accounts';
-import { presentMessage, presentVisitorConversation } from '../chats/presenter';
+import { presentMessages } from '../chats/attachments';
+import { presentVisitorConversation } from '../chats/presenter';
 import { SYNC_PAGE_SIZE } from '../../../../shared/protocol';
 import { onlineOperatorIds } from '../../realtime/presence';
 import { isVisitorOnline, onlineVisitorIds } from './presence';
@@ -55,7 +56,9 @@ export async function connectVisitorSession(
       visitorToken: ctx.visitorTokens.sign(account.id, visitor.id),
       accountName: account.name,
       operatorsOnline: operatorsOnline.size,
-      chat: conversation ? { conversation: presentVisitorConversation(conversation, operatorPresent), messages: connection.messages.map(presentMessage) } : null,
+      chat: conversation
+        ? { conversation: presentVisitorConversation(conversation, operatorPresent), messages: await presentMessages(ctx, account.id, connection.messages) }
+        : null,
     },
   };
 }
@@ -117,10 +120,7 @@ export function announceVisitor(ctx: AppContext, accountId: string, row: Visitor
  */
 export function publishVisitor(ctx: AppContext, accountId: string, visitorId: string, online?: boolean): void {
   ctx.background('visitor:updated', async () => {
-    const [row, isOnline] = await Promise.all([
-      findVisitorWithChat(ctx.db, accountId, visitorId),
-      online ?? isVisitorOnline(ctx.rt.visitors, visitorId),
-    ]);
+    const [row, isOnline] = await Promise.all([findVisitorWithChat(ctx.db, accountId, visitorId), online ?? isVisitorOnline(ctx.rt.visitors, visitorId)]);
     if (row) announceVisitor(ctx, accountId, row, isOnline);
   });
 }

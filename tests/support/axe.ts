@@ -3,11 +3,11 @@
  * script is evaluated through the DevTools protocol, which a page's CSP doesn't apply to, so the
  * server's script-free pages and the extension's pages are checked as users get them.
  */
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import axe from 'axe-core';
 import type { Page } from 'puppeteer-core';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's whole script, as the page runs it. */
+const AXE_SOURCE = axe.source;
 
 export interface AxeViolation {
   id: string;

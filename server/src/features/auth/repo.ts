@@ -59,7 +59,10 @@ export async function findLiveSession(db: Db, tokenHash: string) {
       account: accounts,
     })
     .from(operatorSessions)
-    .innerJoin(operators, and(eq(operators.id, operatorSessions.operatorId), eq(operators.accountId, operatorSessions.accountId), eq(operators.status, 'active')))
+    .innerJoin(
+      operators,
+      and(eq(operators.id, operatorSessions.operatorId), eq(operators.accountId, operatorSessions.accountId), eq(operators.status, 'active')),
+    )
     .innerJoin(accounts, eq(accounts.id, operatorSessions.accountId))
     .where(and(eq(operatorSessions.tokenHash, tokenHash), isNull(operatorSessions.revokedAt), gt(operatorSessions.expiresAt, sql`now()`)))
     .limit(1);

@@ -4,6 +4,7 @@
  * resets by mail (single use, one hour, the same answer for every email), admins only.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/src/app';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../server/src/db/raw';
 import type { OutboxPage } from '../../shared/schemas/mail';
@@ -11,7 +12,7 @@ import type { InvitationView, TeamMemberView, TeamView } from '../../shared/sche
 import type { LoginResult } from '../../shared/schemas/auth';
 import { until } from '../support/cluster';
 import { freshTestDatabase } from '../support/db';
-import { api, Harness, loginOk, type ErrorBody, type TestServer } from '../support/server';
+import { api, Harness, loginOk, testConfig, type ErrorBody, type TestServer } from '../support/server';
 
 const h = new Harness();
 // The file's first database makes the migrated dump (slow on a busy machine): before the tests' clocks start.
@@ -406,5 +407,30 @@ describe('password reset (A5)', () => {
     // 4 counted from this address so far (the refused one too); 6 more, then the address is over its 10.
     for (let i = 0; i < 6; i++) expect((await ask(`someone-${i}@example.com`)).status).toBe(202);
     expect((await ask('fresh@example.com')).status).toBe(429);
+  });
+});
+
+// Q4: two nodes on one PostgreSQL, sockets shared through the Redis adapter.
+describe.runIf(process.env.DATABASE_URL)('the team across nodes (A5)', () => {
+  it('sees an operator connected to the other node as online, and cuts their socket there when they are disabled', async () => {
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const a = await h.server({ redisUrl, publicUrl: PUBLIC_URL });
+    if (a.database.kind !== 'postgres') throw new Error('needs PostgreSQL');
+    const appB = await createApp(testConfig({ databaseUrl: a.database.url, redisUrl }));
+    const b: TestServer = { app: appB, url: (await appB.listen(0)).url, database: a.database, close: () => appB.close() };
+    try {
+      const admin = await h.operator(a);
+      const colleague = await h.colleague(a, admin.account.id, 'Nico Node-B');
+      colleague.socket.disconnect();
+      const onB = await h.connectOperator(b, colleague.token);
+      expect((await team(a, admin.token)).members.find((m) => m.id === colleague.operator.id)?.online).toBe(true);
+
+      const cut = disconnected(onB);
+      expect((await patchMember(a, admin.token, colleague.operator.id, { status: 'disabled' })).status).toBe(200);
+      expect(await cut).toBe('io server disconnect');
+      expect((await api(b.url, 'GET', '/api/auth/me', undefined, colleague.token)).status).toBe(401);
+    } finally {
+      await appB.close();
+    }
   });
 });

@@ -75,6 +75,9 @@ export interface SocketHubOptions<D extends Record<string, BackgroundDomain>> {
   domains: { [K in keyof D]: (context: DomainContext) => D[K] };
 }
 
+/** After the server disconnected the socket on purpose, the one try to connect again comes after 1–2 times this. */
+export const SERVER_DISCONNECT_RETRY_MS = 1_000;
+
 interface PanelState extends PanelHandle {
   port: PortLike;
 }
@@ -142,6 +145,10 @@ export function createSocketHub<D extends Record<string, BackgroundDomain>>(opti
       log('disconnected', reason);
       // 'io server disconnect' / 'io client disconnect' do not reconnect by themselves: the alarm tick will.
       setStatus(reason === 'io server disconnect' || reason === 'io client disconnect' ? 'offline' : 'connecting');
+      // A5: the server cuts an operator's sockets when their session ends elsewhere, when they are
+      // disabled and when their role changes. One try soon tells which: `unauthenticated` signs the
+      // panel out, a live session reconnects with the new role. (Jittered: never all at once.)
+      if (reason === 'io server disconnect') setTimeout(() => s === socket && !s.connected && s.connect(), SERVER_DISCONNECT_RETRY_MS * (1 + Math.random()));
     });
     s.on('connect_error', (err: Error) => {
       if (s !== socket) return;

@@ -53,6 +53,7 @@ export const useSessionStore = defineStore('session', () => {
         if (f.kind === 'unreachable') loginError.value = strings.auth.unreachable(url);
         else if (f.status === 401 || f.error.code === 'unauthenticated') loginError.value = strings.auth.wrongPassword;
         else if (f.status === 429 || f.error.code === 'rate_limited') loginError.value = strings.auth.rateLimited;
+        else if (f.error.code === 'forbidden') loginError.value = strings.auth.accountDisabled;
         else if (f.error.code === 'validation_failed' && f.error.issues?.length)
           loginError.value = f.error.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
         else loginError.value = strings.auth.serverRefused(f.error.message);

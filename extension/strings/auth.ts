@@ -17,4 +17,16 @@ export const auth = {
   invalidUrl: 'Enter a valid http(s) URL.',
   missingFields: 'Enter your email and password.',
   serverRefused: (message: string) => `The server refused the request: ${message}`,
+  /** A5: the right password for an operator an admin disabled. */
+  accountDisabled: 'This account is disabled. Ask an admin of your team to enable it.',
+
+  /** A5: "Forgot password?" on the sign-in form. */
+  forgotPassword: 'Forgot password?',
+  resetTitle: 'Set a new password',
+  resetIntro: 'Enter the email you sign in with. We will send you a link to set a new password.',
+  resetSubmit: 'Send the link',
+  resetSubmitting: 'Sending…',
+  resetSent: (email: string) => `If ${email} signs in to Sidedesk on this server, a link to set a new password is on its way. It works once, for one hour.`,
+  resetBack: 'Back to sign in',
+  resetMissingEmail: 'Enter your email address.',
 };

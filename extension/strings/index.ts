@@ -9,6 +9,7 @@ import { app } from './app';
 import { auth } from './auth';
 import { chats } from './chats';
 import { ratings } from './ratings';
+import { team } from './team';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, ratings, visitors, account, admin };
+export const strings = { app, auth, chats, ratings, visitors, account, admin, team };

@@ -1,6 +1,7 @@
 import { api } from '@@/shared/api';
 import { apiClient, type ApiFailure } from '@@/shared/api/client';
 import type { AccountSettingsPatch } from '@@/shared/schemas/accounts';
+import type { InviteBody, MemberPatch } from '@@/shared/schemas/team';
 import { strings } from '@/strings';
 
 export type { ApiFailure } from '@@/shared/api/client';
@@ -24,6 +25,18 @@ export const accountApi = {
 /** "Forget this visitor" (#4, admins): deletes the visitor and everything of theirs. */
 export const visitorsApi = {
   forget: (serverUrl: string, token: string, visitorId: string) => call(serverUrl)(api.visitors.forget, { params: { visitorId } }, token),
+};
+
+/** The team (A5, admins): operators, invitations, password resets; and "Forgot password?" (anyone). */
+export const teamApi = {
+  list: (serverUrl: string, token: string) => call(serverUrl)(api.team.list, {}, token),
+  invite: (serverUrl: string, token: string, body: InviteBody) => call(serverUrl)(api.team.invite, { body }, token),
+  resendInvitation: (serverUrl: string, token: string, invitationId: string) => call(serverUrl)(api.team.resendInvitation, { params: { invitationId } }, token),
+  revokeInvitation: (serverUrl: string, token: string, invitationId: string) => call(serverUrl)(api.team.revokeInvitation, { params: { invitationId } }, token),
+  updateMember: (serverUrl: string, token: string, operatorId: string, patch: MemberPatch) =>
+    call(serverUrl)(api.team.updateMember, { params: { operatorId }, body: patch }, token),
+  sendPasswordReset: (serverUrl: string, token: string, operatorId: string) => call(serverUrl)(api.team.sendPasswordReset, { params: { operatorId } }, token),
+  requestPasswordReset: (serverUrl: string, email: string) => call(serverUrl)(api.team.requestPasswordReset, { body: { email } }),
 };
 
 /** A failed REST call in words for the operator (the login screen has its own, finer wording). */

@@ -7,6 +7,7 @@ import { accountRoutes } from './accounts';
 import { authRoutes } from './auth';
 import { fileRoutes } from './files';
 import { mailRoutes } from './mail';
+import { teamRoutes } from './team';
 import { visitorRoutes } from './visitors';
 
-export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes, files: fileRoutes };
+export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes, files: fileRoutes, team: teamRoutes };

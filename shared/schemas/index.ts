@@ -7,3 +7,4 @@ export * from './files';
 export * from './mail';
 export * from './ratings';
 export * from './transcripts';
+export * from './team';

@@ -1,6 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHub } from '@/background/domains';
+import { SERVER_DISCONNECT_RETRY_MS } from '@/background/hub';
 import type { ChatAlerts } from '@/background/chats';
 import { createBrowserAlerts } from '@/background/alerts';
 import { createPortPair, type BackgroundMessage } from '@/utils/protocol';
@@ -173,6 +174,40 @@ describe('background hub', () => {
     hub.setSession(null);
     expect(sockets[1]!.disconnected).toBe(true);
     expect(hub.status).toBe('offline');
+  });
+
+  it('tries once to reconnect soon after the server cut the socket (A5): a dead session signs out, a live one comes back', async () => {
+    vi.useFakeTimers();
+    try {
+      const { hub, sockets, unauthenticated } = setup();
+      hub.setSession(session);
+      sockets[0]!.open();
+      // Disabled (or signed out elsewhere): the one try is refused, and the panels go to sign-in.
+      sockets[0]!.drop('io server disconnect');
+      expect(hub.status).toBe('offline');
+      vi.advanceTimersByTime(SERVER_DISCONNECT_RETRY_MS - 1);
+      expect(sockets[0]!.connectCalls).toBe(1);
+      vi.advanceTimersByTime(SERVER_DISCONNECT_RETRY_MS + 1);
+      expect(sockets[0]!.connectCalls).toBe(2);
+      sockets[0]!.fail('unauthenticated');
+      expect(unauthenticated()).toBe(1);
+
+      // A role change: the session lives on and the socket connects again.
+      hub.setSession({ ...session, token: 'tok-2' });
+      sockets[1]!.open();
+      sockets[1]!.drop('io server disconnect');
+      vi.advanceTimersByTime(2 * SERVER_DISCONNECT_RETRY_MS);
+      expect(sockets[1]!.connectCalls).toBe(2);
+      sockets[1]!.open();
+      expect(hub.status).toBe('connected');
+      // A transport failure is left to socket.io's own backoff; a socket that is no longer the hub's is left alone.
+      sockets[1]!.drop('transport close');
+      hub.setSession(null);
+      vi.advanceTimersByTime(5 * SERVER_DISCONNECT_RETRY_MS);
+      expect(sockets[1]!.connectCalls).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('tells the next panel to open a chat whose notification was clicked while no panel was open', async () => {

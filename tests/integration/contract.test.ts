@@ -57,7 +57,16 @@ async function accountWithChat() {
   if (!started.ok) throw new Error('chat:start failed');
   const uploaded = await upload(server.url, { token: visitor.session.visitorToken, conversationId: started.data.conversation.id, name: 'a.png', bytes: PNG });
   if (uploaded.status !== 201) throw new Error('upload failed');
-  const ids: Ids = { conversationId: started.data.conversation.id, visitorId: visitor.session.visitorId, fileId: uploaded.body.file.id };
+  // A5: the Team routes name an operator and an open invitation of account A.
+  const invited = await rest<{ id: string }>(server.url, 'POST', '/api/team/invitations', { email: 'invitee@example.com', role: 'operator' }, a.token);
+  if (invited.status !== 201) throw new Error('invite failed');
+  const ids: Ids = {
+    conversationId: started.data.conversation.id,
+    visitorId: visitor.session.visitorId,
+    fileId: uploaded.body.file.id,
+    operatorId: a.admin.id,
+    invitationId: invited.body.id,
+  };
   return { server, a, visitor, ids };
 }
 

@@ -10,7 +10,8 @@ import type { Feature } from './feature';
 import { files } from './files';
 import { mail } from './mail';
 import { ratings } from './ratings';
+import { team } from './team';
 import { transcripts } from './transcripts';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, ratings, transcripts];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts];

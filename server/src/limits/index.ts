@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { CommandLimits } from './commands';
 import { VisitorConnectionLimits } from './connections';
 import { LoginLimits } from './login';
+import { PasswordResetLimits } from './passwordReset';
 import { LimiterStore, rateLimited, tryConsume } from './store';
 import { UploadLimits } from './uploads';
 import { VisitorMailLimits } from './visitorMail';
@@ -20,6 +21,8 @@ export interface Limits {
   commands: CommandLimits;
   /** Operator sign-in, counted before the password is verified. */
   login: LoginLimits;
+  /** "Forgot password?" requests, per address and per email (A5). */
+  passwordReset: PasswordResetLimits;
   /** Widget connections per address, checked first in the /visitor handshake. */
   visitorConnections: VisitorConnectionLimits;
   /** File uploads per address and per uploader (#5). */
@@ -37,6 +40,7 @@ export async function createLimits(opts: { redisUrl?: string; log: Logger; insta
   return {
     commands: new CommandLimits(store, opts.config.commandScale),
     login: new LoginLimits(store),
+    passwordReset: new PasswordResetLimits(store),
     visitorConnections: new VisitorConnectionLimits(store, opts.config),
     uploads: new UploadLimits(store),
     visitorMail: new VisitorMailLimits(store),

@@ -6,3 +6,4 @@ export * from './files';
 export * from './jobs';
 export * from './mail';
 export * from './ratings';
+export * from './team';

@@ -1,5 +1,6 @@
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ROLES } from '../../../../shared/schemas/auth';
+import { OPERATOR_STATUSES } from '../../../../shared/schemas/team';
 import { accounts } from './accounts';
 
 export const operators = pgTable(
@@ -15,10 +16,14 @@ export const operators = pgTable(
     role: text('role', { enum: ROLES }).notNull(),
     /** argon2id PHC string. */
     passwordHash: text('password_hash').notNull(),
+    /** A5: `disabled` operators can't sign in, and their sessions were revoked when they were disabled. */
+    status: text('status', { enum: OPERATOR_STATUSES }).notNull().default('active'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('operators_email_key').on(t.email), index('operators_account_idx').on(t.accountId)],
 );
+
+export type OperatorRow = typeof operators.$inferSelect;
 
 /** Login sessions. Only the SHA-256 of the bearer token is stored; revoking sets `revoked_at`. */
 export const operatorSessions = pgTable(

@@ -3,7 +3,8 @@ import type { Db } from '../../db/client';
 import { accounts, operatorSessions, operators } from '../../db/schema/index';
 import type { AccountRow } from '../../db/schema/accounts';
 
-export type OperatorRow = typeof operators.$inferSelect;
+export type { OperatorRow } from '../../db/schema/operators';
+import type { OperatorRow } from '../../db/schema/operators';
 
 /** Inserts an operator; returns null when the email is taken (emails are unique install-wide). */
 export async function insertOperator(
@@ -46,7 +47,8 @@ export async function insertSession(
 
 /**
  * The live (not revoked, not expired) session of a token hash with its operator and account.
- * Like login, the token is what tells us the account.
+ * Like login, the token is what tells us the account. A disabled operator has none (A5: their
+ * sessions are revoked when they are disabled; this holds even for one that slipped past).
  */
 export async function findLiveSession(db: Db, tokenHash: string) {
   const [row] = await db
@@ -57,7 +59,10 @@ export async function findLiveSession(db: Db, tokenHash: string) {
       account: accounts,
     })
     .from(operatorSessions)
-    .innerJoin(operators, and(eq(operators.id, operatorSessions.operatorId), eq(operators.accountId, operatorSessions.accountId)))
+    .innerJoin(
+      operators,
+      and(eq(operators.id, operatorSessions.operatorId), eq(operators.accountId, operatorSessions.accountId), eq(operators.status, 'active')),
+    )
     .innerJoin(accounts, eq(accounts.id, operatorSessions.accountId))
     .where(and(eq(operatorSessions.tokenHash, tokenHash), isNull(operatorSessions.revokedAt), gt(operatorSessions.expiresAt, sql`now()`)))
     .limit(1);

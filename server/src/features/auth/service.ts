@@ -28,6 +28,8 @@ export async function login(ctx: AppContext, input: LoginBody, address: string):
   const ok = await verify(found?.operator.passwordHash ?? (await dummyHash), input.password).catch(() => false);
   if (!found || !ok) throw new AppError('unauthenticated', 'Wrong email or password.');
   await attempt.succeeded();
+  // A5: said only to whoever knows the password, so it tells nobody else that the account exists.
+  if (found.operator.status === 'disabled') throw new AppError('forbidden', 'This account is disabled. Ask an admin of your team to enable it.');
 
   const token = randomBytes(32).toString('base64url');
   await insertSession(db, found.account.id, found.operator.id, hashToken(token), new Date(Date.now() + SESSION_TTL_MS));

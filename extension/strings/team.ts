@@ -1,0 +1,76 @@
+import type { Role } from '@@/shared/schemas/auth';
+
+const ROLE_NAMES: Record<Role, string> = { admin: 'Admin', supervisor: 'Supervisor', operator: 'Operator' };
+
+/** The admin panel's "Team" domain (A5): the account's operators, invitations and password resets. */
+export const team = {
+  nav: 'Team',
+  title: 'Team',
+  intro: (account: string) => `Who works in ${account}: invite people by email, set their role, and disable anyone who should no longer sign in.`,
+  refresh: 'Refresh',
+  loading: 'Loading the team…',
+  loadFailed: (why: string) => `Could not load the team. ${why}`,
+  retry: 'Try again',
+
+  role: 'Role',
+  roles: ROLE_NAMES,
+  roleHelp: 'Admins manage the account and its team; supervisors and operators chat with visitors.',
+
+  membersTitle: 'Operators',
+  membersCount: (n: number) => (n === 1 ? '1 operator' : `${n} operators`),
+  membersEmpty: 'Nobody is on the team yet.',
+  you: '(you)',
+  roleOf: (name: string) => `Role of ${name}`,
+  saveRole: 'Save role',
+  cancelRole: 'Cancel',
+  statusActive: 'Active',
+  statusDisabled: 'Disabled',
+  online: 'Online',
+  offline: 'Offline',
+  actionsFor: (name: string) => `Actions for ${name}`,
+  sendReset: 'Send password reset',
+  disable: 'Disable',
+  enable: 'Enable',
+
+  invitationsTitle: 'Invitations',
+  invitationsEmpty: 'No open invitations.',
+  invitedPending: 'Invited',
+  invitedExpired: 'Invitation expired',
+  invitedBy: (name: string | null, when: string) => (name ? `Invited by ${name}, ${when}` : `Invited ${when}`),
+  expiresOn: (date: string) => `Link works until ${date}`,
+  expiredOn: (date: string) => `Link expired on ${date}`,
+  resend: 'Resend',
+  revoke: 'Revoke',
+
+  invite: 'Invite someone',
+  inviteTitle: 'Invite someone to the team',
+  inviteIntro: 'They get an email with a link to choose their name and password. The link works once, for 7 days.',
+  inviteEmail: 'Email',
+  inviteName: 'Name',
+  inviteNameHint: 'Optional: they can change it when they accept.',
+  inviteRole: 'Role',
+  inviteSend: 'Send invitation',
+  inviteSending: 'Sending…',
+  cancel: 'Cancel',
+  inviteEmailMissing: 'Enter their email address.',
+
+  confirmDisableTitle: (name: string) => `Disable ${name}?`,
+  confirmDisableBody: 'They are signed out everywhere at once and can’t sign in until an admin enables them again. Their chats and messages stay.',
+  confirmEnableTitle: (name: string) => `Enable ${name}?`,
+  confirmEnableBody: 'They can sign in again with their password.',
+  confirmRevokeTitle: (email: string) => `Revoke the invitation for ${email}?`,
+  confirmRevokeBody: 'The link in their email stops working. You can invite them again later.',
+  confirmResetTitle: (name: string) => `Send ${name} a password reset?`,
+  confirmResetBody: (email: string) => `A link to set a new password goes to ${email}. It works once, for one hour; using it signs them out everywhere.`,
+
+  done: {
+    invited: (email: string) => `Invitation sent to ${email}.`,
+    resent: (email: string) => `A new invitation link was sent to ${email}.`,
+    revoked: (email: string) => `The invitation for ${email} was revoked.`,
+    role: (name: string, role: Role) => `${name} is now ${role === 'supervisor' ? 'a' : 'an'} ${ROLE_NAMES[role].toLowerCase()}.`,
+    disabled: (name: string) => `${name} is disabled and was signed out everywhere.`,
+    enabled: (name: string) => `${name} can sign in again.`,
+    reset: (email: string) => `A password reset link was sent to ${email}.`,
+  },
+  failed: (why: string) => `That didn’t work. ${why}`,
+};

@@ -22,7 +22,13 @@ export async function findConversation(db: Db, accountId: string, conversationId
  * The conversation's messages after `afterSeq` that its visitor could read, in order: public ones
  * only, never an internal one (#5: whispers and notes stay out of transcripts), at most `limit`.
  */
-export async function publicMessagesAfter(db: Db, accountId: string, conversationId: string, afterSeq: number, limit = TRANSCRIPT_PAGE_SIZE): Promise<TranscriptMessage[]> {
+export async function publicMessagesAfter(
+  db: Db,
+  accountId: string,
+  conversationId: string,
+  afterSeq: number,
+  limit = TRANSCRIPT_PAGE_SIZE,
+): Promise<TranscriptMessage[]> {
   return db
     .select({
       seq: messages.seq,

@@ -22,9 +22,13 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
   const active = computed(() => (activeId.value ? (list.conversations[activeId.value] ?? null) : null));
   const totalUnread = computed(() => Object.values(unread.value).reduce((a, b) => a + b, 0));
 
-  watch([openIds, activeId], () => {
-    if (persisting) void chatWindowsItem.setValue({ openIds: [...openIds.value], activeId: activeId.value });
-  }, { deep: true });
+  watch(
+    [openIds, activeId],
+    () => {
+      if (persisting) void chatWindowsItem.setValue({ openIds: [...openIds.value], activeId: activeId.value });
+    },
+    { deep: true },
+  );
 
   /** Reads back the windows of this browser session (a panel reload), before the first chat list. */
   async function restore() {

@@ -10,8 +10,7 @@ export const PANEL_PORT_NAME = 'sidedesk-panel';
 
 export type CommandName = keyof OperatorClientToServer;
 export type CommandPayload<E extends CommandName> = Parameters<OperatorClientToServer[E]>[0];
-export type CommandResult<E extends CommandName> =
-  Parameters<Parameters<OperatorClientToServer[E]>[1]>[0] extends Ack<infer R> ? R : never;
+export type CommandResult<E extends CommandName> = Parameters<Parameters<OperatorClientToServer[E]>[1]>[0] extends Ack<infer R> ? R : never;
 
 export type ServerEventName = keyof OperatorServerToClient;
 export type ServerEventPayload<E extends ServerEventName> = Parameters<OperatorServerToClient[E]>[0];

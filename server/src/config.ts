@@ -79,7 +79,10 @@ const envSchema = z.object({
         ctx.addIssue({ code: 'custom', message: TRUST_PROXY_TRUE });
         return z.NEVER;
       }
-      const proxies = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const proxies = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       try {
         proxyTrust(proxies);
         return proxies;
@@ -104,11 +107,22 @@ const envSchema = z.object({
    * The defaults fit the widget and the extension; raise it for load tests or clients that
    * pipeline hundreds of messages a second.
    */
-  COMMAND_LIMITS_SCALE: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().positive().default(DEFAULT_LIMITS.commandScale)),
+  COMMAND_LIMITS_SCALE: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().positive().default(DEFAULT_LIMITS.commandScale),
+  ),
   /** #5: where files sent in chats are stored; default `<DATA_DIR>/files`. */
   FILES_DIR: optionalString,
   /** #5: the largest upload an admin may allow, in bytes (each account's own limit defaults to 10 MB). */
-  FILES_MAX_BYTES: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(1).max(2 ** 31 - 1).default(DEFAULT_FILES.maxBytes)),
+  FILES_MAX_BYTES: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1)
+      .default(DEFAULT_FILES.maxBytes),
+  ),
   /**
    * #5: where mail goes (`smtp://user:pass@host:587`, `smtps://…:465`; nodemailer URL options in
    * the query). Unset: mail is kept in the database's outbox, which admins read.
@@ -117,7 +131,10 @@ const envSchema = z.object({
   /** #5: the From of every mail: `Name <address>` or an address. */
   MAIL_FROM: optionalString
     .transform((v) => v ?? DEFAULT_MAIL_FROM)
-    .refine((v) => /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(v), 'expected an address, or a name and an address: Sidedesk <no-reply@example.com>'),
+    .refine(
+      (v) => /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(v),
+      'expected an address, or a name and an address: Sidedesk <no-reply@example.com>',
+    ),
   /** #5: durable jobs (mail…) this process runs at once; 0 = it runs none (other nodes do), it still enqueues. */
   JOB_CONCURRENCY: limitSetting(4),
 });

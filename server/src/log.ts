@@ -82,7 +82,8 @@ export function serializeError(err: unknown, depth = 0): Record<string, unknown>
 /** Anything else passed to a log call, bounded in depth, keys and length. */
 function bounded(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return cut(value, MAX_MESSAGE);
-  if (value === null || typeof value !== 'object') return typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol' ? String(value) : value;
+  if (value === null || typeof value !== 'object')
+    return typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol' ? String(value) : value;
   if (value instanceof Error) return serializeError(value);
   if (depth >= 2) return Array.isArray(value) ? `[array of ${value.length}]` : '[object]';
   if (Array.isArray(value)) return value.slice(0, 10).map((v) => bounded(v, depth + 1));
@@ -171,26 +172,28 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): AppL
     timer.unref();
   };
 
-  const write = (lvl: Level) => (msg: string, ...rest: unknown[]) => {
-    if (!base.isLevelEnabled(lvl)) return;
-    const key = repeatKey(lvl, msg, rest);
-    const seen = repeats.get(key);
-    if (seen && seen.windowEnds > Date.now()) {
-      seen.suppressed++;
-      return;
-    }
-    if (seen) {
-      summarise(seen);
-      repeats.delete(key);
-    }
-    const fields = fieldsOf(rest);
-    const err = fields.err as Record<string, unknown> | undefined;
-    if (repeats.size < MAX_TRACKED) {
-      repeats.set(key, { level: lvl, msg: cut(msg, MAX_MESSAGE), err, windowEnds: Date.now() + windowMs, suppressed: 0 });
-      schedule();
-    }
-    base[lvl](fields, cut(msg, 1000));
-  };
+  const write =
+    (lvl: Level) =>
+    (msg: string, ...rest: unknown[]) => {
+      if (!base.isLevelEnabled(lvl)) return;
+      const key = repeatKey(lvl, msg, rest);
+      const seen = repeats.get(key);
+      if (seen && seen.windowEnds > Date.now()) {
+        seen.suppressed++;
+        return;
+      }
+      if (seen) {
+        summarise(seen);
+        repeats.delete(key);
+      }
+      const fields = fieldsOf(rest);
+      const err = fields.err as Record<string, unknown> | undefined;
+      if (repeats.size < MAX_TRACKED) {
+        repeats.set(key, { level: lvl, msg: cut(msg, MAX_MESSAGE), err, windowEnds: Date.now() + windowMs, suppressed: 0 });
+        schedule();
+      }
+      base[lvl](fields, cut(msg, 1000));
+    };
 
   return {
     debug: write('debug'),

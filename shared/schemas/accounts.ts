@@ -40,7 +40,9 @@ export function parseWebsiteOrigin(input: string): ParsedOrigin {
   const ip = host.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(host);
   const labels = host.split('.');
   if (!ip && !labels.every((l) => LABEL.test(l))) {
-    return host.includes('*') ? { ok: false, message: `"${shown}": a wildcard can only stand for the first part of the name, like https://*.example.com` } : junk;
+    return host.includes('*')
+      ? { ok: false, message: `"${shown}": a wildcard can only stand for the first part of the name, like https://*.example.com` }
+      : junk;
   }
   if (wildcard && (ip || labels.length < 2)) {
     return { ok: false, message: `"${shown}": a wildcard needs a domain under it, like https://*.example.com` };

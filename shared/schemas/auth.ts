@@ -11,10 +11,7 @@ export const email = text(ENTER_EMAIL)
   .trim()
   .pipe(z.email(ENTER_EMAIL).max(254, atMost(254)))
   .transform((s) => s.toLowerCase());
-export const password = text('Enter a password')
-  .min(1, { error: 'Enter a password', abort: true })
-  .min(8, 'At least 8 characters')
-  .max(200, atMost(200));
+export const password = text('Enter a password').min(1, { error: 'Enter a password', abort: true }).min(8, 'At least 8 characters').max(200, atMost(200));
 
 /** POST /api/setup — first run only: creates the account and its first admin. */
 export const setupBody = z.object({

@@ -21,7 +21,9 @@ const body = text('Write a message').trim().min(1, 'Write a message').max(MAX_ME
 export const chatStartPayload = z.object({
   clientId,
   name: text('Enter your name').trim().min(1, 'Enter your name').max(MAX_NAME_LENGTH, atMost(MAX_NAME_LENGTH)),
-  email: text('Enter a valid email').trim().pipe(z.email('Enter a valid email').max(MAX_EMAIL_LENGTH, atMost(MAX_EMAIL_LENGTH))),
+  email: text('Enter a valid email')
+    .trim()
+    .pipe(z.email('Enter a valid email').max(MAX_EMAIL_LENGTH, atMost(MAX_EMAIL_LENGTH))),
   question: body,
 });
 export type ChatStartPayload = z.infer<typeof chatStartPayload>;

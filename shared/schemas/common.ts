@@ -23,7 +23,10 @@ export const atMost = (max: number) => `At most ${max} characters`;
 export const uuid = text().pipe(z.uuid());
 
 /** Client-generated id of a message: the idempotency key of a send (resends reuse it). */
-export const clientId = text().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+export const clientId = text()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
 
 /** Sequence numbers start at 1 per conversation; 0 means "I have nothing yet". */
 export const seq = z.number().int().min(0);

@@ -10,7 +10,15 @@ import type { MessageView } from '../../shared/schemas/chats';
 
 export type LoadgenCommand =
   /** `accounts`: the accounts of this generator's chats, `chatsPerAccount` chats each (the last may have fewer). */
-  | { type: 'chats'; url: string; accounts: { accountId: string; operatorToken: string }[]; chatsPerAccount: number; chats: number; concurrency: number; tag: string }
+  | {
+      type: 'chats';
+      url: string;
+      accounts: { accountId: string; operatorToken: string }[];
+      chatsPerAccount: number;
+      chats: number;
+      concurrency: number;
+      tag: string;
+    }
   | { type: 'run'; rate: number; durationMs: number; drainMs: number }
   | { type: 'idle'; url: string; accountIds: string[]; visitors: number; concurrency: number; tag: string }
   | { type: 'backlog' }

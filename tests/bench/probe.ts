@@ -36,7 +36,12 @@ function stalls(action: 'start' | 'stop' | undefined): void {
     type: 'bench:stalls',
     action,
     loopDelay: loop ? { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } : null,
-    gc: { count: sorted.length, totalMs: Math.round(sorted.reduce((a, b) => a + b, 0)), maxMs: Math.round((sorted.at(-1) ?? 0) * 10) / 10, over10ms: sorted.filter((d) => d > 10).length },
+    gc: {
+      count: sorted.length,
+      totalMs: Math.round(sorted.reduce((a, b) => a + b, 0)),
+      maxMs: Math.round((sorted.at(-1) ?? 0) * 10) / 10,
+      over10ms: sorted.filter((d) => d > 10).length,
+    },
   });
 }
 
@@ -71,7 +76,15 @@ if (process.send) {
     globalThis.gc?.();
     const m = process.memoryUsage();
     const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size }]));
-    process.send?.({ type: 'bench:probe', rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, spaces });
+    process.send?.({
+      type: 'bench:probe',
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      spaces,
+    });
   });
   // The channel must not keep the server alive on its own (graceful shutdown still exits).
   process.channel?.unref();

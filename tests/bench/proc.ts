@@ -46,13 +46,7 @@ export interface MemoryFigures {
 export async function startBenchServer(name: string, entry: string, env: NodeJS.ProcessEnv, port?: number): Promise<BenchServer> {
   port ??= await freePort();
   const child = fork(entry, [], {
-    execArgv: [
-      '--expose-gc',
-      '--import',
-      'tsx',
-      '--import',
-      PROBE,
-    ],
+    execArgv: ['--expose-gc', '--import', 'tsx', '--import', PROBE],
     env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -36,7 +36,9 @@ export function renderMarkdown(r: BenchResult): string {
   const c = r.config;
   const lines: string[] = [];
   const other = r.targets.flatMap((t) => (t.chat ? [t.chat.steady.usage.otherCpuPct] : []));
-  lines.push(`### Bench ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC — ${c.chats} chats (${c.chatsPerAccount ?? 1} per account), ${c.rate} msg/s for ${c.durationS} s${c.quick ? ' (quick)' : ''}`);
+  lines.push(
+    `### Bench ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC — ${c.chats} chats (${c.chatsPerAccount ?? 1} per account), ${c.rate} msg/s for ${c.durationS} s${c.quick ? ' (quick)' : ''}`,
+  );
   lines.push('');
   lines.push(
     `Machine: ${r.machine.cpus} cores (${r.machine.model.trim()}), Node ${r.machine.node}; load average ${r.machine.loadavgStart.map((v) => v.toFixed(2)).join(' ')} at start` +
@@ -73,7 +75,9 @@ export function renderMarkdown(r: BenchResult): string {
     checks.push(`- ${mark(pp99 === undefined ? null : o.p99 <= 1.5 * pp99)} ${db}: p99 ≤ 1.5× the persisted relay — ${ratio(o.p99, pp99)}`);
     const need = db === 'postgres' ? 5000 : 3000;
     const got = ours.chat.ramp?.maxCommittedRate;
-    checks.push(`- ${mark(got === undefined ? null : (got ?? 0) >= need)} ${db}: ≥ ${need} committed msg/s at p99 ≤ 50 ms — ${got ?? 'not reached at the first step'}`);
+    checks.push(
+      `- ${mark(got === undefined ? null : (got ?? 0) >= need)} ${db}: ≥ ${need} committed msg/s at p99 ≤ 50 ms — ${got ?? 'not reached at the first step'}`,
+    );
     if (ours.idle && bare?.idle) {
       checks.push(
         `- ${mark(ours.idle.rssPerSocket <= 1.5 * bare.idle.rssPerSocket)} ${db}: memory per idle visitor socket ≤ 1.5× bare — ` +

@@ -16,7 +16,18 @@ import { promisify } from 'node:util';
 import { freshDatabase, pgReachable } from '../support/cluster';
 import type { BenchAccount } from './accounts';
 import type { Backlog, ChatsReady, IdleReady, LoadgenCommand, PageviewsResult, RunResult } from './loadgen';
-import { PhaseMeter, sleep, startBenchServer, startGenerator, stopGenerators, type BenchServer, type Generator, type MemoryFigures, type PhaseUsage, type Stalls } from './proc';
+import {
+  PhaseMeter,
+  sleep,
+  startBenchServer,
+  startGenerator,
+  stopGenerators,
+  type BenchServer,
+  type Generator,
+  type MemoryFigures,
+  type PhaseUsage,
+  type Stalls,
+} from './proc';
 import { renderMarkdown } from './report';
 import { round, summarize, type Summary } from './stats';
 import { renderStorm, runStorm, type StormResult } from './storm';
@@ -126,11 +137,15 @@ const accountCount = () => Math.max(1, Math.ceil(config.chats / config.chatsPerA
 
 /** Accounts, operators and sessions on the target's database, made before its server starts. */
 export async function createAccounts(env: NodeJS.ProcessEnv, n: number, operatorsPerAccount = 1): Promise<BenchAccount[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'accounts.ts'), String(n), String(operatorsPerAccount)], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'accounts.ts'), String(n), String(operatorsPerAccount)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as BenchAccount[];
 }
 
@@ -146,7 +161,11 @@ async function prepare(t: Target): Promise<Prepared> {
   if (t.kind !== 'sidedesk') {
     const entry = path.join(import.meta.dirname, 'baselines', t.kind === 'bare' ? 'bare-relay.ts' : 'persisted-relay.ts');
     // The relays have no accounts; the same grouping keeps the socket topology identical.
-    const accounts = Array.from({ length: accountCount() }, (_, i) => ({ accountId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, operatorToken: 'bench', operatorTokens: ['bench'] }));
+    const accounts = Array.from({ length: accountCount() }, (_, i) => ({
+      accountId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      operatorToken: 'bench',
+      operatorTokens: ['bench'],
+    }));
     return { entry, env: dbEnv, accounts, cleanup };
   }
   // Ours: a multi-tenant server, its accounts made before it starts.
@@ -223,7 +242,10 @@ function merge(results: RunResult[], usage: PhaseUsage): LoadFigures {
 }
 
 async function runLoad(server: BenchServer, gens: Loadgen[], rate: number, seconds: number): Promise<LoadFigures> {
-  const meter = new PhaseMeter(server.child.pid!, gens.map((g) => g.child.pid!));
+  const meter = new PhaseMeter(
+    server.child.pid!,
+    gens.map((g) => g.child.pid!),
+  );
   const rates = split(rate, gens.length);
   const results = await Promise.all(
     gens.map((g, i) => g.ask<RunResult>({ type: 'run', rate: rates[i]!, durationMs: seconds * 1000, drainMs: 5_000 }, 'run:result')),
@@ -251,7 +273,10 @@ async function idlePhase(t: Target, p: Prepared): Promise<IdleFigures> {
   try {
     await sleep(1000);
     const before = await server.probe();
-    const meter = new PhaseMeter(server.child.pid!, gens.map((g) => g.child.pid!));
+    const meter = new PhaseMeter(
+      server.child.pid!,
+      gens.map((g) => g.child.pid!),
+    );
     const parts = split(config.idleVisitors, gens.length);
     const ready = await Promise.all(
       gens.map((g, i) =>

@@ -138,7 +138,9 @@ async function stormOn(
       seconds: Math.max(...connected.map((c) => c.seconds)),
       failures: connected.flatMap((c) => c.failures),
     };
-    console.log(`  ${r.connected.visitors} visitors, ${r.connected.operators} operators, ${r.connected.talking} talking chats in ${round(r.connected.seconds, 1)} s`);
+    console.log(
+      `  ${r.connected.visitors} visitors, ${r.connected.operators} operators, ${r.connected.talking} talking chats in ${round(r.connected.seconds, 1)} s`,
+    );
 
     const rates = gens.map((_, i) => Math.floor(config.talkRate / gens.length) + (i < config.talkRate % gens.length ? 1 : 0));
     await Promise.all(gens.map((g, i) => g.ask({ type: 'talk', rate: rates[i]! }, 'talking')));
@@ -152,7 +154,10 @@ async function stormOn(
     const backAt = performance.timeOrigin + performance.now();
     r.downSeconds = round((backAt - killedAt) / 1000, 2);
     console.log(`  killed and back in ${r.downSeconds} s`);
-    const meter = new PhaseMeter(server.child.pid!, gens.map((g) => g.child.pid!));
+    const meter = new PhaseMeter(
+      server.child.pid!,
+      gens.map((g) => g.child.pid!),
+    );
     if (config.profileDir) await server.profile('start');
 
     const status = async () => Promise.all(gens.map((g) => g.ask<StormStatus>({ type: 'status' }, 'status', 30_000)));

@@ -170,7 +170,15 @@ async function connectAll(cmd: Extract<StormCommand, { type: 'connect' }>): Prom
 
 function startTalk(rate: number): void {
   const t0 = now();
-  const state: Talk = { timer: undefined as unknown as NodeJS.Timeout, sent: 0, acked: new Set(), ackErrors: 0, bothBack: new Set(), delivered: new Map(), duplicates: 0 };
+  const state: Talk = {
+    timer: undefined as unknown as NodeJS.Timeout,
+    sent: 0,
+    acked: new Set(),
+    ackErrors: 0,
+    bothBack: new Set(),
+    delivered: new Map(),
+    duplicates: 0,
+  };
   talk = state;
   state.timer = setInterval(() => {
     const due = chats.length === 0 ? 0 : Math.floor(((now() - t0) / 1000) * rate);

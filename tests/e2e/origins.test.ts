@@ -15,7 +15,9 @@ import { runSetup, startServerProcess, type ServerProcess } from '../support/pro
 
 /** A customer's website: one page with the widget snippet. */
 async function website(snippet: () => string): Promise<{ url: string; server: Server }> {
-  const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<!doctype html><title>Shop</title><h1>Shop</h1>${snippet()}`));
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<!doctype html><title>Shop</title><h1>Shop</h1>${snippet()}`),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
@@ -33,7 +35,16 @@ describe('widget origins in the browser', () => {
     allowed = await website(snippet);
     foreign = await website(snippet);
     dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-origins-'));
-    const out = await runSetup({ DATA_DIR: dataDir }, ['--email', 'ada@shop.test', '--password', 'correct horse battery', '--account', 'Shop', '--origin', allowed.url]);
+    const out = await runSetup({ DATA_DIR: dataDir }, [
+      '--email',
+      'ada@shop.test',
+      '--password',
+      'correct horse battery',
+      '--account',
+      'Shop',
+      '--origin',
+      allowed.url,
+    ]);
     accountId = /Account id: ([0-9a-f-]{36})/.exec(out)![1]!;
     server = await startServerProcess({ DATA_DIR: dataDir });
     ext = await launchWithExtension();

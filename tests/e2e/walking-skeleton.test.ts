@@ -43,8 +43,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await operator.bringToFront();
     await operator.click(byTestId(`tab-${id}`));
   };
-  const badgeText = async () =>
-    (await ext.serviceWorker()).evaluate(() => (globalThis as unknown as WorkerGlobal).chrome.action.getBadgeText({}));
+  const badgeText = async () => (await ext.serviceWorker()).evaluate(() => (globalThis as unknown as WorkerGlobal).chrome.action.getBadgeText({}));
 
   it('the operator logs in from the side panel', async () => {
     await operator.setViewport({ width: 420, height: 900 });
@@ -94,9 +93,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await showTab('chats');
     await waitVisible(operator, byTestId('chat-item', '[data-status="waiting"]'));
     await expect.poll(badgeText, { timeout: 10_000 }).toBe('1');
-    const notifications = await (await ext.serviceWorker()).evaluate(() =>
-      (globalThis as unknown as WorkerGlobal).chrome.notifications.getAll(),
-    );
+    const notifications = await (await ext.serviceWorker()).evaluate(() => (globalThis as unknown as WorkerGlobal).chrome.notifications.getAll());
     expect(Object.keys(notifications).length).toBeGreaterThan(0);
 
     await operator.bringToFront();
@@ -127,8 +124,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
   const expectedHistory = [VISITOR.question, 'Hi Vera! Yes, weekly launches.', 'Great, how much is a ticket?'];
 
   /** Message bodies without system lines ("Olivia joined"), in the order shown. */
-  const chatLines = async (page: Page) =>
-    (await messageTexts(page)).filter((t) => expectedHistory.includes(t) || t.startsWith('After restart'));
+  const chatLines = async (page: Page) => (await messageTexts(page)).filter((t) => expectedHistory.includes(t) || t.startsWith('After restart'));
 
   it('reloading either side loses nothing: the history is back, in order', async () => {
     await visitor.bringToFront();
@@ -156,8 +152,6 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await visitor.bringToFront();
     await typeInto(visitor, byTestId('composer-input'), 'After restart: me too');
     await visitor.keyboard.press('Enter');
-    await expect
-      .poll(() => chatLines(operator), { timeout: 30_000 })
-      .toEqual([...expectedHistory, 'After restart: still here', 'After restart: me too']);
+    await expect.poll(() => chatLines(operator), { timeout: 30_000 }).toEqual([...expectedHistory, 'After restart: still here', 'After restart: me too']);
   });
 });

@@ -22,7 +22,14 @@ async function settle() {
 }
 
 async function chatWith(visitorOnline: boolean) {
-  const chat = conversation({ status: 'active', operatorId: 'op-1', operatorName: 'Olga', visitorId: 'visitor-7', visitorName: 'Vera', visitorEmail: 'vera@example.com' });
+  const chat = conversation({
+    status: 'active',
+    operatorId: 'op-1',
+    operatorName: 'Olga',
+    visitorId: 'visitor-7',
+    visitorName: 'Vera',
+    visitorEmail: 'vera@example.com',
+  });
   const fake = createFakeServer();
   fake.handle('chat:list', () => ({ ok: true, data: [chat] }));
   fake.handle('chat:get', () => ({ ok: true, data: { conversation: chat, messages: [message(chat.id, 1)] } }));

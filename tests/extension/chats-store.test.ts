@@ -41,7 +41,10 @@ describe('chats store', () => {
 
   it('on connect lists chats, opens mine and pages chat:sync until caught up', async () => {
     const mine = conversation({ status: 'active', operatorId: 'op-1' });
-    const chat = serverChat(mine, [1, 2, 3, 4, 5].map((s) => message(mine.id, s)));
+    const chat = serverChat(
+      mine,
+      [1, 2, 3, 4, 5].map((s) => message(mine.id, s)),
+    );
     const waiting = conversation({ status: 'waiting' });
     const fake = createFakeServer();
     fake.handle('chat:list', () => ({ ok: true, data: [chat.conv(), waiting] }));
@@ -233,7 +236,7 @@ describe('chats store', () => {
     expect(useChatWindowsStore().unread[b.id]).toBe(0);
   });
 
-  it("catches up with chat:sync when chat:updated shows a shown chat past the messages it holds", async () => {
+  it('catches up with chat:sync when chat:updated shows a shown chat past the messages it holds', async () => {
     vi.useFakeTimers();
     try {
       const mine = conversation({ status: 'active', operatorId: 'op-1' });

@@ -38,7 +38,9 @@ describe('visitor list', () => {
 
   it('shows state, page title and URL path on each row and expands to every detail', async () => {
     const store = withVisitors(1);
-    store.byId = new Map([['v1', visitor(1, { id: 'v1', state: 'waiting', name: 'Alice', currentUrl: 'http://localhost:3000/demo/pricing.html', pageTitle: 'Pricing' })]]);
+    store.byId = new Map([
+      ['v1', visitor(1, { id: 'v1', state: 'waiting', name: 'Alice', currentUrl: 'http://localhost:3000/demo/pricing.html', pageTitle: 'Pricing' })],
+    ]);
     const wrapper = mount(VisitorList);
     await flushPromises();
     const row = wrapper.get('[data-testid=visitor-row]');

@@ -18,10 +18,16 @@ import { conversation, createFakeServer, FakeSocket, flush, visitor } from './fa
 const SERVER = 'http://localhost:3000';
 
 function session(role: Role): Session {
-  return { serverUrl: SERVER, token: `tok-${role}`, operator: { id: 'op-1', accountId: 'acc', email: 'olga@acme.test', name: 'Olga', role }, account: { id: 'acc', name: 'Acme' } };
+  return {
+    serverUrl: SERVER,
+    token: `tok-${role}`,
+    operator: { id: 'op-1', accountId: 'acc', email: 'olga@acme.test', name: 'Olga', role },
+    account: { id: 'acc', name: 'Acme' },
+  };
 }
 
-const json = (status: number, body: unknown) => new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -48,7 +54,10 @@ describe('forget this visitor', () => {
 
   it('is offered to admins in the expanded row, asks first, then deletes on the server and drops the row', async () => {
     const requests: { method?: string; url: string }[] = [];
-    vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit = {}) => (requests.push({ method: init.method, url }), json(204, null))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit = {}) => (requests.push({ method: init.method, url }), json(204, null))),
+    );
     const { w, store } = await grid('admin');
     await w.get('[data-testid=visitor-forget]').trigger('click');
     const confirm = w.get('[data-testid=visitor-forget-confirm]');
@@ -62,7 +71,10 @@ describe('forget this visitor', () => {
   });
 
   it('can be cancelled, and says why when the server refuses', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => json(404, { error: { code: 'not_found', message: 'Visitor not found.' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => json(404, { error: { code: 'not_found', message: 'Visitor not found.' } })),
+    );
     const { w, store } = await grid('admin');
     await w.get('[data-testid=visitor-forget]').trigger('click');
     await w.get('[data-testid=visitor-forget-confirm] .btn:not(.btn-danger)').trigger('click');
@@ -104,7 +116,10 @@ describe('forget this visitor', () => {
     const mine = conversation({ status: 'active', operatorId: 'op-1', visitorId: 'v-alice' });
     const other = conversation({ status: 'active', operatorId: 'op-1' });
     fake.handle('chat:list', () => ({ ok: true, data: [mine, other] }));
-    fake.handle('chat:get', (p: { conversationId: string }) => ({ ok: true, data: { conversation: p.conversationId === mine.id ? mine : other, messages: [] } }));
+    fake.handle('chat:get', (p: { conversationId: string }) => ({
+      ok: true,
+      data: { conversation: p.conversationId === mine.id ? mine : other, messages: [] },
+    }));
     fake.handle('chat:sync', () => ({ ok: true, data: [] }));
     const chats = useChatsStore();
     chats.start({ server: fake.client, operatorId: 'op-1', operatorName: 'Olga', outbox: createMemoryOutbox() });
@@ -123,7 +138,11 @@ describe('forget this visitor', () => {
     const counts: number[] = [];
     const waiting = conversation({ status: 'waiting', visitorId: 'v-alice' });
     socket.answer = (event) => (event === 'chat:list' ? { ok: true, data: [waiting] } : { ok: true, data: null });
-    const hub = createHub({ createSocket: () => socket, alerts: { setWaitingCount: (n) => counts.push(n), newChat() {}, newMessage() {}, clearChat() {} }, onUnauthenticated() {} });
+    const hub = createHub({
+      createSocket: () => socket,
+      alerts: { setWaitingCount: (n) => counts.push(n), newChat() {}, newMessage() {}, clearChat() {} },
+      onUnauthenticated() {},
+    });
     hub.setSession(session('operator'));
     socket.open();
     await flush();

@@ -84,4 +84,3 @@ describe('client ids', () => {
     for (const id of [...ids].slice(0, 20)) expect(clientIdSchema.safeParse(id).success).toBe(true);
   });
 });
-

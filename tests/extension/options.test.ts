@@ -10,10 +10,16 @@ import type { Role } from '@@/shared/schemas/auth';
 const SERVER = 'http://localhost:3000';
 
 function session(role: Role): Session {
-  return { serverUrl: SERVER, token: `tok-${role}`, operator: { id: 'op-1', accountId: 'acc', email: 'olga@acme.test', name: 'Olga', role }, account: { id: 'acc', name: 'Acme' } };
+  return {
+    serverUrl: SERVER,
+    token: `tok-${role}`,
+    operator: { id: 'op-1', accountId: 'acc', email: 'olga@acme.test', name: 'Olga', role },
+    account: { id: 'acc', name: 'Acme' },
+  };
 }
 
-const json = (status: number, body: unknown) => new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 /** A fake /api/account/settings holding `origins`; records every request. */
 function settingsServer(origins: string[], opts: { failGet?: boolean; failPatch?: Response } = {}) {
@@ -72,13 +78,20 @@ describe('options: website addresses', () => {
     await w.get('button[aria-label="Remove https://*.example.org"]').trigger('click');
     await w.get('[data-testid=origins-save]').trigger('click');
     await flushPromises();
-    expect(api.requests.at(-1)).toEqual({ method: 'PATCH', url: `${SERVER}/api/account/settings`, body: { allowedOrigins: ['https://shop.example.com'] }, auth: 'Bearer tok-admin' });
+    expect(api.requests.at(-1)).toEqual({
+      method: 'PATCH',
+      url: `${SERVER}/api/account/settings`,
+      body: { allowedOrigins: ['https://shop.example.com'] },
+      auth: 'Bearer tok-admin',
+    });
     expect(w.text()).toContain('Saved.');
     expect(w.get('[data-testid=origins-save]').attributes('disabled')).toBeDefined();
   });
 
   it("shows the server's refusal when saving fails, and keeps the draft", async () => {
-    settingsServer(['https://shop.example.com'], { failPatch: json(403, { error: { code: 'forbidden', message: 'Only an admin can change the account settings.' } }) });
+    settingsServer(['https://shop.example.com'], {
+      failPatch: json(403, { error: { code: 'forbidden', message: 'Only an admin can change the account settings.' } }),
+    });
     const w = mount(AccountOrigins, { props: { session: session('admin') } });
     await flushPromises();
     await w.get('button[aria-label="Remove https://shop.example.com"]').trigger('click');

@@ -85,7 +85,8 @@ describe('outbox flush', () => {
   });
 
   it('tells refusals for good from failures worth another try', () => {
-    for (const code of ['message_rejected', 'validation_failed', 'chat_closed', 'not_found'] as const) expect(isPermanentFailure({ code, message: '' })).toBe(true);
+    for (const code of ['message_rejected', 'validation_failed', 'chat_closed', 'not_found'] as const)
+      expect(isPermanentFailure({ code, message: '' })).toBe(true);
     for (const code of ['internal_error', 'rate_limited', 'timeout', 'offline'] as const) expect(isPermanentFailure({ code, message: '' })).toBe(false);
   });
 
@@ -97,7 +98,10 @@ describe('outbox flush', () => {
     expect((await second.all()).map((e) => e.clientId)).toEqual(['op_outbox_1', 'op_outbox_2']);
     // A refusal for good is kept across the reload, with its mark (#4).
     await second.put({ ...entry(1), rejected: { code: 'message_rejected', message: "can't" } });
-    expect(await createDexieOutbox(new SidedeskDb('outbox-reload-test')).all()).toMatchObject([{ clientId: 'op_outbox_1', rejected: { code: 'message_rejected' } }, { clientId: 'op_outbox_2' }]);
+    expect(await createDexieOutbox(new SidedeskDb('outbox-reload-test')).all()).toMatchObject([
+      { clientId: 'op_outbox_1', rejected: { code: 'message_rejected' } },
+      { clientId: 'op_outbox_2' },
+    ]);
     await second.clear();
     expect(await first.all()).toEqual([]);
   });

@@ -15,7 +15,9 @@ function sources(dir: string): string[] {
 }
 
 describe('strings', () => {
-  const code = sources(root).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const code = sources(root)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
 
   it('has no key that nothing uses', () => {
     const unused: string[] = [];

@@ -41,7 +41,7 @@ describe('visitors store', () => {
     expect(store.get('visitor-2')!.state).toBe('browsing');
   });
 
-  it("follows the colour of a chat I follow from its messages (the server sends me message:sent, not chat:updated)", async () => {
+  it('follows the colour of a chat I follow from its messages (the server sends me message:sent, not chat:updated)', async () => {
     const alice = visitor(1);
     const chat = conversation({ visitorId: alice.id, status: 'active', operatorId: 'op-1', lastSeq: 2, lastAuthor: 'visitor' });
     const fake = createFakeServer();

@@ -37,7 +37,12 @@ describe('audience (#5)', { timeout: 180_000 }, () => {
       fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), async (steps) => {
         const frames: string[] = [];
         let visitor = await visitorOf(server, op.account.id, undefined, frames);
-        const started = await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vic', email: 'vic@example.com', question: 'public question' });
+        const started = await visitor.socket.emitWithAck('chat:start', {
+          clientId: newClientId(),
+          name: 'Vic',
+          email: 'vic@example.com',
+          question: 'public question',
+        });
         if (!started.ok) throw new Error('chat:start failed');
         const conversationId = started.data.conversation.id;
         frames.push(JSON.stringify(started.data));

@@ -38,7 +38,10 @@ describe('operator auth', () => {
   it('refuses a wrong password and an unknown email alike', async () => {
     const server = await h.server();
     const { email } = await h.account(server);
-    for (const body of [{ email, password: 'wrong password' }, { email: 'nobody@example.com', password: 'whatever1' }]) {
+    for (const body of [
+      { email, password: 'wrong password' },
+      { email: 'nobody@example.com', password: 'whatever1' },
+    ]) {
       const res = await api<ErrorBody>(server.url, 'POST', '/api/auth/login', body);
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthenticated');

@@ -45,7 +45,10 @@ describe('brute force on operator sign-in', () => {
     expect(results.filter((r) => r.status === 401).length).toBeLessThanOrEqual(limit);
     const refused = results.filter((r) => r.status === 429);
     expect(refused.length).toBeGreaterThanOrEqual(300 - limit);
-    expect(refused[0]!.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/^Too many sign-in attempts; try again in \d+ minutes\.$/) });
+    expect(refused[0]!.body.error).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringMatching(/^Too many sign-in attempts; try again in \d+ minutes\.$/),
+    });
     expect(refused[0]!.body.error.retryAfterMs).toBeGreaterThan(0);
     expect(Number(refused[0]!.retryAfter)).toBeGreaterThan(0);
     // The right password came last: it was refused, not verified.
@@ -120,12 +123,16 @@ describe('brute force on operator sign-in', () => {
       const { email, password } = await h.account(server);
       await redis.stop();
       const statuses: number[] = [];
-      for (let i = 0; i < LOGIN_LIMITS.perAddressAndEmail.points + 2; i++) statuses.push((await login(server.url, { email, password: `guess-${i}` }, '198.51.100.8')).status);
+      for (let i = 0; i < LOGIN_LIMITS.perAddressAndEmail.points + 2; i++)
+        statuses.push((await login(server.url, { email, password: `guess-${i}` }, '198.51.100.8')).status);
       expect(statuses).toEqual([...Array<number>(LOGIN_LIMITS.perAddressAndEmail.points).fill(401), 429, 429]);
       expect((await login(server.url, { email, password }, '198.51.100.9')).status).toBe(200);
       // Closing waits for the Socket.IO adapter's clients to quit, which they only do once reconnected.
       await redis.start();
-      const clients = () => spawnSync('redis-cli', ['-p', String(redis.port), 'client', 'list'], { encoding: 'utf8' }).stdout.trim().split('\n').length;
+      const clients = () =>
+        spawnSync('redis-cli', ['-p', String(redis.port), 'client', 'list'], { encoding: 'utf8' })
+          .stdout.trim()
+          .split('\n').length;
       await until(() => clients() >= 4, 10_000, 'the server reconnecting to Redis'); // adapter pub + sub, limits, redis-cli
       await server.close();
     } finally {
@@ -156,7 +163,11 @@ describe('first-run setup under load', () => {
     const before = hashes();
     const posts = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        fetch(`${server.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, email: `ada${i}@example.com` }) }),
+        fetch(`${server.url}/api/setup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...body, email: `ada${i}@example.com` }),
+        }),
       ),
     );
     const statuses = posts.map((r) => r.status);

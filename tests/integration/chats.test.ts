@@ -20,7 +20,9 @@ async function activeChat(server?: TestServer) {
   server ??= await h.server();
   const op = await h.operator(server, { name: 'Olivia' });
   const { socket: visitor, session } = await h.connectVisitor(server, op.account.id);
-  const started = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Do you ship to Mars?' }));
+  const started = ok(
+    await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Do you ship to Mars?' }),
+  );
   const conversationId = started.conversation.id;
   ok(await op.socket.emitWithAck('chat:accept', { conversationId }));
   return { server, op, visitor, session, conversationId };
@@ -37,7 +39,14 @@ describe('a chat from start to close', () => {
     // The visitor gets their own view of it (#4); operators get the whole conversation.
     expect(res.conversation).toEqual({ id: expect.any(String), status: 'waiting', operatorName: null, operatorPresent: false, lastSeq: 1 });
     expect(res.messages).toEqual([expect.objectContaining({ seq: 1, author: 'visitor', authorName: 'Vera', body: 'Hello?' })]);
-    expect(await requested).toMatchObject({ id: res.conversation.id, visitorName: 'Vera', visitorEmail: 'vera@example.com', lastSeq: 1, lastAuthor: 'visitor', preview: 'Hello?' });
+    expect(await requested).toMatchObject({
+      id: res.conversation.id,
+      visitorName: 'Vera',
+      visitorEmail: 'vera@example.com',
+      lastSeq: 1,
+      lastAuthor: 'visitor',
+      preview: 'Hello?',
+    });
 
     const list = ok(await op.socket.emitWithAck('chat:list', {}));
     expect(list.map((c) => c.id)).toEqual([res.conversation.id]);
@@ -48,12 +57,22 @@ describe('a chat from start to close', () => {
     const { account, email, password } = await h.account(server);
     const { socket: visitor, session } = await h.connectVisitor(server, account.id);
     expect(session.operatorsOnline).toBe(0);
-    const res = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Do you ship to Mars?' }));
+    const res = ok(
+      await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Do you ship to Mars?' }),
+    );
     visitor.disconnect();
 
     const op = await h.connectOperator(server, (await loginOk(server.url, email, password)).token);
     const list = ok(await op.emitWithAck('chat:list', {}));
-    expect(list).toEqual([expect.objectContaining({ id: res.conversation.id, status: 'waiting', visitorName: 'Vera', visitorEmail: 'vera@example.com', preview: 'Do you ship to Mars?' })]);
+    expect(list).toEqual([
+      expect.objectContaining({
+        id: res.conversation.id,
+        status: 'waiting',
+        visitorName: 'Vera',
+        visitorEmail: 'vera@example.com',
+        preview: 'Do you ship to Mars?',
+      }),
+    ]);
   });
 
   it('returns the open conversation again on a repeated chat:start instead of creating another', async () => {
@@ -162,7 +181,10 @@ describe('message durability (Q1)', () => {
 
     expect(b).toEqual(a);
     expect(c).toEqual(a);
-    const rows = await server.app.ctx.db.select().from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, payload.clientId)));
+    const rows = await server.app.ctx.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, payload.clientId)));
     expect(rows).toHaveLength(1);
     const last = ok(await op.socket.emitWithAck('chat:get', { conversationId }));
     expect(last.conversation.lastSeq).toBe(a!.seq);
@@ -196,7 +218,10 @@ describe('message durability (Q1)', () => {
       const clientId = newClientId();
       const res = await socket.emitWithAck('message:send', { conversationId, clientId, body: `m${i}` });
       // Acked → committed: a fresh query already sees the row.
-      const rows = await db.select({ seq: messages.seq }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, clientId)));
+      const rows = await db
+        .select({ seq: messages.seq })
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, clientId)));
       return { seq: ok(res).seq, stored: rows[0]?.seq };
     });
     for (const { seq, stored } of await Promise.all(checks)) expect(stored).toBe(seq);
@@ -320,7 +345,14 @@ describe('MessageWriter', () => {
     };
     const writer = new MessageWriter(slowDatabase, log, { maxInFlight: 2 });
     const send = (chat: typeof first, body: string) =>
-      writer.write({ accountId: chat.op.account.id, conversationId: chat.conversationId, clientId: newClientId(), author: 'visitor', visitorId: chat.session.visitorId, body });
+      writer.write({
+        accountId: chat.op.account.id,
+        conversationId: chat.conversationId,
+        clientId: newClientId(),
+        author: 'visitor',
+        visitorId: chat.session.visitorId,
+        body,
+      });
 
     const events: string[] = [];
     const a1 = send(first, 'a1').then((r) => (events.push('a1'), r));

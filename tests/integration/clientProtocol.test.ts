@@ -12,7 +12,8 @@ const ok = <T>(res: { ok: true; data: T } | { ok: false; error: unknown }): T =>
 };
 
 const summary = (c: LastMessageSummary) => ({ lastSeq: c.lastSeq, lastAuthor: c.lastAuthor, preview: c.preview });
-const fold = (messages: MessageView[]) => messages.reduce<LastMessageSummary>(withLastMessage, { lastSeq: 0, lastAuthor: null, lastMessageAt: null, preview: '' });
+const fold = (messages: MessageView[]) =>
+  messages.reduce<LastMessageSummary>(withLastMessage, { lastSeq: 0, lastAuthor: null, lastMessageAt: null, preview: '' });
 
 // #5: a client updates a chat's lastAuthor and preview from the messages it sees, until (or
 // instead of) the server's chat:updated; both must say the same, or the grid's colour flips.
@@ -24,7 +25,8 @@ describe('the client protocol agrees with what the server stores', () => {
     const question = `${'q'.repeat(137)}👍🏽👨‍👩‍👧‍👦 tail\nsecond line`;
     const { conversation } = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question }));
     const conversationId = conversation.id;
-    const stored = async (): Promise<{ conversation: ConversationView; messages: MessageView[] }> => ok(await op.socket.emitWithAck('chat:get', { conversationId }));
+    const stored = async (): Promise<{ conversation: ConversationView; messages: MessageView[] }> =>
+      ok(await op.socket.emitWithAck('chat:get', { conversationId }));
 
     ok(await op.socket.emitWithAck('chat:accept', { conversationId })); // a system note after the visitor's question
     let now = await stored();

@@ -41,6 +41,10 @@ describe('command limits (#4)', () => {
       for (const limit of limits) expect(limit && limit in COMMAND_LIMITS, `${event} has no rate limit`).toBe(true);
     }
     // A visitor command never borrows an operator's (generous) class.
-    for (const { event, limits } of visitorCommands) expect(limits.every((l) => l?.startsWith('visitor.')), event).toBe(true);
+    for (const { event, limits } of visitorCommands)
+      expect(
+        limits.every((l) => l?.startsWith('visitor.')),
+        event,
+      ).toBe(true);
   });
 });

@@ -47,7 +47,10 @@ function samplePayload(schema: z.ZodType, ids: Ids): Record<string, unknown> {
 }
 
 /** Commands whose payload names a thing by id: they are the tenancy cases. */
-const takesId = (schema: z.ZodType) => Object.values((z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as { properties?: Record<string, { format?: string }> }).properties ?? {}).some((p) => p.format === 'uuid');
+const takesId = (schema: z.ZodType) =>
+  Object.values(
+    (z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as { properties?: Record<string, { format?: string }> }).properties ?? {},
+  ).some((p) => p.format === 'uuid');
 
 async function accountWithChat() {
   const server = await h.server();
@@ -75,7 +78,10 @@ describe('the contract (#5)', { timeout: 90_000 }, () => {
   it('binds every command of every feature to a handler with a rate limit, a schema and a role, and no name twice', () => {
     const bound = { visitor: new Map<string, string>(), operator: new Map<string, string>() };
     for (const feature of features) {
-      for (const [side, commands] of [['visitor', feature.visitorCommands], ['operator', feature.operatorCommands]] as const) {
+      for (const [side, commands] of [
+        ['visitor', feature.visitorCommands],
+        ['operator', feature.operatorCommands],
+      ] as const) {
         if (!commands) continue;
         expect(Object.keys(commands.handlers).sort(), `${feature.name}: handlers = contract`).toEqual(Object.keys(commands.contract).sort());
         for (const [event, spec] of Object.entries(commands.contract)) {
@@ -89,7 +95,10 @@ describe('the contract (#5)', { timeout: 90_000 }, () => {
       }
     }
     // Every command of every contract file is served by some feature.
-    for (const [side, all] of [['visitor', visitorCommands], ['operator', operatorCommands]] as const) {
+    for (const [side, all] of [
+      ['visitor', visitorCommands],
+      ['operator', operatorCommands],
+    ] as const) {
       expect([...bound[side].keys()].sort()).toEqual(Object.keys(all as CommandMap).sort());
     }
     for (const [name, contract] of Object.entries(contracts)) expect(Object.keys(contract).length, name).toBeGreaterThan(0);
@@ -97,7 +106,10 @@ describe('the contract (#5)', { timeout: 90_000 }, () => {
 
   it('refuses a garbage payload of every command with validation_failed', async () => {
     const { server, a, visitor } = await accountWithChat();
-    for (const [socket, commands] of [[visitor.socket, visitorCommands], [a.socket, operatorCommands]] as const) {
+    for (const [socket, commands] of [
+      [visitor.socket, visitorCommands],
+      [a.socket, operatorCommands],
+    ] as const) {
       for (const event of Object.keys(commands)) {
         const res = await (socket as unknown as Emit).emitWithAck(event, 'garbage');
         expect(res, event).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
@@ -119,7 +131,10 @@ describe('the contract (#5)', { timeout: 90_000 }, () => {
     const before = await a.socket.emitWithAck('chat:get', { conversationId: ids.conversationId! });
 
     const checked: string[] = [];
-    for (const [socket, commands] of [[intruder.socket, visitorCommands], [b.socket, operatorCommands]] as const) {
+    for (const [socket, commands] of [
+      [intruder.socket, visitorCommands],
+      [b.socket, operatorCommands],
+    ] as const) {
       for (const [event, spec] of Object.entries(commands as CommandMap)) {
         if (!takesId(spec.payload)) continue;
         const res = await (socket as unknown as Emit).emitWithAck(event, samplePayload(spec.payload, ids));
@@ -153,7 +168,13 @@ describe('the contract (#5)', { timeout: 90_000 }, () => {
     for (const spec of Object.values(api).flatMap((routes) => Object.values(routes) as RouteSpec[])) {
       if (spec.role === 'public' || spec.role === 'operator') continue;
       const params = spec.params ? (samplePayload(spec.params, ids) as Record<string, string>) : {};
-      const res = await rest<{ error: { code: string } }>(server.url, spec.method, routePath(spec.path, params), spec.body ? { junk: true } : undefined, colleague.token);
+      const res = await rest<{ error: { code: string } }>(
+        server.url,
+        spec.method,
+        routePath(spec.path, params),
+        spec.body ? { junk: true } : undefined,
+        colleague.token,
+      );
       expect([res.status, res.body.error.code], `${spec.method} ${spec.path}`).toEqual([403, 'forbidden']);
       refused++;
     }

@@ -35,7 +35,12 @@ async function filesServer() {
 async function chatOn(server: TestServer, op?: Awaited<ReturnType<Harness['operator']>>) {
   op ??= await h.operator(server);
   const visitor = await h.connectVisitor(server, op.account.id);
-  const started = await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Here is my invoice' });
+  const started = await visitor.socket.emitWithAck('chat:start', {
+    clientId: newClientId(),
+    name: 'Vera',
+    email: 'vera@example.com',
+    question: 'Here is my invoice',
+  });
   if (!started.ok) throw new Error(started.error.message);
   return { op, visitor, visitorToken: visitor.session.visitorToken, accountId: op.account.id, conversationId: started.data.conversation.id };
 }
@@ -60,7 +65,14 @@ describe('files: upload and download (#5)', () => {
     const res = await upload(server.url, { token: visitorToken, conversationId, name: 'photo.png', bytes: PNG, contentType: 'image/png' });
     expect(res.status).toBe(201);
     const file = res.body.file;
-    expect(file).toEqual({ id: expect.any(String), name: 'photo.png', size: PNG.length, type: 'image/png', image: true, url: expect.stringMatching(/^\/api\/files\/[0-9a-f-]{36}\/content\?expires=\d+&signature=[\w-]{43}$/) });
+    expect(file).toEqual({
+      id: expect.any(String),
+      name: 'photo.png',
+      size: PNG.length,
+      type: 'image/png',
+      image: true,
+      url: expect.stringMatching(/^\/api\/files\/[0-9a-f-]{36}\/content\?expires=\d+&signature=[\w-]{43}$/),
+    });
     expect(await filesOnDisk(dir)).toEqual([`${accountId}/${file.id}`]);
 
     const { res: got, bytes } = await download(server, file);
@@ -105,7 +117,12 @@ describe('files: upload and download (#5)', () => {
       { name: 'notes.txt', bytes: Buffer.from('Grüße, 日本語\nline two\n'), type: 'text/plain', contentType: 'text/plain; charset=utf-8' },
       { name: 'table.csv', bytes: Buffer.from('a,b\n1,2\n'), type: 'text/csv', contentType: 'text/csv; charset=utf-8' },
       { name: 'archive.zip', bytes: zip({ 'a.txt': 'hello' }), type: 'application/zip', contentType: 'application/zip' },
-      { name: 'letter.docx', bytes: docx(), type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
+      {
+        name: 'letter.docx',
+        bytes: docx(),
+        type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      },
     ];
     for (const c of cases) {
       const res = await upload(server.url, { token: visitorToken, conversationId, name: c.name, bytes: c.bytes });
@@ -180,7 +197,12 @@ describe('files: types come from the bytes (#5)', () => {
   it('serves HTML hidden inside text as a text/plain attachment, sandboxed, never inline', async () => {
     const { server } = await filesServer();
     const { conversationId, visitorToken } = await chatOn(server);
-    const res = await upload(server.url, { token: visitorToken, conversationId, name: 'page.html', bytes: Buffer.from('Dear support,\n<script>alert(document.cookie)</script>\n') });
+    const res = await upload(server.url, {
+      token: visitorToken,
+      conversationId,
+      name: 'page.html',
+      bytes: Buffer.from('Dear support,\n<script>alert(document.cookie)</script>\n'),
+    });
     expect(res.status).toBe(201);
     expect(res.body.file).toMatchObject({ type: 'text/plain', name: 'page.html.txt', image: false });
     const { res: got } = await download(server, res.body.file);
@@ -423,5 +445,4 @@ describe('files: requests (#5)', () => {
     expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true);
     expect(statuses[20]).toBe(429);
   });
-
 });

@@ -19,7 +19,12 @@ afterEach(() => h.closeAll());
 async function visitorWithChat(server: TestServer, op: Awaited<ReturnType<Harness['operator']>>) {
   const visitor = await h.connectVisitor(server, op.account.id);
   await visitor.socket.emitWithAck('page:view', { url: 'https://shop.example.com/cart', title: 'Cart' });
-  const started = await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Where is my parcel?' });
+  const started = await visitor.socket.emitWithAck('chat:start', {
+    clientId: newClientId(),
+    name: 'Vera',
+    email: 'vera@example.com',
+    question: 'Where is my parcel?',
+  });
   if (!started.ok) throw new Error(started.error.message);
   const conversationId = started.data.conversation.id;
   await op.socket.emitWithAck('chat:accept', { conversationId });

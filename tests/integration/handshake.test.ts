@@ -75,7 +75,11 @@ describe('widget handshake (#4: the reconnect storm)', () => {
     resumed.socket.disconnect();
 
     // A chat the widget names that is not the open one (or none) gets the whole history.
-    const other = handshake(server, { accountId: account.id, visitorToken: session.visitorToken, chat: { id: '00000000-0000-4000-8000-000000000001', lastSeq: 3 } });
+    const other = handshake(server, {
+      accountId: account.id,
+      visitorToken: session.visitorToken,
+      chat: { id: '00000000-0000-4000-8000-000000000001', lastSeq: 3 },
+    });
     expect((await other.done).chat?.messages.map((m) => m.body)).toEqual(['one', 'two', 'three', 'four']);
     other.socket.disconnect();
   });
@@ -94,7 +98,12 @@ describe('widget handshake (#4: the reconnect storm)', () => {
       return get(id);
     });
     const attempts = Array.from({ length: 2_016 }, () => handshake(server, { accountId: account.id }));
-    const outcomes = attempts.map((a) => a.done.then(() => 'ok', (err: Error & { data?: { retryAfterMs?: number } }) => `${err.message} ${err.data?.retryAfterMs}`));
+    const outcomes = attempts.map((a) =>
+      a.done.then(
+        () => 'ok',
+        (err: Error & { data?: { retryAfterMs?: number } }) => `${err.message} ${err.data?.retryAfterMs}`,
+      ),
+    );
     const refused = await Promise.all(outcomes.slice(0, 8).map((o) => Promise.race([o, new Promise((r) => setTimeout(() => r('waiting'), 3_000))])));
     expect(lookups.mock.calls.length).toBe(8); // only the running ones reached the database side
     expect(refused).toEqual(Array(8).fill('waiting')); // the first ones are in, held
@@ -121,7 +130,12 @@ describe('availability:updated (#4)', () => {
     widget.on('availability:updated', (a) => seen.push(a.online));
     const tokens = await Promise.all(
       Array.from({ length: 8 }, async (_, i) => {
-        const operator = await insertOperator(server.app.ctx.db, account.id, { email: `burst-${i}@example.com`, name: `Op ${i}`, role: 'operator', passwordHash: 'x' });
+        const operator = await insertOperator(server.app.ctx.db, account.id, {
+          email: `burst-${i}@example.com`,
+          name: `Op ${i}`,
+          role: 'operator',
+          passwordHash: 'x',
+        });
         const token = randomBytes(32).toString('base64url');
         await insertSession(server.app.ctx.db, account.id, operator!.id, hashToken(token), new Date(Date.now() + 3600_000));
         return token;

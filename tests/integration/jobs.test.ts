@@ -87,7 +87,11 @@ async function server(): Promise<TestServer> {
 const job = (app: App, id: string) => findJob(app.ctx.db, id);
 async function settled(app: App, id: string, timeoutMs = 5_000) {
   let status = '';
-  await until(async () => ['done', 'failed'].includes((status = (await job(app, id))?.status ?? '')), timeoutMs, () => `job ${id} to finish (${status})`);
+  await until(
+    async () => ['done', 'failed'].includes((status = (await job(app, id))?.status ?? '')),
+    timeoutMs,
+    () => `job ${id} to finish (${status})`,
+  );
   return (await job(app, id))!;
 }
 
@@ -246,7 +250,9 @@ describe('durable jobs (#5)', () => {
     await db.execute(sql`INSERT INTO jobs (kind, payload, run_at) SELECT 'test.echo', '{}', now() + interval '1 day' FROM generate_series(1, 200)`);
     await db.execute(sql`ANALYZE jobs`);
     const claim = { kinds: ['test.echo', 'mail.send'], limit: 4, node: 'probe', leaseMs: 30_000 };
-    const plan = (await queryRows<{ 'QUERY PLAN': string }>(db, sql`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${claimStatement(claim)}`)).map((r) => r['QUERY PLAN']).join('\n');
+    const plan = (await queryRows<{ 'QUERY PLAN': string }>(db, sql`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${claimStatement(claim)}`))
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
     expect(plan).toMatch(/Index Scan using jobs_due_idx on jobs/);
     expect(plan).not.toMatch(/Seq Scan/);
     const times: number[] = [];
@@ -297,7 +303,10 @@ describe.runIf(process.env.DATABASE_URL)('jobs on two nodes sharing one PostgreS
       for (const r of runs) perJob.set(r.id, (perJob.get(r.id) ?? 0) + 1);
       expect(perJob.size).toBe(50);
       expect([...perJob.values()].every((n) => n === 1)).toBe(true);
-      const [done] = await queryRows<{ n: number }>(a.app.ctx.db, sql`SELECT count(*)::int AS n FROM jobs WHERE kind = 'test.shared' AND status = 'done' AND attempts = 1`);
+      const [done] = await queryRows<{ n: number }>(
+        a.app.ctx.db,
+        sql`SELECT count(*)::int AS n FROM jobs WHERE kind = 'test.shared' AND status = 'done' AND attempts = 1`,
+      );
       expect(done!.n).toBe(50);
       expect(runs.some((r) => r.node === 'a') && runs.some((r) => r.node === 'b')).toBe(true);
     } finally {

@@ -32,8 +32,14 @@ describe('server logs (#4)', () => {
     }
     expect(log.errors()).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ msg: 'json probe failed', err: expect.objectContaining({ type: 'DrizzleQueryError', cause: expect.objectContaining({ code: '22P02' }) }) }),
-        expect.objectContaining({ msg: 'int probe failed', err: expect.objectContaining({ message: expect.stringMatching(/^Failed query: select \$1::int/) }) }),
+        expect.objectContaining({
+          msg: 'json probe failed',
+          err: expect.objectContaining({ type: 'DrizzleQueryError', cause: expect.objectContaining({ code: '22P02' }) }),
+        }),
+        expect.objectContaining({
+          msg: 'int probe failed',
+          err: expect.objectContaining({ message: expect.stringMatching(/^Failed query: select \$1::int/) }),
+        }),
       ]),
     );
   });

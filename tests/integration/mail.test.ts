@@ -40,7 +40,11 @@ async function jobState(app: App, id: string) {
 
 async function waitForJob(app: App, id: string, check: (row: Awaited<ReturnType<typeof jobState>>) => boolean, what: string) {
   let row = await jobState(app, id);
-  await until(async () => check((row = await jobState(app, id))), 15_000, () => `${what} (job: ${JSON.stringify(row)})`);
+  await until(
+    async () => check((row = await jobState(app, id))),
+    15_000,
+    () => `${what} (job: ${JSON.stringify(row)})`,
+  );
   return row;
 }
 
@@ -125,7 +129,9 @@ ${link('https://desk.example/chat?id=1&x=2', 'Open the chat')}`;
     const server = await h.server();
     const { app } = server;
     const { account } = await h.account(server);
-    await expect(sendMail(app.ctx, { accountId: account.id, to: 'not-an-address', subject: 'Hi', text: 'x' })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(sendMail(app.ctx, { accountId: account.id, to: 'not-an-address', subject: 'Hi', text: 'x' })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
     await expect(sendMail(app.ctx, { accountId: account.id, to: 'a@example.com', subject: 'Hi\r\nBcc: x@example.com', text: 'x' })).rejects.toMatchObject({
       code: 'validation_failed',
     });
@@ -199,7 +205,9 @@ describe('the mail outbox, with no SMTP server configured (#5)', () => {
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    const { id } = await app.ctx.db.transaction((tx) => sendMail(app.ctx, { accountId: account.id, to: 'a@example.com', subject: 'Committed', text: 'x' }, { tx }));
+    const { id } = await app.ctx.db.transaction((tx) =>
+      sendMail(app.ctx, { accountId: account.id, to: 'a@example.com', subject: 'Committed', text: 'x' }, { tx }),
+    );
     await waitForJob(app, id, (j) => j.status === 'done', 'the committed mail');
     const rows = await queryRows<{ subject: string }>(app.ctx.db, sql`SELECT subject FROM mail_outbox`);
     expect(rows).toEqual([{ subject: 'Committed' }]);

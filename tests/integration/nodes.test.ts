@@ -59,7 +59,14 @@ describe.runIf(process.env.DATABASE_URL)('two nodes on one PostgreSQL with the R
       const started = await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'v@example.com', question: 'Hi' });
       if (!started.ok) throw new Error('chat:start failed');
       const conversationId = started.data.conversation.id;
-      const item = { accountId: op.account.id, conversationId, clientId: newClientId(), author: 'visitor' as const, visitorId: session.visitorId, body: 'resent to the other node' };
+      const item = {
+        accountId: op.account.id,
+        conversationId,
+        clientId: newClientId(),
+        author: 'visitor' as const,
+        visitorId: session.visitorId,
+        body: 'resent to the other node',
+      };
 
       // Hold the conversation's row lock so both nodes' statements start (and take their
       // snapshots, in which the message isn't stored yet) before either can commit.

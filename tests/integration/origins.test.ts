@@ -16,7 +16,11 @@ const h = new Harness();
 afterEach(() => h.closeAll());
 
 /** The connect_error of a widget handshake from `origin`, or 'connected'. */
-async function handshakeFrom(server: TestServer, accountId: string, origin: string): Promise<'connected' | { message: string; data?: { code?: string; message?: string } }> {
+async function handshakeFrom(
+  server: TestServer,
+  accountId: string,
+  origin: string,
+): Promise<'connected' | { message: string; data?: { code?: string; message?: string } }> {
   try {
     const { socket } = await h.connectVisitor(server, accountId, undefined, { Origin: origin });
     socket.disconnect();
@@ -42,7 +46,13 @@ describe('widget origins at the handshake', () => {
     expect(await handshakeFrom(server, account.id, 'https://eu.example.org')).toBe('connected');
     expect(await handshakeFrom(server, account.id, 'https://a.b.example.org')).toBe('connected');
     // The wildcard is for subdomains, with the same scheme and port.
-    for (const origin of ['https://example.org', 'http://eu.example.org', 'https://eu.example.org:8443', 'https://evilexample.org', 'http://shop.example.com']) {
+    for (const origin of [
+      'https://example.org',
+      'http://eu.example.org',
+      'https://eu.example.org:8443',
+      'https://evilexample.org',
+      'http://shop.example.com',
+    ]) {
       expect(await handshakeFrom(server, account.id, origin), origin).toMatchObject({ message: 'origin_not_allowed' });
     }
   });
@@ -138,14 +148,24 @@ describe('account settings (REST)', () => {
     expect((await api<AccountSettingsView>(server.url, 'GET', '/api/account/settings', undefined, b.token)).body.allowedOrigins).toEqual([]);
     // An account id in the body or the query is not a way in: the session decides.
     await api(server.url, 'PATCH', `/api/account/settings?accountId=${a.account.id}`, { accountId: a.account.id, allowedOrigins: ['b-shop.example'] }, b.token);
-    expect((await api<AccountSettingsView>(server.url, 'GET', '/api/account/settings', undefined, a.token)).body.allowedOrigins).toEqual(['https://a-shop.example']);
-    expect((await api<AccountSettingsView>(server.url, 'GET', '/api/account/settings', undefined, b.token)).body.allowedOrigins).toEqual(['https://b-shop.example']);
+    expect((await api<AccountSettingsView>(server.url, 'GET', '/api/account/settings', undefined, a.token)).body.allowedOrigins).toEqual([
+      'https://a-shop.example',
+    ]);
+    expect((await api<AccountSettingsView>(server.url, 'GET', '/api/account/settings', undefined, b.token)).body.allowedOrigins).toEqual([
+      'https://b-shop.example',
+    ]);
   });
 
   it('refuses junk with validation_failed naming the entry, and stores nothing of that request', async () => {
     const server = await h.server();
     const op = await h.operator(server);
-    const res = await api<ErrorBody>(server.url, 'PATCH', '/api/account/settings', { allowedOrigins: ['shop.example.com', 'not a site', 'ftp://files.example.com', 'null'] }, op.token);
+    const res = await api<ErrorBody>(
+      server.url,
+      'PATCH',
+      '/api/account/settings',
+      { allowedOrigins: ['shop.example.com', 'not a site', 'ftp://files.example.com', 'null'] },
+      op.token,
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
     expect(res.body.error.issues).toEqual([

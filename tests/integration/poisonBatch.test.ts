@@ -76,7 +76,10 @@ describe('a message that used to poison its batch (#4)', () => {
     const poisonAcks: Promise<Ack<MessageView>>[] = [];
     const flood = (async () => {
       for (let tick = 0; tick < 100; tick++) {
-        for (let i = 0; i < 3; i++) poisonAcks.push(poisoner.visitor.emitWithAck('message:send', { conversationId: poisoner.conversationId, clientId: newClientId('p'), body: SPLIT_AT_PREVIEW }));
+        for (let i = 0; i < 3; i++)
+          poisonAcks.push(
+            poisoner.visitor.emitWithAck('message:send', { conversationId: poisoner.conversationId, clientId: newClientId('p'), body: SPLIT_AT_PREVIEW }),
+          );
         await pause(10);
       }
     })();
@@ -101,7 +104,9 @@ describe('a message that used to poison its batch (#4)', () => {
     const server = await h.server();
     const op = await h.operator(server);
     const { socket } = await h.connectVisitor(server, op.account.id);
-    const started = ok(await socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: SPLIT_AT_PREVIEW }));
+    const started = ok(
+      await socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: SPLIT_AT_PREVIEW }),
+    );
     expect(started.messages[0]!.body).toBe(SPLIT_AT_PREVIEW);
     // Visitors get no preview (#4: only what they need); the operators' list shows it.
     const list = ok(await op.socket.emitWithAck('chat:list', {}));
@@ -138,7 +143,14 @@ describe('a message the database refuses (#4)', () => {
     // Gap-free, in arrival order: 1 question, 2 "joined", then two a round.
     const sync = ok(await a.op.socket.emitWithAck('chat:sync', { conversationId: a.conversationId, afterSeq: 2 }));
     expect(sync.map((m) => m.seq)).toEqual([3, 4, 5, 6, 7, 8]);
-    expect(sync.map((m) => m.body).sort()).toEqual(['after the bad one 0', 'after the bad one 1', 'after the bad one 2', 'operator 0', 'operator 1', 'operator 2']);
+    expect(sync.map((m) => m.body).sort()).toEqual([
+      'after the bad one 0',
+      'after the bad one 1',
+      'after the bad one 2',
+      'operator 0',
+      'operator 1',
+      'operator 2',
+    ]);
   });
 
   it('answers a chat:start the database refuses with message_rejected, and a changed question starts the chat', async () => {
@@ -231,7 +243,10 @@ describe('MessageWriter isolation (#4)', () => {
     expect(dirty.message.body).toBe('x'.repeat(138) + '\ufffd \ufffd tail');
     expect(dirty.conversation?.preview.isWellFormed()).toBe(true);
     expect(neighbour.message.body).toBe('neighbour');
-    const [row] = await server.app.ctx.db.select().from(messages).where(and(eq(messages.conversationId, a.conversationId), eq(messages.clientId, dirty.message.clientId)));
+    const [row] = await server.app.ctx.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, a.conversationId), eq(messages.clientId, dirty.message.clientId)));
     expect(row?.body).toBe(dirty.message.body);
   });
 });

@@ -23,7 +23,8 @@ describe('first-run setup', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<form method="post" action="/setup"');
-    for (const field of ['account', 'name', 'email', 'password', 'allowedOrigins']) expect(html).toMatch(new RegExp(`<label for="${field}">[\\s\\S]*?<input id="${field}" name="${field}"`));
+    for (const field of ['account', 'name', 'email', 'password', 'allowedOrigins'])
+      expect(html).toMatch(new RegExp(`<label for="${field}">[\\s\\S]*?<input id="${field}" name="${field}"`));
     expect(html).toContain('lang="en"');
   });
 
@@ -45,7 +46,10 @@ describe('first-run setup', () => {
 
   it('accepts the HTML form post and shows field errors without creating anything', async () => {
     const server = await h.server();
-    const bad = await fetch(`${server.url}/setup`, { method: 'POST', body: new URLSearchParams({ account: 'Acme', name: '', email: 'not-an-email', password: 'short' }) });
+    const bad = await fetch(`${server.url}/setup`, {
+      method: 'POST',
+      body: new URLSearchParams({ account: 'Acme', name: '', email: 'not-an-email', password: 'short' }),
+    });
     expect(bad.status).toBe(400);
     const html = await bad.text();
     expect(html).toContain('id="email-error"');
@@ -61,7 +65,10 @@ describe('first-run setup', () => {
 
   it('says what to do beside each field of an empty form, and in the API’s issues, never zod’s words (#5)', async () => {
     const server = await h.server();
-    const form = await fetch(`${server.url}/setup`, { method: 'POST', body: new URLSearchParams({ account: '', name: '', email: '', password: '', allowedOrigins: '' }) });
+    const form = await fetch(`${server.url}/setup`, {
+      method: 'POST',
+      body: new URLSearchParams({ account: '', name: '', email: '', password: '', allowedOrigins: '' }),
+    });
     expect(form.status).toBe(400);
     const html = await form.text();
     expect(html).toContain('<p class="error" id="account-error">Enter your company name</p>');
@@ -69,7 +76,10 @@ describe('first-run setup', () => {
     expect(html).toContain('<p class="error" id="password-error">Enter a password</p>');
     expect(html).not.toMatch(/Too small|expected string|Invalid input/);
 
-    const short = await fetch(`${server.url}/setup`, { method: 'POST', body: new URLSearchParams({ account: 'Acme', email: 'ada@example.com', password: 'short' }) });
+    const short = await fetch(`${server.url}/setup`, {
+      method: 'POST',
+      body: new URLSearchParams({ account: 'Acme', email: 'ada@example.com', password: 'short' }),
+    });
     expect(await short.text()).toContain('<p class="error" id="password-error">At least 8 characters</p>');
 
     const empty = await api<ErrorBody>(server.url, 'POST', '/api/setup', {});
@@ -103,11 +113,16 @@ describe('first-run setup', () => {
     expect(bad.status).toBe(400);
     const html = await bad.text();
     expect(html).toMatch(/<input id="allowedOrigins"[^>]*aria-invalid="true" aria-describedby="allowedOrigins-error">/);
-    expect(html).toContain('<p class="error" id="allowedOrigins-error">&#34;not!a!site&#34; is not a website address; enter one like https://shop.example.com</p>');
+    expect(html).toContain(
+      '<p class="error" id="allowedOrigins-error">&#34;not!a!site&#34; is not a website address; enter one like https://shop.example.com</p>',
+    );
     expect(html).toContain('value="shop.example.com not!a!site"');
     expect(await countAccounts(server.app.ctx.db)).toBe(0);
 
-    const good = await fetch(`${server.url}/setup`, { method: 'POST', body: new URLSearchParams({ ...body, allowedOrigins: ' shop.example.com, https://blog.example.com ' }) });
+    const good = await fetch(`${server.url}/setup`, {
+      method: 'POST',
+      body: new URLSearchParams({ ...body, allowedOrigins: ' shop.example.com, https://blog.example.com ' }),
+    });
     expect(good.status).toBe(201);
     expect(await good.text()).toContain('<code>https://shop.example.com</code>, <code>https://blog.example.com</code>');
     const login = await loginOk(server.url, 'ada@example.com', 'long enough');
@@ -158,7 +173,20 @@ describe('npm run setup (CLI)', () => {
       (r) => ({ code: 0, out: r.stdout + r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
     );
-  const args = ['--account', 'Acme', '--email', 'cli@example.com', '--password', 'long enough', '--name', 'Cli Admin', '--origin', 'Shop.Example.com/x', '--origin', 'https://*.example.org'];
+  const args = [
+    '--account',
+    'Acme',
+    '--email',
+    'cli@example.com',
+    '--password',
+    'long enough',
+    '--name',
+    'Cli Admin',
+    '--origin',
+    'Shop.Example.com/x',
+    '--origin',
+    'https://*.example.org',
+  ];
 
   it('creates the account (printing its id and websites), refuses a second time, and refuses while a server holds the data dir', async () => {
     const database = await freshTestDatabase();
@@ -286,22 +314,31 @@ describe('npm run setup without --password: asks for it, hidden, twice (#5)', ()
     }
   }, 120_000);
 
-  it.skipIf(spawnSync('script', ['--version']).status !== 0)('shows nothing of the password on a terminal', async () => {
-    const t = await target();
-    try {
-      const secret = 'hunter2-but-longer';
-      const res = await interactive(t.env, args, [
-        [asked, secret],
-        [again, secret],
-      ], true);
-      expect(res.code, res.out).toBe(0);
-      expect(res.out).toContain('Created account "Acme"');
-      expect(res.out).not.toContain(secret);
-      expect(res.out).not.toContain('*'.repeat(secret.length));
-    } finally {
-      await t.cleanup();
-    }
-  }, 120_000);
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)(
+    'shows nothing of the password on a terminal',
+    async () => {
+      const t = await target();
+      try {
+        const secret = 'hunter2-but-longer';
+        const res = await interactive(
+          t.env,
+          args,
+          [
+            [asked, secret],
+            [again, secret],
+          ],
+          true,
+        );
+        expect(res.code, res.out).toBe(0);
+        expect(res.out).toContain('Created account "Acme"');
+        expect(res.out).not.toContain(secret);
+        expect(res.out).not.toContain('*'.repeat(secret.length));
+      } finally {
+        await t.cleanup();
+      }
+    },
+    120_000,
+  );
 
   it('stops with exit code 1 when no password comes, having created nothing', async () => {
     const t = await target();
@@ -311,7 +348,7 @@ describe('npm run setup without --password: asks for it, hidden, twice (#5)', ()
       expect(res.out).toContain('No password given. Type it when asked, or pass --password (scripts).');
       const server = await t.serve();
       try {
-        expect((await fetch(`${server.url}/setup`).then((r) => r.text()))).toContain('<form');
+        expect(await fetch(`${server.url}/setup`).then((r) => r.text())).toContain('<form');
       } finally {
         await server.close();
       }

@@ -12,7 +12,10 @@ afterEach(() => h.closeAll());
 function siteFiles(withWidget: boolean) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sidedesk-site-'));
   fs.mkdirSync(path.join(dir, 'demo'));
-  fs.writeFileSync(path.join(dir, 'demo/index.html'), '<script async src="/widget.js" data-account="__SIDEDESK_ACCOUNT__"></script><a href="pricing.html">Pricing</a>');
+  fs.writeFileSync(
+    path.join(dir, 'demo/index.html'),
+    '<script async src="/widget.js" data-account="__SIDEDESK_ACCOUNT__"></script><a href="pricing.html">Pricing</a>',
+  );
   fs.writeFileSync(path.join(dir, 'demo/pricing.html'), '<p>Pricing for __SIDEDESK_ACCOUNT__</p>');
   fs.writeFileSync(path.join(dir, 'demo/site.css'), 'body{margin:0}');
   if (withWidget) fs.writeFileSync(path.join(dir, 'widget.js'), 'console.log("widget")');
@@ -73,7 +76,12 @@ describe('site routes', () => {
     const get = async (path: string) => {
       const res = await fetch(`${server.url}${path}`, { redirect: 'manual' });
       const csp = res.headers.get('content-security-policy') ?? '';
-      const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+      const directives = Object.fromEntries(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name = '', ...values]) => [name, values]),
+      );
       return { res, csp, directives, body: await res.text() };
     };
     const paths = ['/', '/setup', '/demo/', '/demo/pricing.html', '/demo/site.css', '/widget.js', '/health', '/api/auth/me', '/api/nope', '/nope'];

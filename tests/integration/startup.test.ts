@@ -30,7 +30,14 @@ describe('a busy port', () => {
     const dataDir = await seededDataDir(fs.mkdtempSync(path.join(os.tmpdir(), 'sidedesk-port-')));
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-    const child = runNode('server/src/index.ts', [], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'error' });
+    const child = runNode('server/src/index.ts', [], {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      LOG_LEVEL: 'error',
+    });
     let out = '';
     child.stdout?.on('data', (d) => (out += d));
     child.stderr?.on('data', (d) => (out += d));

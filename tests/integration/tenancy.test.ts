@@ -12,7 +12,12 @@ async function twoAccounts() {
   const b = await h.operator(server, { account: 'B' });
   const visitorA = await h.connectVisitor(server, a.account.id);
   await visitorA.socket.emitWithAck('page:view', { url: 'https://a.example/secret' });
-  const started = await visitorA.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Alice', email: 'alice@example.com', question: 'my secret' });
+  const started = await visitorA.socket.emitWithAck('chat:start', {
+    clientId: newClientId(),
+    name: 'Alice',
+    email: 'alice@example.com',
+    question: 'my secret',
+  });
   if (!started.ok) throw new Error('chat:start failed');
   return { server, a, b, visitorA, conversationId: started.data.conversation.id };
 }
@@ -21,7 +26,8 @@ describe('tenancy (Q2)', () => {
   it("never shows an operator another account's visitors, chats or events", async () => {
     const { a, b, visitorA, conversationId } = await twoAccounts();
     const leaked: unknown[] = [];
-    for (const ev of ['visitor:updated', 'chat:requested', 'chat:updated', 'message:sent', 'typing:updated'] as const) b.socket.on(ev, (p: unknown) => leaked.push(p));
+    for (const ev of ['visitor:updated', 'chat:requested', 'chat:updated', 'message:sent', 'typing:updated'] as const)
+      b.socket.on(ev, (p: unknown) => leaked.push(p));
 
     await visitorA.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'more secrets' });
     await visitorA.socket.emitWithAck('typing:set', { conversationId, typing: true });
@@ -51,7 +57,7 @@ describe('tenancy (Q2)', () => {
     expect(chat.ok && chat.data.conversation).toMatchObject({ status: 'waiting', lastSeq: 1, operatorId: null });
   });
 
-  it("keeps a visitor to their own conversation, even with a valid token of another account", async () => {
+  it('keeps a visitor to their own conversation, even with a valid token of another account', async () => {
     const { server, a, b, visitorA, conversationId } = await twoAccounts();
     const other = await h.connectVisitor(server, a.account.id);
     expect(other.session.chat).toBeNull();

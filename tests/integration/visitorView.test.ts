@@ -16,15 +16,39 @@ const VISITOR_FIELDS = new Set([
   // Socket.IO's own connect packet
   'sid',
   // Ack
-  'ok', 'data', 'error', 'code', 'message', 'issues', 'path',
+  'ok',
+  'data',
+  'error',
+  'code',
+  'message',
+  'issues',
+  'path',
   // VisitorSession
-  'visitorId', 'visitorToken', 'accountName', 'operatorsOnline', 'chat', 'conversation', 'messages',
+  'visitorId',
+  'visitorToken',
+  'accountName',
+  'operatorsOnline',
+  'chat',
+  'conversation',
+  'messages',
   // VisitorConversationView
-  'id', 'status', 'operatorName', 'operatorPresent', 'lastSeq',
+  'id',
+  'status',
+  'operatorName',
+  'operatorPresent',
+  'lastSeq',
   // MessageView
-  'conversationId', 'seq', 'clientId', 'author', 'authorName', 'body', 'createdAt',
+  'conversationId',
+  'seq',
+  'clientId',
+  'author',
+  'authorName',
+  'body',
+  'createdAt',
   // TypingView, availability
-  'name', 'typing', 'online',
+  'name',
+  'typing',
+  'online',
 ]);
 
 function ok<T>(res: Ack<T>): T {
@@ -96,7 +120,13 @@ describe('what a visitor receives', () => {
     const closed = waitFor(visitor, 'chat:updated', (c) => c.status === 'closed');
     ok(await op.socket.emitWithAck('chat:close', { conversationId }));
     await closed;
-    expect(ok(await visitor.emitWithAck('chat:close', { conversationId }))).toEqual({ id: conversationId, status: 'closed', operatorName: 'Olivia', operatorPresent: false, lastSeq: 5 });
+    expect(ok(await visitor.emitWithAck('chat:close', { conversationId }))).toEqual({
+      id: conversationId,
+      status: 'closed',
+      operatorName: 'Olivia',
+      operatorPresent: false,
+      lastSeq: 5,
+    });
     visitor.disconnect();
 
     expect(frames.length).toBeGreaterThan(15);

@@ -10,7 +10,14 @@ const h = new Harness();
 afterEach(() => h.closeAll());
 
 const FIREFOX_ANDROID = 'Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0';
-const page = (url: string, extra: Record<string, unknown> = {}) => ({ url, title: `Title of ${url}`, referrer: 'https://search.example/?q=x', language: 'de-DE', screen: { width: 390, height: 844 }, ...extra });
+const page = (url: string, extra: Record<string, unknown> = {}) => ({
+  url,
+  title: `Title of ${url}`,
+  referrer: 'https://search.example/?q=x',
+  language: 'de-DE',
+  screen: { width: 390, height: 844 },
+  ...extra,
+});
 
 describe('visitors', () => {
   it('issues a signed token on first connect and recognises the visitor with it later', async () => {
@@ -120,7 +127,11 @@ describe('visitors', () => {
     const first = await h.connectVisitor(server, op.account.id);
     const { db } = server.app.ctx;
     const where = and(eq(visitors.id, first.session.visitorId), eq(visitors.accountId, op.account.id));
-    const rewind = () => db.update(visitors).set({ lastSeenAt: sql`now() - interval '31 minutes'` }).where(where);
+    const rewind = () =>
+      db
+        .update(visitors)
+        .set({ lastSeenAt: sql`now() - interval '31 minutes'` })
+        .where(where);
 
     await first.socket.emitWithAck('page:view', page('https://shop.example/'));
     await first.socket.emitWithAck('page:view', page('https://shop.example/a'));

@@ -28,15 +28,10 @@ export async function launchWithExtension(extensionDir = CHROME_EXTENSION_DIR): 
       '--window-size=1280,900',
     ],
   });
-  const target = await browser.waitForTarget(
-    (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'),
-    { timeout: 20_000 },
-  );
+  const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 20_000 });
   const extensionId = new URL(target.url()).host;
   const serviceWorker = async () => {
-    const t = await browser.waitForTarget(
-      (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
-    );
+    const t = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`));
     const worker = await t.worker();
     if (!worker) throw new Error('extension service worker not available');
     return worker;

@@ -13,13 +13,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { isPermanentSendError, type Ack } from '../../shared/errors';
-import {
-  OPERATOR_NAMESPACE,
-  VISITOR_NAMESPACE,
-  type OperatorAuth,
-  type VisitorAuth,
-  type VisitorSession,
-} from '../../shared/events';
+import { OPERATOR_NAMESPACE, VISITOR_NAMESPACE, type OperatorAuth, type VisitorAuth, type VisitorSession } from '../../shared/events';
 import { isGap, newClientId, syncPages } from '../../shared/protocol';
 import { retryDelay, type ReconnectSettings } from '../../shared/reconnect';
 import type { ChatStartPayload, ConversationView, ConversationWithMessages, MessageView } from '../../shared/schemas/chats';
@@ -88,7 +82,8 @@ export class ChatClient {
     resends: 0,
   };
 
-  private readonly opts: Required<Omit<ChatClientOptions, 'onMessage' | 'url' | 'auth' | 'role' | 'onConnectWork' | 'onResynced' | 'reconnection'>> & ChatClientOptions;
+  private readonly opts: Required<Omit<ChatClientOptions, 'onMessage' | 'url' | 'auth' | 'role' | 'onConnectWork' | 'onResynced' | 'reconnection'>> &
+    ChatClientOptions;
   private readonly streams = new Map<string, Stream>();
   private readonly outbox: Outgoing[] = [];
   private generation = 0;

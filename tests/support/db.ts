@@ -65,7 +65,10 @@ let templateName: Promise<string> | undefined;
 function ensureTemplate(url: string): Promise<string> {
   return (templateName ??= (async () => {
     const hash = createHash('sha256');
-    for (const file of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const file of fs
+      .readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()) {
       hash.update(fs.readFileSync(path.join(MIGRATIONS_DIR, file)));
     }
     const name = `sidedesk_tpl_${hash.digest('hex').slice(0, 12)}`;

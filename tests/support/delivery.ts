@@ -52,8 +52,17 @@ export async function storedMessages(url: string | string[], token: string, conv
 }
 
 /** Waits until the senders have no unacknowledged message and every reader has caught up to `lastSeq`. */
-export async function settle(logs: SendLog[], readers: { client: ChatClient; conversationId: string }[], timeoutMs: number, lastSeq: () => Promise<Map<string, number>>) {
-  await until(() => logs.every((l) => l.client.pending === 0), timeoutMs, () => `outboxes empty (pending/connected: ${logs.map((l) => `${l.client.pending}/${l.client.connected}`).join(' ')})`);
+export async function settle(
+  logs: SendLog[],
+  readers: { client: ChatClient; conversationId: string }[],
+  timeoutMs: number,
+  lastSeq: () => Promise<Map<string, number>>,
+) {
+  await until(
+    () => logs.every((l) => l.client.pending === 0),
+    timeoutMs,
+    () => `outboxes empty (pending/connected: ${logs.map((l) => `${l.client.pending}/${l.client.connected}`).join(' ')})`,
+  );
   const last = await lastSeq();
   await until(
     () => readers.every((r) => r.client.lastSeq(r.conversationId) >= (last.get(r.conversationId) ?? 0)),
@@ -68,7 +77,10 @@ export async function settle(logs: SendLog[], readers: { client: ChatClient; con
  * sequence, and each sender's messages are stored in the order they were sent.
  */
 export function expectExactlyOnceInOrder(stored: MessageView[], logs: SendLog[], readers: ChatClient[], conversationId: string): void {
-  expect(stored.map((m) => m.seq), 'seqs are 1..n without gaps').toEqual(stored.map((_, i) => i + 1));
+  expect(
+    stored.map((m) => m.seq),
+    'seqs are 1..n without gaps',
+  ).toEqual(stored.map((_, i) => i + 1));
   const clientIds = stored.map((m) => m.clientId);
   expect(new Set(clientIds).size, 'no message stored twice').toBe(clientIds.length);
 

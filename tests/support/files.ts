@@ -104,7 +104,9 @@ export function streamUpload(
       answered = true;
       const parts: Buffer[] = [];
       res.on('data', (d: Buffer) => parts.push(d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(parts).toString() || 'null') as ErrorBody, sentBytes, finished }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(parts).toString() || 'null') as ErrorBody, sentBytes, finished }),
+      );
       res.on('error', reject);
     });
     req.on('error', (err) => {

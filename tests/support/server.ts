@@ -113,7 +113,12 @@ export class Harness {
 
   /** An operator socket; resolves once connected (rejects with the connect_error message). */
   connectOperator(server: TestServer, token: string): Promise<OperatorClient> {
-    const socket: OperatorClient = io(`${server.url}${OPERATOR_NAMESPACE}`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+    const socket: OperatorClient = io(`${server.url}${OPERATOR_NAMESPACE}`, {
+      auth: { token },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
     this.closers.push(async () => socket.disconnect());
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(socket));
@@ -143,7 +148,13 @@ export class Harness {
 }
 
 /** POST JSON and return status + parsed body. */
-export async function api<T = unknown>(url: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T; headers: Headers }> {
+export async function api<T = unknown>(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: T; headers: Headers }> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;

@@ -11,8 +11,7 @@ export interface WidgetConfig {
  */
 export function readConfig(doc: Document = document): WidgetConfig | null {
   const current = doc.currentScript as HTMLScriptElement | null;
-  const script =
-    current && current.dataset.account ? current : doc.querySelector<HTMLScriptElement>('script[data-account][src*="widget.js"]');
+  const script = current && current.dataset.account ? current : doc.querySelector<HTMLScriptElement>('script[data-account][src*="widget.js"]');
   const accountId = script?.dataset.account?.trim();
   if (!script || !accountId) return null;
   try {

@@ -12,7 +12,7 @@ import { secretPrompt } from './prompt';
 // password without showing it (#5); `--password` is for scripts. Prints the new account id.
 const usage =
   'Usage: npm run setup -- --account "Acme" --email you@example.com [--name "Your Name"] [--origin https://your-site.example …] [--password …]\n' +
-  '  --origin    a website the chat widget may run on (repeat it for several); more can be added later in the extension\'s options\n' +
+  "  --origin    a website the chat widget may run on (repeat it for several); more can be added later in the extension's options\n" +
   '  --password  for scripts only: without it you are asked for the password, which is not shown as you type';
 
 /** How often a mistyped or too short password may be typed again. */

@@ -7,7 +7,8 @@ import type { Config } from '../config';
 export function listenErrorMessage(err: unknown, config: Pick<Config, 'port' | 'host'>): string | null {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const { port, host } = config;
-  if (code === 'EADDRINUSE') return `Port ${port} is in use — stop the other server or set PORT to a free port (PORT=${port === 3000 ? 3001 : 3000} npm start).`;
+  if (code === 'EADDRINUSE')
+    return `Port ${port} is in use — stop the other server or set PORT to a free port (PORT=${port === 3000 ? 3001 : 3000} npm start).`;
   if (code === 'EACCES') return `Port ${port} needs administrator rights on this system — set PORT to a port above 1023 (PORT=3000 npm start).`;
   if (code === 'EADDRNOTAVAIL') return `HOST=${host ?? ''} is not an address of this machine — leave HOST unset to listen on all interfaces.`;
   return null;

@@ -97,10 +97,7 @@ export async function extendLeases(db: Db, node: string, ids: readonly string[],
   );
 }
 
-export type JobOutcome =
-  | { status: 'done' }
-  | { status: 'retry'; delayMs: number; error: string }
-  | { status: 'failed'; error: string };
+export type JobOutcome = { status: 'done' } | { status: 'retry'; delayMs: number; error: string } | { status: 'failed'; error: string };
 
 /**
  * Records how an attempt ended: done, back to pending after `delayMs`, or failed for good. Only
@@ -145,6 +142,9 @@ export async function pruneDoneJobs(db: Db, olderThanMs: number, batch: number):
 
 /** One job, for admins and tests. */
 export async function findJob(db: Db, id: string): Promise<JobRow | null> {
-  const [row] = await db.select().from(jobs).where(sql`${jobs.id} = ${id}`);
+  const [row] = await db
+    .select()
+    .from(jobs)
+    .where(sql`${jobs.id} = ${id}`);
   return row ?? null;
 }

@@ -228,7 +228,14 @@ export class JobRunner {
       try {
         const payload = def.payload.safeParse(job.payload);
         if (!payload.success) throw new PermanentJobError(`payload does not match ${job.kind}: ${payload.error.issues[0]?.message ?? 'invalid'}`);
-        const info: JobInfo = { id: job.id, kind: job.kind, accountId: job.accountId, attempt: job.attempt, maxAttempts: def.maxAttempts, signal: controller.signal };
+        const info: JobInfo = {
+          id: job.id,
+          kind: job.kind,
+          accountId: job.accountId,
+          attempt: job.attempt,
+          maxAttempts: def.maxAttempts,
+          signal: controller.signal,
+        };
         await Promise.race([
           def.handler(ctx, payload.data, info),
           new Promise<never>((_, reject) => {

@@ -33,7 +33,8 @@ export class VisitorConnectionLimits {
     store: LimiterStore,
     private readonly config: LimitsConfig,
   ) {
-    this.newVisitors = config.newVisitorsPerAddress > 0 ? store.shared('visitors.new', { points: config.newVisitorsPerAddress, durationSec: NEW_VISITOR_WINDOW_SEC }) : null;
+    this.newVisitors =
+      config.newVisitorsPerAddress > 0 ? store.shared('visitors.new', { points: config.newVisitorsPerAddress, durationSec: NEW_VISITOR_WINDOW_SEC }) : null;
     this.visitorConnects = store.shared('visitors.connect', VISITOR_CONNECTS);
   }
 

@@ -105,7 +105,11 @@ function describeWait(ms: number): string {
  * (then `refused.msBeforeNext` says how long). Errors other than "limit reached" (only possible
  * without an insurance limiter) propagate.
  */
-export async function tryConsume(limiter: RateLimiterAbstract, key: string, points = 1): Promise<{ ok: true; res: RateLimiterRes } | { ok: false; res: RateLimiterRes }> {
+export async function tryConsume(
+  limiter: RateLimiterAbstract,
+  key: string,
+  points = 1,
+): Promise<{ ok: true; res: RateLimiterRes } | { ok: false; res: RateLimiterRes }> {
   try {
     return { ok: true, res: await limiter.consume(key, points) };
   } catch (err) {

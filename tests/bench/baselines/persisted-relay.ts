@@ -46,7 +46,5 @@ async function pglite(dir: string): Promise<Persistence> {
   };
 }
 
-const persistence = process.env.DATABASE_URL
-  ? await postgres(process.env.DATABASE_URL)
-  : await pglite(process.env.DATA_DIR ?? './data-bench-relay');
+const persistence = process.env.DATABASE_URL ? await postgres(process.env.DATABASE_URL) : await pglite(process.env.DATA_DIR ?? './data-bench-relay');
 await startRelay(process.env.DATABASE_URL ? 'persisted-relay-pg' : 'persisted-relay-pglite', persistence);

@@ -65,7 +65,11 @@ describe('catching up after faults', () => {
     visitor.socket.io.reconnection(true);
     visitor.socket.connect();
     const stored = await storedMessages(node.url, token, conversationId);
-    await until(() => visitor.lastSeq(conversationId) === stored.at(-1)!.seq, 20_000, () => `visitor at ${visitor.lastSeq(conversationId)}`);
+    await until(
+      () => visitor.lastSeq(conversationId) === stored.at(-1)!.seq,
+      20_000,
+      () => `visitor at ${visitor.lastSeq(conversationId)}`,
+    );
     expect(visitor.stats.syncs).toBeGreaterThanOrEqual(1);
     expectExactlyOnceInOrder(stored, [log], [visitor, operator], conversationId);
     visitor.close();

@@ -56,10 +56,15 @@ describe.each([
     await Promise.all(burst);
 
     let stored = await storedMessages(node.url, token, chat.conversationId);
-    await settle(logs, [chat.visitor, chat.operator].map((client) => ({ client, conversationId: chat.conversationId })), 30_000, async () => {
-      stored = await storedMessages(node!.url, token, chat.conversationId);
-      return new Map([[chat.conversationId, stored.at(-1)?.seq ?? 0]]);
-    });
+    await settle(
+      logs,
+      [chat.visitor, chat.operator].map((client) => ({ client, conversationId: chat.conversationId })),
+      30_000,
+      async () => {
+        stored = await storedMessages(node!.url, token, chat.conversationId);
+        return new Map([[chat.conversationId, stored.at(-1)?.seq ?? 0]]);
+      },
+    );
 
     // Everything acked before the crash survived it, under the same seq.
     const bySeq = new Map(stored.map((m) => [m.clientId, m.seq]));

@@ -75,7 +75,9 @@ describe('store packages (npm run zip)', () => {
 
   it('Firefox sources: what rebuilds the extension (lock file included), and nothing else', () => {
     const paths = Object.keys(open('sources'));
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'wxt.config.ts', 'extension/entrypoints/background.ts', 'shared/events/index.ts']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['package.json', 'package-lock.json', 'wxt.config.ts', 'extension/entrypoints/background.ts', 'shared/events/index.ts']),
+    );
     const outside = paths.filter((p) => !/^(extension|shared)\//.test(p) && !p.includes('/'));
     expect(outside.sort()).toEqual(['README.md', 'package-lock.json', 'package.json', 'tsconfig.json', 'wxt.config.ts']);
     expect(paths.filter((p) => !/^(extension|shared)\//.test(p) && p.includes('/'))).toEqual([]);

@@ -42,9 +42,10 @@ describe('clientIp', () => {
 
 describe('parseUserAgent', () => {
   it('names the browser with its major version and the platform', () => {
-    expect(
-      parseUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.60 Safari/537.36'),
-    ).toEqual({ browser: 'Chrome 124', platform: 'Windows 10' });
+    expect(parseUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.60 Safari/537.36')).toEqual({
+      browser: 'Chrome 124',
+      platform: 'Windows 10',
+    });
     expect(parseUserAgent(undefined)).toEqual({ browser: null, platform: null });
   });
 });

@@ -71,7 +71,12 @@ describe('log lines (#4)', () => {
     expect(raw().length).toBeLessThan(4096);
     expect(raw()).not.toContain('x'.repeat(64));
     expect(records()[0]).toMatchObject({
-      err: { type: 'DrizzleQueryError', message: 'Failed query: select $1::int', stack: expect.any(Array), cause: { code: '22P02', message: expect.stringContaining('invalid input syntax') } },
+      err: {
+        type: 'DrizzleQueryError',
+        message: 'Failed query: select $1::int',
+        stack: expect.any(Array),
+        cause: { code: '22P02', message: expect.stringContaining('invalid input syntax') },
+      },
     });
   });
 });

@@ -16,7 +16,9 @@ you asked: ${question}`;
     expect(body.html).not.toContain('<img');
     expect(body.html).not.toContain('<script');
     // The only tags are the template's own.
-    expect(new Set(body.html.match(/<\/?[a-z!][^\s>]*/gi))).toEqual(new Set(['<!doctype', '<html', '<head', '<meta', '</head', '<body', '<p', '</p', '</body', '</html']));
+    expect(new Set(body.html.match(/<\/?[a-z!][^\s>]*/gi))).toEqual(
+      new Set(['<!doctype', '<html', '<head', '<meta', '</head', '<body', '<p', '</p', '</body', '</html']),
+    );
   });
 
   it('escapes the template’s own words too, and turns blank lines into paragraphs and line breaks into <br>', () => {

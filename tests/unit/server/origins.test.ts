@@ -51,7 +51,17 @@ describe('checkVisitorOrigin', () => {
     expect(check('https://shop.example.com')).toBe('allowed');
     expect(check('http://localhost:8080')).toBe('allowed');
     expect(check('https://eu.example.org')).toBe('allowed');
-    for (const origin of ['https://shop.example.com:8443', 'http://shop.example.com', 'https://shop.example.com.evil.example', 'https://example.org', 'https://badexample.org', 'http://localhost:8081', 'null', 'file://', 'garbage']) {
+    for (const origin of [
+      'https://shop.example.com:8443',
+      'http://shop.example.com',
+      'https://shop.example.com.evil.example',
+      'https://example.org',
+      'https://badexample.org',
+      'http://localhost:8081',
+      'null',
+      'file://',
+      'garbage',
+    ]) {
       expect(check(origin), origin).toBe('origin_not_allowed');
     }
   });
@@ -68,7 +78,7 @@ describe('checkVisitorOrigin', () => {
     expect(check('https://evil.example', 'evil.example/x')).toBe('origin_not_allowed');
   });
 
-  it('allows PUBLIC_URL\'s origin whatever Host a proxy sent', () => {
+  it("allows PUBLIC_URL's origin whatever Host a proxy sent", () => {
     expect(check('https://chat.example.com', '127.0.0.1:3001', 'https://chat.example.com/sidedesk')).toBe('allowed');
     expect(check('http://chat.example.com', '127.0.0.1:3001', 'https://chat.example.com')).toBe('origin_not_allowed');
   });

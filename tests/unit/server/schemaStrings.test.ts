@@ -129,7 +129,10 @@ describe('every string of every shared schema is cleaned (#4)', () => {
   });
 
   it('keeps every accepted string clean for arbitrary text with NULs and lone surrogates', () => {
-    const unit = fc.oneof(fc.constantFrom('\0', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\u200D', '\u202E', '\u0301'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
+    const unit = fc.oneof(
+      fc.constantFrom('\0', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\u200D', '\u202E', '\u0301'),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+    );
     const targets = exported.flatMap(([name, schema]) => {
       const { value, fields } = build(schema);
       return fields.map((field) => ({ name, schema, value, field }));

@@ -14,13 +14,18 @@ function definition(sql: string, name: string): string | null {
 }
 
 describe('SQL functions (#5)', () => {
-  const migrations = readdirSync(dir).filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
+  const migrations = readdirSync(dir)
+    .filter((f) => /^\d{4}_.*\.sql$/.test(f))
+    .sort();
   for (const file of readdirSync(path.join(dir, 'functions'))) {
     const name = file.replace(/\.sql$/, '');
     it(`installs ${name} exactly as server/drizzle/functions/${file} says, in the newest migration that defines it`, () => {
       const source = definition(readFileSync(path.join(dir, 'functions', file), 'utf8'), name);
       expect(source, `${file} defines ${name}`).not.toBeNull();
-      const newest = migrations.map((m) => definition(readFileSync(path.join(dir, m), 'utf8'), name)).filter(Boolean).at(-1);
+      const newest = migrations
+        .map((m) => definition(readFileSync(path.join(dir, m), 'utf8'), name))
+        .filter(Boolean)
+        .at(-1);
       expect(newest, `no migration installs ${name}: npm run db:function -- ${name}`).toBe(source);
     });
   }

@@ -30,7 +30,12 @@ describe('withAck', () => {
 
   it('runs the handler with the parsed payload and acks its result', async () => {
     const withAck = makeWithAck(logger(), await commandLimits())(visitorSocket());
-    expect(await call(withAck(schema, async ({ n }) => n * 2, limit), { n: 21 })).toEqual({ ok: true, data: 42 });
+    expect(
+      await call(
+        withAck(schema, async ({ n }) => n * 2, limit),
+        { n: 21 },
+      ),
+    ).toEqual({ ok: true, data: 42 });
   });
 
   it('acks validation_failed with the issues and never calls the handler', async () => {
@@ -43,12 +48,20 @@ describe('withAck', () => {
   it('passes AppError codes through and hides unknown errors as internal_error (logged)', async () => {
     const log = logger();
     const withAck = makeWithAck(log, await commandLimits())(visitorSocket());
-    expect(await call(withAck(schema, () => Promise.reject(new AppError('not_found', 'gone')), limit), { n: 1 })).toEqual({
+    expect(
+      await call(
+        withAck(schema, () => Promise.reject(new AppError('not_found', 'gone')), limit),
+        { n: 1 },
+      ),
+    ).toEqual({
       ok: false,
       error: { code: 'not_found', message: 'gone' },
     });
     expect(log.error).not.toHaveBeenCalled();
-    const res = await call(withAck(schema, () => Promise.reject(new Error('password=hunter2')), limit), { n: 1 });
+    const res = await call(
+      withAck(schema, () => Promise.reject(new Error('password=hunter2')), limit),
+      { n: 1 },
+    );
     expect(res).toEqual({ ok: false, error: { code: 'internal_error', message: 'Something went wrong' } });
     expect(log.error).toHaveBeenCalledOnce();
   });
@@ -69,7 +82,10 @@ describe('withAck', () => {
     const acks = await Promise.all(Array.from({ length: points + 5 }, () => call(flooder, { n: 1 })));
     expect(acks.filter((a) => a.ok)).toHaveLength(points);
     const refused = acks.find((a) => !a.ok);
-    expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/^Too many page views; slow down and try again in \d+ seconds?\.$/) } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited', message: expect.stringMatching(/^Too many page views; slow down and try again in \d+ seconds?\.$/) },
+    });
     expect(!refused!.ok && refused!.error.retryAfterMs).toBeGreaterThan(0);
     // Refused before validation: garbage costs no parsing either.
     expect(await call(flooder, 'garbage')).toMatchObject({ ok: false, error: { code: 'rate_limited' } });

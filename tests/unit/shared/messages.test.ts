@@ -48,12 +48,18 @@ describe('messages people read', () => {
       name: expect.stringMatching(/^At most \d+ characters$/),
       question: expect.stringMatching(/^At most \d+ characters$/),
     });
-    expect(messages(accountSettingsPatch, { allowedOrigins: Array(101).fill('https://a.example') })).toEqual({ allowedOrigins: 'At most 100 website addresses' });
+    expect(messages(accountSettingsPatch, { allowedOrigins: Array(101).fill('https://a.example') })).toEqual({
+      allowedOrigins: 'At most 100 website addresses',
+    });
     expect(messages(accountSettingsPatch, { allowedOrigins: [42] })).toEqual({ 'allowedOrigins.0': 'Enter a website address like https://shop.example.com' });
   });
 
   it('never uses zod’s own words for any of them', () => {
-    const inputs = [{}, { account: '', name: '', email: '', password: '', question: '', allowedOrigins: [''] }, { account: 1, name: 1, email: 1, password: 1, question: 1 }];
+    const inputs = [
+      {},
+      { account: '', name: '', email: '', password: '', question: '', allowedOrigins: [''] },
+      { account: 1, name: 1, email: 1, password: 1, question: 1 },
+    ];
     for (const schema of [setupBody, loginBody, accountSettingsPatch, chatStartPayload.omit({ clientId: true })]) {
       for (const input of inputs) for (const message of Object.values(messages(schema, input))) expect(message).not.toMatch(ZOD_WORDS);
     }

@@ -336,7 +336,12 @@ describe('the preview rule', () => {
 
 describe('limits and timings', () => {
   it('are the ones the schemas enforce', () => {
-    const form = { clientId: newClientId(), name: 'n'.repeat(MAX_NAME_LENGTH), email: `${'e'.repeat(MAX_EMAIL_LENGTH - 12)}@example.com`, question: 'q'.repeat(MAX_MESSAGE_LENGTH) };
+    const form = {
+      clientId: newClientId(),
+      name: 'n'.repeat(MAX_NAME_LENGTH),
+      email: `${'e'.repeat(MAX_EMAIL_LENGTH - 12)}@example.com`,
+      question: 'q'.repeat(MAX_MESSAGE_LENGTH),
+    };
     expect(chatStartPayload.safeParse(form).success).toBe(true);
     expect(chatStartPayload.safeParse({ ...form, name: form.name + 'n' }).success).toBe(false);
     expect(chatStartPayload.safeParse({ ...form, email: 'e' + form.email }).success).toBe(false);

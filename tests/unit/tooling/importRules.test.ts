@@ -51,9 +51,9 @@ beforeAll(async () => {
   const cli = path.join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruiser.mjs');
   const args = [cli, '--config', path.join(ROOT, '.dependency-cruiser.js'), '--output-type', 'json', 'server', 'shared', 'widget', 'extension'];
   // The CLI exits non-zero when it finds violations, which is what this test wants to see.
-  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: dir, maxBuffer: 20 * 1024 * 1024 }).catch(
-    (err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }),
-  );
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: dir, maxBuffer: 20 * 1024 * 1024 }).catch((err: { stdout?: string }) => ({
+    stdout: err.stdout ?? '',
+  }));
   violations = (JSON.parse(stdout) as { summary: { violations: Violation[] } }).summary.violations;
 }, 60_000);
 

@@ -118,7 +118,13 @@ export class FakeTransport implements Transport {
   /** Connects and delivers `session:started` with the first `page` messages of the chat. */
   async up(page = 50, token = 'token-1', visitorId = 'v1') {
     this.connected = true;
-    const session: VisitorSession = { visitorId, visitorToken: token, accountName: 'Acme', operatorsOnline: this.server.operatorsOnline, chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null };
+    const session: VisitorSession = {
+      visitorId,
+      visitorToken: token,
+      accountName: 'Acme',
+      operatorsOnline: this.server.operatorsOnline,
+      chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null,
+    };
     this.push('session:started', session);
     await settle();
   }

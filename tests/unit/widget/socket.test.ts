@@ -28,7 +28,7 @@ async function refusingServer() {
 
 describe('widget connection', () => {
   // #4: the widget used to retry a refused handshake forever (4 s, 8 s, … 60 s), silently.
-  it('reports a refusal for its origin once, with the server\'s explanation, and stops trying', async () => {
+  it("reports a refusal for its origin once, with the server's explanation, and stops trying", async () => {
     const server = await refusingServer();
     const refusals: string[] = [];
     const refused = new Promise<void>((resolve) => {

@@ -22,7 +22,12 @@ describe('widget chat state', () => {
       { clientId: 'aaaaaaaa3', conversationId: conv, body: 'third', createdAt: '', rejected: true },
       { clientId: 'other0001', conversationId: 'another', body: 'elsewhere', createdAt: '' },
     ];
-    const shown = displayMessages([msg(2), msg(1)].sort((a, b) => a.seq - b.seq), outbox, conv, 'Vic');
+    const shown = displayMessages(
+      [msg(2), msg(1)].sort((a, b) => a.seq - b.seq),
+      outbox,
+      conv,
+      'Vic',
+    );
     expect(shown.map((m) => [m.seq, m.status, m.body])).toEqual([
       [1, 'sent', 'message 1'],
       [2, 'sent', 'message 2'],

@@ -204,7 +204,13 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     const hadFocus = shadow.activeElement === input;
     composer.hidden = !inChat || closed;
     const note =
-      conv?.status === 'waiting' ? (offline ? t.offlineNote(st.email) : t.waitingNote) : conv?.status === 'active' && !conv.operatorPresent ? t.operatorLeftNote : '';
+      conv?.status === 'waiting'
+        ? offline
+          ? t.offlineNote(st.email)
+          : t.waitingNote
+        : conv?.status === 'active' && !conv.operatorPresent
+          ? t.operatorLeftNote
+          : '';
     notice.hidden = !note;
     text(notice, note);
     ended.hidden = !closed;

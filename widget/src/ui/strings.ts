@@ -38,7 +38,8 @@ export const strings = {
   waiting: 'Waiting for an operator…',
   waitingNote: 'Thanks! Someone from the team will be with you shortly. Feel free to keep browsing: this chat follows you from page to page.',
   /** The form was sent while nobody was online, and nobody is yet (#5). */
-  offlineNote: (email: string) => (email ? `Thanks — we got your message and will reply to ${email}.` : 'Thanks — we got your message and will reply by email.'),
+  offlineNote: (email: string) =>
+    email ? `Thanks — we got your message and will reply to ${email}.` : 'Thanks — we got your message and will reply by email.',
   operatorHere: (name: string) => `${name} is here`,
   /** The operator of the chat has no panel connected any more (#5). */
   operatorLeft: (name: string) => `${name} has left`,

@@ -42,8 +42,12 @@ export const jobs = pgTable(
   },
   (t) => [
     // The poll's one index: only live jobs are in it, however many done and failed rows there are.
-    index('jobs_due_idx').on(t.runAt).where(sql`status IN ('pending', 'running')`),
-    index('jobs_done_idx').on(t.finishedAt).where(sql`status = 'done'`),
+    index('jobs_due_idx')
+      .on(t.runAt)
+      .where(sql`status IN ('pending', 'running')`),
+    index('jobs_done_idx')
+      .on(t.finishedAt)
+      .where(sql`status = 'done'`),
     index('jobs_account_idx').on(t.accountId),
     // NULL keys never collide: only jobs given a key are deduplicated.
     unique('jobs_kind_key_key').on(t.kind, t.key),

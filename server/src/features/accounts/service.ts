@@ -69,9 +69,7 @@ export async function getAccountSettings(ctx: AppContext, actor: OperatorActor):
  * forgotten at once, other nodes' within seconds); connected widgets stay.
  */
 export async function updateAccountSettings(ctx: AppContext, actor: OperatorActor, patch: AccountSettingsPatch): Promise<AccountSettingsView> {
-  const account = patch.allowedOrigins
-    ? await updateAllowedOrigins(ctx.db, actor.accountId, patch.allowedOrigins)
-    : await findAccount(ctx.db, actor.accountId);
+  const account = patch.allowedOrigins ? await updateAllowedOrigins(ctx.db, actor.accountId, patch.allowedOrigins) : await findAccount(ctx.db, actor.accountId);
   if (!account) throw new AppError('not_found', 'Account not found.');
   ctx.accounts.forget(actor.accountId);
   return presentAccountSettings(account);

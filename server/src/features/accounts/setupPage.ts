@@ -25,7 +25,7 @@ ${field('account', 'Company name', 'text', 'required maxlength="120" autocomplet
 ${field('name', 'Your name', 'text', 'maxlength="120" autocomplete="name"', '(optional)')}
 ${field('email', 'Email', 'email', 'required maxlength="254" autocomplete="email"')}
 ${field('password', 'Password', 'password', 'required minlength="8" maxlength="200" autocomplete="new-password"', '(at least 8 characters)')}
-${field('allowedOrigins', 'Your website', 'text', 'maxlength="2000" autocomplete="url" placeholder="https://shop.example.com"', '(where the chat widget will run; several separated by spaces; more can be added later in the extension\'s options)')}
+${field('allowedOrigins', 'Your website', 'text', 'maxlength="2000" autocomplete="url" placeholder="https://shop.example.com"', "(where the chat widget will run; several separated by spaces; more can be added later in the extension's options)")}
 <button type="submit">Create account</button>
 </form>`,
   );

@@ -34,13 +34,7 @@ export async function findOperatorForLogin(db: Db, email: string): Promise<{ ope
   return row ?? null;
 }
 
-export async function insertSession(
-  db: Db,
-  accountId: string,
-  operatorId: string,
-  tokenHash: string,
-  expiresAt: Date,
-): Promise<{ id: string }> {
+export async function insertSession(db: Db, accountId: string, operatorId: string, tokenHash: string, expiresAt: Date): Promise<{ id: string }> {
   const [row] = await db.insert(operatorSessions).values({ accountId, operatorId, tokenHash, expiresAt }).returning({ id: operatorSessions.id });
   return row!;
 }

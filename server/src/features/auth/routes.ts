@@ -6,7 +6,6 @@ import { rooms } from '../../realtime/rooms';
 import { presentAccount, presentOperator } from './presenter';
 import { login, logout } from './service';
 
-
 /** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me (shared/api/auth.ts). */
 export function authRoutes(ctx: AppContext) {
   return restRoutes(ctx, api.auth, {

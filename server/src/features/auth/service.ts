@@ -13,7 +13,6 @@ const SESSION_TTL_MS = 30 * 24 * 3600_000;
 // Verified against when the email is unknown, so both cases cost the same time.
 let dummyHash: Promise<string> | undefined;
 
-
 /**
  * Checks email + password and opens a session with a fresh 256-bit token. The attempt is counted
  * against the sign-in limits before the password is verified (#4: parallel attempts were all

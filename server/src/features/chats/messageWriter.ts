@@ -135,7 +135,10 @@ export class MessageWriter {
 
   private async commit(batch: Pending[]): Promise<void> {
     try {
-      const results = await appendMessageBatch(this.database, batch.map((p) => p.item));
+      const results = await appendMessageBatch(
+        this.database,
+        batch.map((p) => p.item),
+      );
       this.stats.transactions++;
       this.stats.messages += batch.length;
       results.forEach((r, i) => {

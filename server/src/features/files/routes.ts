@@ -39,12 +39,22 @@ export function fileRoutes(ctx: AppContext, storage: FileStorage): Router {
         get: async (ctx, { req, input }) => ({ file: await getFileForCaller(ctx, input.params.fileId, bearer(req)) }),
       }),
     )
-    .get('/api/files/:fileId/content', route(async (req, res) => sendFile(ctx, storage, req.params.fileId, req.query, req.method, res)));
+    .get(
+      '/api/files/:fileId/content',
+      route(async (req, res) => sendFile(ctx, storage, req.params.fileId, req.query, req.method, res)),
+    );
 }
 
 const notFound = () => new AppError('not_found', 'File not found.');
 
-async function sendFile(ctx: AppContext, storage: FileStorage, fileId: unknown, query: Record<string, unknown>, method: string, res: Response): Promise<undefined> {
+async function sendFile(
+  ctx: AppContext,
+  storage: FileStorage,
+  fileId: unknown,
+  query: Record<string, unknown>,
+  method: string,
+  res: Response,
+): Promise<undefined> {
   const id = uuid.safeParse(fileId);
   if (!id.success || !ctx.fileUrls.verify(id.data, query.expires, query.signature)) throw notFound();
   const file = await fileForDownload(ctx, id.data);

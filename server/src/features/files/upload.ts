@@ -104,9 +104,7 @@ export function receiveUpload(req: IncomingMessage, ceilingBytes: number, open: 
       // Without an error: nobody may be listening for one yet (the upload may still be being authorised).
       fileStream?.destroy();
       // Reject only once the file part has cleaned up after itself (its partial file is gone).
-      void (stored ?? Promise.resolve())
-        .catch(() => undefined)
-        .finally(() => reject(err));
+      void (stored ?? Promise.resolve()).catch(() => undefined).finally(() => reject(err));
     };
     const finishIfDone = () => {
       if (settled || !parsed) return;

@@ -24,7 +24,11 @@ export interface OutgoingMail {
  * with `key`, sending the same key twice queues one mail. Throws `validation_failed` for a bad
  * address or subject (nothing is queued).
  */
-export function sendMail(ctx: Pick<AppContext, 'jobs'>, mail: OutgoingMail, options: { tx?: Db; key?: string } = {}): Promise<{ id: string; created: boolean }> {
+export function sendMail(
+  ctx: Pick<AppContext, 'jobs'>,
+  mail: OutgoingMail,
+  options: { tx?: Db; key?: string } = {},
+): Promise<{ id: string; created: boolean }> {
   const { accountId, to, subject, text, html } = mail;
   return ctx.jobs.enqueue(
     mailSendJob,

@@ -16,7 +16,8 @@ export async function admitVisitorConnection(ctx: AppContext, socket: VisitorSoc
   // Without a genuine token this handshake makes a new visitor (a row in every grid). An
   // unknown account counts too: it still costs a query before it is refused.
   const auth = (handshake.auth ?? {}) as { accountId?: unknown; visitorToken?: unknown };
-  const returning = typeof auth.accountId === 'string' && typeof auth.visitorToken === 'string' ? ctx.visitorTokens.verify(auth.accountId, auth.visitorToken) : null;
+  const returning =
+    typeof auth.accountId === 'string' && typeof auth.visitorToken === 'string' ? ctx.visitorTokens.verify(auth.accountId, auth.visitorToken) : null;
 
   const admission = await ctx.limits.visitorConnections.admit(address, returning || null);
   if (!admission.ok) {

@@ -56,7 +56,11 @@ export async function connectVisitor(
   known: { conversationId: string; seq: number } | null,
   pageSize: number,
 ): Promise<VisitorConnection> {
-  const [row] = await database.callJson<{ visitor: Record<string, unknown>; conversation: Record<string, unknown> | null; messages: Record<string, unknown>[] | null }>(
+  const [row] = await database.callJson<{
+    visitor: Record<string, unknown>;
+    conversation: Record<string, unknown> | null;
+    messages: Record<string, unknown>[] | null;
+  }>(
     'connect_visitor',
     jsonArgument({
       account_id: accountId,

@@ -31,15 +31,6 @@ const TEMPORARY_CROSS_FEATURE = [
   // Setup creates the account and its first operator, and answers with both.
   crossFeature('accounts/service.ts', 'auth/repo.ts'),
   crossFeature('accounts/setup.ts', 'auth/presenter.ts'),
-  // A5: invitation and password-reset mail must be queued in the transaction that stores the link
-  // (`sendMail(ctx, mail, { tx })`), which an after-commit event can't do. Mail is what every
-  // feature that writes to people needs: sendMail, its job and template.ts belong outside features/.
-  crossFeature('team/service.ts', 'mail/service.ts'),
-  crossFeature('team/passwordResets.ts', 'mail/service.ts'),
-  crossFeature('team/mails.ts', 'mail/template.ts'),
-  // V2: the transcript mail, the same way (sendMail, mailBody).
-  crossFeature('transcripts/job.ts', 'mail/service.ts'),
-  crossFeature('transcripts/render.ts', 'mail/template.ts'),
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

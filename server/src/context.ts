@@ -28,7 +28,7 @@ export interface AppContext {
   fileUrls: FileUrls;
   /**
    * Durable jobs (#5): `ctx.jobs.enqueue(definition, payload, { accountId, runAt, key, tx })` for
-   * follow-up work that must survive a crash (jobs/runner.ts); mail goes through it (features/mail).
+   * follow-up work that must survive a crash (jobs/runner.ts); mail goes through it (server/src/mail).
    */
   jobs: JobRunner;
   /** Every rate limit (#4): sign-in, setup, widget connections, socket commands. */

@@ -8,9 +8,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import axe from 'axe-core';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
 import { until } from '../support/cluster';
 import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
@@ -19,33 +19,6 @@ import { startSmtp, type TestSmtp } from '../support/smtp';
 const OPERATOR = { email: 'olivia@acme.test', password: 'correct horse battery', account: 'Acme Rockets', name: 'Olivia' };
 const VISITOR = { name: 'Vera Visitor', email: 'vera@example.com', question: 'Do your rockets ship to Mars?' };
 const SHOTS = process.env.E2E_SCREENSHOTS;
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
-/** axe-core on the widget (its shadow root included): the serious and critical violations, in words. */
-async function axeProblems(page: Page): Promise<string[]> {
-  // Through the debugger, so the demo page's CSP (scripts from the server only) doesn't refuse it.
-  await page.evaluate(axe.source);
-  const { violations, buttonsChecked } = await page.evaluate(async () => {
-    type Result = { violations: AxeViolation[]; passes: { id: string; nodes: unknown[] }[] };
-    const engine = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<Result> } }).axe;
-    const result = await engine.run(
-      { include: [['#sidedesk-widget']] },
-      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } },
-    );
-    return { violations: result.violations, buttonsChecked: result.passes.find((p) => p.id === 'button-name')?.nodes.length ?? 0 };
-  });
-  // It did look inside the widget's shadow root (the launcher, End chat or the thumbs…).
-  expect(buttonsChecked).toBeGreaterThanOrEqual(3);
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join('; ')}`);
-}
 
 describe('end of chat: end, rate, transcript (V2)', () => {
   let dataDir: string;
@@ -123,7 +96,7 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     expect(await visitor.evaluate(() => document.querySelector('#sidedesk-widget')!.shadowRoot!.activeElement?.getAttribute('data-testid'))).toBe(
       'chat-end-cancel',
     );
-    expect(await axeProblems(visitor)).toEqual([]);
+    await expectAccessible(visitor, 'the end-chat confirmation', WIDGET);
     await shoot('widget-1-confirm', visitor, [1280, 375]);
 
     await visitor.keyboard.press('Tab');
@@ -137,7 +110,7 @@ describe('end of chat: end, rate, transcript (V2)', () => {
   });
 
   it('the end of chat screen passes axe (no serious or critical violation)', async () => {
-    expect(await axeProblems(visitor)).toEqual([]);
+    await expectAccessible(visitor, 'the end of chat screen', WIDGET);
     await shoot('widget-2-ended', visitor, [1280, 375]);
   });
 
@@ -148,7 +121,7 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     // The thumb alone is stored at once.
     await waitVisible(operator, byTestId('chat-rating', '[data-score="good"]'));
     await typeInto(visitor, byTestId('rate-comment'), 'Quick & kind <3');
-    expect(await axeProblems(visitor)).toEqual([]);
+    await expectAccessible(visitor, 'the rating comment', WIDGET);
     await shoot('widget-3-comment', visitor, [1280, 375]);
     await visitor.click(byTestId('rate-send'));
     await visitor.waitForFunction(
@@ -165,13 +138,13 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     await visitor.click(byTestId('transcript-open'));
     const email = await waitVisible(visitor, byTestId('transcript-email'));
     expect(await email.evaluate((el) => (el as HTMLInputElement).value)).toBe(VISITOR.email);
-    expect(await axeProblems(visitor)).toEqual([]);
+    await expectAccessible(visitor, 'the transcript form', WIDGET);
     await shoot('widget-4-transcript', visitor, [1280, 375]);
     await visitor.click(byTestId('transcript-send'));
     await visitor.waitForFunction(() =>
       document.querySelector('#sidedesk-widget')!.shadowRoot!.querySelector('[data-testid="transcript-sent"]')?.textContent?.includes('vera@example.com'),
     );
-    expect(await axeProblems(visitor)).toEqual([]);
+    await expectAccessible(visitor, 'the transcript sent', WIDGET);
     await shoot('widget-5-sent', visitor, [1280, 375]);
 
     await until(() => smtp.received.length === 1, 20_000, 'the transcript mail');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
 import { PDF, PNG } from '../support/files';
 import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
@@ -160,8 +161,10 @@ describe('file transfer in chat (#5)', () => {
     expect(got.res.headers.get('content-disposition')).toBe(`attachment; filename="boarding pass.pdf"; filename*=UTF-8''boarding%20pass.pdf`);
     expect(got.bytes.equals(PDF)).toBe(true);
 
+    await expectAccessible(visitor, 'the widget with files both ways', WIDGET);
     await visitor.screenshot({ path: path.join(shots, 'widget-desktop.png') });
     await operator.bringToFront();
+    await expectAccessible(operator, 'the panel with files both ways');
     await operator.screenshot({ path: path.join(shots, 'panel-400.png') });
     await visitor.bringToFront();
     await visitor.setViewport({ width: 375, height: 740 });

@@ -1,8 +1,8 @@
 /**
  * A5 (#5) end to end: the admin invites an operator on the options page's Team page, the
  * invitation mail (the server's outbox: no SMTP_URL) carries a link, the invitee chooses a name
- * and password on the server's page, signs in in the extension's panel, and is signed out there
- * within seconds when the admin disables them. axe-core checks the Team page and the invitation
+ * and password on the server's page, signs in in the extension's panel, takes a visitor's chat and
+ * answers it, and is signed out there within seconds when the admin disables them. axe-core checks the Team page and the invitation
  * page: no serious or critical violations.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,8 +12,8 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxPage } from '../../shared/schemas/mail';
 import type { TeamView } from '../../shared/schemas/team';
-import { axeViolations } from '../support/axe';
-import { byTestId, launchWithExtension, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
+import { expectAccessible } from '../support/axe';
+import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
 import { freePort, runSetup, startServerProcess, type ServerProcess } from '../support/process';
 
 const ADMIN = { email: 'ada@shop.test', password: 'correct horse battery' };
@@ -54,12 +54,7 @@ describe('the Team page in the browser (A5)', () => {
     await page.click(byTestId('login-submit'));
   }
 
-  async function expectAccessible(page: Page, what: string) {
-    const violations = await axeViolations(page);
-    expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-  }
-
-  it('invites by mail; the invitee sets a password on the page, signs in in the panel, and is signed out when disabled', async () => {
+  it('invites by mail; the invitee sets a password on the page, signs in in the panel, takes a chat, and is signed out when disabled', async () => {
     // The admin on the options page's Team page.
     const options = await ext.browser.newPage();
     await options.setViewport({ width: 1280, height: 900 });
@@ -115,6 +110,26 @@ describe('the Team page in the browser (A5)', () => {
     await panel.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
     await signIn(panel, INVITEE);
     await waitVisible(panel, byTestId('connection-status', '[data-status="connected"]'));
+    await expectAccessible(panel, "the new operator's panel");
+
+    // A visitor asks on the demo site; the new operator takes the chat and answers.
+    const visitor = await ext.browser.newPage();
+    await visitor.goto(`${server.url}/demo/`);
+    await visitor.click(byTestId('launcher'));
+    await typeInto(visitor, byTestId('prechat-name'), 'Vera Visitor');
+    await typeInto(visitor, byTestId('prechat-email'), 'vera@example.com');
+    await typeInto(visitor, byTestId('prechat-question'), 'Is anyone new on your team?');
+    await visitor.click(byTestId('prechat-submit'));
+    await panel.bringToFront();
+    await panel.click(byTestId('tab-chats'));
+    await waitVisible(panel, byTestId('chat-item', '[data-status="waiting"]'));
+    await panel.click(byTestId('chat-accept'));
+    await waitVisible(panel, byTestId('chat-window'));
+    await typeInto(panel, byTestId('composer-input'), 'Yes: Nina here, how can I help?');
+    await panel.keyboard.press('Enter');
+    await expect.poll(() => messageTexts(visitor)).toContain('Yes: Nina here, how can I help?');
+    expect(await messageTexts(visitor)).toContain(`${INVITEE.name} joined the chat`);
+    await expectAccessible(panel, "the new operator's chat");
 
     // The admin disables them (REST, the admin's own session): the panel is back at sign-in within seconds.
     const team = await rest<TeamView>('GET', '/api/team', undefined, admin.token);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Browser as ChromeApi } from 'wxt/browser';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
 import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
 
@@ -54,6 +55,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await typeInto(operator, byTestId('login-password'), 'wrong password');
     await operator.click(byTestId('login-submit'));
     await waitVisible(operator, byTestId('login-error'));
+    await expectAccessible(operator, 'the sign-in form with its error');
 
     await typeInto(operator, byTestId('login-password'), OPERATOR.password);
     await operator.click(byTestId('login-submit'));
@@ -77,11 +79,14 @@ describe('walking skeleton: widget ↔ side panel', () => {
       {},
       visitorId,
     );
+    await expectAccessible(operator, 'the visitors grid');
   });
 
   it('the visitor starts a chat; the operator is notified, accepts and they talk both ways', async () => {
     await visitor.bringToFront();
     await visitor.click(byTestId('launcher'));
+    await waitVisible(visitor, byTestId('prechat-name'));
+    await expectAccessible(visitor, 'the pre-chat form', WIDGET);
     await typeInto(visitor, byTestId('prechat-name'), VISITOR.name);
     await typeInto(visitor, byTestId('prechat-email'), VISITOR.email);
     await typeInto(visitor, byTestId('prechat-question'), VISITOR.question);
@@ -119,6 +124,11 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await visitor.click(byTestId('composer-send'));
     await expect.poll(() => messageTexts(operator)).toContain('Great, how much is a ticket?');
     await waitVisible(operator, byTestId('visitor-row', '[data-state="needs_reply"]'));
+    await expectAccessible(operator, 'the grid beside an open chat');
+    await showTab('chats');
+    await expectAccessible(operator, 'the chat window');
+    await visitor.bringToFront();
+    await expectAccessible(visitor, 'the widget in a chat', WIDGET);
   });
 
   const expectedHistory = [VISITOR.question, 'Hi Vera! Yes, weekly launches.', 'Great, how much is a ticket?'];

@@ -86,7 +86,7 @@ describe('panel files (#5)', () => {
     const chip = mount(ChatAttachment, { props: { file: PDF } }).get('[data-testid=file-chip]');
     expect(chip.element.tagName).toBe('A');
     expect(chip.attributes('download')).toBe('invoice.pdf');
-    expect(chip.attributes('aria-label')).toBe('Download invoice.pdf, 3.0 MB');
+    expect(chip.attributes('title')).toBe('Download invoice.pdf, 3.0 MB');
     expect(chip.text()).toContain('3.0 MB');
 
     const pic = mount(ChatAttachment, { props: { file: IMG } });

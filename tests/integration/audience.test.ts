@@ -3,7 +3,7 @@
  * notes are built on them in #7) never reach a visitor by any path — live, `chat:start`'s answer,
  * `chat:sync`, `session:started` after a reconnect — while operators read them in order with
  * everything else. A raw visitor socket records every frame it receives; none may carry an
- * internal message's text.
+ * internal message's text, and the visitor's own numbering (#6) shows no gap where one was.
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,9 +23,11 @@ function recordFrames(socket: { io: { engine: { on(ev: 'packet', fn: (p: { data?
   socket.io.engine.on('packet', (packet) => frames.push(typeof packet.data === 'string' ? packet.data : JSON.stringify(packet.data ?? '')));
 }
 
-async function visitorOf(server: TestServer, accountId: string, token: string | undefined, frames: string[]) {
+/** `live`: each message:sent the visitor gets, as (body, seq). */
+async function visitorOf(server: TestServer, accountId: string, token: string | undefined, frames: string[], live: [string, number][]) {
   const connected = await h.connectVisitor(server, accountId, token);
   recordFrames(connected.socket as never, frames);
+  connected.socket.on('message:sent', (m) => live.push([m.body, m.seq]));
   return connected;
 }
 
@@ -36,7 +38,8 @@ describe('audience (#5)', { timeout: 180_000 }, () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), async (steps) => {
         const frames: string[] = [];
-        let visitor = await visitorOf(server, op.account.id, undefined, frames);
+        const live: [string, number][] = [];
+        let visitor = await visitorOf(server, op.account.id, undefined, frames, live);
         const started = await visitor.socket.emitWithAck('chat:start', {
           clientId: newClientId(),
           name: 'Vic',
@@ -57,7 +60,7 @@ describe('audience (#5)', { timeout: 180_000 }, () => {
           if (s.kind === 'visitor') expect((await visitor.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body })).ok).toBe(true);
           if (s.kind === 'operator') expect((await op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body })).ok).toBe(true);
           if (s.kind === 'internal') {
-            // No command writes one yet (#7 adds whispers): through the writer, as a service would.
+            // Through the writer, as a service would (transfer notes, #7's whispers).
             const written = await server.app.ctx.writer.write({
               accountId: op.account.id,
               conversationId,
@@ -76,7 +79,7 @@ describe('audience (#5)', { timeout: 180_000 }, () => {
           if (s.kind === 'reconnect') {
             const token = visitor.session.visitorToken;
             visitor.socket.disconnect();
-            visitor = await visitorOf(server, op.account.id, token, frames);
+            visitor = await visitorOf(server, op.account.id, token, frames, live);
             frames.push(JSON.stringify(visitor.session));
             expect(visitor.session.chat?.messages.map((m) => m.body).filter((b) => !b.includes('joined the chat'))).toEqual(expected);
           }
@@ -95,6 +98,17 @@ describe('audience (#5)', { timeout: 180_000 }, () => {
         if (internal.length) expect(internal).not.toContain(history.data.conversation.preview);
 
         await new Promise((r) => setTimeout(r, 50));
+        // #6: the visitor's own sequence numbers what they may read 1..n, so no gap betrays an
+        // internal message; live, history and catch-up all use it.
+        const mine = await visitor.socket.emitWithAck('chat:sync', { conversationId, afterSeq: 0 });
+        if (!mine.ok) throw new Error('chat:sync failed');
+        expect(mine.data.map((m) => m.seq)).toEqual(mine.data.map((_, i) => i + 1));
+        expect(mine.data.map((m) => m.body).filter((b) => !b.includes('joined the chat'))).toEqual(expected);
+        const seqOf = new Map(mine.data.map((m) => [m.body, m.seq]));
+        for (const [body, seq] of live) expect(seq, `live seq of ${body}`).toBe(seqOf.get(body));
+        const reread = await h.connectVisitor(server, op.account.id, visitor.session.visitorToken);
+        expect(reread.session.chat?.conversation.lastSeq).toBe(mine.data.length);
+        reread.socket.disconnect();
         const seen = frames.join('\n');
         for (const body of internal) expect(seen.includes(body), `visitor received ${body}`).toBe(false);
         for (const body of expected) expect(seen.includes(body), `visitor never received ${body}`).toBe(true);

@@ -1,6 +1,6 @@
 /**
  * Fast, isolated test databases (STACK-NOTES "Fast test databases with PGlite").
- * PGlite: one migrated instance per worker, dumped once; each test loads the dump (~0.3 s).
+ * PGlite: one migrated instance per migration set, dumped to node_modules/.cache once; each test loads the dump (~0.3 s).
  * PostgreSQL (DATABASE_URL set): one migrated template database per migration set; each test
  * gets `CREATE DATABASE … TEMPLATE …` and drops it afterwards.
  */
@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, type Extensions } from '@electric-sql/pglite';
 import pg from 'pg';
+import { ROOT_DIR } from '../../server/src/config';
 import { MIGRATIONS_DIR, openDatabase } from '../../server/src/db/client';
 
 export type TestDatabase = ({ kind: 'pglite'; pglite: PGlite } | { kind: 'postgres'; url: string }) & {
@@ -18,12 +19,37 @@ export type TestDatabase = ({ kind: 'pglite'; pglite: PGlite } | { kind: 'postgr
 
 let dump: Promise<Blob> | undefined;
 
+/** What the current migration files hash to: names the cached dump and the PostgreSQL template. */
+function migrationsHash(): string {
+  const hash = createHash('sha256');
+  for (const file of fs
+    .readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
+    hash.update(fs.readFileSync(path.join(MIGRATIONS_DIR, file)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/**
+ * The migrated PGlite data directory as a tar, built once per migration set and kept on disk:
+ * vitest runs each test file in a fresh module scope, and starting PGlite and migrating it took
+ * 5–25 s per file (most of a CI run's PGlite pass). Written to a temporary name and renamed, so
+ * workers building it at once never read half a file.
+ */
 async function migratedDump(): Promise<Blob> {
+  const cacheDir = path.join(ROOT_DIR, 'node_modules/.cache/sidedesk-test-db');
+  const file = path.join(cacheDir, `pglite-${migrationsHash()}.tar`);
+  if (fs.existsSync(file)) return new Blob([fs.readFileSync(file)]);
   const pglite = await PGlite.create();
   const database = await openDatabase({ pglite });
   await database.migrate();
   const blob = (await pglite.dumpDataDir('none')) as Blob;
   await database.close();
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(partial, Buffer.from(await blob.arrayBuffer()));
+  fs.renameSync(partial, file);
   return blob;
 }
 
@@ -64,14 +90,7 @@ let templateName: Promise<string> | undefined;
 /** The migrated template for the current migration files, created once (across workers, under an advisory lock). */
 function ensureTemplate(url: string): Promise<string> {
   return (templateName ??= (async () => {
-    const hash = createHash('sha256');
-    for (const file of fs
-      .readdirSync(MIGRATIONS_DIR)
-      .filter((f) => f.endsWith('.sql'))
-      .sort()) {
-      hash.update(fs.readFileSync(path.join(MIGRATIONS_DIR, file)));
-    }
-    const name = `sidedesk_tpl_${hash.digest('hex').slice(0, 12)}`;
+    const name = `sidedesk_tpl_${migrationsHash()}`;
     await withAdmin(url, async (c) => {
       await c.query('SELECT pg_advisory_lock(82711)');
       try {

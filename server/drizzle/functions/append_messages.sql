@@ -42,13 +42,17 @@ BEGIN
     ) m
   ),
   fresh AS (
-    SELECT r.*, (row_number() OVER (PARTITION BY r.conversation_id ORDER BY r.idx))::int AS ord FROM reach r
+    SELECT r.*, (row_number() OVER (PARTITION BY r.conversation_id ORDER BY r.idx))::int AS ord,
+      -- Rank among the batch's public messages of the conversation (used for those only).
+      (row_number() OVER (PARTITION BY r.conversation_id, r.visibility = 'internal' ORDER BY r.idx))::int AS visitor_ord
+    FROM reach r
     WHERE r.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
   ),
   -- System notes ("joined the chat") and internal messages (#5: operators only) don't change who
   -- waits for whom, nor the preview.
   tally AS (
     SELECT f.conversation_id, count(*)::int AS n,
+      (count(*) FILTER (WHERE f.visibility IS DISTINCT FROM 'internal'))::int AS visitor_n,
       (array_agg(f.author ORDER BY f.idx DESC) FILTER (WHERE f.author <> 'system' AND f.visibility IS DISTINCT FROM 'internal'))[1] AS last_author,
       (array_agg(f.preview ORDER BY f.idx DESC) FILTER (WHERE f.author <> 'system' AND f.visibility IS DISTINCT FROM 'internal'))[1] AS preview
     FROM fresh f GROUP BY f.conversation_id
@@ -58,18 +62,22 @@ BEGIN
   bumped AS (
     UPDATE conversations c SET
       last_seq = c.last_seq + t.n,
+      last_visitor_seq = c.last_visitor_seq + t.visitor_n,
       last_author = coalesce(t.last_author, c.last_author),
       preview = coalesce(t.preview, c.preview),
       last_message_at = CASE WHEN t.last_author IS NULL THEN c.last_message_at ELSE now() END
     FROM tally t
     WHERE c.id = ANY (ARRAY(SELECT conversation_id FROM tally)) AND c.id = t.conversation_id
       AND c.status <> 'closed'
-    RETURNING c.*, t.n
+    RETURNING c.*, t.n, t.visitor_n
   ),
-  -- Gap-free: the conversation's n new seqs, in arrival order.
+  -- Gap-free: the conversation's n new seqs, in arrival order; and the public ones' visitor seqs
+  -- (#6: the visitor's own numbering, in which an internal message leaves no gap).
   inserted AS (
-    INSERT INTO messages (account_id, conversation_id, seq, client_id, author, operator_id, author_name, body, visibility, file_id)
-    SELECT f.account_id, f.conversation_id, b.last_seq - b.n + f.ord, f.client_id, f.author, f.operator_id,
+    INSERT INTO messages (account_id, conversation_id, seq, visitor_seq, client_id, author, operator_id, author_name, body, visibility, file_id)
+    SELECT f.account_id, f.conversation_id, b.last_seq - b.n + f.ord,
+      CASE WHEN f.visibility = 'internal' THEN NULL ELSE b.last_visitor_seq - b.visitor_n + f.visitor_ord END,
+      f.client_id, f.author, f.operator_id,
       coalesce(f.author_name, CASE WHEN f.author = 'visitor' THEN b.visitor_name ELSE '' END), f.body,
       coalesce(f.visibility, 'public'), f.file_id
     FROM fresh f JOIN bumped b ON b.id = f.conversation_id

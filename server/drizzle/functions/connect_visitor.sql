@@ -45,15 +45,16 @@ BEGIN
   m AS (
     SELECT msg.* FROM messages msg, c
     WHERE msg.account_id = c.account_id AND msg.conversation_id = c.id
-      AND msg.seq > CASE WHEN c.id = a_known THEN a_known_seq ELSE 0 END
-      -- A visitor reads public messages only (#5: audience on every read).
+      -- A visitor reads public messages only (#5: audience on every read), numbered by their own
+      -- sequence (#6): `known_seq` is a visitor seq.
+      AND msg.visitor_seq > CASE WHEN c.id = a_known THEN a_known_seq ELSE 0 END
       AND msg.visibility = 'public'
-    ORDER BY msg.seq
+    ORDER BY msg.visitor_seq
     LIMIT a_page
   )
   SELECT row_to_json(v)::json, v.is_new,
     (SELECT row_to_json(c) FROM c)::json,
-    (SELECT json_agg(row_to_json(m) ORDER BY m.seq) FROM m)::json
+    (SELECT json_agg(row_to_json(m) ORDER BY m.visitor_seq) FROM m)::json
   FROM v;
 END
 $fn$;

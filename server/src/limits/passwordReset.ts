@@ -1,5 +1,5 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { rateLimited, tryConsume, type LimiterStore } from './store';
+import { consumeEach, type LimiterStore } from './store';
 
 const HOUR = 3600;
 
@@ -24,9 +24,9 @@ export class PasswordResetLimits {
 
   /** Counts a request for `email` from `address` (limits/address.ts key); throws `rate_limited` over either limit. */
   async request(address: string, email: string): Promise<void> {
-    const fromAddress = await tryConsume(this.perAddress, address);
-    if (!fromAddress.ok) throw rateLimited('password reset requests', fromAddress.res.msBeforeNext, 'try again');
-    const forEmail = await tryConsume(this.perEmail, email);
-    if (!forEmail.ok) throw rateLimited('password reset requests for this email', forEmail.res.msBeforeNext, 'check your mail, or try again');
+    await consumeEach([
+      { limiter: this.perAddress, key: address, what: 'password reset requests', advice: 'try again' },
+      { limiter: this.perEmail, key: email, what: 'password reset requests for this email', advice: 'check your mail, or try again' },
+    ]);
   }
 }

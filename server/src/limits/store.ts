@@ -117,3 +117,21 @@ export async function tryConsume(
     throw err;
   }
 }
+
+/** One limit a request counts against: the limiter, the key it is counted under, and what to tell the caller. */
+export interface LimitCheck {
+  limiter: RateLimiterAbstract;
+  key: string;
+  /** "Too many <what>" */
+  what: string;
+  /** "<advice> in <wait>" */
+  advice: string;
+}
+
+/** Counts one request against each check in order; throws `rate_limited` for the first that is over. */
+export async function consumeEach(checks: readonly LimitCheck[]): Promise<void> {
+  for (const check of checks) {
+    const counted = await tryConsume(check.limiter, check.key);
+    if (!counted.ok) throw rateLimited(check.what, counted.res.msBeforeNext, check.advice);
+  }
+}

@@ -1,5 +1,5 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { rateLimited, tryConsume, type LimiterStore, type Rate } from './store';
+import { consumeEach, type LimiterStore, type Rate } from './store';
 
 /**
  * Mail a visitor makes the server send to an address they type (V2: "email me the transcript").
@@ -25,9 +25,9 @@ export class VisitorMailLimits {
   async consume(accountId: string, to: string): Promise<void> {
     // Case doesn't make another recipient (not for counting, anyway).
     const recipient = to.trim().toLowerCase();
-    const own = await tryConsume(this.perRecipient, recipient);
-    if (!own.ok) throw rateLimited('emails to this address', own.res.msBeforeNext, 'try again');
-    const account = await tryConsume(this.perAccount, accountId);
-    if (!account.ok) throw rateLimited('emails from this website', account.res.msBeforeNext, 'try again');
+    await consumeEach([
+      { limiter: this.perRecipient, key: recipient, what: 'emails to this address', advice: 'try again' },
+      { limiter: this.perAccount, key: accountId, what: 'emails from this website', advice: 'try again' },
+    ]);
   }
 }

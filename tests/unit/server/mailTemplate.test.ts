@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, link, mailBody } from '../../../server/src/features/mail/template';
+import { escapeHtml, link, mailBody } from '../../../server/src/mail/template';
 
 const XSS = '<img src=x onerror=alert(1)>';
 

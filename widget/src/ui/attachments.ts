@@ -79,7 +79,9 @@ export function renderAttachment(box: HTMLElement, m: DisplayMessage, ctrl: Chat
             rel: 'noopener',
             download: stored.name,
             'data-testid': 'file-chip',
-            'aria-label': t.download(stored.name, formatSize(stored.size)),
+            // The visible name and size are its accessible name (a label of other words would hide
+            // them from speech input users); the title says what a click does.
+            title: t.download(stored.name, formatSize(stored.size)),
           })
         : h('div', { class: 'chip', 'data-testid': 'file-chip' });
       chip.append(icon(ICON_FILE, 22), h('span', { class: 'fn' }, h('b', {}, file.name), h('small', {}, formatSize(file.size))));

@@ -30,6 +30,11 @@ export const conversations = pgTable(
      * serialises concurrent writers, also across server processes.
      */
     lastSeq: integer('last_seq').notNull().default(0),
+    /**
+     * Highest visitor-facing seq allocated: the visitor's own numbering counts public messages
+     * only, so an internal message (a transfer note, a whisper) leaves no gap a visitor could see.
+     */
+    lastVisitorSeq: integer('last_visitor_seq').notNull().default(0),
     /** Author of the last visitor or operator message (system messages leave it alone). */
     lastAuthor: text('last_author', { enum: AUTHOR_TYPES }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
@@ -64,6 +69,11 @@ export const messages = pgTable(
     /** Who may read it (#5): `public` (both sides) or `internal` (operators only: whispers, notes). */
     visibility: text('visibility', { enum: MESSAGE_VISIBILITIES }).notNull().default('public'),
     /**
+     * Its position among the conversation's public messages, 1-based and gap-free: the seq its
+     * visitor sees (#6, W1). Null for internal messages, which have only `seq`.
+     */
+    visitorSeq: integer('visitor_seq'),
+    /**
      * The file the message carries (#5, P7), one of its conversation's (the service checks it);
      * its body is then the caption, maybe empty. Null once the file is gone.
      */
@@ -73,6 +83,10 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_conversation_seq_key').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_id_key').on(t.conversationId, t.clientId),
+    // The visitor's reads (history, catch-up) walk this one.
+    uniqueIndex('messages_conversation_visitor_seq_key')
+      .on(t.conversationId, t.visitorSeq)
+      .where(sql`visitor_seq IS NOT NULL`),
     // For the ON DELETE SET NULL of a removed file; partial, so messages without a file cost nothing.
     index('messages_file_idx')
       .on(t.fileId)

@@ -18,7 +18,7 @@ export const mailOutbox = pgTable(
     toAddresses: text('to_addresses').array().notNull(),
     subject: text('subject').notNull(),
     text: text('text').notNull(),
-    /** Untrusted values in it were escaped by the template (mail/template.ts); still never render it unsanitised. */
+    /** Untrusted values in it were escaped by the template (server/src/mail/template.ts); still never render it unsanitised. */
     html: text('html'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

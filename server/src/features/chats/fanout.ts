@@ -30,13 +30,13 @@ function followers(conversation: Addressed): string[] {
  * per message, not two (#3). `file`: the file the message carries, presented (#5, P7).
  */
 export function publishMessage(ctx: AppContext, conversation: Addressed, message: MessageRow, updated?: ConversationRow, file?: FileView): void {
-  const view = presentMessage(message, file);
   const follow = followers(conversation);
   // One emit to several rooms: a socket in both (the assigned operator watching) gets it once.
-  ctx.rt.operators.to(follow).emit('message:sent', view);
+  ctx.rt.operators.to(follow).emit('message:sent', presentMessage(message, 'internal', file));
   if (updated) ctx.rt.operators.to(rooms.accountOperators(updated.accountId)).except(follow).emit('chat:updated', presentConversation(updated));
-  // #5: an internal message (whisper, note) never goes to the visitor's room.
-  if (message.visibility === 'public') ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('message:sent', view);
+  // #5: an internal message (whisper, note) never goes to the visitor's room; a public one goes
+  // numbered by the visitor's own sequence (#6).
+  if (message.visibility === 'public') ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('message:sent', presentMessage(message, 'public', file));
 }
 
 /**

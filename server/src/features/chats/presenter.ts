@@ -1,14 +1,20 @@
 import type { ConversationView, MessageView, VisitorConversationView } from '../../../../shared/schemas/chats';
+import type { Audience } from '../../access/actor';
 import type { FileView } from '../../../../shared/schemas/files';
 import type { ConversationRow, MessageRow } from './repo';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** A stored message; `file`: its attachment, presented (see attachments.ts: it needs the file's row and a fresh URL). */
-export function presentMessage(m: MessageRow, file?: FileView): MessageView {
+/**
+ * A stored message as `audience` reads it; `file`: its attachment, presented (see attachments.ts:
+ * it needs the file's row and a fresh URL). A visitor's view numbers it by the visitor's own
+ * sequence (#6), so the internal messages between two public ones leave no gap.
+ */
+export function presentMessage(m: MessageRow, audience: Audience, file?: FileView): MessageView {
+  if (audience === 'public' && m.visitorSeq === null) throw new Error('presentMessage: an internal message was about to reach a visitor');
   return {
     conversationId: m.conversationId,
-    seq: m.seq,
+    seq: audience === 'public' ? m.visitorSeq! : m.seq,
     clientId: m.clientId,
     author: m.author,
     authorName: m.authorName,
@@ -44,5 +50,12 @@ export function presentConversation(c: ConversationRow): ConversationView {
  * (#4). `operatorPresent`: whether its operator has a panel connected (counts only while active).
  */
 export function presentVisitorConversation(c: ConversationRow, operatorPresent = false): VisitorConversationView {
-  return { id: c.id, status: c.status, operatorName: c.operatorName, operatorPresent: c.status === 'active' && operatorPresent, lastSeq: c.lastSeq };
+  return {
+    id: c.id,
+    status: c.status,
+    operatorName: c.operatorName,
+    operatorPresent: c.status === 'active' && operatorPresent,
+    // The visitor's own sequence (#6): internal messages are not counted.
+    lastSeq: c.lastVisitorSeq,
+  };
 }

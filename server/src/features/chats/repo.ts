@@ -14,19 +14,6 @@ import type { ConversationRow, MessageRow } from '../../db/schema/chats';
 /** Most messages one read returns; a client that gets a full page asks again from the last seq. */
 export const MESSAGE_PAGE_SIZE = 500;
 
-/**
- * One conversation of the account; with `visitorId`, only if it is that visitor's (a visitor
- * reaches nothing else).
- */
-export async function findConversation(db: Db, accountId: string, conversationId: string, visitorId?: string): Promise<ConversationRow | null> {
-  const [row] = await db
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.id, conversationId), eq(conversations.accountId, accountId), visitorId ? eq(conversations.visitorId, visitorId) : undefined))
-    .limit(1);
-  return row ?? null;
-}
-
 /** The visitor's waiting or active conversation (there is at most one). */
 export async function findOpenConversation(db: Db, accountId: string, visitorId: string): Promise<ConversationRow | null> {
   const [row] = await db
@@ -89,7 +76,10 @@ export async function setVisitorContact(db: Db, accountId: string, visitorId: st
     .where(and(eq(visitors.id, visitorId), eq(visitors.accountId, accountId)));
 }
 
-/** Messages with seq > afterSeq that `audience` may read, in order, at most `limit`. */
+/**
+ * Messages after `afterSeq` that `audience` may read, in order, at most `limit`. For a visitor
+ * (`public`) the position is in the visitor's own sequence (#6: `visitor_seq`), else `seq`.
+ */
 export async function messagesAfter(
   db: Db,
   audience: Audience,
@@ -105,12 +95,11 @@ export async function messagesAfter(
       and(
         eq(messages.accountId, accountId),
         eq(messages.conversationId, conversationId),
-        gt(messages.seq, afterSeq),
         // #5: a visitor's reads never include an internal message.
-        audience === 'public' ? eq(messages.visibility, 'public') : undefined,
+        audience === 'public' ? and(gt(messages.visitorSeq, afterSeq), eq(messages.visibility, 'public')) : gt(messages.seq, afterSeq),
       ),
     )
-    .orderBy(asc(messages.seq))
+    .orderBy(asc(audience === 'public' ? messages.visitorSeq : messages.seq))
     .limit(limit);
 }
 

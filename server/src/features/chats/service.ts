@@ -15,6 +15,7 @@ import type {
 } from '../../../../shared/schemas/chats';
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
+import { findConversation } from '../../db/conversations';
 import { isRefusedInput } from '../../db/errors';
 import { findFileForConversation } from '../files/service';
 import { presentMessages, presentMessageWithFile } from './attachments';
@@ -25,7 +26,6 @@ import {
   acceptConversation,
   appendMessages,
   closeConversation,
-  findConversation,
   findConversationByClientId,
   findOpenConversation,
   insertConversation,
@@ -46,7 +46,7 @@ export type Watch = (conversationId: string) => unknown;
 const systemClientId = () => `sys-${randomUUID()}`;
 
 async function firstPage(ctx: AppContext, audience: Audience, conversation: ConversationRow): Promise<MessageView[]> {
-  return presentMessages(ctx, conversation.accountId, await messagesAfter(ctx.db, audience, conversation.accountId, conversation.id, 0));
+  return presentMessages(ctx, conversation.accountId, await messagesAfter(ctx.db, audience, conversation.accountId, conversation.id, 0), audience);
 }
 
 /** A conversation with its first page of messages, as operators see it (internal messages too). */
@@ -104,7 +104,7 @@ export async function startChat(ctx: AppContext, actor: VisitorActor, input: Cha
   publishConversation(ctx, created.conversation, { requested: true, visitor: true });
   publishMessage(ctx, created.conversation, created.message);
   ctx.events.publish('chat.started', { accountId, visitorId, conversationId: created.conversation.id });
-  return { conversation: presentVisitorConversation(created.conversation), messages: [presentMessage(created.message)] };
+  return { conversation: presentVisitorConversation(created.conversation), messages: [presentMessage(created.message, 'public')] };
 }
 
 /** Open (waiting and active) conversations of the operator's account. */
@@ -123,7 +123,8 @@ export async function getChat(ctx: AppContext, actor: Actor, input: Conversation
 export async function syncChat(ctx: AppContext, actor: Actor, input: ChatSyncPayload, watch?: Watch): Promise<MessageView[]> {
   await reachable(ctx.db, actor, input.conversationId);
   await watch?.(input.conversationId);
-  return presentMessages(ctx, actor.accountId, await messagesAfter(ctx.db, audienceOf(actor), actor.accountId, input.conversationId, input.afterSeq));
+  const audience = audienceOf(actor);
+  return presentMessages(ctx, actor.accountId, await messagesAfter(ctx.db, audience, actor.accountId, input.conversationId, input.afterSeq), audience);
 }
 
 /** An operator takes a waiting chat; the visitor sees "<name> joined the chat". */
@@ -190,7 +191,7 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageS
       ? { author: 'visitor', visitorId: actor.visitorId }
       : { author: 'operator', operatorId: actor.operatorId, authorName: actor.name }),
   });
-  const view = await presentMessageWithFile(ctx, result.message, file);
+  const view = await presentMessageWithFile(ctx, result.message, audienceOf(actor), file);
   if (!result.duplicate && result.conversation) {
     // One event per operator socket, and no visitor:updated: the grid's colour follows
     // message:sent / chat:updated (#3, shared/visitorState.ts).

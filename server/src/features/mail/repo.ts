@@ -4,18 +4,6 @@ import { mailOutbox } from '../../db/schema/index';
 
 export type OutboxRow = typeof mailOutbox.$inferSelect;
 
-/** Keeps a mail in the account's outbox; a second run of the same job stores nothing more. */
-export async function insertOutboxMail(
-  db: Db,
-  accountId: string,
-  mail: { jobId: string; from: string; to: string[]; subject: string; text: string; html?: string | undefined },
-): Promise<void> {
-  await db
-    .insert(mailOutbox)
-    .values({ accountId, jobId: mail.jobId, fromAddress: mail.from, toAddresses: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? null })
-    .onConflictDoNothing({ target: mailOutbox.jobId });
-}
-
 /**
  * The account's outbox, newest first, `limit` rows; `beforeId`: only mails older than that one
  * (of the same account). One range of `mail_outbox_account_created_idx`.

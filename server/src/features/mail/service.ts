@@ -3,39 +3,10 @@ import type { OutboxPage, outboxQuery, TestMailQueued } from '../../../../shared
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
 import type { OperatorSession } from '../../access/sessions';
-import { mailSendJob } from './job';
+import { sendMail } from '../../mail/send';
 import { toOutboxMailView } from './presenter';
 import { listOutboxMail } from './repo';
-import { mailBody } from './template';
-
-/** A mail to send: build `text` and `html` with `mailBody` (template.ts) so every value is escaped. */
-export interface OutgoingMail {
-  accountId: string;
-  to: string | string[];
-  subject: string;
-  text: string;
-  html?: string;
-}
-
-/**
- * Sends a mail, durably (#5): enqueues a `mail.send` job, which sends it through SMTP_URL with
- * retries, or keeps it in the account's outbox when no SMTP server is configured. With `tx` the
- * mail is queued in the caller's transaction, so it goes out if and only if the change commits;
- * with `key`, sending the same key twice queues one mail. Throws `validation_failed` for a bad
- * address or subject (nothing is queued).
- */
-export function sendMail(
-  ctx: Pick<AppContext, 'jobs'>,
-  mail: OutgoingMail,
-  options: { tx?: Db; key?: string } = {},
-): Promise<{ id: string; created: boolean }> {
-  const { accountId, to, subject, text, html } = mail;
-  return ctx.jobs.enqueue(
-    mailSendJob,
-    { to: Array.isArray(to) ? to : [to], subject, text, ...(html !== undefined ? { html } : {}) },
-    { accountId, ...(options.tx ? { tx: options.tx } : {}), ...(options.key ? { key: options.key } : {}) },
-  );
-}
+import { mailBody } from '../../mail/template';
 
 /** The account's outbox, newest first, `limit` at a time; `before`: the id of the previous page's last mail. */
 export async function outboxPage(db: Db, accountId: string, query: z.output<typeof outboxQuery>): Promise<OutboxPage> {

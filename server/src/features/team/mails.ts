@@ -4,7 +4,7 @@
  */
 import type { Role } from '../../../../shared/schemas/auth';
 import type { Config } from '../../config';
-import { link, mailBody, type MailBody } from '../mail/template';
+import { link, mailBody, type MailBody } from '../../mail/template';
 
 /**
  * Where links in mail point: PUBLIC_URL, or the address the server prints at start. Never the

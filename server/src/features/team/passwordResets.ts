@@ -8,7 +8,7 @@ import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
 import { rooms } from '../../realtime/rooms';
 import type { OperatorRow } from '../../db/schema/operators';
-import { sendMail } from '../mail/service';
+import { sendMail } from '../../mail/send';
 import { hashToken, linkProblem, newLinkToken, type LinkProblem } from './links';
 import { passwordResetMail, publicBaseUrl } from './mails';
 import { closePasswordResets, findOperatorByEmail, findPasswordResetByToken, insertPasswordReset, revokeOperatorSessions, updateOperator } from './repo';

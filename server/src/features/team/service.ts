@@ -19,7 +19,7 @@ import type { Db } from '../../db/client';
 import { onlineOperatorIds } from '../../realtime/presence';
 import { rooms } from '../../realtime/rooms';
 import type { OperatorRow } from '../../db/schema/operators';
-import { sendMail } from '../mail/service';
+import { sendMail } from '../../mail/send';
 import { passwordResetRequestJob } from './job';
 import { hashToken, linkProblem, newLinkToken, type LinkProblem } from './links';
 import { invitationMail, publicBaseUrl } from './mails';

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { text, uuid } from '../../../../shared/schemas/common';
 import { defineJob, PermanentJobError } from '../../jobs/define';
-import { sendMail } from '../mail/service';
+import { sendMail } from '../../mail/send';
 import { MAX_TRANSCRIPT_CHARS, renderTranscript } from './render';
-import { findConversation, publicMessagesAfter, TRANSCRIPT_PAGE_SIZE, type TranscriptMessage } from './repo';
+import { findConversation } from '../../db/conversations';
+import { publicMessagesAfter, TRANSCRIPT_PAGE_SIZE, type TranscriptMessage } from './repo';
 
 /**
  * `transcript.send` (V2): renders the transcript when it runs, from the database, and hands it to

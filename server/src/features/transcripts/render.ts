@@ -1,4 +1,4 @@
-import { mailBody, type MailBody } from '../mail/template';
+import { mailBody, type MailBody } from '../../mail/template';
 import type { TranscriptMessage } from './repo';
 
 /**
@@ -45,7 +45,7 @@ export function transcriptLines(messages: TranscriptInput['messages']): string {
   return out.join('\n');
 }
 
-/** Subject, text and HTML of the transcript mail; every value is escaped in the HTML (mail/template.ts). */
+/** Subject, text and HTML of the transcript mail; every value is escaped in the HTML (server/src/mail/template.ts). */
 export function renderTranscript(input: TranscriptInput): MailBody & { subject: string } {
   const account = oneLine(input.accountName);
   const lines = transcriptLines(input.messages);

@@ -1,22 +1,12 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { conversations, files, messages, type ConversationRow, type MessageRow } from '../../db/schema/index';
+import { files, messages, type MessageRow } from '../../db/schema/index';
 
 /** Most messages one read returns; the job reads page after page. */
 export const TRANSCRIPT_PAGE_SIZE = 500;
 
 /** A line of a transcript: a public message, with the name of the file it carries, if any. */
 export type TranscriptMessage = Pick<MessageRow, 'seq' | 'author' | 'authorName' | 'body' | 'createdAt'> & { fileName: string | null };
-
-/** One conversation of the account; with `visitorId`, only if it is that visitor's. */
-export async function findConversation(db: Db, accountId: string, conversationId: string, visitorId?: string): Promise<ConversationRow | null> {
-  const [row] = await db
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.id, conversationId), eq(conversations.accountId, accountId), visitorId ? eq(conversations.visitorId, visitorId) : undefined))
-    .limit(1);
-  return row ?? null;
-}
 
 /**
  * The conversation's messages after `afterSeq` that its visitor could read, in order: public ones

@@ -3,7 +3,7 @@ import type { TranscriptQueued, TranscriptSendPayload } from '../../../../shared
 import type { VisitorActor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import { transcriptSendJob } from './job';
-import { findConversation } from './repo';
+import { findConversation } from '../../db/conversations';
 
 /**
  * "Email me the transcript" (V2): the visitor's own ended chat, to the address they typed. Queues

@@ -57,7 +57,10 @@ export async function connectVisitorSession(
       accountName: account.name,
       operatorsOnline: operatorsOnline.size,
       chat: conversation
-        ? { conversation: presentVisitorConversation(conversation, operatorPresent), messages: await presentMessages(ctx, account.id, connection.messages) }
+        ? {
+            conversation: presentVisitorConversation(conversation, operatorPresent),
+            messages: await presentMessages(ctx, account.id, connection.messages, 'public'),
+          }
         : null,
     },
   };

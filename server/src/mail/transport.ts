@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { PermanentJobError } from '../../jobs/define';
+import { PermanentJobError } from '../jobs/define';
 import type { MailMessage } from './job';
 
 /**

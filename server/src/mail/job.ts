@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { text } from '../../../../shared/schemas/common';
-import { defineJob, PermanentJobError } from '../../jobs/define';
-import { insertOutboxMail } from './repo';
+import { text } from '../../../shared/schemas/common';
+import { defineJob, PermanentJobError } from '../jobs/define';
+import { insertOutboxMail } from './outbox';
 import { sendBySmtp } from './transport';
 
 const address = text().max(320).pipe(z.email());

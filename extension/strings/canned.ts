@@ -28,7 +28,6 @@ export const canned = {
   confirmRemoveBody: 'It can no longer be inserted. Messages already sent stay as they are.',
   cancel: 'Cancel',
   close: 'Close',
-  back: 'Back to the list',
 
   // The form
   createTitle: 'New canned response',

@@ -1,11 +1,9 @@
 /** The composer's tools (emoji) and the keyboard shortcuts of the panel and their help (P10, #6). */
 export const composer = {
   toolsLabel: 'Message tools',
-  emoji: 'Emoji',
   emojiOpen: 'Insert an emoji',
   emojiSearch: 'Search emoji',
   emojiSearchPlaceholder: 'Search emoji',
-  emojiGrid: 'Emoji',
   emojiNone: (q: string) => `No emoji for “${q}”.`,
   emojiCount: (n: number) => (n === 1 ? '1 emoji' : `${n} emoji`),
   emojiGroups: { smileys: 'Smileys', gestures: 'People and gestures', things: 'Objects and symbols' } as const,

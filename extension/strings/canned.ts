@@ -53,8 +53,13 @@ export const canned = {
 
   // The composer's list
   listLabel: 'Canned responses',
-  listHint: '↑ ↓ to choose · Enter or Tab inserts · Esc closes',
-  listCount: (n: number) => (n === 0 ? 'No canned response matches' : n === 1 ? '1 canned response; ↑ ↓ to choose, Enter to insert' : `${n} canned responses; ↑ ↓ to choose, Enter to insert`),
+  listHint: '↑↓ choose · Enter inserts · Esc closes',
+  listCount: (n: number) =>
+    n === 0
+      ? 'No canned response matches'
+      : n === 1
+        ? '1 canned response; ↑ ↓ to choose, Enter to insert'
+        : `${n} canned responses; ↑ ↓ to choose, Enter to insert`,
   listEmpty: (q: string) => (q ? `No canned response matches /${q}` : 'No canned responses yet'),
   manage: 'Manage…',
   open: 'Canned responses (/)',

@@ -44,7 +44,8 @@ export const teamApi = {
 export const cannedApi = {
   list: (serverUrl: string, token: string) => call(serverUrl)(api.canned.list, {}, token),
   create: (serverUrl: string, token: string, body: CannedCreateBody) => call(serverUrl)(api.canned.create, { body }, token),
-  update: (serverUrl: string, token: string, cannedId: string, patch: CannedPatch) => call(serverUrl)(api.canned.update, { params: { cannedId }, body: patch }, token),
+  update: (serverUrl: string, token: string, cannedId: string, patch: CannedPatch) =>
+    call(serverUrl)(api.canned.update, { params: { cannedId }, body: patch }, token),
   remove: (serverUrl: string, token: string, cannedId: string) => call(serverUrl)(api.canned.remove, { params: { cannedId } }, token),
 };
 

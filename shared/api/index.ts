@@ -11,4 +11,12 @@ import { mailRoutes } from './mail';
 import { teamRoutes } from './team';
 import { visitorRoutes } from './visitors';
 
-export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes, files: fileRoutes, team: teamRoutes, canned: cannedRoutes };
+export const api = {
+  auth: authRoutes,
+  accounts: accountRoutes,
+  visitors: visitorRoutes,
+  mail: mailRoutes,
+  files: fileRoutes,
+  team: teamRoutes,
+  canned: cannedRoutes,
+};

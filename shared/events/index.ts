@@ -26,7 +26,9 @@ export const operatorCommands = { ...visitors.operatorCommands, ...chats.operato
 export type VisitorClientToServer = ClientToServer<typeof visitorCommands>;
 export type OperatorClientToServer = ClientToServer<typeof operatorCommands>;
 export type VisitorServerToClient = ServerToClient<visitors.VisitorBroadcasts & chats.VisitorBroadcasts & ratings.VisitorBroadcasts>;
-export type OperatorServerToClient = ServerToClient<visitors.OperatorBroadcasts & chats.OperatorBroadcasts & ratings.OperatorBroadcasts & canned.OperatorBroadcasts>;
+export type OperatorServerToClient = ServerToClient<
+  visitors.OperatorBroadcasts & chats.OperatorBroadcasts & ratings.OperatorBroadcasts & canned.OperatorBroadcasts
+>;
 
 /** Socket handshake `auth` of the extension: the token from `POST /api/auth/login`. */
 export interface OperatorAuth {

@@ -45,10 +45,8 @@ export const cannedPatch = z.object({ shortcut: cannedShortcut.optional(), title
 export type CannedPatch = z.infer<typeof cannedPatch>;
 
 export const cannedRef = z.object({ cannedId: uuid });
-export type CannedRef = z.infer<typeof cannedRef>;
 
 export const cannedUpdatePayload = cannedPatch.extend({ cannedId: uuid });
-export type CannedUpdatePayload = z.infer<typeof cannedUpdatePayload>;
 
 /** A canned response as its readers get it: personal ones only ever reach their owner. */
 export interface CannedView {

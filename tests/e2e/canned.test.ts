@@ -53,7 +53,10 @@ describe('canned responses and the keyboard (P10)', () => {
     await page.evaluate(axe.source);
     const violations = await page.evaluate(async () => {
       const engine = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
-      const result = await engine.run({ include: [['#sidedesk-widget']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] } });
+      const result = await engine.run(
+        { include: [['#sidedesk-widget']] },
+        { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] } },
+      );
       return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
     });
     expect(violations).toEqual([]);

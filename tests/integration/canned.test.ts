@@ -167,5 +167,4 @@ describe('canned responses (P10)', () => {
     expect(ok).toMatchObject({ ok: true, data: { shortcut: 'grüße', title: 'Hallo', body: 'Zeile 1\nZeile 2' } });
     expect((await api<CannedView[]>(server.url, 'GET', '/api/canned', undefined, admin.token)).body).toEqual([]);
   });
-
 });

@@ -65,12 +65,17 @@ describe('linkify', () => {
 
   it('always gives back the whole message, in order (any text)', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom('https://a.test/x', 'www.b.test', 'mailto:c@d.test', 'javascript:x', '(', ')', '.', ' ', '"')), { maxLength: 30 }), (pieces) => {
-        const text = pieces.join('');
-        const parts = linkify(text);
-        expect(parts.map((p) => p.text).join('')).toBe(text);
-        for (const p of parts) if (p.href) expect(p.href).toMatch(/^(https?:\/\/|mailto:)/);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.constantFrom('https://a.test/x', 'www.b.test', 'mailto:c@d.test', 'javascript:x', '(', ')', '.', ' ', '"')), {
+          maxLength: 30,
+        }),
+        (pieces) => {
+          const text = pieces.join('');
+          const parts = linkify(text);
+          expect(parts.map((p) => p.text).join('')).toBe(text);
+          for (const p of parts) if (p.href) expect(p.href).toMatch(/^(https?:\/\/|mailto:)/);
+        },
+      ),
     );
   });
 });

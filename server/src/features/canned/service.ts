@@ -18,7 +18,9 @@ const notFound = () => new AppError('not_found', 'No such canned response.');
 const taken = (scope: CannedScope, shortcut: string) =>
   new AppError(
     'conflict',
-    scope === 'account' ? `The account already has a canned response /${shortcut}: choose another shortcut.` : `You already have a canned response /${shortcut}: choose another shortcut.`,
+    scope === 'account'
+      ? `The account already has a canned response /${shortcut}: choose another shortcut.`
+      : `You already have a canned response /${shortcut}: choose another shortcut.`,
     [{ path: 'shortcut', message: scope === 'account' ? `/${shortcut} is taken in the account's responses` : `You already use /${shortcut}` }],
   );
 

@@ -5,14 +5,18 @@
  * only the safe ones.
  */
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { CannedView } from '@@/shared/schemas/canned';
+import AppShortcuts from '@/components/app/AppShortcuts.vue';
 import ChatWindow from '@/components/chat/ChatWindow.vue';
+import { usePanelCommands } from '@/composables/usePanelCommands';
 import { useCannedStore } from '@/stores/canned';
+import { useChatListStore } from '@/stores/chatList';
 import { useChatsStore } from '@/stores/chats';
+import { useChatWindowsStore } from '@/stores/chatWindows';
 import { useSessionStore } from '@/stores/session';
 import { createMemoryOutbox } from '@/utils/outbox';
 import { conversation, createFakeServer, flush, message } from './fakes';
@@ -66,6 +70,7 @@ async function composer() {
   fake.setStatus('connected');
   await settle();
   const w = mount(ChatWindow, { props: { online: true }, attachTo: document.body });
+  onTestFinished(() => w.unmount());
   await settle();
   const input = w.get<HTMLTextAreaElement>('[data-testid=composer-input]');
   /** Types `text` at the end, the caret after it, as the browser would. */
@@ -167,5 +172,66 @@ describe('the composer’s canned responses (P10)', () => {
       ['https://acme.test/help', 'https://acme.test/help', 'noopener noreferrer', '_blank'],
     ]);
     expect(w.get('[data-testid=message-body]').text()).toBe('Try javascript:alert(1) or https://acme.test/help, thanks');
+  });
+});
+
+describe('the panel’s keyboard shortcuts (P10)', () => {
+  async function shortcuts() {
+    const mineReplied = conversation({ status: 'active', operatorId: 'op-1', lastAuthor: 'operator', createdAt: '2026-12-01T09:00:00.000Z' });
+    const mineWaitsA = conversation({ status: 'active', operatorId: 'op-1', lastAuthor: 'visitor', createdAt: '2026-12-01T09:01:00.000Z' });
+    const mineWaitsB = conversation({ status: 'active', operatorId: 'op-1', lastAuthor: 'visitor', createdAt: '2026-12-01T09:02:00.000Z' });
+    const waitingOld = conversation({ status: 'waiting', createdAt: '2026-12-01T08:00:00.000Z' });
+    const waitingNew = conversation({ status: 'waiting', createdAt: '2026-12-01T08:30:00.000Z' });
+    const all = [mineReplied, mineWaitsA, mineWaitsB, waitingOld, waitingNew];
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: all }));
+    fake.handle('chat:get', ({ conversationId }) => ({ ok: true, data: { conversation: all.find((c) => c.id === conversationId)!, messages: [] } }));
+    fake.handle('chat:sync', () => ({ ok: true, data: [] }));
+    fake.handle('chat:accept', ({ conversationId }) => ({
+      ok: true,
+      data: { ...all.find((c) => c.id === conversationId)!, status: 'active', operatorId: 'op-1', operatorName: 'Olga' },
+    }));
+    useChatsStore().start({ server: fake.client, operatorId: 'op-1', operatorName: 'Olga', outbox: createMemoryOutbox() });
+    fake.setStatus('connected');
+    await settle();
+    const w = mount(AppShortcuts, { attachTo: document.body });
+    // Its listener is on the window: gone with the test.
+    onTestFinished(() => w.unmount());
+    const press = async (code: string, init: KeyboardEventInit = {}) => {
+      window.dispatchEvent(new KeyboardEvent('keydown', { code, key: code.slice(3).toLowerCase(), altKey: true, bubbles: true, cancelable: true, ...init }));
+      await settle();
+    };
+    return { w, fake, press, mineReplied, mineWaitsA, mineWaitsB, waitingOld };
+  }
+
+  it('Alt+J goes through the chats waiting for a reply, and Alt+N accepts the oldest waiting chat', async () => {
+    const { press, fake, mineWaitsA, mineWaitsB, waitingOld } = await shortcuts();
+    const windows = useChatWindowsStore();
+    windows.activeId = null;
+    await press('KeyJ');
+    expect(windows.activeId).toBe(mineWaitsA.id);
+    await press('KeyJ');
+    expect(windows.activeId).toBe(mineWaitsB.id);
+    await press('KeyJ');
+    expect(windows.activeId).toBe(mineWaitsA.id);
+
+    await press('KeyN');
+    expect(fake.calls.filter((c) => c.event === 'chat:accept').map((c) => c.payload)).toEqual([{ conversationId: waitingOld.id }]);
+    expect(windows.activeId).toBe(waitingOld.id);
+  });
+
+  it('says so when there is nothing to do, and opens its help on `?` outside a field', async () => {
+    const { w, press } = await shortcuts();
+    useChatListStore().conversations = {};
+    await press('KeyN');
+    expect(w.get('[data-testid=shortcut-said]').text()).toBe('No chat is waiting.');
+    await press('KeyJ');
+    expect(w.get('[data-testid=shortcut-said]').text()).toBe('No chat is waiting for your reply.');
+
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '?', bubbles: true, cancelable: true }));
+    await settle();
+    expect(usePanelCommands().helpOpen.value).toBe(true);
+    expect(w.text()).toContain('Accept the next waiting chat');
+    usePanelCommands().helpOpen.value = false;
   });
 });

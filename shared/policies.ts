@@ -14,6 +14,8 @@ const MINIMUM = {
   'visitor:forget': api.visitors.forget.role,
   /** See the team, invite, change roles, disable and enable operators, send password resets (A5). */
   'team:manage': api.team.list.role,
+  /** Create, change and delete the account's canned responses (P10); every operator has their own besides. */
+  'canned:manage': api.canned.list.role,
 } as const;
 
 export type Action = keyof typeof MINIMUM;

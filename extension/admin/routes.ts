@@ -37,6 +37,13 @@ export const adminDomains: readonly AdminDomain[] = [
     requires: 'team:manage',
     component: () => import('@/components/admin/team/TeamPage.vue'),
   },
+  {
+    path: 'canned',
+    label: () => strings.canned.nav,
+    icon: 'M2.5 3.5h11v7h-6l-3 2.5v-2.5h-2zM5 6h6M5 8h4',
+    requires: 'canned:manage',
+    component: () => import('@/components/admin/canned/CannedPage.vue'),
+  },
 ];
 
 declare module 'vue-router' {

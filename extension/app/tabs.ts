@@ -5,6 +5,7 @@
  * of the tab bar; the first tab is shown to a new operator.
  */
 import { defineAsyncComponent, type Component } from 'vue';
+import { useCannedStore } from '@/stores/canned';
 import { useChatListStore } from '@/stores/chatList';
 import { useChatsStore } from '@/stores/chats';
 import { useChatWindowsStore } from '@/stores/chatWindows';
@@ -54,6 +55,8 @@ export const panelTabs: readonly PanelTab[] = [
         useChatsStore().start({ server, operatorId: session.operator.id, operatorName: session.operator.name, outbox }),
         // V2: a closed chat's rating in the chat window.
         useRatingsStore().start(server),
+        // P10: the composer's canned responses.
+        useCannedStore().start(server),
       ];
       return () => stops.forEach((stop) => stop());
     },

@@ -7,9 +7,11 @@ import { account } from './account';
 import { admin } from './admin';
 import { app } from './app';
 import { auth } from './auth';
+import { canned } from './canned';
 import { chats } from './chats';
+import { composer } from './composer';
 import { ratings } from './ratings';
 import { team } from './team';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, ratings, visitors, account, admin, team };
+export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer };

@@ -1,6 +1,7 @@
 import { api } from '@@/shared/api';
 import { apiClient, type ApiFailure } from '@@/shared/api/client';
 import type { AccountSettingsPatch } from '@@/shared/schemas/accounts';
+import type { CannedCreateBody, CannedPatch } from '@@/shared/schemas/canned';
 import type { InviteBody, MemberPatch } from '@@/shared/schemas/team';
 import { strings } from '@/strings';
 
@@ -37,6 +38,15 @@ export const teamApi = {
     call(serverUrl)(api.team.updateMember, { params: { operatorId }, body: patch }, token),
   sendPasswordReset: (serverUrl: string, token: string, operatorId: string) => call(serverUrl)(api.team.sendPasswordReset, { params: { operatorId } }, token),
   requestPasswordReset: (serverUrl: string, email: string) => call(serverUrl)(api.team.requestPasswordReset, { body: { email } }),
+};
+
+/** The account's canned responses (P10, admins). */
+export const cannedApi = {
+  list: (serverUrl: string, token: string) => call(serverUrl)(api.canned.list, {}, token),
+  create: (serverUrl: string, token: string, body: CannedCreateBody) => call(serverUrl)(api.canned.create, { body }, token),
+  update: (serverUrl: string, token: string, cannedId: string, patch: CannedPatch) =>
+    call(serverUrl)(api.canned.update, { params: { cannedId }, body: patch }, token),
+  remove: (serverUrl: string, token: string, cannedId: string) => call(serverUrl)(api.canned.remove, { params: { cannedId } }, token),
 };
 
 /** A failed REST call in words for the operator (the login screen has its own, finer wording). */

@@ -5,9 +5,18 @@
  */
 import { accountRoutes } from './accounts';
 import { authRoutes } from './auth';
+import { cannedRoutes } from './canned';
 import { fileRoutes } from './files';
 import { mailRoutes } from './mail';
 import { teamRoutes } from './team';
 import { visitorRoutes } from './visitors';
 
-export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes, files: fileRoutes, team: teamRoutes };
+export const api = {
+  auth: authRoutes,
+  accounts: accountRoutes,
+  visitors: visitorRoutes,
+  mail: mailRoutes,
+  files: fileRoutes,
+  team: teamRoutes,
+  canned: cannedRoutes,
+};

@@ -63,7 +63,11 @@ async function accountWithChat() {
   // A5: the Team routes name an operator and an open invitation of account A.
   const invited = await rest<{ id: string }>(server.url, 'POST', '/api/team/invitations', { email: 'invitee@example.com', role: 'operator' }, a.token);
   if (invited.status !== 201) throw new Error('invite failed');
+  // P10: a canned response of account A (personal: the admin's own).
+  const canned = await a.socket.emitWithAck('canned:create', { shortcut: 'price', title: 'Prices', body: 'See our prices' });
+  if (!canned.ok) throw new Error('canned:create failed');
   const ids: Ids = {
+    cannedId: canned.data.id,
     conversationId: started.data.conversation.id,
     visitorId: visitor.session.visitorId,
     fileId: uploaded.body.file.id,

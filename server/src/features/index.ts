@@ -5,6 +5,7 @@
  */
 import { accounts } from './accounts';
 import { auth } from './auth';
+import { canned } from './canned';
 import { chats } from './chats';
 import type { Feature } from './feature';
 import { files } from './files';
@@ -14,4 +15,4 @@ import { team } from './team';
 import { transcripts } from './transcripts';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts, canned];

@@ -51,6 +51,8 @@ export const COMMAND_LIMITS = {
   'operator.chatChange': { what: 'chat changes', perSocket: rate(20, 1), perActor: rate(400, 10) },
   'operator.message': { what: 'messages', perSocket: rate(5000, 10), perActor: rate(10000, 10) },
   'operator.typing': { what: 'typing updates', perSocket: rate(10, 1), perActor: rate(200, 10) },
+  // P10: creating, changing, deleting canned responses by hand (and a script's import, slowly).
+  'operator.settings': { what: 'changes', perSocket: rate(10, 1), perActor: rate(300, 60) },
 } satisfies Record<string, CommandLimit>;
 
 export type CommandLimitName = keyof typeof COMMAND_LIMITS;

@@ -8,7 +8,7 @@ import { formatTime } from '../../../shared/time';
 import type { ChatController } from '../chat/controller';
 import { displayMessages, type DisplayMessage } from '../chat/state';
 import { acceptFiles, attachButton, renderAttachment, uploadMeta } from './attachments';
-import { attr, h, icon, text } from './dom';
+import { attr, h, icon, linkText, text } from './dom';
 import { mountEnding } from './ending';
 import { ICON_CHAT, ICON_CLOSE, ICON_SEND } from './icons';
 import { strings as t } from './strings';
@@ -286,7 +286,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     name.hidden = !(m.author === 'operator' && first);
     text(name, m.authorName || t.someone);
     renderAttachment(att, m, ctrl);
-    text(bubble, m.body);
+    linkText(bubble, m.body);
     // A file sent without a caption (#5) is its attachment alone.
     bubble.hidden = !m.body && !!m.file;
     // The panel's rule (#5): "1:12 PM" or "13:12" in the visitor's locale, the day too if not today.

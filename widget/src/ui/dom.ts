@@ -1,3 +1,5 @@
+import { linkify } from '../../../shared/linkify';
+
 /**
  * A tiny element builder. Text always goes in as text nodes (never HTML): message bodies, names
  * and server error messages cannot inject markup.
@@ -40,4 +42,13 @@ export function attr(el: Element, name: string, value: string | null | false): v
 
 export function text(el: Node, value: string): void {
   if (el.textContent !== value) el.textContent = value;
+}
+
+const shown = new WeakMap<Element, string>();
+
+/** A message's text with its http(s) and mailto links as <a> elements (P10): text nodes only, never HTML. */
+export function linkText(el: HTMLElement, value: string): void {
+  if (shown.get(el) === value) return;
+  shown.set(el, value);
+  el.replaceChildren(...linkify(value).map((p) => (p.href ? h('a', { href: p.href, target: '_blank', rel: 'noopener noreferrer' }, p.text) : p.text)));
 }

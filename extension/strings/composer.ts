@@ -1,0 +1,31 @@
+/** The composer's tools (emoji) and the keyboard shortcuts of the panel and their help (P10, #6). */
+export const composer = {
+  toolsLabel: 'Message tools',
+  emojiOpen: 'Insert an emoji',
+  emojiSearch: 'Search emoji',
+  emojiSearchPlaceholder: 'Search emoji',
+  emojiNone: (q: string) => `No emoji for “${q}”.`,
+  emojiCount: (n: number) => (n === 1 ? '1 emoji' : `${n} emoji`),
+  emojiGroups: { smileys: 'Smileys', gestures: 'People and gestures', things: 'Objects and symbols' } as const,
+
+  shortcuts: 'Keyboard shortcuts',
+  shortcutsOpen: 'Keyboard shortcuts (?)',
+  shortcutsIntro: 'Everything in the chat pane works from the keyboard. Alt is Option on a Mac.',
+  close: 'Close',
+  groups: { chats: 'Chats', composer: 'Writing', panel: 'Panel' } as const,
+  keys: {
+    acceptNext: 'Accept the next waiting chat',
+    nextNeedsReply: 'Go to the next chat waiting for your reply',
+    closeChat: 'Close the chat shown',
+    focusComposer: 'Put the cursor in the reply box',
+    send: 'Send the reply',
+    newLine: 'New line',
+    canned: 'Insert a canned response',
+    cannedList: 'Open the canned responses list',
+    emoji: 'Insert an emoji',
+    escape: 'Close a list or a dialog',
+    help: 'Show these shortcuts',
+  },
+  nothingWaiting: 'No chat is waiting.',
+  nothingNeedsReply: 'No chat is waiting for your reply.',
+};

@@ -14,6 +14,8 @@ const MINIMUM = {
   'visitor:forget': api.visitors.forget.role,
   /** See the team, invite, change roles, disable and enable operators, send password resets (A5). */
   'team:manage': api.team.list.role,
+  /** Departments, routing settings and operators' limits (A1, #6). */
+  'routing:manage': api.routing.createDepartment.role,
 } as const;
 
 export type Action = keyof typeof MINIMUM;

@@ -9,7 +9,8 @@ import { app } from './app';
 import { auth } from './auth';
 import { chats } from './chats';
 import { ratings } from './ratings';
+import { routing } from './routing';
 import { team } from './team';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, ratings, visitors, account, admin, team };
+export const strings = { app, auth, chats, ratings, visitors, account, admin, team, routing };

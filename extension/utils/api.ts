@@ -2,6 +2,7 @@ import { api } from '@@/shared/api';
 import { apiClient, type ApiFailure } from '@@/shared/api/client';
 import type { AccountSettingsPatch } from '@@/shared/schemas/accounts';
 import type { InviteBody, MemberPatch } from '@@/shared/schemas/team';
+import type { DepartmentPatch, OperatorRoutingPatch, RoutingSettingsPatch } from '@@/shared/schemas/routing';
 import { strings } from '@/strings';
 
 export type { ApiFailure } from '@@/shared/api/client';
@@ -37,6 +38,21 @@ export const teamApi = {
     call(serverUrl)(api.team.updateMember, { params: { operatorId }, body: patch }, token),
   sendPasswordReset: (serverUrl: string, token: string, operatorId: string) => call(serverUrl)(api.team.sendPasswordReset, { params: { operatorId } }, token),
   requestPasswordReset: (serverUrl: string, email: string) => call(serverUrl)(api.team.requestPasswordReset, { body: { email } }),
+};
+
+/** Departments, routing settings and limits (A1, #6): operators read, admins change. */
+export const routingApi = {
+  departments: (serverUrl: string, token: string) => call(serverUrl)(api.routing.listDepartments, {}, token),
+  createDepartment: (serverUrl: string, token: string, name: string) => call(serverUrl)(api.routing.createDepartment, { body: { name } }, token),
+  updateDepartment: (serverUrl: string, token: string, departmentId: string, patch: DepartmentPatch) =>
+    call(serverUrl)(api.routing.updateDepartment, { params: { departmentId }, body: patch }, token),
+  deleteDepartment: (serverUrl: string, token: string, departmentId: string) => call(serverUrl)(api.routing.deleteDepartment, { params: { departmentId } }, token),
+  settings: (serverUrl: string, token: string) => call(serverUrl)(api.routing.getSettings, {}, token),
+  updateSettings: (serverUrl: string, token: string, patch: RoutingSettingsPatch) => call(serverUrl)(api.routing.updateSettings, { body: patch }, token),
+  operators: (serverUrl: string, token: string) => call(serverUrl)(api.routing.listOperators, {}, token),
+  updateOperator: (serverUrl: string, token: string, operatorId: string, patch: OperatorRoutingPatch) =>
+    call(serverUrl)(api.routing.updateOperator, { params: { operatorId }, body: patch }, token),
+  updateMe: (serverUrl: string, token: string, autoAwayMinutes: number | null) => call(serverUrl)(api.routing.updateMe, { body: { autoAwayMinutes } }, token),
 };
 
 /** A failed REST call in words for the operator (the login screen has its own, finer wording). */

@@ -7,7 +7,8 @@ import { accountRoutes } from './accounts';
 import { authRoutes } from './auth';
 import { fileRoutes } from './files';
 import { mailRoutes } from './mail';
+import { routingRoutes } from './routing';
 import { teamRoutes } from './team';
 import { visitorRoutes } from './visitors';
 
-export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes, files: fileRoutes, team: teamRoutes };
+export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes, files: fileRoutes, team: teamRoutes, routing: routingRoutes };

@@ -51,6 +51,8 @@ export const COMMAND_LIMITS = {
   'operator.chatChange': { what: 'chat changes', perSocket: rate(20, 1), perActor: rate(400, 10) },
   'operator.message': { what: 'messages', perSocket: rate(5000, 10), perActor: rate(10000, 10) },
   'operator.typing': { what: 'typing updates', perSocket: rate(10, 1), perActor: rate(200, 10) },
+  // #6: status changes and activity reports (the panel sends one every half minute at most).
+  'operator.status': { what: 'status updates', perSocket: rate(10, 1), perActor: rate(60, 10) },
 } satisfies Record<string, CommandLimit>;
 
 export type CommandLimitName = keyof typeof COMMAND_LIMITS;

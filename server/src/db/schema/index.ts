@@ -7,3 +7,4 @@ export * from './jobs';
 export * from './mail';
 export * from './ratings';
 export * from './team';
+export * from './routing';

@@ -36,6 +36,9 @@ export function presentConversation(c: ConversationRow): ConversationView {
     lastAuthor: c.lastAuthor,
     lastMessageAt: iso(c.lastMessageAt),
     preview: c.preview,
+    departmentId: c.departmentId,
+    waitingSince: c.waitingSince.toISOString(),
+    escalationLevel: c.escalationLevel,
   };
 }
 
@@ -44,5 +47,12 @@ export function presentConversation(c: ConversationRow): ConversationView {
  * (#4). `operatorPresent`: whether its operator has a panel connected (counts only while active).
  */
 export function presentVisitorConversation(c: ConversationRow, operatorPresent = false): VisitorConversationView {
-  return { id: c.id, status: c.status, operatorName: c.operatorName, operatorPresent: c.status === 'active' && operatorPresent, lastSeq: c.lastSeq };
+  return {
+    id: c.id,
+    status: c.status,
+    operatorName: c.operatorName,
+    operatorPresent: c.status === 'active' && operatorPresent,
+    lastSeq: c.lastSeq,
+    departmentId: c.departmentId,
+  };
 }

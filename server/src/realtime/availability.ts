@@ -1,0 +1,75 @@
+/**
+ * Who can take chats now (P11, #6): an operator whose status is `online` and who has a panel
+ * connected on some node (presence.ts reads the sockets). The widget's "operators online", the
+ * pre-chat form's departments, auto-assignment and "View operators" all read it here, so they
+ * never disagree. What the operators chose is in the database; whether they are connected is in
+ * the rooms: neither alone says it.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { DepartmentAvailability } from '../../../shared/schemas/routing';
+import type { Db } from '../db/client';
+import { departmentMembers, departments, operators } from '../db/schema/index';
+import type { OperatorNamespace } from './io';
+import { onlineOperatorIds } from './presence';
+
+export interface AccountAvailability {
+  /** Operators with status online and a panel connected. */
+  availableIds: Set<string>;
+  /** Every department of the account with how many of its operators are available (alphabetical). */
+  departments: DepartmentAvailability[];
+}
+
+/** As presence.ts: one lookup serves an account's widget handshakes for a second (#4). */
+const TTL_MS = 1_000;
+const cache = new WeakMap<OperatorNamespace, Map<string, { at: number; value: Promise<AccountAvailability> }>>();
+
+async function lookup(db: Db, operatorsNs: OperatorNamespace, accountId: string, fresh: boolean): Promise<AccountAvailability> {
+  const [connected, online, depts] = await Promise.all([
+    onlineOperatorIds(operatorsNs, accountId, fresh),
+    db
+      .select({ id: operators.id })
+      .from(operators)
+      .where(and(eq(operators.accountId, accountId), eq(operators.status, 'active'), eq(operators.availability, 'online'))),
+    db.select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.accountId, accountId)),
+  ]);
+  const availableIds = new Set(online.map((o) => o.id).filter((id) => connected.has(id)));
+  const members = depts.length
+    ? await db
+        .select({ departmentId: departmentMembers.departmentId, operatorId: departmentMembers.operatorId })
+        .from(departmentMembers)
+        .where(
+          and(
+            eq(departmentMembers.accountId, accountId),
+            inArray(
+              departmentMembers.departmentId,
+              depts.map((d) => d.id),
+            ),
+          ),
+        )
+    : [];
+  const count = new Map<string, number>();
+  for (const m of members) if (availableIds.has(m.operatorId)) count.set(m.departmentId, (count.get(m.departmentId) ?? 0) + 1);
+  return {
+    availableIds,
+    departments: depts.map((d) => ({ id: d.id, name: d.name, online: count.get(d.id) ?? 0 })).sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+/** The account's availability; `fresh` looks again (after a change), otherwise a second-old answer may do. */
+export function accountAvailability(db: Db, operatorsNs: OperatorNamespace, accountId: string, fresh = false): Promise<AccountAvailability> {
+  let accounts = cache.get(operatorsNs);
+  if (!accounts) cache.set(operatorsNs, (accounts = new Map()));
+  const hit = accounts.get(accountId);
+  if (!fresh && hit && Date.now() - hit.at < TTL_MS) return hit.value;
+  if (accounts.size >= 10_000) accounts.clear();
+  const value = lookup(db, operatorsNs, accountId, fresh);
+  accounts.set(accountId, { at: Date.now(), value });
+  // A failed lookup is not kept: the next caller asks again.
+  value.catch(() => accounts.get(accountId)?.value === value && accounts.delete(accountId));
+  return value;
+}
+
+/** After a change on this node (a status, a department): the next lookup looks again (other nodes within their second). */
+export function forgetAvailability(operatorsNs: OperatorNamespace, accountId: string): void {
+  cache.get(operatorsNs)?.delete(accountId);
+}

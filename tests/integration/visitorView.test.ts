@@ -37,6 +37,9 @@ const VISITOR_FIELDS = new Set([
   'operatorName',
   'operatorPresent',
   'lastSeq',
+  // #6: the chat's department (whose operators online the widget counts), and the departments the pre-chat form offers
+  'departmentId',
+  'departments',
   // MessageView
   'conversationId',
   'seq',
@@ -126,6 +129,7 @@ describe('what a visitor receives', () => {
       operatorName: 'Olivia',
       operatorPresent: false,
       lastSeq: 5,
+      departmentId: null,
     });
     visitor.disconnect();
 

@@ -25,7 +25,7 @@ export const routing = {
   transfer: 'Transfer',
   transferTitle: (name: string) => `Transfer the chat with ${name}`,
   transferTo: 'To',
-  transferPick: 'Choose an operator or a department…',
+  transferPick: 'Choose…',
   operatorsGroup: 'Operators online',
   departmentsGroup: 'Departments (back to waiting)',
   operatorOption: (name: string, load: number, max: number) => `${name} — ${load}/${max}`,

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import axe from 'axe-core';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxPage } from '../../shared/schemas/mail';
@@ -67,6 +68,21 @@ describe('routing in the browser (#6)', () => {
     expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
   }
 
+  /** The widget alone (its shadow root included): the demo page around it is not ours to check here. */
+  async function expectWidgetAccessible(page: Page, what: string) {
+    await page.evaluate(axe.source);
+    const violations = await page.evaluate(async () => {
+      type Found = { id: string; impact: string | null; nodes: { target: unknown }[] };
+      const engine = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Found[] }> } }).axe;
+      const result = await engine.run(
+        { include: [['#sidedesk-widget']] },
+        { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } },
+      );
+      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    });
+    expect(violations, what).toEqual([]);
+  }
+
   async function panelOf(ext: ExtensionBrowser, email: string): Promise<Page> {
     const panel = await ext.browser.newPage();
     await panel.setViewport({ width: 400, height: 860 });
@@ -90,7 +106,7 @@ describe('routing in the browser (#6)', () => {
     // One department with someone online: the form asks nothing about it.
     expect(await page.$(byTestId('prechat-department'))).not.toBeNull();
     expect(await page.$eval(byTestId('prechat-department'), (el) => (el.closest('.field') as HTMLElement).hidden)).toBe(true);
-    await expectAccessible(page, `${name}'s pre-chat form`);
+    await expectWidgetAccessible(page, `${name}'s pre-chat form`);
     await page.click(byTestId('prechat-submit'));
     await waitVisible(page, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
     return page;
@@ -111,8 +127,18 @@ describe('routing in the browser (#6)', () => {
     const [extBob, extCleo] = browsers as [ExtensionBrowser, ExtensionBrowser];
     const bob = await panelOf(extBob, 'bob@shop.test');
     const cleo = await panelOf(extCleo, 'cleo@shop.test');
-    await waitVisible(bob, byTestId('status-select'));
+    await waitVisible(bob, byTestId('status-dot', '[data-status="online"]'));
     await expectAccessible(bob, "Bob's panel");
+    // The status in the account menu (P11), by keyboard: away, then online again.
+    await bob.focus(byTestId('account-menu'));
+    await bob.keyboard.press('Enter');
+    await waitVisible(bob, byTestId('status-away'));
+    await expectAccessible(bob, 'the account menu with the status');
+    await bob.click(byTestId('status-away'));
+    await waitVisible(bob, byTestId('status-dot', '[data-status="away"]'));
+    await bob.click(byTestId('account-menu'));
+    await bob.click(byTestId('status-online'));
+    await waitVisible(bob, byTestId('status-dot', '[data-status="online"]'));
 
     // Two visitors, one in each browser (each its own visitor): one chat each, by load.
     const vera = await startChat(extBob, 'Vera', 'Where is my parcel?');
@@ -154,7 +180,7 @@ describe('routing in the browser (#6)', () => {
     });
     const widgetText = await bobsVisitor.evaluate(() => document.querySelector('#sidedesk-widget')?.shadowRoot?.textContent ?? '');
     expect(widgetText).not.toContain(NOTE);
-    await expectAccessible(bobsVisitor, 'the widget after the transfer');
+    await expectWidgetAccessible(bobsVisitor, 'the widget after the transfer');
 
     // Cleo has both chats now, the transferred one with its whole history and the note.
     await cleo.bringToFront();

@@ -66,13 +66,21 @@ export const useRoutingAdminStore = defineStore('routingAdmin', () => {
   const replace = (d: DepartmentView) => (departments.value = departments.value.map((x) => (x.id === d.id ? d : x)));
 
   async function create(session: Session, name: string): Promise<boolean> {
-    const d = await act(session, () => routingApi.createDepartment(session.serverUrl, session.token, name), (d) => strings.routing.created(d.name));
+    const d = await act(
+      session,
+      () => routingApi.createDepartment(session.serverUrl, session.token, name),
+      (d) => strings.routing.created(d.name),
+    );
     if (d) departments.value = [...departments.value, d].sort((a, b) => a.name.localeCompare(b.name));
     return !!d;
   }
 
   async function rename(session: Session, id: string, name: string): Promise<boolean> {
-    const d = await act(session, () => routingApi.updateDepartment(session.serverUrl, session.token, id, { name }), (d) => strings.routing.renamed(d.name));
+    const d = await act(
+      session,
+      () => routingApi.updateDepartment(session.serverUrl, session.token, id, { name }),
+      (d) => strings.routing.renamed(d.name),
+    );
     if (d) replace(d);
     return !!d;
   }
@@ -88,13 +96,21 @@ export const useRoutingAdminStore = defineStore('routingAdmin', () => {
   }
 
   async function remove(session: Session, d: DepartmentView): Promise<boolean> {
-    const res = await act(session, () => routingApi.deleteDepartment(session.serverUrl, session.token, d.id), () => strings.routing.removed(d.name));
+    const res = await act(
+      session,
+      () => routingApi.deleteDepartment(session.serverUrl, session.token, d.id),
+      () => strings.routing.removed(d.name),
+    );
     if (res !== undefined) departments.value = departments.value.filter((x) => x.id !== d.id);
     return res !== undefined;
   }
 
   async function saveSettings(session: Session, patch: RoutingSettingsPatch): Promise<boolean> {
-    const s = await act(session, () => routingApi.updateSettings(session.serverUrl, session.token, patch), () => strings.routing.settingsSaved);
+    const s = await act(
+      session,
+      () => routingApi.updateSettings(session.serverUrl, session.token, patch),
+      () => strings.routing.settingsSaved,
+    );
     if (s) settings.value = s;
     return !!s;
   }

@@ -46,7 +46,8 @@ export const routingApi = {
   createDepartment: (serverUrl: string, token: string, name: string) => call(serverUrl)(api.routing.createDepartment, { body: { name } }, token),
   updateDepartment: (serverUrl: string, token: string, departmentId: string, patch: DepartmentPatch) =>
     call(serverUrl)(api.routing.updateDepartment, { params: { departmentId }, body: patch }, token),
-  deleteDepartment: (serverUrl: string, token: string, departmentId: string) => call(serverUrl)(api.routing.deleteDepartment, { params: { departmentId } }, token),
+  deleteDepartment: (serverUrl: string, token: string, departmentId: string) =>
+    call(serverUrl)(api.routing.deleteDepartment, { params: { departmentId } }, token),
   settings: (serverUrl: string, token: string) => call(serverUrl)(api.routing.getSettings, {}, token),
   updateSettings: (serverUrl: string, token: string, patch: RoutingSettingsPatch) => call(serverUrl)(api.routing.updateSettings, { body: patch }, token),
   operators: (serverUrl: string, token: string) => call(serverUrl)(api.routing.listOperators, {}, token),

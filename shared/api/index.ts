@@ -11,4 +11,12 @@ import { routingRoutes } from './routing';
 import { teamRoutes } from './team';
 import { visitorRoutes } from './visitors';
 
-export const api = { auth: authRoutes, accounts: accountRoutes, visitors: visitorRoutes, mail: mailRoutes, files: fileRoutes, team: teamRoutes, routing: routingRoutes };
+export const api = {
+  auth: authRoutes,
+  accounts: accountRoutes,
+  visitors: visitorRoutes,
+  mail: mailRoutes,
+  files: fileRoutes,
+  team: teamRoutes,
+  routing: routingRoutes,
+};

@@ -23,10 +23,7 @@ export const DEFAULT_ROUTING = { mode: 'manual', escalationSeconds: 60, autoAway
 /** The longest transfer note. */
 export const MAX_TRANSFER_NOTE = 1000;
 
-const departmentName = text('Enter a name')
-  .trim()
-  .min(1, 'Enter a name')
-  .max(MAX_DEPARTMENT_NAME, atMost(MAX_DEPARTMENT_NAME));
+const departmentName = text('Enter a name').trim().min(1, 'Enter a name').max(MAX_DEPARTMENT_NAME, atMost(MAX_DEPARTMENT_NAME));
 const minutes = z.number('Enter a number of minutes').int('Whole minutes').min(0, '0 or more').max(480, 'At most 480 minutes');
 
 /** POST /api/departments */

@@ -78,7 +78,9 @@ describe('routing in the browser (#6)', () => {
         { include: [['#sidedesk-widget']] },
         { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } },
       );
-      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
     });
     expect(violations, what).toEqual([]);
   }

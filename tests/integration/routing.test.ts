@@ -446,7 +446,9 @@ describe.runIf(process.env.DATABASE_URL)('concurrent accepts on two nodes', () =
       const cleo = await h.connectOperator(b, (await loginOk(b.url, cleoOp.operator.email, 'correct horse battery')).token);
       const { socket: visitor } = await h.connectVisitor(a, admin.account.id);
       for (let round = 0; round < 5; round++) {
-        const started = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'v@example.com', question: `Round ${round}` }));
+        const started = ok(
+          await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'v@example.com', question: `Round ${round}` }),
+        );
         const id = started.conversation.id;
         const results = await Promise.all([
           onA.socket.emitWithAck('chat:accept', { conversationId: id }),

@@ -118,7 +118,14 @@ describe('what a visitor receives', () => {
     visitor.auth = { accountId: op.account.id, visitorToken };
     session = ready();
     visitor.connect();
-    expect((await session).chat?.conversation).toEqual({ id: conversationId, status: 'active', operatorName: 'Olivia', operatorPresent: true, lastSeq: 4, departmentId: null });
+    expect((await session).chat?.conversation).toEqual({
+      id: conversationId,
+      status: 'active',
+      operatorName: 'Olivia',
+      operatorPresent: true,
+      lastSeq: 4,
+      departmentId: null,
+    });
 
     const closed = waitFor(visitor, 'chat:updated', (c) => c.status === 'closed');
     ok(await op.socket.emitWithAck('chat:close', { conversationId }));

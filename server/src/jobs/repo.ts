@@ -107,12 +107,7 @@ export type JobOutcome = { status: 'done' } | { status: 'retry'; delayMs: number
  * while this node still holds that attempt's claim; false if it lost it (the lease passed and
  * another node took the job: its outcome wins).
  */
-export async function finishJob(
-  db: Db,
-  job: { id: string; attempt: number; node: string },
-  outcome: JobOutcome,
-  now: SQL = sql`now()`,
-): Promise<boolean> {
+export async function finishJob(db: Db, job: { id: string; attempt: number; node: string }, outcome: JobOutcome, now: SQL = sql`now()`): Promise<boolean> {
   const set =
     outcome.status === 'done'
       ? sql`status = 'done', finished_at = now()`

@@ -184,7 +184,13 @@ export class JobRunner {
       const free = this.options.concurrency - this.running.size;
       if (free > 0 && this.kinds.size > 0) {
         try {
-          const claimed = await claimJobs(this.db, { kinds: [...this.kinds.keys()], limit: free, node: this.node, leaseMs: LEASE_MS, now: this.clock.sqlNow() });
+          const claimed = await claimJobs(this.db, {
+            kinds: [...this.kinds.keys()],
+            limit: free,
+            node: this.node,
+            leaseMs: LEASE_MS,
+            now: this.clock.sqlNow(),
+          });
           for (const job of claimed) this.launch(job);
           this.recovered();
         } catch (err) {

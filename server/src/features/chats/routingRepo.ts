@@ -173,7 +173,13 @@ export async function moveToDepartment(
 }
 
 /** Raises the escalation of a chat still waiting since `waitingSince`; null if it was taken or moved meanwhile. */
-export async function escalateConversation(db: Db, accountId: string, conversationId: string, waitingSince: Date, level: number): Promise<ConversationRow | null> {
+export async function escalateConversation(
+  db: Db,
+  accountId: string,
+  conversationId: string,
+  waitingSince: Date,
+  level: number,
+): Promise<ConversationRow | null> {
   const [row] = await db
     .update(conversations)
     .set({ escalationLevel: level })

@@ -146,7 +146,8 @@ export async function acceptChat(ctx: AppContext, actor: OperatorActor, input: C
   const { db } = ctx;
   const waiting = await reachable(db, actor, input.conversationId);
   if (waiting.status === 'closed') throw new AppError('chat_closed', 'This chat is closed.');
-  if (waiting.status === 'active') throw waiting.operatorId === actor.operatorId ? new AppError('conflict', 'You have this chat already.') : takenError(waiting);
+  if (waiting.status === 'active')
+    throw waiting.operatorId === actor.operatorId ? new AppError('conflict', 'You have this chat already.') : takenError(waiting);
   await checkMayAccept(ctx, actor, waiting);
   const result = await takeChat(ctx, actor.accountId, waiting.id, actor.operatorId);
   if (result === 'unavailable') throw new AppError('forbidden', 'Your account is disabled.');

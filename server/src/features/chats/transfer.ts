@@ -66,7 +66,14 @@ export async function transferChat(ctx: AppContext, actor: OperatorActor, input:
       if (!op?.active) throw new AppError('not_found', 'No such operator on your team.');
       if (!present || op.availability !== 'online') throw new AppError('conflict', `${op.name} is not online: choose someone who is.`);
       if (op.load >= op.maxChats) throw new AppError('limit_reached', `${op.name} has ${op.load} of ${op.maxChats} chats: choose someone else.`);
-      moved = await moveToOperator(tx, accountId, c.id, from, { id: input.operatorId, name: op.name, ...(department ? { departmentId: department.id } : {}) }, now);
+      moved = await moveToOperator(
+        tx,
+        accountId,
+        c.id,
+        from,
+        { id: input.operatorId, name: op.name, ...(department ? { departmentId: department.id } : {}) },
+        now,
+      );
       if (!moved) throw changedMeanwhile();
       toOperator = { id: input.operatorId, present };
       const written = await appendMessages(tx, notes(moved, `${actor.name} transferred the chat to ${op.name}`));

@@ -33,7 +33,11 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 export async function listDepartments(db: Db, accountId: string): Promise<(DepartmentRow & { operatorIds: string[] })[]> {
   const [rows, members] = await Promise.all([
-    db.select().from(departments).where(eq(departments.accountId, accountId)).orderBy(asc(sql`lower(${departments.name})`)),
+    db
+      .select()
+      .from(departments)
+      .where(eq(departments.accountId, accountId))
+      .orderBy(asc(sql`lower(${departments.name})`)),
     db.select().from(departmentMembers).where(eq(departmentMembers.accountId, accountId)),
   ]);
   return rows.map((d) => ({ ...d, operatorIds: members.filter((m) => m.departmentId === d.id).map((m) => m.operatorId) }));
@@ -129,9 +133,7 @@ export async function listOperatorsWithLoad(db: Db, accountId: string, operatorI
     db
       .select({ operatorId: conversations.operatorId, n: sql<number>`count(*)::int` })
       .from(conversations)
-      .where(
-        and(eq(conversations.accountId, accountId), eq(conversations.status, 'active'), operatorId ? eq(conversations.operatorId, operatorId) : undefined),
-      )
+      .where(and(eq(conversations.accountId, accountId), eq(conversations.status, 'active'), operatorId ? eq(conversations.operatorId, operatorId) : undefined))
       .groupBy(conversations.operatorId),
     db
       .select()

@@ -131,7 +131,12 @@ export function loadChanged(ctx: AppContext, accountId: string, conversationId: 
 }
 
 /** Admins: an operator's limit of concurrent chats and their departments (the Team page). */
-export async function updateOperator(ctx: AppContext, actor: OperatorActor, operatorId: string, patch: OperatorRoutingPatch): Promise<OperatorAvailabilityView> {
+export async function updateOperator(
+  ctx: AppContext,
+  actor: OperatorActor,
+  operatorId: string,
+  patch: OperatorRoutingPatch,
+): Promise<OperatorAvailabilityView> {
   const departmentIds = patch.departmentIds && [...new Set(patch.departmentIds)];
   const raised = await ctx.db.transaction(async (tx) => {
     const [before] = await listOperatorsWithLoad(tx, actor.accountId, operatorId);

@@ -36,15 +36,7 @@ export const routing = {
   sending: 'Transferring…',
   cancel: 'Cancel',
   pickFirst: 'Choose where the chat goes.',
-  transferred: (to: string) => `Transferred to ${to}.`,
   internal: 'Internal note',
-  department: (name: string) => name,
-  escalated: 'Waiting long',
-
-  // Notifications from the background
-  assignedTitle: (name: string) => `New chat for you: ${name}`,
-  transferredTitle: (from: string, name: string) => `${from} transferred ${name} to you`,
-  escalatedTitle: (name: string) => `Still waiting: ${name}`,
 
   // Admin: departments
   nav: 'Departments',

@@ -19,20 +19,29 @@ export interface AccountAvailability {
   departments: DepartmentAvailability[];
 }
 
-/** As presence.ts: one lookup serves an account's widget handshakes for a second (#4). */
-const TTL_MS = 1_000;
-const cache = new WeakMap<OperatorNamespace, Map<string, { at: number; value: Promise<AccountAvailability> }>>();
+/**
+ * What the database says (who chose online, the departments and their members), kept per account
+ * for a few seconds: every widget handshake reads it (#4: thousands at once after a restart; a
+ * handshake stays one statement), and a change made on this node forgets it at once
+ * (forgetAvailability); the broadcasts of a change look afresh. Whether operators are connected
+ * comes from presence.ts, itself cached for a second.
+ */
+const CHOICES_TTL_MS = 10_000;
+interface Choices {
+  online: Set<string>;
+  departments: { id: string; name: string }[];
+  members: { departmentId: string; operatorId: string }[];
+}
+const cache = new WeakMap<OperatorNamespace, Map<string, { at: number; value: Promise<Choices> }>>();
 
-async function lookup(db: Db, operatorsNs: OperatorNamespace, accountId: string, fresh: boolean): Promise<AccountAvailability> {
-  const [connected, online, depts] = await Promise.all([
-    onlineOperatorIds(operatorsNs, accountId, fresh),
+async function readChoices(db: Db, accountId: string): Promise<Choices> {
+  const [online, depts] = await Promise.all([
     db
       .select({ id: operators.id })
       .from(operators)
       .where(and(eq(operators.accountId, accountId), eq(operators.status, 'active'), eq(operators.availability, 'online'))),
     db.select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.accountId, accountId)),
   ]);
-  const availableIds = new Set(online.map((o) => o.id).filter((id) => connected.has(id)));
   const members = depts.length
     ? await db
         .select({ departmentId: departmentMembers.departmentId, operatorId: departmentMembers.operatorId })
@@ -47,29 +56,35 @@ async function lookup(db: Db, operatorsNs: OperatorNamespace, accountId: string,
           ),
         )
     : [];
-  const count = new Map<string, number>();
-  for (const m of members) if (availableIds.has(m.operatorId)) count.set(m.departmentId, (count.get(m.departmentId) ?? 0) + 1);
-  return {
-    availableIds,
-    departments: depts.map((d) => ({ id: d.id, name: d.name, online: count.get(d.id) ?? 0 })).sort((a, b) => a.name.localeCompare(b.name)),
-  };
+  return { online: new Set(online.map((o) => o.id)), departments: depts, members };
 }
 
-/** The account's availability; `fresh` looks again (after a change), otherwise a second-old answer may do. */
-export function accountAvailability(db: Db, operatorsNs: OperatorNamespace, accountId: string, fresh = false): Promise<AccountAvailability> {
+function choices(db: Db, operatorsNs: OperatorNamespace, accountId: string, fresh: boolean): Promise<Choices> {
   let accounts = cache.get(operatorsNs);
   if (!accounts) cache.set(operatorsNs, (accounts = new Map()));
   const hit = accounts.get(accountId);
-  if (!fresh && hit && Date.now() - hit.at < TTL_MS) return hit.value;
+  if (!fresh && hit && Date.now() - hit.at < CHOICES_TTL_MS) return hit.value;
   if (accounts.size >= 10_000) accounts.clear();
-  const value = lookup(db, operatorsNs, accountId, fresh);
+  const value = readChoices(db, accountId);
   accounts.set(accountId, { at: Date.now(), value });
   // A failed lookup is not kept: the next caller asks again.
   value.catch(() => accounts.get(accountId)?.value === value && accounts.delete(accountId));
   return value;
 }
 
-/** After a change on this node (a status, a department): the next lookup looks again (other nodes within their second). */
+/** The account's availability; `fresh` looks again (after a change), otherwise a few seconds' old choices may do. */
+export async function accountAvailability(db: Db, operatorsNs: OperatorNamespace, accountId: string, fresh = false): Promise<AccountAvailability> {
+  const [connected, chosen] = await Promise.all([onlineOperatorIds(operatorsNs, accountId, fresh), choices(db, operatorsNs, accountId, fresh)]);
+  const availableIds = new Set([...chosen.online].filter((id) => connected.has(id)));
+  const count = new Map<string, number>();
+  for (const m of chosen.members) if (availableIds.has(m.operatorId)) count.set(m.departmentId, (count.get(m.departmentId) ?? 0) + 1);
+  return {
+    availableIds,
+    departments: chosen.departments.map((d) => ({ id: d.id, name: d.name, online: count.get(d.id) ?? 0 })).sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+/** After a change on this node (a status, a department): the next lookup looks again (other nodes within their few seconds). */
 export function forgetAvailability(operatorsNs: OperatorNamespace, accountId: string): void {
   cache.get(operatorsNs)?.delete(accountId);
 }

@@ -98,8 +98,13 @@ export async function reportActivity(ctx: AppContext, actor: OperatorActor): Pro
 /** How often each node looks for operators to put away (the statement is cheap and idempotent). */
 export const AUTO_AWAY_EVERY_MS = 30_000;
 
-/** Puts away whoever has been inactive past their minutes (any account), and says so. */
+/**
+ * Puts away whoever has been inactive past their minutes (any account), and says so. A node with
+ * no panel connected skips it: only connected operators can be seen online (a panel connecting
+ * counts as activity), and the statement would be the node's only work.
+ */
 export async function runAutoAway(ctx: AppContext): Promise<number> {
+  if (ctx.rt.operators.sockets.size === 0) return 0;
   const away = await sweepAutoAway(ctx.db, ctx.clock.sqlNow());
   const byAccount = new Map<string, string[]>();
   for (const { accountId, operatorId } of away) byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), operatorId]);

@@ -333,7 +333,7 @@ describe('escalation (A1)', () => {
     expect(danAlerts).toHaveLength(1);
   });
 
-  it('is a job in the database, due when the chat has waited the set seconds by the app’s clock (it survives a restart)', async () => {
+  it('is a durable job in the database (it outlives a restart), due when the chat has waited the set seconds by the app’s clock', async () => {
     const t = await team();
     await t.settings({ escalationSeconds: 10 });
     const { socket: visitor } = await t.visitor();

@@ -44,7 +44,7 @@ export const routing = {
   intro:
     'Chats go to a department when the visitor picks one in the pre-chat form (offered when two or more have someone online) or when an operator transfers them. An operator may be in several.',
   newLabel: 'New department',
-  newPlaceholder: 'Sales',
+  newPlaceholder: 'Billing',
   add: 'Add',
   adding: 'Adding…',
   nameLabel: (name: string) => `Name of ${name}`,

@@ -23,6 +23,10 @@ export const ERROR_CODES = [
   'file_too_large',
   /** #5: an upload whose bytes are not of a type the account accepts (REST 415). */
   'file_type_not_allowed',
+  /** #6 (A1): another operator accepted the chat first (exactly one accept wins, also across nodes). */
+  'chat_taken',
+  /** #6 (A1): the operator already has as many chats as their limit allows. */
+  'limit_reached',
   'internal_error',
 ] as const;
 

@@ -16,6 +16,8 @@ const MINIMUM = {
   'team:manage': api.team.list.role,
   /** Create, change and delete the account's canned responses (P10); every operator has their own besides. */
   'canned:manage': api.canned.list.role,
+  /** Departments, routing settings and operators' limits (A1, #6). */
+  'routing:manage': api.routing.createDepartment.role,
 } as const;
 
 export type Action = keyof typeof MINIMUM;

@@ -44,6 +44,14 @@ export const adminDomains: readonly AdminDomain[] = [
     requires: 'canned:manage',
     component: () => import('@/components/admin/canned/CannedPage.vue'),
   },
+  {
+    // A1 (#6): departments and who is in them.
+    path: 'departments',
+    label: () => strings.routing.nav,
+    icon: 'M2.5 2.5h4v4h-4zM9.5 2.5h4v4h-4zM2.5 9.5h4v4h-4zM9.5 9.5h4v4h-4z',
+    requires: 'routing:manage',
+    component: () => import('@/components/admin/departments/DepartmentsPage.vue'),
+  },
 ];
 
 declare module 'vue-router' {

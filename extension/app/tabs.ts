@@ -10,6 +10,7 @@ import { useChatListStore } from '@/stores/chatList';
 import { useChatsStore } from '@/stores/chats';
 import { useChatWindowsStore } from '@/stores/chatWindows';
 import { useRatingsStore } from '@/stores/ratings';
+import { useRoutingStore } from '@/stores/routing';
 import { useVisitorsStore } from '@/stores/visitors';
 import { strings } from '@/strings';
 import type { OutboxStore } from '@/utils/outbox';
@@ -61,7 +62,9 @@ export const panelTabs: readonly PanelTab[] = [
       return () => stops.forEach((stop) => stop());
     },
     badge: () => {
-      const waiting = useChatListStore().waiting.length;
+      // A1 (#6): the waiting chats this operator is to see (their departments').
+      const routing = useRoutingStore();
+      const waiting = useChatListStore().waiting.filter((c) => routing.isForMe(c)).length;
       if (waiting) return { count: waiting, alert: true, label: strings.chats.waiting(waiting) };
       const unread = useChatWindowsStore().totalUnread;
       return unread ? { count: unread, alert: true, label: strings.chats.unread(unread) } : null;
@@ -76,6 +79,18 @@ export const panelTabs: readonly PanelTab[] = [
     badge: () => {
       const count = useVisitorsStore().count;
       return count ? { count, alert: false, label: strings.visitors.count(count) } : null;
+    },
+  },
+  {
+    // P11 (#6): "View operators": everyone's status and load, live; the operator's status and auto-away.
+    id: 'team',
+    label: () => strings.routing.tab,
+    icon: 'M6 7.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM1.5 13.5c0-2.5 2-4 4.5-4s4.5 1.5 4.5 4M11 2.8a2.3 2.3 0 0 1 0 4.4M12.5 9.7c1.3.5 2 1.7 2 3.3',
+    component: defineAsyncComponent(() => import('@/components/routing/RoutingOperators.vue')),
+    start: ({ session, server }) => useRoutingStore().start({ server, session }),
+    badge: () => {
+      const n = useRoutingStore().onlineCount;
+      return n ? { count: n, alert: false, label: strings.routing.onlineCount(n) } : null;
     },
   },
 ];

@@ -5,6 +5,7 @@
  */
 import { createChatsDomain, type ChatAlerts } from './chats';
 import { createSocketHub, type SocketHubOptions } from './hub';
+import { createRoutingDomain } from './routing';
 
 export interface HubOptions extends Omit<SocketHubOptions<never>, 'domains'> {
   alerts: ChatAlerts;
@@ -13,7 +14,10 @@ export interface HubOptions extends Omit<SocketHubOptions<never>, 'domains'> {
 /** The socket hub with every domain plugged in, and what the background entrypoint asks of them. */
 export function createHub(options: HubOptions) {
   const { alerts, ...rest } = options;
-  const hub = createSocketHub({ ...rest, domains: { chats: (context) => createChatsDomain(context, alerts) } });
+  const hub = createSocketHub({
+    ...rest,
+    domains: { chats: (context) => createChatsDomain(context, alerts), routing: () => createRoutingDomain(alerts) },
+  });
   const { chats } = hub.domains;
   return {
     get status() {

@@ -40,11 +40,14 @@ export const useChatListStore = defineStore('chatList', () => {
 
   /**
    * Stores `c` unless it is a stale copy (an answer computed before a live update): status only
-   * moves forward (waiting → active → closed), and lastSeq only grows. Returns whether it was stored.
+   * moves forward (waiting → active → closed), and lastSeq only grows — except that a new wait
+   * (a transfer back to a department's queue, #6: a later `waitingSince`) starts over at waiting.
+   * Returns whether it was stored.
    */
   function upsert(c: ConversationView): boolean {
     const prev = conversations.value[c.id];
-    if (prev && (STATUS_ORDER[c.status] < STATUS_ORDER[prev.status] || (c.status === prev.status && c.lastSeq < prev.lastSeq))) return false;
+    const newWait = !!prev && c.waitingSince > prev.waitingSince;
+    if (prev && !newWait && (STATUS_ORDER[c.status] < STATUS_ORDER[prev.status] || (c.status === prev.status && c.lastSeq < prev.lastSeq))) return false;
     conversations.value[c.id] = c;
     return true;
   }

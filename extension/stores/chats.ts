@@ -137,7 +137,8 @@ export const useChatsStore = defineStore('chats', () => {
       const res = await server.request('chat:accept', { conversationId: id });
       if (!res.ok) {
         list.notice = res.error.message;
-        if (res.error.code === 'conflict' || res.error.code === 'chat_closed') void refresh();
+        // #6: another operator won the accept (or it closed): the list shows it as it is now.
+        if (res.error.code === 'chat_taken' || res.error.code === 'conflict' || res.error.code === 'chat_closed') void refresh();
         return false;
       }
       upsert(res.data);

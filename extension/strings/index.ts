@@ -11,7 +11,8 @@ import { canned } from './canned';
 import { chats } from './chats';
 import { composer } from './composer';
 import { ratings } from './ratings';
+import { routing } from './routing';
 import { team } from './team';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer };
+export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing };

@@ -3,6 +3,7 @@ import { apiClient, type ApiFailure } from '@@/shared/api/client';
 import type { AccountSettingsPatch } from '@@/shared/schemas/accounts';
 import type { CannedCreateBody, CannedPatch } from '@@/shared/schemas/canned';
 import type { InviteBody, MemberPatch } from '@@/shared/schemas/team';
+import type { DepartmentPatch, OperatorRoutingPatch, RoutingSettingsPatch } from '@@/shared/schemas/routing';
 import { strings } from '@/strings';
 
 export type { ApiFailure } from '@@/shared/api/client';
@@ -47,6 +48,22 @@ export const cannedApi = {
   update: (serverUrl: string, token: string, cannedId: string, patch: CannedPatch) =>
     call(serverUrl)(api.canned.update, { params: { cannedId }, body: patch }, token),
   remove: (serverUrl: string, token: string, cannedId: string) => call(serverUrl)(api.canned.remove, { params: { cannedId } }, token),
+};
+
+/** Departments, routing settings and limits (A1, #6): operators read, admins change. */
+export const routingApi = {
+  departments: (serverUrl: string, token: string) => call(serverUrl)(api.routing.listDepartments, {}, token),
+  createDepartment: (serverUrl: string, token: string, name: string) => call(serverUrl)(api.routing.createDepartment, { body: { name } }, token),
+  updateDepartment: (serverUrl: string, token: string, departmentId: string, patch: DepartmentPatch) =>
+    call(serverUrl)(api.routing.updateDepartment, { params: { departmentId }, body: patch }, token),
+  deleteDepartment: (serverUrl: string, token: string, departmentId: string) =>
+    call(serverUrl)(api.routing.deleteDepartment, { params: { departmentId } }, token),
+  settings: (serverUrl: string, token: string) => call(serverUrl)(api.routing.getSettings, {}, token),
+  updateSettings: (serverUrl: string, token: string, patch: RoutingSettingsPatch) => call(serverUrl)(api.routing.updateSettings, { body: patch }, token),
+  operators: (serverUrl: string, token: string) => call(serverUrl)(api.routing.listOperators, {}, token),
+  updateOperator: (serverUrl: string, token: string, operatorId: string, patch: OperatorRoutingPatch) =>
+    call(serverUrl)(api.routing.updateOperator, { params: { operatorId }, body: patch }, token),
+  updateMe: (serverUrl: string, token: string, autoAwayMinutes: number | null) => call(serverUrl)(api.routing.updateMe, { body: { autoAwayMinutes } }, token),
 };
 
 /** A failed REST call in words for the operator (the login screen has its own, finer wording). */

@@ -27,6 +27,8 @@ export interface ChatMessage {
   error?: string;
   /** The file it carries (#5, P7). */
   file?: FileView;
+  /** Operators only (#5): a transfer's note (#6), later whispers. */
+  visibility?: 'internal';
 }
 
 /** A client id for the operator's new message (`op_` marks it in logs): the idempotency key every resend reuses. */

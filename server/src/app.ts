@@ -2,6 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import express, { type RequestHandler } from 'express';
+import { systemClock, type Clock } from './clock';
 import { ROOT_DIR, type Config } from './config';
 import type { AppContext } from './context';
 import { openDatabase, type Database } from './db/client';
@@ -34,6 +35,8 @@ export interface AppOptions {
   paths?: Partial<SitePaths>;
   /** Where log lines go and how repeats are folded (tests capture them). */
   log?: LoggerOptions;
+  /** The clock of waiting rules and due jobs (#6: tests pass an OffsetClock they move on). */
+  clock?: Clock;
 }
 
 export interface App {
@@ -96,7 +99,8 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   });
 
   // #5: PGlite's data dir belongs to this process alone, so leases found at start are a dead process's.
-  const jobs = new JobRunner(db, log, { concurrency: config.jobs.concurrency, soleProcess: database.kind === 'pglite' });
+  const clock = options.clock ?? systemClock;
+  const jobs = new JobRunner(db, log, { concurrency: config.jobs.concurrency, soleProcess: database.kind === 'pglite', clock });
   for (const feature of features) jobs.register(...(feature.jobs ?? []));
 
   const inFlight = new Set<Promise<unknown>>();
@@ -111,6 +115,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   const ctx: AppContext = {
     config,
     log,
+    clock,
     db,
     database,
     accounts: new AccountCache(db),

@@ -1,3 +1,4 @@
+import type { Clock } from './clock';
 import type { Config } from './config';
 import type { AccountCache } from './features/accounts/cache';
 import type { Database, Db } from './db/client';
@@ -16,6 +17,8 @@ import type { WithAckFor } from './realtime/withAck';
 export interface AppContext {
   config: Config;
   log: Logger;
+  /** The time for rules that wait (escalation, auto-away, due jobs): the system's, or a test's that moves on (#6). */
+  clock: Clock;
   db: Db;
   /** The hot paths' one-call route to a SQL function (#3: messages, #4: widget handshakes). */
   database: Pick<Database, 'callJson'>;

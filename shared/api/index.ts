@@ -8,6 +8,7 @@ import { authRoutes } from './auth';
 import { cannedRoutes } from './canned';
 import { fileRoutes } from './files';
 import { mailRoutes } from './mail';
+import { routingRoutes } from './routing';
 import { teamRoutes } from './team';
 import { visitorRoutes } from './visitors';
 
@@ -19,4 +20,5 @@ export const api = {
   files: fileRoutes,
   team: teamRoutes,
   canned: cannedRoutes,
+  routing: routingRoutes,
 };

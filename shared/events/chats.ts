@@ -13,6 +13,7 @@ import {
   type VisitorConversationView,
   type VisitorConversationWithMessages,
 } from '../schemas/chats';
+import { chatTransferPayload } from '../schemas/routing';
 
 /** The widget's commands: always on behalf of the socket's own visitor. */
 export const visitorCommands = {
@@ -34,6 +35,12 @@ export const operatorCommands = {
   'message:send': { payload: messageSendPayload, result: returns<MessageView>(), role: 'operator' },
   'chat:sync': { payload: chatSyncPayload, result: returns<MessageView[]>(), role: 'operator' },
   'typing:set': { payload: typingPayload, result: returns<null>(), role: 'operator' },
+  /**
+   * P5 (#6): to an operator or a department, with an optional note only operators see (an
+   * internal message); the visitor sees a line naming where it went. The chat's operator, or a
+   * supervisor, may transfer an active chat; anyone a waiting one.
+   */
+  'chat:transfer': { payload: chatTransferPayload, result: returns<ConversationView>(), role: 'operator' },
 } satisfies CommandMap;
 
 export interface TypingView {
@@ -64,4 +71,11 @@ export interface OperatorBroadcasts {
    */
   'message:sent': MessageView;
   'typing:updated': TypingView;
+  /**
+   * A1 (#6): a chat waits too long. Level 1 goes to its department's operators (all of the account's
+   * when it has none), level 2 to every operator of the account.
+   */
+  'chat:escalated': { conversation: ConversationView; level: number };
+  /** A1/P5 (#6): the server gave this operator a chat (auto-assignment or a transfer): to their sockets only. */
+  'chat:assigned': { conversation: ConversationView; by: 'auto' | 'transfer'; fromName: string | null };
 }

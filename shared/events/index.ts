@@ -8,6 +8,7 @@ import type { ClientToServer, ServerToClient } from '../contract';
 import * as canned from './canned';
 import * as chats from './chats';
 import * as ratings from './ratings';
+import * as routing from './routing';
 import * as transcripts from './transcripts';
 import * as visitors from './visitors';
 
@@ -16,18 +17,24 @@ export type { VisitorAuth, VisitorSession } from './visitors';
 export type { TypingView } from './chats';
 
 /** Every feature's contract, by feature name: the convention tests walk this. */
-export const contracts = { visitors, chats, ratings, transcripts, canned };
+export const contracts = { visitors, chats, ratings, transcripts, canned, routing };
 
 /** The widget's commands (`/visitor`). */
 export const visitorCommands = { ...visitors.visitorCommands, ...chats.visitorCommands, ...ratings.visitorCommands, ...transcripts.visitorCommands };
 /** The panel's commands (`/operator`). */
-export const operatorCommands = { ...visitors.operatorCommands, ...chats.operatorCommands, ...ratings.operatorCommands, ...canned.operatorCommands };
+export const operatorCommands = {
+  ...visitors.operatorCommands,
+  ...chats.operatorCommands,
+  ...ratings.operatorCommands,
+  ...canned.operatorCommands,
+  ...routing.operatorCommands,
+};
 
 export type VisitorClientToServer = ClientToServer<typeof visitorCommands>;
 export type OperatorClientToServer = ClientToServer<typeof operatorCommands>;
 export type VisitorServerToClient = ServerToClient<visitors.VisitorBroadcasts & chats.VisitorBroadcasts & ratings.VisitorBroadcasts>;
 export type OperatorServerToClient = ServerToClient<
-  visitors.OperatorBroadcasts & chats.OperatorBroadcasts & ratings.OperatorBroadcasts & canned.OperatorBroadcasts
+  visitors.OperatorBroadcasts & chats.OperatorBroadcasts & ratings.OperatorBroadcasts & canned.OperatorBroadcasts & routing.OperatorBroadcasts
 >;
 
 /** Socket handshake `auth` of the extension: the token from `POST /api/auth/login`. */

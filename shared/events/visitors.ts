@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { returns, type CommandMap } from '../contract';
 import type { VisitorConversationWithMessages } from '../schemas/chats';
+import type { DepartmentAvailability } from '../schemas/routing';
 import { pageViewPayload, type VisitorView } from '../schemas/visitors';
 
 export const visitorCommands = {
@@ -37,8 +38,10 @@ export interface VisitorSession {
    */
   visitorToken: string;
   accountName: string;
-  /** How many operators of the account are online right now (0 → offer a ticket instead). */
+  /** How many operators of the account are online right now (status online, a panel connected; 0 → offer a ticket instead). */
   operatorsOnline: number;
+  /** A1 (#6): the account's departments with how many of their operators are online (the pre-chat form offers those with someone). */
+  departments: DepartmentAvailability[];
   /**
    * The visitor's open conversation, if there is one, with its messages: all of them (a first
    * page; continue with `chat:sync`), or those after `VisitorAuth.chat.lastSeq` if the widget
@@ -49,8 +52,8 @@ export interface VisitorSession {
 
 export interface VisitorBroadcasts {
   'session:started': VisitorSession;
-  /** How many of the account's operators are online changed. */
-  'availability:updated': { online: number };
+  /** How many of the account's operators are online changed (in all, and per department, #6). */
+  'availability:updated': { online: number; departments: DepartmentAvailability[] };
 }
 
 export interface OperatorBroadcasts {

@@ -25,6 +25,8 @@ export const chatStartPayload = z.object({
     .trim()
     .pipe(z.email('Enter a valid email').max(MAX_EMAIL_LENGTH, atMost(MAX_EMAIL_LENGTH))),
   question: body,
+  /** A1 (#6): the department the visitor chose (one of the account's, else `not_found`); absent = the whole account. */
+  departmentId: uuid.optional(),
 });
 export type ChatStartPayload = z.infer<typeof chatStartPayload>;
 
@@ -80,6 +82,12 @@ export interface ConversationView {
   lastMessageAt: string | null;
   /** First line of the last message, for lists. */
   preview: string;
+  /** A1 (#6): the department it is routed to; null = the whole account. */
+  departmentId: string | null;
+  /** Since when it waits (created, or transferred back to a queue). */
+  waitingSince: string;
+  /** 0; 1 once its department was alerted again; 2 once every operator of the account was (#6). */
+  escalationLevel: number;
 }
 
 /** A conversation with its messages (a page of them, oldest first). */
@@ -105,6 +113,8 @@ export interface VisitorConversationView {
   operatorPresent: boolean;
   /** Highest seq stored: more than the widget holds means it missed messages. */
   lastSeq: number;
+  /** A1 (#6): its department, whose operators online the widget counts (null: the whole account's). */
+  departmentId: string | null;
 }
 
 /** The visitor's conversation with its messages (a page of them, oldest first). */

@@ -150,6 +150,9 @@ export function conversation(over: Partial<ConversationView> = {}): Conversation
     lastAuthor: 'visitor',
     lastMessageAt: new Date().toISOString(),
     preview: 'Do you ship to Norway?',
+    departmentId: null,
+    waitingSince: new Date(Date.now() - 30_000).toISOString(),
+    escalationLevel: 0,
     ...over,
   };
 }

@@ -63,6 +63,7 @@ describe('panel tabs', () => {
     expect(tabs.map((t) => [t.attributes('aria-selected'), t.attributes('tabindex')])).toEqual([
       ['true', '0'],
       ['false', '-1'],
+      ['false', '-1'],
     ]);
     expect(w.get('#panel-chats').attributes('hidden')).toBeUndefined();
     expect(w.get('#panel-visitors').attributes('hidden')).toBeDefined();
@@ -83,11 +84,14 @@ describe('panel tabs', () => {
     expect(w.get('#panel-visitors').attributes('hidden')).toBeUndefined();
     expect(w.findAll('#panel-visitors [data-testid=visitor-row]').length).toBe(2);
     expect(await panelTabItem.getValue()).toBe('visitors');
+    // #6: the Team tab ("View operators") is the last one.
     await w.get('#tab-visitors').trigger('keydown', { key: 'ArrowRight' });
+    expect(document.activeElement?.id).toBe('tab-team');
+    await w.get('#tab-team').trigger('keydown', { key: 'ArrowRight' });
     expect(document.activeElement?.id).toBe('tab-chats');
     await w.get('#tab-chats').trigger('keydown', { key: 'End' });
-    expect(document.activeElement?.id).toBe('tab-visitors');
-    await w.get('#tab-visitors').trigger('keydown', { key: 'Home' });
+    expect(document.activeElement?.id).toBe('tab-team');
+    await w.get('#tab-team').trigger('keydown', { key: 'Home' });
     expect(w.get('#tab-chats').attributes('aria-selected')).toBe('true');
     w.unmount();
   });

@@ -37,7 +37,7 @@ describe('a chat from start to close', () => {
 
     const res = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Hello?' }));
     // The visitor gets their own view of it (#4); operators get the whole conversation.
-    expect(res.conversation).toEqual({ id: expect.any(String), status: 'waiting', operatorName: null, operatorPresent: false, lastSeq: 1 });
+    expect(res.conversation).toEqual({ id: expect.any(String), status: 'waiting', operatorName: null, operatorPresent: false, lastSeq: 1, departmentId: null });
     expect(res.messages).toEqual([expect.objectContaining({ seq: 1, author: 'visitor', authorName: 'Vera', body: 'Hello?' })]);
     expect(await requested).toMatchObject({
       id: res.conversation.id,
@@ -103,7 +103,7 @@ describe('a chat from start to close', () => {
     expect(await note).toMatchObject({ seq: 2, body: 'Olivia joined the chat' });
 
     const twice = await op.socket.emitWithAck('chat:accept', { conversationId });
-    expect(twice).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(twice).toMatchObject({ ok: false, error: { code: 'conflict', message: 'You have this chat already.' } });
   });
 
   it('exchanges messages both ways in real time', async () => {

@@ -66,6 +66,9 @@ async function accountWithChat() {
   // P10: a canned response of account A (personal: the admin's own).
   const canned = await a.socket.emitWithAck('canned:create', { shortcut: 'price', title: 'Prices', body: 'See our prices' });
   if (!canned.ok) throw new Error('canned:create failed');
+  // A1 (#6): a department of account A.
+  const department = await rest<{ id: string }>(server.url, 'POST', '/api/departments', { name: 'Sales' }, a.token);
+  if (department.status !== 201) throw new Error('department failed');
   const ids: Ids = {
     cannedId: canned.data.id,
     conversationId: started.data.conversation.id,
@@ -73,6 +76,7 @@ async function accountWithChat() {
     fileId: uploaded.body.file.id,
     operatorId: a.admin.id,
     invitationId: invited.body.id,
+    departmentId: department.body.id,
   };
   return { server, a, visitor, ids };
 }
@@ -132,16 +136,18 @@ describe('the contract (#5)', { timeout: 90_000 }, () => {
     const { server, a, visitor, ids } = await accountWithChat();
     const b = await h.operator(server, { account: 'B' });
     const intruder = await h.connectVisitor(server, a.account.id);
+    // The intruder is a visitor of account A: the department it names is account B's (#6).
+    const theirs = await rest<{ id: string }>(server.url, 'POST', '/api/departments', { name: 'Theirs' }, b.token);
     const before = await a.socket.emitWithAck('chat:get', { conversationId: ids.conversationId! });
 
     const checked: string[] = [];
-    for (const [socket, commands] of [
-      [intruder.socket, visitorCommands],
-      [b.socket, operatorCommands],
+    for (const [socket, commands, theirIds] of [
+      [intruder.socket, visitorCommands, { ...ids, departmentId: theirs.body.id }],
+      [b.socket, operatorCommands, ids],
     ] as const) {
       for (const [event, spec] of Object.entries(commands as CommandMap)) {
         if (!takesId(spec.payload)) continue;
-        const res = await (socket as unknown as Emit).emitWithAck(event, samplePayload(spec.payload, ids));
+        const res = await (socket as unknown as Emit).emitWithAck(event, samplePayload(spec.payload, theirIds));
         expect(res, `${event} with another account's (or visitor's) ids`).toMatchObject({ ok: false, error: { code: 'not_found' } });
         checked.push(event);
       }

@@ -37,6 +37,9 @@ const VISITOR_FIELDS = new Set([
   'operatorName',
   'operatorPresent',
   'lastSeq',
+  // #6: the chat's department (whose operators online the widget counts), and the departments the pre-chat form offers
+  'departmentId',
+  'departments',
   // MessageView
   'conversationId',
   'seq',
@@ -115,7 +118,14 @@ describe('what a visitor receives', () => {
     visitor.auth = { accountId: op.account.id, visitorToken };
     session = ready();
     visitor.connect();
-    expect((await session).chat?.conversation).toEqual({ id: conversationId, status: 'active', operatorName: 'Olivia', operatorPresent: true, lastSeq: 4 });
+    expect((await session).chat?.conversation).toEqual({
+      id: conversationId,
+      status: 'active',
+      operatorName: 'Olivia',
+      operatorPresent: true,
+      lastSeq: 4,
+      departmentId: null,
+    });
 
     const closed = waitFor(visitor, 'chat:updated', (c) => c.status === 'closed');
     ok(await op.socket.emitWithAck('chat:close', { conversationId }));
@@ -126,6 +136,7 @@ describe('what a visitor receives', () => {
       operatorName: 'Olivia',
       operatorPresent: false,
       lastSeq: 5,
+      departmentId: null,
     });
     visitor.disconnect();
 

@@ -11,8 +11,9 @@ import type { Feature } from './feature';
 import { files } from './files';
 import { mail } from './mail';
 import { ratings } from './ratings';
+import { routing } from './routing';
 import { team } from './team';
 import { transcripts } from './transcripts';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts, canned];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts, canned, routing];

@@ -18,6 +18,8 @@ const STATUS: Record<ErrorCode, number> = {
   origin_not_allowed: 403,
   file_too_large: 413,
   file_type_not_allowed: 415,
+  chat_taken: 409,
+  limit_reached: 409,
   internal_error: 500,
 };
 

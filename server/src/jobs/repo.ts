@@ -57,6 +57,8 @@ export interface ClaimRequest {
   limit: number;
   node: string;
   leaseMs: number;
+  /** The time in SQL (the app's clock, #6: tests move it on); default `now()`. */
+  now?: SQL;
 }
 
 /** The claim as one statement (exported for the plan test). */
@@ -65,10 +67,11 @@ export function claimStatement(claim: ClaimRequest): SQL {
     claim.kinds.map((k) => sql`${k}`),
     sql`, `,
   );
+  const now = claim.now ?? sql`now()`;
   // MATERIALIZED: the locking subquery runs once, so the batch is never larger than `limit`.
   return sql`WITH due AS MATERIALIZED (
       SELECT id FROM jobs
-      WHERE status IN ('pending', 'running') AND run_at <= now() AND kind IN (${kinds})
+      WHERE status IN ('pending', 'running') AND run_at <= ${now} AND kind IN (${kinds})
       ORDER BY run_at
       LIMIT ${claim.limit}
       FOR UPDATE SKIP LOCKED
@@ -77,7 +80,7 @@ export function claimStatement(claim: ClaimRequest): SQL {
       status = 'running',
       attempts = jobs.attempts + 1,
       locked_by = ${claim.node},
-      run_at = now() + ${ms(claim.leaseMs)},
+      run_at = ${now} + ${ms(claim.leaseMs)},
       last_error = CASE WHEN jobs.status = 'running'
         THEN 'attempt ' || jobs.attempts || ': the node running it stopped before it finished (' || coalesce(jobs.locked_by, '?') || ')'
         ELSE jobs.last_error END
@@ -86,10 +89,10 @@ export function claimStatement(claim: ClaimRequest): SQL {
 }
 
 /** Pushes on the leases of jobs this node is still running, so no other node takes them. */
-export async function extendLeases(db: Db, node: string, ids: readonly string[], leaseMs: number): Promise<void> {
+export async function extendLeases(db: Db, node: string, ids: readonly string[], leaseMs: number, now: SQL = sql`now()`): Promise<void> {
   if (ids.length === 0) return;
   await db.execute(
-    sql`UPDATE jobs SET run_at = now() + ${ms(leaseMs)}
+    sql`UPDATE jobs SET run_at = ${now} + ${ms(leaseMs)}
         WHERE id IN (${sql.join(
           ids.map((id) => sql`${id}::uuid`),
           sql`, `,
@@ -104,12 +107,12 @@ export type JobOutcome = { status: 'done' } | { status: 'retry'; delayMs: number
  * while this node still holds that attempt's claim; false if it lost it (the lease passed and
  * another node took the job: its outcome wins).
  */
-export async function finishJob(db: Db, job: { id: string; attempt: number; node: string }, outcome: JobOutcome): Promise<boolean> {
+export async function finishJob(db: Db, job: { id: string; attempt: number; node: string }, outcome: JobOutcome, now: SQL = sql`now()`): Promise<boolean> {
   const set =
     outcome.status === 'done'
       ? sql`status = 'done', finished_at = now()`
       : outcome.status === 'retry'
-        ? sql`status = 'pending', run_at = now() + ${ms(outcome.delayMs)}, last_error = ${outcome.error}`
+        ? sql`status = 'pending', run_at = ${now} + ${ms(outcome.delayMs)}, last_error = ${outcome.error}`
         : sql`status = 'failed', finished_at = now(), last_error = ${outcome.error}`;
   const rows = await queryRows<{ id: string }>(
     db,

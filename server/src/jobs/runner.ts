@@ -25,6 +25,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { systemClock, type Clock } from '../clock';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { jsonArgument } from '../db/json';
@@ -69,6 +70,8 @@ export interface JobRunnerOptions {
    * locked to one process), so leases found at start are a dead process's and are due at once.
    */
   soleProcess: boolean;
+  /** When a job is due and leases end (#6: a test's clock moves on and due jobs run); default the system's. */
+  clock?: Clock;
 }
 
 interface Running {
@@ -91,11 +94,15 @@ export class JobRunner {
   private failingSince = 0;
   private closed: Promise<void> | undefined;
 
+  private readonly clock: Clock;
+
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
     private readonly options: JobRunnerOptions,
-  ) {}
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   /** Adds job kinds this node runs (and may enqueue). A kind registered twice must be the same definition. */
   register(...definitions: JobDefinition[]): void {
@@ -122,7 +129,7 @@ export class JobRunner {
       key: options.key ?? null,
       runAt: options.runAt ?? null,
     });
-    if (!options.tx && (!options.runAt || options.runAt.getTime() <= Date.now())) this.wake();
+    if (!options.tx && (!options.runAt || options.runAt.getTime() <= this.clock.now())) this.wake();
     return result;
   }
 
@@ -177,7 +184,13 @@ export class JobRunner {
       const free = this.options.concurrency - this.running.size;
       if (free > 0 && this.kinds.size > 0) {
         try {
-          const claimed = await claimJobs(this.db, { kinds: [...this.kinds.keys()], limit: free, node: this.node, leaseMs: LEASE_MS });
+          const claimed = await claimJobs(this.db, {
+            kinds: [...this.kinds.keys()],
+            limit: free,
+            node: this.node,
+            leaseMs: LEASE_MS,
+            now: this.clock.sqlNow(),
+          });
           for (const job of claimed) this.launch(job);
           this.recovered();
         } catch (err) {
@@ -260,7 +273,7 @@ export class JobRunner {
       }
     }
     try {
-      const recorded = await finishJob(this.db, { id: job.id, attempt: job.attempt, node: this.node }, outcome);
+      const recorded = await finishJob(this.db, { id: job.id, attempt: job.attempt, node: this.node }, outcome, this.clock.sqlNow());
       if (!recorded) this.log.warn(`${label}: its lease had passed and another node took it over; outcome ${outcome.status} not recorded`);
     } catch (err) {
       // The job stays running under our lease, which passes: it runs again, later.
@@ -271,7 +284,7 @@ export class JobRunner {
   private async renewLeases(): Promise<void> {
     if (this.running.size === 0) return;
     try {
-      await extendLeases(this.db, this.node, [...this.running.keys()], LEASE_MS);
+      await extendLeases(this.db, this.node, [...this.running.keys()], LEASE_MS, this.clock.sqlNow());
     } catch (err) {
       this.failing('Jobs: renewing leases failed', err);
     }

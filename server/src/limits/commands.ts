@@ -53,6 +53,8 @@ export const COMMAND_LIMITS = {
   'operator.typing': { what: 'typing updates', perSocket: rate(10, 1), perActor: rate(200, 10) },
   // P10: creating, changing, deleting canned responses by hand (and a script's import, slowly).
   'operator.settings': { what: 'changes', perSocket: rate(10, 1), perActor: rate(300, 60) },
+  // #6: status changes and activity reports (the panel sends one every half minute at most).
+  'operator.status': { what: 'status updates', perSocket: rate(10, 1), perActor: rate(60, 10) },
 } satisfies Record<string, CommandLimit>;
 
 export type CommandLimitName = keyof typeof COMMAND_LIMITS;

@@ -2,6 +2,7 @@
 import type { VisitorServerToClient, VisitorSession } from '../../../shared/events';
 import type { MessageView, VisitorConversationView } from '../../../shared/schemas/chats';
 import type { RatingView } from '../../../shared/schemas/ratings';
+import type { DepartmentAvailability } from '../../../shared/schemas/routing';
 import { SYNC_PAGE_SIZE } from '../../../shared/protocol';
 import type { FileView } from '../../../shared/schemas/files';
 import { ChatController, type Payload, type Transport } from '../../../widget/src/chat/controller';
@@ -13,11 +14,12 @@ export const CONV = '00000000-0000-4000-8000-0000000000c1';
 /** A tiny in-memory `/visitor` server: stores messages once per clientId, pages chat:sync. */
 export class FakeServer {
   messages: MessageView[] = [];
-  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', operatorPresent: true, lastSeq: 0 };
+  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', operatorPresent: true, lastSeq: 0, departmentId: null };
   /** Whether the visitor has an open chat (session:started carries it). */
   hasChat = true;
   /** What session:started says of the account's operators online (0: the offline form, #5). */
   operatorsOnline = 1;
+  departments: DepartmentAvailability[] = [];
   /** While set, message:send commits but the ack never comes (a connection dying mid-flight). */
   loseAcks = false;
   pending: ((e: Error) => void)[] = [];
@@ -123,6 +125,7 @@ export class FakeTransport implements Transport {
       visitorToken: token,
       accountName: 'Acme',
       operatorsOnline: this.server.operatorsOnline,
+      departments: this.server.departments,
       chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null,
     };
     this.push('session:started', session);

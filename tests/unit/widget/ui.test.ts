@@ -118,7 +118,7 @@ describe('widget UI', () => {
     expect(root.querySelector('.panel')!.textContent).not.toContain('shortly');
 
     // Someone comes online: now the chat waits for them, as any other.
-    transport.push('availability:updated', { online: 1 });
+    transport.push('availability:updated', { online: 1, departments: [] });
     expect($('chat-status').textContent).toBe('Waiting for an operator…');
     expect($('chat-notice').textContent).toContain('Someone from the team will be with you shortly');
   });

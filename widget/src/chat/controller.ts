@@ -7,6 +7,7 @@
 import type { VisitorAuth, VisitorClientToServer, VisitorServerToClient, VisitorSession, TypingView } from '../../../shared/events';
 import type { MessageView, VisitorConversationView } from '../../../shared/schemas/chats';
 import type { PageViewPayload } from '../../../shared/schemas/visitors';
+import type { DepartmentAvailability } from '../../../shared/schemas/routing';
 import { isPermanentSendError } from '../../../shared/errors';
 import {
   contiguousSeq,
@@ -45,6 +46,8 @@ export interface ChatState {
   ready: boolean;
   accountName: string;
   operatorsOnline: number;
+  /** A1 (#6): the account's departments with their operators online (the pre-chat form offers those with someone). */
+  departments: DepartmentAvailability[];
   /** The email of the pre-chat form (the last chat's): where the team replies while nobody is online. */
   email: string;
   conversation: VisitorConversationView | null;
@@ -94,6 +97,7 @@ export class ChatController {
       ready: false,
       accountName: '',
       operatorsOnline: 0,
+      departments: [],
       email: '',
       conversation: null,
       messages: [],
@@ -116,7 +120,7 @@ export class ChatController {
     transport.on('message:sent', (m) => this.onMessage(m));
     transport.on('chat:updated', (c) => this.onConversation(c));
     transport.on('typing:updated', (t) => this.onTyping(t));
-    transport.on('availability:updated', (a) => this.set({ operatorsOnline: a.online }));
+    transport.on('availability:updated', (a) => this.set({ operatorsOnline: a.online, departments: a.departments }));
     transport.onDisconnect(() => {
       this.gen++;
       this.set({ connected: false });
@@ -142,6 +146,7 @@ export class ChatController {
     st.ready = true;
     st.accountName = s.accountName;
     st.operatorsOnline = s.operatorsOnline;
+    st.departments = s.departments;
     if (s.chat) {
       if (st.conversation?.id !== s.chat.conversation.id) st.messages = [];
       st.conversation = s.chat.conversation;
@@ -320,10 +325,22 @@ export class ChatController {
     this.onChange();
   }
 
+  /** Operators online for the visitor: of their chat's department (#6), else of the account. */
+  online(): number {
+    const id = this.state.conversation?.departmentId;
+    const dept = id ? this.state.departments.find((d) => d.id === id) : undefined;
+    return dept ? dept.online : this.state.operatorsOnline;
+  }
+
+  /** The departments the pre-chat form may offer: those with someone online (#6). */
+  offeredDepartments(): DepartmentAvailability[] {
+    return this.state.departments.filter((d) => d.online > 0);
+  }
+
   // ── Widget → server (called by the UI) ──────────────────────────────────────────────────
 
   /** Pre-chat form → `chat:start`. A retry after a failure reuses the clientId (no double chat). */
-  async startChat(form: { name: string; email: string; question: string }): Promise<void> {
+  async startChat(form: { name: string; email: string; question: string; departmentId?: string }): Promise<void> {
     if (this.state.starting) return;
     this.set({ starting: true, startError: '' });
     const clientId = (this.startClientId ??= newClientId());

@@ -61,7 +61,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
 
   // ── Pre-chat form ──
   const profile = ctrl.profile();
-  const field = (id: string, label: string, control: HTMLInputElement | HTMLTextAreaElement) => {
+  const field = (id: string, label: string, control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement) => {
     const err = h('div', { class: 'err', id: `sd-${id}-err`, hidden: true });
     control.id = `sd-${id}`;
     control.setAttribute('aria-describedby', err.id);
@@ -81,6 +81,9 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     h('input', { type: 'email', autocomplete: 'email', maxlength: MAX_EMAIL_LENGTH, placeholder: t.emailPlaceholder, 'data-testid': 'prechat-email' }),
   );
   const fQuestion = field('question', t.questionLabel, h('textarea', { rows: 3, placeholder: t.questionPlaceholder, 'data-testid': 'prechat-question' }));
+  // A1 (#6): asked only when two or more departments have someone online.
+  const fDept = field('department', t.departmentLabel, h('select', { 'data-testid': 'prechat-department' }));
+  let deptKey = '';
   fName.control.value = profile.name;
   fEmail.control.value = profile.email;
   const alert = h('p', { class: 'alert', role: 'alert', hidden: true });
@@ -88,9 +91,10 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   const fields = [
     ['name', fName],
     ['email', fEmail],
+    ['department', fDept],
     ['question', fQuestion],
   ] as const;
-  const form = h('form', { class: 'card', novalidate: true, onsubmit: (e) => onStart(e) }, fName.box, fEmail.box, fQuestion.box, alert, submit);
+  const form = h('form', { class: 'card', novalidate: true, onsubmit: (e) => onStart(e) }, fName.box, fEmail.box, fDept.box, fQuestion.box, alert, submit);
   const pre = h('div', { class: 'pre' }, form);
 
   // ── Chat ──
@@ -169,15 +173,18 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     text(title, st.accountName || t.panelLabel);
     text(ava, ((conv?.status === 'active' && opName) || st.accountName || '?').charAt(0).toUpperCase());
     greet.hidden = inChat;
-    // Nobody online (#5): the form leaves a message answered by email, and says so.
-    const offline = st.ready && !st.operatorsOnline;
+    // Nobody online (#5): the form leaves a message answered by email, and says so. #6: in a
+    // chat of a department, its operators count.
+    const online = ctrl.online();
+    const offline = st.ready && !online;
+    renderDepartments();
     text(intro, offline ? t.introOffline : t.intro);
     let line: string;
     let dotClass = 'dot';
     if (!st.connected && st.ready) line = t.reconnecting;
     else if (!conv) {
-      line = st.operatorsOnline ? t.online : st.ready ? t.offline : '';
-      dotClass += st.operatorsOnline ? ' on' : ' off';
+      line = online ? t.online : st.ready ? t.offline : '';
+      dotClass += online ? ' on' : ' off';
     } else if (conv.status === 'waiting') {
       line = offline ? t.offline : t.waiting;
       if (offline) dotClass += ' off';
@@ -348,8 +355,22 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     input.focus(); // the button that had focus is gone
   }
 
+  /** The departments with someone online; the choice is asked only between two or more. */
+  function renderDepartments(): void {
+    const offered = ctrl.offeredDepartments();
+    const key = offered.map((d) => d.id + d.name).join();
+    fDept.box.hidden = offered.length < 2;
+    if (key === deptKey) return;
+    deptKey = key;
+    const sel = fDept.control;
+    const was = sel.value;
+    sel.replaceChildren(h('option', { value: '' }, t.departmentPick), ...offered.map((d) => h('option', { value: d.id }, d.name)));
+    sel.value = offered.some((d) => d.id === was) ? was : '';
+  }
+
   function validate(id: string, raw: string): string {
     const v = raw.trim();
+    if (id === 'department') return v || fDept.box.hidden ? '' : t.departmentRequired;
     if (id === 'name') return v ? '' : t.nameRequired;
     if (id === 'email') return !v ? t.emailRequired : EMAIL.test(v) ? '' : t.emailInvalid;
     return !v ? t.questionRequired : v.length > MAX_MESSAGE_LENGTH ? t.questionTooLong(MAX_MESSAGE_LENGTH) : '';
@@ -367,7 +388,10 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     let firstBad: HTMLElement | null = null;
     for (const [id, f] of fields) if (!showError(f.control, f.err, validate(id, f.control.value))) firstBad ??= f.control;
     if (firstBad) return firstBad.focus();
-    void ctrl.startChat({ name: fName.control.value.trim(), email: fEmail.control.value.trim(), question: fQuestion.control.value.trim() }).then(() => {
+    const offered = ctrl.offeredDepartments();
+    const departmentId = offered.length > 1 ? fDept.control.value : offered[0]?.id;
+    const form = { name: fName.control.value.trim(), email: fEmail.control.value.trim(), question: fQuestion.control.value.trim() };
+    void ctrl.startChat(departmentId ? { ...form, departmentId } : form).then(() => {
       if (st.conversation) fQuestion.control.value = '';
       // Refused for good (#4): the question is what has to change; its error says so, and editing clears it.
       else if (st.startError === 'rejected') {
@@ -379,7 +403,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
 
   function focusFirst(): void {
     const conv = st.conversation;
-    if (!conv) (fields.find(([, f]) => !f.control.value.trim())?.[1].control ?? fQuestion.control).focus();
+    if (!conv) (fields.find(([, f]) => !f.box.hidden && !f.control.value.trim())?.[1].control ?? fQuestion.control).focus();
     else if (conv.status === 'closed') {
       if (!ending.focus()) newChatBtn.focus();
     } else input.focus();

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, foreignKey, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, foreignKey, index, integer, pgTable, smallint, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { AUTHOR_TYPES, CONVERSATION_STATUSES, MESSAGE_VISIBILITIES } from '../../../../shared/schemas/chats';
 import { accounts } from './accounts';
 import { files } from './files';
 import { operators } from './operators';
+import { departments } from './routing';
 import { visitors } from './visitors';
 
 export const conversations = pgTable(
@@ -39,10 +40,20 @@ export const conversations = pgTable(
     lastAuthor: text('last_author', { enum: AUTHOR_TYPES }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
     preview: text('preview').notNull().default(''),
+    /** A1 (#6): the department it is routed to (the pre-chat form's choice, or a transfer); null = the whole account. */
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
+    /** Since when it waits (created, or transferred back to a queue): escalation counts from here. */
+    waitingSince: timestamp('waiting_since', { withTimezone: true }).notNull().defaultNow(),
+    /** 0 while new; 1: its department was alerted again; 2: every online operator of the account was (#6). */
+    escalationLevel: smallint('escalation_level').notNull().default(0),
   },
   (t) => [
     index('conversations_account_status_idx').on(t.accountId, t.status),
     index('conversations_visitor_idx').on(t.visitorId),
+    // Load per operator (A1): their active chats.
+    index('conversations_operator_active_idx')
+      .on(t.operatorId)
+      .where(sql`status = 'active'`),
     // A visitor has at most one open conversation; chat:start relies on it to stay idempotent.
     uniqueIndex('conversations_one_open_per_visitor')
       .on(t.visitorId)

@@ -1,5 +1,6 @@
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ROLES } from '../../../../shared/schemas/auth';
+import { AVAILABILITIES, DEFAULT_MAX_CHATS } from '../../../../shared/schemas/routing';
 import { OPERATOR_STATUSES } from '../../../../shared/schemas/team';
 import { accounts } from './accounts';
 
@@ -18,6 +19,21 @@ export const operators = pgTable(
     passwordHash: text('password_hash').notNull(),
     /** A5: `disabled` operators can't sign in, and their sessions were revoked when they were disabled. */
     status: text('status', { enum: OPERATOR_STATUSES }).notNull().default('active'),
+    /**
+     * P11 (#6): what the operator chose, kept across sign-ins. Others see `offline` whenever no
+     * panel of theirs is connected (presence is read from the sockets, realtime/availability.ts).
+     */
+    availability: text('availability', { enum: AVAILABILITIES }).notNull().default('online'),
+    /** `away` was set by auto-away: activity in the panel brings them back online. */
+    awayAuto: boolean('away_auto').notNull().default(false),
+    /** Their own auto-away in minutes (0 = never); null = the account's default. */
+    autoAwayMinutes: integer('auto_away_minutes'),
+    /** Last input or focus in their panel (reported, throttled): auto-away counts from here. */
+    lastActiveAt: timestamp('last_active_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A1: most chats at once (auto-assign and accept both stop there). */
+    maxChats: integer('max_chats').notNull().default(DEFAULT_MAX_CHATS),
+    /** When they last got a chat: auto-assign picks the longest idle first among equals. */
+    lastAssignedAt: timestamp('last_assigned_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('operators_email_key').on(t.email), index('operators_account_idx').on(t.accountId)],

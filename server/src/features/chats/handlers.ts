@@ -5,6 +5,7 @@ import { rooms } from '../../realtime/rooms';
 import { commands } from '../feature';
 import { presentConversation, presentVisitorConversation } from './presenter';
 import { acceptChat, closeChat, getChat, listChats, sendMessage, setTyping, startChat, syncChat } from './service';
+import { transferChat } from './transfer';
 
 /** Chat commands of the widget (shared/events/chats.ts): always on behalf of the socket's own visitor. */
 export const visitorChatCommands = commands<typeof contract.visitorCommands, VisitorActor, VisitorSocket>(contract.visitorCommands, {
@@ -27,4 +28,5 @@ export const operatorChatCommands = commands<typeof contract.operatorCommands, O
   'message:send': { limit: 'operator.message', run: (ctx, actor, input) => sendMessage(ctx, actor, input) },
   'chat:sync': { limit: 'operator.read', run: (ctx, actor, input, socket) => syncChat(ctx, actor, input, watcher(socket)) },
   'typing:set': { limit: 'operator.typing', run: (ctx, actor, input, socket) => setTyping(ctx, actor, input, socket.id) },
+  'chat:transfer': { limit: 'operator.chatChange', run: (ctx, actor, input, socket) => transferChat(ctx, actor, input, watcher(socket)) },
 });

@@ -42,6 +42,9 @@ export function presentConversation(c: ConversationRow): ConversationView {
     lastAuthor: c.lastAuthor,
     lastMessageAt: iso(c.lastMessageAt),
     preview: c.preview,
+    departmentId: c.departmentId,
+    waitingSince: c.waitingSince.toISOString(),
+    escalationLevel: c.escalationLevel,
   };
 }
 
@@ -57,5 +60,6 @@ export function presentVisitorConversation(c: ConversationRow, operatorPresent =
     operatorPresent: c.status === 'active' && operatorPresent,
     // The visitor's own sequence (#6): internal messages are not counted.
     lastSeq: c.lastVisitorSeq,
+    departmentId: c.departmentId,
   };
 }

@@ -58,7 +58,7 @@ export async function listActiveConversationsOf(db: Db, accountId: string, opera
 export async function insertConversation(
   db: Db,
   accountId: string,
-  input: { visitorId: string; visitorName: string; visitorEmail: string },
+  input: { visitorId: string; visitorName: string; visitorEmail: string; departmentId?: string | null },
 ): Promise<ConversationRow | null> {
   const [row] = await db
     .insert(conversations)
@@ -101,21 +101,6 @@ export async function messagesAfter(
     )
     .orderBy(asc(audience === 'public' ? messages.visitorSeq : messages.seq))
     .limit(limit);
-}
-
-/** waiting → active with this operator; null if the conversation isn't waiting (or isn't the account's). */
-export async function acceptConversation(
-  db: Db,
-  accountId: string,
-  conversationId: string,
-  operator: { id: string; name: string },
-): Promise<ConversationRow | null> {
-  const [row] = await db
-    .update(conversations)
-    .set({ status: 'active', operatorId: operator.id, operatorName: operator.name, acceptedAt: sql`now()` })
-    .where(and(eq(conversations.id, conversationId), eq(conversations.accountId, accountId), eq(conversations.status, 'waiting')))
-    .returning();
-  return row ?? null;
 }
 
 /** → closed; null if already closed (or not the account's). */

@@ -22,8 +22,9 @@ import { presentMessages, presentMessageWithFile } from './attachments';
 import { publishConversation, publishMessage, publishTyping } from './fanout';
 import { isOperatorPresent } from './operatorPresence';
 import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
+import { checkMayAccept, limitError, scheduleEscalation, takeChat, takenError } from './routing';
+import { findDepartment } from './routingRepo';
 import {
-  acceptConversation,
   appendMessages,
   closeConversation,
   findConversationByClientId,
@@ -76,11 +77,20 @@ export async function startChat(ctx: AppContext, actor: VisitorActor, input: Cha
   const { accountId, visitorId } = actor;
   const earlier = (await findConversationByClientId(db, accountId, visitorId, input.clientId)) ?? (await findOpenConversation(db, accountId, visitorId));
   if (earlier) return withMessagesForVisitor(ctx, earlier);
+  // A1 (#6): a department the visitor chose must be one of this account's.
+  if (input.departmentId && !(await findDepartment(db, accountId, input.departmentId))) throw new AppError('not_found', 'No such department.');
 
   const created = await db
     .transaction(async (tx) => {
-      const conversation = await insertConversation(tx, accountId, { visitorId, visitorName: input.name, visitorEmail: input.email });
+      const conversation = await insertConversation(tx, accountId, {
+        visitorId,
+        visitorName: input.name,
+        visitorEmail: input.email,
+        departmentId: input.departmentId ?? null,
+      });
       if (!conversation) return null;
+      // #6: nothing waits unseen: its escalation is due from now, durably (it exists if the chat does).
+      await scheduleEscalation(ctx, tx, conversation);
       await setVisitorContact(tx, accountId, visitorId, input.name, input.email);
       const [first] = await appendMessages(tx, [
         { accountId, conversationId: conversation.id, clientId: input.clientId, author: 'visitor', visitorId, body: input.question },
@@ -127,21 +137,27 @@ export async function syncChat(ctx: AppContext, actor: Actor, input: ChatSyncPay
   return presentMessages(ctx, actor.accountId, await messagesAfter(ctx.db, audience, actor.accountId, input.conversationId, input.afterSeq), audience);
 }
 
-/** An operator takes a waiting chat; the visitor sees "<name> joined the chat". */
+/**
+ * An operator takes a waiting chat; the visitor sees "<name> joined the chat". Exactly one of
+ * several operators accepting at once wins (a conditional UPDATE, also across nodes); the others
+ * get `chat_taken`. #6 (A1): within the operator's limit, and a department's chat is its members'
+ * until it is escalated to everyone.
+ */
 export async function acceptChat(ctx: AppContext, actor: OperatorActor, input: ConversationRef, watch?: Watch): Promise<ConversationView> {
   const { db } = ctx;
-  const result = await db.transaction(async (tx) => {
-    const accepted = await acceptConversation(tx, actor.accountId, input.conversationId, { id: actor.operatorId, name: actor.name });
-    if (!accepted) return null;
-    const [note] = await appendMessages(tx, [systemNote(accepted, `${actor.name} joined the chat`)]);
-    if (!note?.ok || !note.conversation) throw new Error('acceptChat: the system message was not stored');
-    return { conversation: note.conversation, message: note.message };
-  });
-  if (!result) {
+  const waiting = await reachable(db, actor, input.conversationId);
+  if (waiting.status === 'closed') throw new AppError('chat_closed', 'This chat is closed.');
+  if (waiting.status === 'active')
+    throw waiting.operatorId === actor.operatorId ? new AppError('conflict', 'You have this chat already.') : takenError(waiting);
+  await checkMayAccept(ctx, actor, waiting);
+  const result = await takeChat(ctx, actor.accountId, waiting.id, actor.operatorId);
+  if (result === 'unavailable') throw new AppError('forbidden', 'Your account is disabled.');
+  if (result === 'gone') {
     const conversation = await reachable(db, actor, input.conversationId);
     if (conversation.status === 'closed') throw new AppError('chat_closed', 'This chat is closed.');
-    throw new AppError('conflict', `${conversation.operatorName ?? 'Another operator'} has already accepted this chat.`);
+    throw takenError(conversation);
   }
+  if ('limit' in result) throw limitError(result.limit);
   await watch?.(result.conversation.id);
   ctx.events.publish('chat.accepted', { accountId: actor.accountId, conversationId: result.conversation.id, operatorId: actor.operatorId });
   // The visitors grid derives the new colour from chat:updated (shared/visitorState.ts). The

@@ -19,5 +19,7 @@ export const visitors = defineFeature({
   listen: (ctx) => {
     // The pre-chat form changed the visitor's name and email: the grid gets the whole row once.
     ctx.events.on('chat.started', ({ accountId, visitorId }) => publishVisitor(ctx, accountId, visitorId));
+    // #6: a status, a limit or the departments changed: the widgets' counts and pre-chat departments follow.
+    ctx.events.on('availability.changed', ({ accountId }) => announceOperatorAvailability(ctx, accountId));
   },
 });

@@ -9,6 +9,7 @@ import type { AccountRow } from '../../db/schema/accounts';
 import { presentMessages } from '../chats/attachments';
 import { presentVisitorConversation } from '../chats/presenter';
 import { SYNC_PAGE_SIZE } from '../../../../shared/protocol';
+import { accountAvailability } from '../../realtime/availability';
 import { onlineOperatorIds } from '../../realtime/presence';
 import { isVisitorOnline, onlineVisitorIds } from './presence';
 import { presentVisitor } from './presenter';
@@ -42,9 +43,11 @@ export async function connectVisitorSession(
   known: { conversationId: string; seq: number } | null,
 ): Promise<{ visitor: VisitorWithChat; session: VisitorSession }> {
   const claimed = ctx.visitorTokens.verify(account.id, token);
-  const [connection, operatorsOnline] = await Promise.all([
+  const [connection, operatorsOnline, availability] = await Promise.all([
     connectVisitor(ctx.database, account.id, claimed, origin, known, SYNC_PAGE_SIZE),
     onlineOperatorIds(ctx.rt.operators, account.id),
+    // #6 (P11): "online" is status online with a panel connected, per department too.
+    accountAvailability(ctx.db, ctx.rt.operators, account.id),
   ]);
   const { visitor, conversation } = connection;
   // #5: whether the operator of an active chat is here, from the same lookup as the count.
@@ -55,7 +58,8 @@ export async function connectVisitorSession(
       visitorId: visitor.id,
       visitorToken: ctx.visitorTokens.sign(account.id, visitor.id),
       accountName: account.name,
-      operatorsOnline: operatorsOnline.size,
+      operatorsOnline: availability.availableIds.size,
+      departments: availability.departments,
       chat: conversation
         ? {
             conversation: presentVisitorConversation(conversation, operatorPresent),
@@ -130,11 +134,12 @@ export function publishVisitor(ctx: AppContext, accountId: string, visitorId: st
 
 /** Shortest time between two `availability:updated` broadcasts to one account's widgets (#4). */
 const AVAILABILITY_EVERY_MS = 1_000;
-const availability = new WeakMap<AppContext['rt']['visitors'], Map<string, { timer: NodeJS.Timeout | null; dirty: boolean; sent: number | null }>>();
+const availability = new WeakMap<AppContext['rt']['visitors'], Map<string, { timer: NodeJS.Timeout | null; dirty: boolean; sent: string | null }>>();
 
 /**
- * Tells the account's widgets how many operators are online (they offer a ticket form at 0), when
- * an operator connects or leaves. A change goes out at once; changes within the next second go out
+ * Tells the account's widgets how many operators are online, in all and per department (they offer
+ * a ticket form at 0; the pre-chat form offers the departments with someone), when an operator
+ * connects, leaves or changes status, or the departments change (#6). A change goes out at once; changes within the next second go out
  * together at its end, and only if the count differs from what this node last sent: after a
  * restart every panel reconnects, and each connect broadcasting to every widget of its account
  * was the largest part of the server's work (#4).
@@ -151,10 +156,12 @@ export function announceOperatorAvailability(ctx: AppContext, accountId: string)
   const entry = state;
   const send = () =>
     ctx.background('availability:updated', async () => {
-      const online = (await onlineOperatorIds(ctx.rt.operators, accountId, true)).size;
-      if (online === entry.sent) return;
-      entry.sent = online;
-      ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('availability:updated', { online });
+      const now = await accountAvailability(ctx.db, ctx.rt.operators, accountId, true);
+      const update = { online: now.availableIds.size, departments: now.departments };
+      const key = JSON.stringify(update);
+      if (key === entry.sent) return;
+      entry.sent = key;
+      ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('availability:updated', update);
     });
   const settle = () => {
     if (!entry.dirty) {

@@ -5,9 +5,9 @@
  * of the tab bar; the first tab is shown to a new operator.
  */
 import { defineAsyncComponent, type Component } from 'vue';
+import { useAttentionStore } from '@/stores/attention';
 import { useChatListStore } from '@/stores/chatList';
 import { useChatsStore } from '@/stores/chats';
-import { useChatWindowsStore } from '@/stores/chatWindows';
 import { useRatingsStore } from '@/stores/ratings';
 import { useVisitorsStore } from '@/stores/visitors';
 import { strings } from '@/strings';
@@ -54,14 +54,16 @@ export const panelTabs: readonly PanelTab[] = [
         useChatsStore().start({ server, operatorId: session.operator.id, operatorName: session.operator.name, outbox }),
         // V2: a closed chat's rating in the chat window.
         useRatingsStore().start(server),
+        // P3, P5: idle time, the visitor's typing, sound preferences.
+        useAttentionStore().start(session, server),
       ];
       return () => stops.forEach((stop) => stop());
     },
+    // P5: as the toolbar badge: chats waiting to be accepted plus chats of mine with unread messages.
     badge: () => {
       const waiting = useChatListStore().waiting.length;
-      if (waiting) return { count: waiting, alert: true, label: strings.chats.waiting(waiting) };
-      const unread = useChatWindowsStore().totalUnread;
-      return unread ? { count: unread, alert: true, label: strings.chats.unread(unread) } : null;
+      const unread = useChatsStore().unreadChats;
+      return waiting + unread ? { count: waiting + unread, alert: true, label: strings.chats.badgeLabel(waiting, unread) } : null;
     },
   },
   {

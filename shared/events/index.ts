@@ -7,6 +7,7 @@
 import type { ClientToServer, ServerToClient } from '../contract';
 import * as chats from './chats';
 import * as ratings from './ratings';
+import * as reads from './reads';
 import * as transcripts from './transcripts';
 import * as visitors from './visitors';
 
@@ -15,17 +16,17 @@ export type { VisitorAuth, VisitorSession } from './visitors';
 export type { TypingView } from './chats';
 
 /** Every feature's contract, by feature name: the convention tests walk this. */
-export const contracts = { visitors, chats, ratings, transcripts };
+export const contracts = { visitors, chats, ratings, transcripts, reads };
 
 /** The widget's commands (`/visitor`). */
-export const visitorCommands = { ...visitors.visitorCommands, ...chats.visitorCommands, ...ratings.visitorCommands, ...transcripts.visitorCommands };
+export const visitorCommands = { ...visitors.visitorCommands, ...chats.visitorCommands, ...ratings.visitorCommands, ...transcripts.visitorCommands, ...reads.visitorCommands };
 /** The panel's commands (`/operator`). */
-export const operatorCommands = { ...visitors.operatorCommands, ...chats.operatorCommands, ...ratings.operatorCommands };
+export const operatorCommands = { ...visitors.operatorCommands, ...chats.operatorCommands, ...ratings.operatorCommands, ...reads.operatorCommands };
 
 export type VisitorClientToServer = ClientToServer<typeof visitorCommands>;
 export type OperatorClientToServer = ClientToServer<typeof operatorCommands>;
-export type VisitorServerToClient = ServerToClient<visitors.VisitorBroadcasts & chats.VisitorBroadcasts & ratings.VisitorBroadcasts>;
-export type OperatorServerToClient = ServerToClient<visitors.OperatorBroadcasts & chats.OperatorBroadcasts & ratings.OperatorBroadcasts>;
+export type VisitorServerToClient = ServerToClient<visitors.VisitorBroadcasts & chats.VisitorBroadcasts & ratings.VisitorBroadcasts & reads.VisitorBroadcasts>;
+export type OperatorServerToClient = ServerToClient<visitors.OperatorBroadcasts & chats.OperatorBroadcasts & ratings.OperatorBroadcasts & reads.OperatorBroadcasts>;
 
 /** Socket handshake `auth` of the extension: the token from `POST /api/auth/login`. */
 export interface OperatorAuth {

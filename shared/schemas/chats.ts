@@ -80,6 +80,14 @@ export interface ConversationView {
   lastMessageAt: string | null;
   /** First line of the last message, for lists. */
   preview: string;
+  /** P3 blue: the visitor had chatted before this conversation. */
+  returningVisitor: boolean;
+  /** P3 blue: the chat began with an operator's invitation (P4 sets it; absent means not invited). */
+  invited?: boolean;
+  /** P5: the seq up to which the assigned operator has read (their visitor messages after it are unread). */
+  operatorReadSeq: number;
+  /** P5: the seq up to which the visitor's widget has shown the messages. */
+  visitorReadSeq: number;
 }
 
 /** A conversation with its messages (a page of them, oldest first). */
@@ -105,6 +113,11 @@ export interface VisitorConversationView {
   operatorPresent: boolean;
   /** Highest seq stored: more than the widget holds means it missed messages. */
   lastSeq: number;
+  /**
+   * P5 "Seen": the position of the visitor's latest own message that the assigned operator has
+   * read (0: none yet). Their messages at or before it are seen.
+   */
+  seen: number;
 }
 
 /** The visitor's conversation with its messages (a page of them, oldest first). */

@@ -8,3 +8,4 @@ export * from './mail';
 export * from './ratings';
 export * from './transcripts';
 export * from './team';
+export * from './reads';

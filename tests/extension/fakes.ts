@@ -150,6 +150,9 @@ export function conversation(over: Partial<ConversationView> = {}): Conversation
     lastAuthor: 'visitor',
     lastMessageAt: new Date().toISOString(),
     preview: 'Do you ship to Norway?',
+    returningVisitor: false,
+    operatorReadSeq: 0,
+    visitorReadSeq: 0,
     ...over,
   };
 }

@@ -10,8 +10,9 @@ import type { Feature } from './feature';
 import { files } from './files';
 import { mail } from './mail';
 import { ratings } from './ratings';
+import { reads } from './reads';
 import { team } from './team';
 import { transcripts } from './transcripts';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts, reads];

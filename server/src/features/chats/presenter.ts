@@ -36,6 +36,9 @@ export function presentConversation(c: ConversationRow): ConversationView {
     lastAuthor: c.lastAuthor,
     lastMessageAt: iso(c.lastMessageAt),
     preview: c.preview,
+    returningVisitor: c.returningVisitor,
+    operatorReadSeq: c.operatorReadSeq,
+    visitorReadSeq: c.visitorReadSeq,
   };
 }
 
@@ -44,5 +47,5 @@ export function presentConversation(c: ConversationRow): ConversationView {
  * (#4). `operatorPresent`: whether its operator has a panel connected (counts only while active).
  */
 export function presentVisitorConversation(c: ConversationRow, operatorPresent = false): VisitorConversationView {
-  return { id: c.id, status: c.status, operatorName: c.operatorName, operatorPresent: c.status === 'active' && operatorPresent, lastSeq: c.lastSeq };
+  return { id: c.id, status: c.status, operatorName: c.operatorName, operatorPresent: c.status === 'active' && operatorPresent, lastSeq: c.lastSeq, seen: c.seenPosition };
 }

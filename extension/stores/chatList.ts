@@ -9,8 +9,6 @@ import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
 import type { ReadView } from '@@/shared/schemas/reads';
 import { withLastMessage } from '@@/shared/protocol';
 
-export { chatAttention, type ChatAttention } from '@/utils/attention';
-
 const STATUS_ORDER: Record<ConversationView['status'], number> = { waiting: 0, active: 1, closed: 2 };
 const byCreation = (a: ConversationView, b: ConversationView) => (a.createdAt < b.createdAt ? -1 : 1);
 

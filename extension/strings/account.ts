@@ -31,7 +31,8 @@ export const account = {
 
   // P3: idle visitors
   idleTitle: 'Idle visitors',
-  idleIntro: 'A chat whose visitor gives no input (no message, no typing, no new page) for this long shows as idle in every operator’s panel, while it is the visitor’s turn.',
+  idleIntro:
+    'A chat whose visitor gives no input (no message, no typing, no new page) for this long shows as idle in every operator’s panel, while it is the visitor’s turn.',
   idleLoading: 'Loading…',
   idleLabel: 'Idle after (minutes)',
   idleHint: 'A whole number of minutes from 1 to 120. The default is 5.',

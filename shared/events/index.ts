@@ -19,14 +19,22 @@ export type { TypingView } from './chats';
 export const contracts = { visitors, chats, ratings, transcripts, reads };
 
 /** The widget's commands (`/visitor`). */
-export const visitorCommands = { ...visitors.visitorCommands, ...chats.visitorCommands, ...ratings.visitorCommands, ...transcripts.visitorCommands, ...reads.visitorCommands };
+export const visitorCommands = {
+  ...visitors.visitorCommands,
+  ...chats.visitorCommands,
+  ...ratings.visitorCommands,
+  ...transcripts.visitorCommands,
+  ...reads.visitorCommands,
+};
 /** The panel's commands (`/operator`). */
 export const operatorCommands = { ...visitors.operatorCommands, ...chats.operatorCommands, ...ratings.operatorCommands, ...reads.operatorCommands };
 
 export type VisitorClientToServer = ClientToServer<typeof visitorCommands>;
 export type OperatorClientToServer = ClientToServer<typeof operatorCommands>;
 export type VisitorServerToClient = ServerToClient<visitors.VisitorBroadcasts & chats.VisitorBroadcasts & ratings.VisitorBroadcasts & reads.VisitorBroadcasts>;
-export type OperatorServerToClient = ServerToClient<visitors.OperatorBroadcasts & chats.OperatorBroadcasts & ratings.OperatorBroadcasts & reads.OperatorBroadcasts>;
+export type OperatorServerToClient = ServerToClient<
+  visitors.OperatorBroadcasts & chats.OperatorBroadcasts & ratings.OperatorBroadcasts & reads.OperatorBroadcasts
+>;
 
 /** Socket handshake `auth` of the extension: the token from `POST /api/auth/login`. */
 export interface OperatorAuth {

@@ -17,6 +17,8 @@ import type { SoundName } from '@/utils/sounds';
 import { conversation, FakeSocket, flush, message } from './fakes';
 
 const MIN = 60_000;
+/** '#b45309' → [180, 83, 9, 255], as the badge API reads a colour back. */
+const rgba = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).concat(255);
 const now = Date.parse('2026-12-01T12:00:00Z');
 const ago = (ms: number) => new Date(now - ms).toISOString();
 
@@ -90,8 +92,12 @@ describe('chat colour state (P3)', () => {
 
 describe('unread and the badge count (P5)', () => {
   it("counts the visitor's messages past the read position", () => {
-    const msgs = [1, 2, 3].map((seq) => ({ author: 'visitor' as const, seq, createdAt: ago(0) }));
-    msgs.push({ author: 'operator' as const, seq: 4, createdAt: ago(0) });
+    const msgs: { author: 'visitor' | 'operator'; seq: number | null; createdAt: string }[] = [1, 2, 3].map((seq) => ({
+      author: 'visitor',
+      seq,
+      createdAt: ago(0),
+    }));
+    msgs.push({ author: 'operator', seq: 4, createdAt: ago(0) });
     expect(unreadCount(msgs, 0)).toBe(3);
     expect(unreadCount(msgs, 2)).toBe(1);
     expect(unreadCount([...msgs, { author: 'visitor', seq: null, createdAt: ago(0) }], 4)).toBe(0);
@@ -186,11 +192,11 @@ describe('the background keeps the badge and plays the sounds (P5)', () => {
     alerts.setWaitingCount(1, 'connected', 2);
     await flush();
     expect(await fakeBrowser.action.getBadgeText({})).toBe('3');
-    expect(await fakeBrowser.action.getBadgeBackgroundColor({})).toEqual(BADGE_WAITING_COLOUR);
+    expect(await fakeBrowser.action.getBadgeBackgroundColor({})).toEqual(rgba(BADGE_WAITING_COLOUR));
     expect(await fakeBrowser.action.getTitle({})).toBe('Sidedesk — 1 chat waiting, 2 chats with unread messages');
     alerts.setWaitingCount(0, 'connected', 1);
     await flush();
     expect(await fakeBrowser.action.getBadgeText({})).toBe('1');
-    expect(await fakeBrowser.action.getBadgeBackgroundColor({})).toEqual(BADGE_UNREAD_COLOUR);
+    expect(await fakeBrowser.action.getBadgeBackgroundColor({})).toEqual(rgba(BADGE_UNREAD_COLOUR));
   });
 });

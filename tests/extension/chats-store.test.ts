@@ -237,6 +237,7 @@ describe('chats store', () => {
     fake.emit('message:sent', message(b.id, 2));
     fake.emit('message:sent', message(a.id, 2));
     fake.emit('message:sent', message(a.id, 3, { author: 'operator', authorName: 'Olga' }));
+    await settle();
     expect(store.unread).toEqual({ [b.id]: 2 });
     expect(store.unreadChats).toBe(1);
 

@@ -32,7 +32,13 @@ async function activeChat(server?: TestServer) {
 }
 
 async function readRow(server: TestServer, conversationId: string) {
-  const [row] = await queryRows<{ operator_read_seq: number; seen_position: number; visitor_read_seq: number; operator_read_at: unknown; visitor_read_at: unknown }>(
+  const [row] = await queryRows<{
+    operator_read_seq: number;
+    seen_position: number;
+    visitor_read_seq: number;
+    operator_read_at: unknown;
+    visitor_read_at: unknown;
+  }>(
     server.app.ctx.db,
     sql`SELECT operator_read_seq, seen_position, visitor_read_seq, operator_read_at, visitor_read_at FROM conversations WHERE id = ${conversationId}`,
   );

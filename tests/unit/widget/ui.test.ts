@@ -234,7 +234,7 @@ describe('widget UI', () => {
     expect(seenOn()).toEqual([]);
     transport.push('read:seen', { conversationId: server.conversation.id, seen: 3 });
     expect(seenOn()).toEqual(['Do you ship to Mars?']);
-    expect(root.querySelector('[data-seen] .meta')!.textContent).toMatch(/· Seen$/);
+    expect(root.querySelector('[data-seen]')!.querySelector('.meta')!.textContent).toMatch(/· Seen$/);
     // A chat:updated made before the read doesn't take it back.
     transport.push('chat:updated', { ...server.conversation, seen: 0 });
     expect(seenOn()).toEqual(['Do you ship to Mars?']);

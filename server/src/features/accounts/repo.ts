@@ -40,7 +40,11 @@ export async function updateAllowedOrigins(db: Db, accountId: string, allowedOri
 }
 
 /** Changes the account's settings other than the origins (P3: the idle time); null if there is no such account. */
-export async function updateSettings(db: Db, accountId: string, patch: Partial<Pick<AccountRow, 'allowedOrigins' | 'idleAfterMinutes'>>): Promise<AccountRow | null> {
+export async function updateSettings(
+  db: Db,
+  accountId: string,
+  patch: Partial<Pick<AccountRow, 'allowedOrigins' | 'idleAfterMinutes'>>,
+): Promise<AccountRow | null> {
   const [row] = await db.update(accounts).set(patch).where(eq(accounts.id, accountId)).returning();
   return row ?? null;
 }

@@ -47,5 +47,12 @@ export function presentConversation(c: ConversationRow): ConversationView {
  * (#4). `operatorPresent`: whether its operator has a panel connected (counts only while active).
  */
 export function presentVisitorConversation(c: ConversationRow, operatorPresent = false): VisitorConversationView {
-  return { id: c.id, status: c.status, operatorName: c.operatorName, operatorPresent: c.status === 'active' && operatorPresent, lastSeq: c.lastSeq, seen: c.seenPosition };
+  return {
+    id: c.id,
+    status: c.status,
+    operatorName: c.operatorName,
+    operatorPresent: c.status === 'active' && operatorPresent,
+    lastSeq: c.lastSeq,
+    seen: c.seenPosition,
+  };
 }

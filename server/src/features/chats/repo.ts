@@ -76,7 +76,11 @@ export async function insertConversation(
   const [row] = await db
     .insert(conversations)
     // P3 blue: the visitor chatted before (their earlier conversations; this one is not stored yet).
-    .values({ accountId, ...input, returningVisitor: sql`EXISTS (SELECT 1 FROM conversations p WHERE p.visitor_id = ${input.visitorId} AND p.account_id = ${accountId})` })
+    .values({
+      accountId,
+      ...input,
+      returningVisitor: sql`EXISTS (SELECT 1 FROM conversations p WHERE p.visitor_id = ${input.visitorId} AND p.account_id = ${accountId})`,
+    })
     .onConflictDoNothing()
     .returning();
   return row ?? null;

@@ -20,7 +20,12 @@ export async function seenPositionUpTo(db: Db, conversation: Pick<ConversationRo
     .select({ seq: max(messages.seq) })
     .from(messages)
     .where(
-      and(eq(messages.accountId, conversation.accountId), eq(messages.conversationId, conversation.id), eq(messages.author, 'visitor'), lte(messages.seq, upTo)),
+      and(
+        eq(messages.accountId, conversation.accountId),
+        eq(messages.conversationId, conversation.id),
+        eq(messages.author, 'visitor'),
+        lte(messages.seq, upTo),
+      ),
     );
   return row?.seq ?? 0;
 }

@@ -17,7 +17,14 @@ export async function findConversation(db: Db, accountId: string, conversationId
  * The assigned operator read up to internal seq `upTo` (its visitor-facing "Seen" is `seen`).
  * Positions only move forward, so two panels marking at once can't move them back.
  */
-export async function storeOperatorRead(db: Db, accountId: string, conversationId: string, operatorId: string, upTo: number, seen: number): Promise<ConversationRow | null> {
+export async function storeOperatorRead(
+  db: Db,
+  accountId: string,
+  conversationId: string,
+  operatorId: string,
+  upTo: number,
+  seen: number,
+): Promise<ConversationRow | null> {
   const [row] = await db
     .update(conversations)
     .set({

@@ -37,6 +37,8 @@ const VISITOR_FIELDS = new Set([
   'operatorName',
   'operatorPresent',
   'lastSeq',
+  // P5: "Seen" (VisitorConversationView.seen, and read:seen)
+  'seen',
   // MessageView
   'conversationId',
   'seq',
@@ -115,7 +117,14 @@ describe('what a visitor receives', () => {
     visitor.auth = { accountId: op.account.id, visitorToken };
     session = ready();
     visitor.connect();
-    expect((await session).chat?.conversation).toEqual({ id: conversationId, status: 'active', operatorName: 'Olivia', operatorPresent: true, lastSeq: 4 });
+    expect((await session).chat?.conversation).toEqual({
+      id: conversationId,
+      status: 'active',
+      operatorName: 'Olivia',
+      operatorPresent: true,
+      lastSeq: 4,
+      seen: 0,
+    });
 
     const closed = waitFor(visitor, 'chat:updated', (c) => c.status === 'closed');
     ok(await op.socket.emitWithAck('chat:close', { conversationId }));
@@ -126,6 +135,7 @@ describe('what a visitor receives', () => {
       operatorName: 'Olivia',
       operatorPresent: false,
       lastSeq: 5,
+      seen: 0,
     });
     visitor.disconnect();
 

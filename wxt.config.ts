@@ -14,7 +14,8 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Sidedesk',
     description: 'Live chat and help desk beside any tab.',
-    permissions: ['storage', 'notifications', 'alarms', ...(browser === 'firefox' ? [] : ['sidePanel'])],
+    // `offscreen` (Chrome): the background plays the alert sounds through an offscreen document (P5, background/sounds.ts).
+    permissions: ['storage', 'notifications', 'alarms', ...(browser === 'firefox' ? [] : ['sidePanel', 'offscreen'])],
     // The server URL is chosen by the operator, so the panel may talk to any http(s) origin.
     host_permissions: ['http://*/*', 'https://*/*'],
     action: { default_title: 'Sidedesk' },

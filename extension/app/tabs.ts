@@ -6,9 +6,9 @@
  */
 import { defineAsyncComponent, type Component } from 'vue';
 import { useCannedStore } from '@/stores/canned';
+import { useAttentionStore } from '@/stores/attention';
 import { useChatListStore } from '@/stores/chatList';
 import { useChatsStore } from '@/stores/chats';
-import { useChatWindowsStore } from '@/stores/chatWindows';
 import { useRatingsStore } from '@/stores/ratings';
 import { useRoutingStore } from '@/stores/routing';
 import { useVisitorsStore } from '@/stores/visitors';
@@ -58,16 +58,18 @@ export const panelTabs: readonly PanelTab[] = [
         useRatingsStore().start(server),
         // P10: the composer's canned responses.
         useCannedStore().start(server),
+        // P3, P5: idle time, the visitor's typing, sound preferences.
+        useAttentionStore().start(session, server),
       ];
       return () => stops.forEach((stop) => stop());
     },
+    // P5: as the toolbar badge: chats waiting to be accepted plus chats of mine with unread messages.
     badge: () => {
-      // A1 (#6): the waiting chats this operator is to see (their departments').
+      // A1 (#6): the waiting chats this operator is to see (their departments'); P5: chats with unread messages.
       const routing = useRoutingStore();
       const waiting = useChatListStore().waiting.filter((c) => routing.isForMe(c)).length;
-      if (waiting) return { count: waiting, alert: true, label: strings.chats.waiting(waiting) };
-      const unread = useChatWindowsStore().totalUnread;
-      return unread ? { count: unread, alert: true, label: strings.chats.unread(unread) } : null;
+      const unread = useChatsStore().unreadChats;
+      return waiting + unread ? { count: waiting + unread, alert: true, label: strings.chats.badgeLabel(waiting, unread) } : null;
     },
   },
   {

@@ -8,8 +8,11 @@ import type { ConnectionStatus } from '@/utils/protocol';
 import { strings } from '@/strings';
 import { previewOf, previewOfMessage } from '@@/shared/preview';
 import type { ChatAlerts } from './chats';
+import { createSoundPlayer, type SoundPlayer } from './sounds';
 
 export const BADGE_WAITING_COLOUR = '#dc2626';
+/** P5: only unread messages (nobody waiting): amber, dark enough for the white count. */
+export const BADGE_UNREAD_COLOUR = '#b45309';
 export const BADGE_OFFLINE_COLOUR = '#6b7280';
 
 /** Notification ids carry the conversation, so a click knows which chat to open. */
@@ -54,7 +57,7 @@ export interface BrowserAlerts extends ChatAlerts {
  * conversation's, so a newer one replaces it); new chats are coalesced (see
  * {@link NEW_CHAT_NOTIFY_INTERVAL_MS}).
  */
-export function createBrowserAlerts(): BrowserAlerts {
+export function createBrowserAlerts(sounds: SoundPlayer = createSoundPlayer()): BrowserAlerts {
   const iconUrl = browser.runtime.getURL('/icon/128.png');
   const ignore = () => {};
   let lastNewChatShownAt = -Infinity;
@@ -107,14 +110,19 @@ export function createBrowserAlerts(): BrowserAlerts {
   }
 
   return {
-    setWaitingCount(count: number, status: ConnectionStatus) {
+    setWaitingCount(count: number, status: ConnectionStatus, unread = 0) {
       const api = badgeApi();
       if (!api) return;
-      // Waiting chats win over the offline mark: the count is what asks for action.
-      const text = count > 0 ? String(count) : '';
+      // P5: chats waiting plus my chats with unread messages. What asks for action wins over the offline mark.
+      const total = count + unread;
+      const text = total > 0 ? String(total) : '';
+      const color = count > 0 ? BADGE_WAITING_COLOUR : unread > 0 ? BADGE_UNREAD_COLOUR : status !== 'offline' ? BADGE_WAITING_COLOUR : BADGE_OFFLINE_COLOUR;
       void api.setBadgeText({ text })?.catch?.(ignore);
-      void api.setBadgeBackgroundColor({ color: count > 0 || status !== 'offline' ? BADGE_WAITING_COLOUR : BADGE_OFFLINE_COLOUR })?.catch?.(ignore);
-      void api.setTitle({ title: strings.chats.badgeTitle(count) })?.catch?.(ignore);
+      void api.setBadgeBackgroundColor({ color })?.catch?.(ignore);
+      void api.setTitle({ title: strings.chats.badgeTitle(count, unread) })?.catch?.(ignore);
+    },
+    sound(name) {
+      sounds.play(name);
     },
     newChat(c: ConversationView) {
       const now = Date.now();

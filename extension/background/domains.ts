@@ -33,5 +33,9 @@ export function createHub(options: HubOptions) {
     get waitingCount() {
       return chats.waitingCount();
     },
+    /** P5: the badge's parts (waiting chats, my chats with unread messages). */
+    get badgeCounts() {
+      return chats.badgeCounts();
+    },
   };
 }

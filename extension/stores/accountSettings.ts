@@ -22,6 +22,8 @@ export const useAccountSettingsStore = defineStore('accountSettings', () => {
   const saving = ref(false);
   const saveError = ref<string | null>(null);
   const justSaved = ref(false);
+  /** P3: minutes without visitor input before a chat shows as idle (what the server holds). */
+  const idleAfterMinutes = ref<number | null>(null);
 
   const dirty = computed(() => draft.value.length !== saved.value.length || draft.value.some((o, i) => o !== saved.value[i]));
 
@@ -36,6 +38,7 @@ export const useAccountSettingsStore = defineStore('accountSettings', () => {
     }
     saved.value = res.data.allowedOrigins;
     draft.value = [...res.data.allowedOrigins];
+    idleAfterMinutes.value = res.data.idleAfterMinutes;
     state.value = 'ready';
   }
 
@@ -73,5 +76,13 @@ export const useAccountSettingsStore = defineStore('accountSettings', () => {
     }
   }
 
-  return { state, loadError, saved, draft, dirty, saving, saveError, justSaved, load, add, remove, save };
+  /** P3: saves the idle time alone; resolves with why it failed, or null. */
+  async function saveIdle(session: Session, minutes: number): Promise<string | null> {
+    const res = await accountApi.updateSettings(session.serverUrl, session.token, { idleAfterMinutes: minutes });
+    if (!res.ok) return failureText(res.failure, session.serverUrl);
+    idleAfterMinutes.value = res.data.idleAfterMinutes;
+    return null;
+  }
+
+  return { state, loadError, saved, draft, dirty, saving, saveError, justSaved, idleAfterMinutes, load, add, remove, save, saveIdle };
 });

@@ -6,16 +6,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
+import type { ReadView } from '@@/shared/schemas/reads';
 import { withLastMessage } from '@@/shared/protocol';
-
-/** The colour state of a chat for the operator (P3): red, yellow, green, or closed. */
-export type ChatAttention = 'waiting' | 'needs_reply' | 'replied' | 'closed';
-
-export function chatAttention(c: ConversationView): ChatAttention {
-  if (c.status === 'waiting') return 'waiting';
-  if (c.status === 'closed') return 'closed';
-  return c.lastAuthor === 'operator' ? 'replied' : 'needs_reply';
-}
 
 const STATUS_ORDER: Record<ConversationView['status'], number> = { waiting: 0, active: 1, closed: 2 };
 const byCreation = (a: ConversationView, b: ConversationView) => (a.createdAt < b.createdAt ? -1 : 1);
@@ -48,8 +40,15 @@ export const useChatListStore = defineStore('chatList', () => {
     const prev = conversations.value[c.id];
     const newWait = !!prev && c.waitingSince > prev.waitingSince;
     if (prev && !newWait && (STATUS_ORDER[c.status] < STATUS_ORDER[prev.status] || (c.status === prev.status && c.lastSeq < prev.lastSeq))) return false;
-    conversations.value[c.id] = c;
+    // P5: read positions only move forward; a copy made before the latest read:updated keeps it.
+    conversations.value[c.id] = prev ? withReads(c, prev) : c;
     return true;
+  }
+
+  /** P5: a read position moved (this operator's on another panel, or the visitor's). */
+  function applyRead(r: ReadView) {
+    const c = conversations.value[r.conversationId];
+    if (c) conversations.value[c.id] = withReads(c, r);
   }
 
   /** A fresh `chat:list`. Chats in `keep` (open in the pane) that the server no longer lists stay; their ids are returned. */
@@ -69,6 +68,12 @@ export const useChatListStore = defineStore('chatList', () => {
     if (c) conversations.value[c.id] = withLastMessage(c, m);
   }
 
+  /** This panel read chat `id` up to `seq` (before the server confirms it). */
+  function markRead(id: string, seq: number) {
+    const c = conversations.value[id];
+    if (c && seq > c.operatorReadSeq) conversations.value[id] = { ...c, operatorReadSeq: seq };
+  }
+
   function remove(id: string) {
     delete conversations.value[id];
   }
@@ -81,5 +86,10 @@ export const useChatListStore = defineStore('chatList', () => {
     operatorId.value = null;
   }
 
-  return { conversations, loaded, busy, notice, operatorId, waiting, mine, isMine, upsert, replace, bump, remove, reset };
+  return { conversations, loaded, busy, notice, operatorId, waiting, mine, isMine, upsert, applyRead, markRead, replace, bump, remove, reset };
 });
+
+function withReads(c: ConversationView, r: Pick<ConversationView, 'operatorReadSeq' | 'visitorReadSeq'>): ConversationView {
+  if (c.operatorReadSeq >= r.operatorReadSeq && c.visitorReadSeq >= r.visitorReadSeq) return c;
+  return { ...c, operatorReadSeq: Math.max(c.operatorReadSeq, r.operatorReadSeq), visitorReadSeq: Math.max(c.visitorReadSeq, r.visitorReadSeq) };
+}

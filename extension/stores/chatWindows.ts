@@ -1,6 +1,6 @@
 /**
  * The operator's chat windows (P1): which chats are open in the docked pane, which one is
- * shown, the unread count of each, and whether the panel is on screen at all. The open chats and
+ * shown, and whether the panel is on screen and focused (P5: a chat is read only then). The open chats and
  * the selection are kept in the browser session, so a panel reload shows the same chat (#5).
  */
 import { defineStore } from 'pinia';
@@ -13,14 +13,14 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
   const list = useChatListStore();
   const openIds = ref<string[]>([]);
   const activeId = ref<string | null>(null);
-  const unread = ref<Record<string, number>>({});
   const panelVisible = ref(true);
+  /** The panel has the keyboard focus (P5: what counts as reading the chat shown). */
+  const panelFocused = ref(true);
   /** Saving starts once the saved windows were read back: an empty start must not overwrite them. */
   let persisting = false;
 
   const openChats = computed(() => openIds.value.map((id) => list.conversations[id]).filter((c): c is ConversationView => !!c));
   const active = computed(() => (activeId.value ? (list.conversations[activeId.value] ?? null) : null));
-  const totalUnread = computed(() => Object.values(unread.value).reduce((a, b) => a + b, 0));
 
   watch(
     [openIds, activeId],
@@ -43,11 +43,10 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
     if (!openIds.value.includes(id)) openIds.value.push(id);
   }
 
-  /** Opens and shows a chat: it is read now. */
+  /** Opens and shows a chat (the chats store marks it read while the panel is visible and focused). */
   function show(id: string) {
     add(id);
     activeId.value = id;
-    unread.value[id] = 0;
   }
 
   /** Takes chats out of the pane; if the one shown goes, the first one left is shown. */
@@ -62,26 +61,18 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
     if (!activeId.value || !openIds.value.includes(activeId.value)) activeId.value = openIds.value[0] ?? null;
   }
 
-  /** A visitor wrote in chat `id`: unread unless the operator is looking at it. */
-  function countUnread(id: string) {
-    if (activeId.value === id && panelVisible.value) return;
-    unread.value[id] = (unread.value[id] ?? 0) + 1;
-  }
-
   function setPanelVisible(visible: boolean) {
     panelVisible.value = visible;
-    if (visible && activeId.value) unread.value[activeId.value] = 0;
   }
 
-  function forgetUnread(id: string) {
-    delete unread.value[id];
+  function setPanelFocused(focused: boolean) {
+    panelFocused.value = focused;
   }
 
   /** Signed out: nothing open, nothing saved for the next operator. */
   function reset() {
     openIds.value = [];
     activeId.value = null;
-    unread.value = {};
     if (persisting) void chatWindowsItem.removeValue();
     persisting = false;
   }
@@ -89,19 +80,17 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
   return {
     openIds,
     activeId,
-    unread,
     panelVisible,
+    panelFocused,
     openChats,
     active,
-    totalUnread,
     restore,
     add,
     show,
     close,
     ensureActive,
-    countUnread,
     setPanelVisible,
-    forgetUnread,
+    setPanelFocused,
     reset,
   };
 });

@@ -7,9 +7,10 @@
  * clientIds.
  */
 import { defineStore } from 'pinia';
-import { computed } from 'vue';
+import { computed, watch } from 'vue';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
 import { useOutbox } from '@/composables/chats/useOutbox';
+import { useReads } from '@/composables/chats/useReads';
 import { useTimeline } from '@/composables/chats/useTimeline';
 import { useTyping } from '@/composables/chats/useTyping';
 import { useUploads } from '@/composables/chats/useUploads';
@@ -51,6 +52,12 @@ export const useChatsStore = defineStore('chats', () => {
   }
 
   const activeMessages = computed(() => (windows.activeId ? (timeline.messages.value[windows.activeId] ?? []) : []));
+  // P5: read state and unread counts.
+  const reads = useReads({ server, list, windows, messages: timeline.messages });
+  watch(
+    [() => windows.activeId, () => windows.panelVisible, () => windows.panelFocused, () => activeMessages.value.length, () => windows.active?.operatorReadSeq],
+    () => reads.markShown(),
+  );
 
   // ── keeping the parts in step ────────────────────────────────────────────
   /** A conversation as the server sent it: stored; mine is opened; a closed one nobody shows is forgotten. */
@@ -68,12 +75,11 @@ export const useChatsStore = defineStore('chats', () => {
   function forget(id: string) {
     list.remove(id);
     timeline.forget(id);
-    windows.forgetUnread(id);
     typing.clear(id);
   }
 
   function reportFocus() {
-    ctx?.server.setFocus(windows.activeId, windows.panelVisible);
+    ctx?.server.setFocus(windows.activeId, windows.panelVisible, windows.panelVisible && windows.panelFocused);
   }
 
   async function refresh() {
@@ -101,11 +107,7 @@ export const useChatsStore = defineStore('chats', () => {
       timeline.receive(m);
       list.bump(m);
     }
-    if (m.author === 'visitor') {
-      typing.clear(id);
-      const c = list.conversations[id];
-      if (c && list.isMine(c)) windows.countUnread(id);
-    }
+    if (m.author === 'visitor') typing.clear(id);
   }
 
   /** #4: an admin forgot a visitor: their chats are gone from the server, so from here too. */
@@ -180,6 +182,12 @@ export const useChatsStore = defineStore('chats', () => {
     reportFocus();
   }
 
+  /** P5: the panel gained or lost the keyboard focus (a chat is read only while it has it). */
+  function setPanelFocused(focused: boolean) {
+    windows.setPanelFocused(focused);
+    reportFocus();
+  }
+
   // ── lifecycle ────────────────────────────────────────────────────────────
   /** Subscribe to the server; returns the unsubscribe. */
   function start(options: ChatsStartOptions): () => void {
@@ -193,6 +201,7 @@ export const useChatsStore = defineStore('chats', () => {
       server.on('message:sent', onMessage),
       server.on('typing:updated', typing.onTyping),
       server.on('visitor:removed', onVisitorRemoved),
+      server.on('read:updated', reads.onRead),
       server.onStatus((status, previous) => {
         if (status === 'connected' && (previous !== 'connected' || !list.loaded)) void ready.then(refresh);
       }),
@@ -204,6 +213,7 @@ export const useChatsStore = defineStore('chats', () => {
       clearInterval(ticker);
       outbox.stop();
       uploads.reset();
+      reads.reset();
       ctx = null;
       timeline.reset();
       typing.reset();
@@ -235,6 +245,9 @@ export const useChatsStore = defineStore('chats', () => {
     noteTyping: typing.note,
     stopTyping: typing.stop,
     setPanelVisible,
+    setPanelFocused,
+    unread: reads.unread,
+    unreadChats: reads.unreadChats,
     expireTyping: typing.expire,
   };
 });

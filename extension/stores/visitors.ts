@@ -16,7 +16,7 @@ import { failureText, visitorsApi } from '@/utils/api';
 import type { ServerClient } from '@/utils/serverClient';
 import type { Session } from '@/utils/session';
 
-const STATE_RANK: Record<VisitorState, number> = { waiting: 0, needs_reply: 1, replied: 1, chatted: 2, browsing: 2 };
+const STATE_RANK: Record<VisitorState, number> = { waiting: 0, needs_reply: 1, replied: 1, chatted: 2, browsing: 2, idle: 2 };
 
 export function compareVisitors(a: VisitorView, b: VisitorView): number {
   return (

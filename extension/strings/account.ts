@@ -1,4 +1,4 @@
-/** The admin panel's "Account" domain: the account's facts and the websites its widget may run on (#4). */
+/** The admin panel's "Account" domain: the account's facts, the websites its widget may run on (#4), the idle time (P3). */
 export const account = {
   nav: 'Account',
   title: 'Account',
@@ -28,4 +28,15 @@ export const account = {
   originsUnsaved: 'Not saved yet.',
   originsSaveFailed: (why: string) => `Could not save. ${why}`,
   originsReadOnly: 'Only an admin can change these.',
+
+  // P3: idle visitors
+  idleTitle: 'Idle visitors',
+  idleIntro:
+    'A chat whose visitor gives no input (no message, no typing, no new page) for this long shows as idle in every operator’s panel, while it is the visitor’s turn.',
+  idleLoading: 'Loading…',
+  idleLabel: 'Idle after (minutes)',
+  idleHint: 'A whole number of minutes from 1 to 120. The default is 5.',
+  idleInvalid: 'Enter a whole number of minutes from 1 to 120.',
+  idleSaved: 'Saved. Panels use it from their next connection.',
+  idleReadOnly: (minutes: number) => `Chats show as idle after ${minutes} minute${minutes === 1 ? '' : 's'} without input. Only an admin can change this.`,
 };

@@ -13,6 +13,20 @@ export const chats = {
   unread: (n: number) => `${n} unread`,
   needsReply: 'Needs your reply',
   replied: 'Waiting for visitor',
+  /** P3: the visitor gave no input for the account's idle time while it was their turn. */
+  idle: (d: string) => `Idle for ${d}`,
+  idleShort: 'Idle',
+  /** P3 blue: beside the name. */
+  returning: 'Returning',
+  returningTitle: 'This visitor has chatted before',
+  invited: 'Invited',
+  invitedTitle: 'This chat began with an invitation',
+  /** P3: how long the visitor has waited for an answer (yellow). */
+  waitingAnswer: (d: string) => `waiting ${d}`,
+  waitingAnswerLabel: (d: string) => `The visitor has waited ${d} for an answer`,
+  waitingAcceptLabel: (d: string) => `Waiting ${d} to be accepted`,
+  /** P5: under the operator's last message, once the visitor's widget has shown it. */
+  seenByVisitor: 'Seen',
 
   // The chat window
   windowLabel: 'Chat',
@@ -75,5 +89,23 @@ export const chats = {
         ? `From ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' and ' : ''}${names.at(-1) ?? ''}`
         : `From ${names.slice(0, 2).join(', ')} and ${names.length - 2} more`,
   },
-  badgeTitle: (n: number) => (n === 0 ? 'Sidedesk' : n === 1 ? 'Sidedesk — 1 chat waiting' : `Sidedesk — ${n} chats waiting`),
+  /** P5: the toolbar button's title: chats waiting to be accepted, and chats of mine with unread messages. */
+  badgeTitle: (waiting: number, unread = 0) => {
+    const parts = [
+      waiting ? (waiting === 1 ? '1 chat waiting' : `${waiting} chats waiting`) : '',
+      unread ? (unread === 1 ? '1 chat with unread messages' : `${unread} chats with unread messages`) : '',
+    ].filter(Boolean);
+    return parts.length ? `Sidedesk — ${parts.join(', ')}` : 'Sidedesk';
+  },
+  /** P5: the Chats tab's count in words. */
+  badgeLabel: (waiting: number, unread: number) =>
+    [waiting ? `${waiting} waiting` : '', unread ? (unread === 1 ? '1 chat with unread messages' : `${unread} chats with unread messages`) : '']
+      .filter(Boolean)
+      .join(', '),
+  /** P5: sounds, in the account menu (kept in this browser). */
+  sounds: {
+    heading: 'Sounds',
+    newChat: 'New waiting chat',
+    newMessage: 'New message in another chat',
+  },
 };

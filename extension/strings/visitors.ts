@@ -24,7 +24,8 @@ export const visitors = {
     waiting: 'Waiting for a chat to be accepted',
     needs_reply: 'Waiting for your reply',
     replied: 'Waiting for the visitor',
-    chatted: 'Chatted before',
+    chatted: 'Chatted before or invited',
+    idle: 'Idle: no input for a while',
   } as const,
   detail: {
     page: 'Current page',

@@ -38,8 +38,11 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Panel → background. */
 export type PanelMessage =
   | { type: 'request'; id: number; event: CommandName; payload: unknown; timeoutMs: number }
-  /** Which chat this panel shows, and whether the panel is visible: no notification for what the operator is looking at. */
-  | { type: 'focus'; conversationId: string | null; visible: boolean };
+  /**
+   * Which chat this panel shows, whether the panel is visible (no notification for what the
+   * operator is looking at) and whether it has the focus (P5: no sound for the chat being read).
+   */
+  | { type: 'focus'; conversationId: string | null; visible: boolean; focused?: boolean };
 
 export type ServerEventMessage = {
   [E in ServerEventName]: { type: 'event'; event: E; payload: ServerEventPayload<E> };

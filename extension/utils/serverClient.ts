@@ -30,7 +30,8 @@ export interface ServerClient {
   /** Called now with the current status and on every change. */
   onStatus(fn: (status: ConnectionStatus, previous: ConnectionStatus) => void): () => void;
   onOpenChat(fn: (conversationId: string) => void): () => void;
-  setFocus(conversationId: string | null, visible: boolean): void;
+  /** Which chat this panel shows, whether it is visible, and whether it has the focus (P5: no sound for a chat being read). */
+  setFocus(conversationId: string | null, visible: boolean, focused?: boolean): void;
   close(): void;
 }
 
@@ -45,7 +46,7 @@ export function createServerClient({ connect, reconnectDelayMs = 500 }: ServerCl
   let status: ConnectionStatus = 'connecting';
   let nextId = 1;
   let closed = false;
-  let focus: { conversationId: string | null; visible: boolean } = { conversationId: null, visible: false };
+  let focus: { conversationId: string | null; visible: boolean; focused: boolean } = { conversationId: null, visible: false, focused: false };
   const pending = new Map<number, { resolve: (r: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
   const listeners = new Map<string, Set<Listener>>();
   const statusListeners = new Set<(s: ConnectionStatus, prev: ConnectionStatus) => void>();
@@ -148,8 +149,8 @@ export function createServerClient({ connect, reconnectDelayMs = 500 }: ServerCl
       openChatListeners.add(fn);
       return () => openChatListeners.delete(fn);
     },
-    setFocus(conversationId, visible) {
-      focus = { conversationId, visible };
+    setFocus(conversationId, visible, focused = visible) {
+      focus = { conversationId, visible, focused };
       post({ type: 'focus', ...focus });
     },
     close() {

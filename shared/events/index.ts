@@ -9,6 +9,7 @@ import * as canned from './canned';
 import * as chats from './chats';
 import * as ratings from './ratings';
 import * as routing from './routing';
+import * as reads from './reads';
 import * as transcripts from './transcripts';
 import * as visitors from './visitors';
 
@@ -17,10 +18,16 @@ export type { VisitorAuth, VisitorSession } from './visitors';
 export type { TypingView } from './chats';
 
 /** Every feature's contract, by feature name: the convention tests walk this. */
-export const contracts = { visitors, chats, ratings, transcripts, canned, routing };
+export const contracts = { visitors, chats, ratings, transcripts, canned, routing, reads };
 
 /** The widget's commands (`/visitor`). */
-export const visitorCommands = { ...visitors.visitorCommands, ...chats.visitorCommands, ...ratings.visitorCommands, ...transcripts.visitorCommands };
+export const visitorCommands = {
+  ...visitors.visitorCommands,
+  ...chats.visitorCommands,
+  ...ratings.visitorCommands,
+  ...transcripts.visitorCommands,
+  ...reads.visitorCommands,
+};
 /** The panel's commands (`/operator`). */
 export const operatorCommands = {
   ...visitors.operatorCommands,
@@ -28,13 +35,19 @@ export const operatorCommands = {
   ...ratings.operatorCommands,
   ...canned.operatorCommands,
   ...routing.operatorCommands,
+  ...reads.operatorCommands,
 };
 
 export type VisitorClientToServer = ClientToServer<typeof visitorCommands>;
 export type OperatorClientToServer = ClientToServer<typeof operatorCommands>;
-export type VisitorServerToClient = ServerToClient<visitors.VisitorBroadcasts & chats.VisitorBroadcasts & ratings.VisitorBroadcasts>;
+export type VisitorServerToClient = ServerToClient<visitors.VisitorBroadcasts & chats.VisitorBroadcasts & ratings.VisitorBroadcasts & reads.VisitorBroadcasts>;
 export type OperatorServerToClient = ServerToClient<
-  visitors.OperatorBroadcasts & chats.OperatorBroadcasts & ratings.OperatorBroadcasts & canned.OperatorBroadcasts & routing.OperatorBroadcasts
+  visitors.OperatorBroadcasts &
+    chats.OperatorBroadcasts &
+    ratings.OperatorBroadcasts &
+    canned.OperatorBroadcasts &
+    routing.OperatorBroadcasts &
+    reads.OperatorBroadcasts
 >;
 
 /** Socket handshake `auth` of the extension: the token from `POST /api/auth/login`. */

@@ -69,8 +69,16 @@ export const allowedOrigins = z
   .max(MAX_ALLOWED_ORIGINS, `At most ${MAX_ALLOWED_ORIGINS} website addresses`)
   .transform((list) => [...new Set(list)]);
 
+/** P3: how long a visitor may give no input before their chat (or row) shows as idle, in minutes. */
+export const IDLE_AFTER_MINUTES = { min: 1, max: 120, fallback: 5 } as const;
+export const idleAfterMinutes = z
+  .number('Enter the idle time as a number of minutes')
+  .int('Enter the idle time in whole minutes')
+  .min(IDLE_AFTER_MINUTES.min, `The idle time is at least ${IDLE_AFTER_MINUTES.min} minute`)
+  .max(IDLE_AFTER_MINUTES.max, `The idle time is at most ${IDLE_AFTER_MINUTES.max} minutes`);
+
 /** PATCH /api/account/settings — admins only; absent fields stay as they are. */
-export const accountSettingsPatch = z.object({ allowedOrigins: allowedOrigins.optional() });
+export const accountSettingsPatch = z.object({ allowedOrigins: allowedOrigins.optional(), idleAfterMinutes: idleAfterMinutes.optional() });
 export type AccountSettingsPatch = z.input<typeof accountSettingsPatch>;
 
 /** GET/PATCH /api/account/settings. */
@@ -80,4 +88,6 @@ export interface AccountSettingsView {
    * The server's own pages (the demo site) are always allowed and not listed.
    */
   allowedOrigins: string[];
+  /** P3: minutes without visitor input after which a chat shows as idle. */
+  idleAfterMinutes: number;
 }

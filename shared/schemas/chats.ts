@@ -88,6 +88,14 @@ export interface ConversationView {
   waitingSince: string;
   /** 0; 1 once its department was alerted again; 2 once every operator of the account was (#6). */
   escalationLevel: number;
+  /** P3 blue: the visitor had chatted before this conversation. */
+  returningVisitor: boolean;
+  /** P3 blue: the chat began with an operator's invitation (P4 sets it; absent means not invited). */
+  invited?: boolean;
+  /** P5: the seq up to which the assigned operator has read (their visitor messages after it are unread). */
+  operatorReadSeq: number;
+  /** P5: the seq up to which the visitor's widget has shown the messages. */
+  visitorReadSeq: number;
 }
 
 /** A conversation with its messages (a page of them, oldest first). */
@@ -115,6 +123,11 @@ export interface VisitorConversationView {
   lastSeq: number;
   /** A1 (#6): its department, whose operators online the widget counts (null: the whole account's). */
   departmentId: string | null;
+  /**
+   * P5 "Seen": the position of the visitor's latest own message that the assigned operator has
+   * read (0: none yet). Their messages at or before it are seen.
+   */
+  seen: number;
 }
 
 /** The visitor's conversation with its messages (a page of them, oldest first). */

@@ -10,3 +10,4 @@ export * from './transcripts';
 export * from './team';
 export * from './canned';
 export * from './routing';
+export * from './reads';

@@ -13,11 +13,12 @@ export const pageViewPayload = z.object({
 export type PageViewPayload = z.input<typeof pageViewPayload>;
 
 /**
- * Colour state of a visitor in the operator's grid (P3).
+ * Colour state of a visitor in the operator's grid and of a chat in the list (P3).
  * gray: browsing · red: chat waiting to be accepted · yellow: visitor waits for the operator ·
- * green: operator waits for the visitor · blue: chatted before (or invited).
+ * green: operator waits for the visitor · blue: chatted before (or invited) · idle: no input from
+ * the visitor for the account's idle time (the panel derives it on its clock: shared/visitorState.ts).
  */
-export const VISITOR_STATES = ['browsing', 'waiting', 'needs_reply', 'replied', 'chatted'] as const;
+export const VISITOR_STATES = ['browsing', 'waiting', 'needs_reply', 'replied', 'chatted', 'idle'] as const;
 export type VisitorState = (typeof VISITOR_STATES)[number];
 
 /** One row of the live visitors grid (P2). */

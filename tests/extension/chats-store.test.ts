@@ -213,7 +213,7 @@ describe('chats store', () => {
     expect(fake.focus.at(-1)).toEqual({ conversationId: waiting.id, visible: true });
   });
 
-  it('counts unread visitor messages of chats not on screen, and clears them when opened', async () => {
+  it('counts unread visitor messages past my read position, marks the chat shown read, and follows reads on my other panels (P5)', async () => {
     const a = conversation({ status: 'active', operatorId: 'op-1' });
     const b = conversation({ status: 'active', operatorId: 'op-1' });
     const chatA = serverChat(a, [message(a.id, 1)]);
@@ -222,18 +222,44 @@ describe('chats store', () => {
     fake.handle('chat:list', () => ({ ok: true, data: [chatA.conv(), chatB.conv()] }));
     fake.handle('chat:get', (p) => (p.conversationId === a.id ? chatA.get() : chatB.get()));
     fake.handle('chat:sync', (p) => (p.conversationId === a.id ? chatA.sync(p) : chatB.sync(p)));
+    fake.handle('read:mark', (p: { conversationId: string; seq: number }) => ({
+      ok: true,
+      data: { conversationId: p.conversationId, operatorReadSeq: p.seq, visitorReadSeq: 0 },
+    }));
     const store = useChatsStore();
     store.start({ server: fake.client, ...me, outbox: createMemoryOutbox() });
     fake.setStatus('connected');
     await settle();
+    // A is shown in a visible, focused panel: read. B is not.
     expect(useChatWindowsStore().activeId).toBe(a.id);
+    expect(fake.callsOf('read:mark')).toEqual([{ conversationId: a.id, seq: 1 }]);
+    expect(store.unread).toEqual({ [b.id]: 1 });
     fake.emit('message:sent', message(b.id, 2));
     fake.emit('message:sent', message(a.id, 2));
-    expect(useChatWindowsStore().unread[b.id]).toBe(1);
-    expect(useChatWindowsStore().unread[a.id] ?? 0).toBe(0);
-    expect(store.messages[b.id]!.map((m) => m.seq)).toEqual([1, 2]);
+    fake.emit('message:sent', message(a.id, 3, { author: 'operator', authorName: 'Olga' }));
+    await settle();
+    expect(store.unread).toEqual({ [b.id]: 2 });
+    expect(store.unreadChats).toBe(1);
+
+    // Read on another panel of mine: cleared here too.
+    fake.emit('read:updated', { conversationId: b.id, operatorReadSeq: 2, visitorReadSeq: 0 });
+    expect(store.unread).toEqual({});
+    fake.emit('message:sent', message(b.id, 3));
+    expect(store.unread).toEqual({ [b.id]: 1 });
+
+    // Not focused: nothing is read, even the chat shown.
+    store.setPanelFocused(false);
     store.open(b.id);
-    expect(useChatWindowsStore().unread[b.id]).toBe(0);
+    await settle();
+    expect(store.unread).toEqual({ [b.id]: 1 });
+    store.setPanelFocused(true);
+    await new Promise((r) => setTimeout(r, 20));
+    await settle();
+    expect(store.unread).toEqual({});
+    expect(fake.callsOf('read:mark').at(-1)).toEqual({ conversationId: b.id, seq: 3 });
+    // A stale chat:updated (made before the read) doesn't bring the count back.
+    fake.emit('chat:updated', { ...chatB.conv(), lastSeq: 3, operatorReadSeq: 0 });
+    expect(store.unread).toEqual({});
   });
 
   it('catches up with chat:sync when chat:updated shows a shown chat past the messages it holds', async () => {

@@ -153,6 +153,9 @@ export function conversation(over: Partial<ConversationView> = {}): Conversation
     departmentId: null,
     waitingSince: new Date(Date.now() - 30_000).toISOString(),
     escalationLevel: 0,
+    returningVisitor: false,
+    operatorReadSeq: 0,
+    visitorReadSeq: 0,
     ...over,
   };
 }

@@ -40,6 +40,8 @@ const VISITOR_FIELDS = new Set([
   // #6: the chat's department (whose operators online the widget counts), and the departments the pre-chat form offers
   'departmentId',
   'departments',
+  // P5: "Seen" (VisitorConversationView.seen, and read:seen)
+  'seen',
   // MessageView
   'conversationId',
   'seq',
@@ -125,6 +127,7 @@ describe('what a visitor receives', () => {
       operatorPresent: true,
       lastSeq: 4,
       departmentId: null,
+      seen: 0,
     });
 
     const closed = waitFor(visitor, 'chat:updated', (c) => c.status === 'closed');
@@ -137,6 +140,7 @@ describe('what a visitor receives', () => {
       operatorPresent: false,
       lastSeq: 5,
       departmentId: null,
+      seen: 0,
     });
     visitor.disconnect();
 

@@ -3,6 +3,8 @@ export interface WidgetConfig {
   /** Origin of the Sidedesk server (the script's src), e.g. `https://chat.example.com`. */
   server: string;
   accountId: string;
+  /** P5: `data-sound` on the tag: a short tone for each new operator message (off unless the site asks). */
+  sound: boolean;
 }
 
 /**
@@ -15,7 +17,7 @@ export function readConfig(doc: Document = document): WidgetConfig | null {
   const accountId = script?.dataset.account?.trim();
   if (!script || !accountId) return null;
   try {
-    return { server: new URL(script.src, doc.baseURI).origin, accountId };
+    return { server: new URL(script.src, doc.baseURI).origin, accountId, sound: script.dataset.sound !== undefined && script.dataset.sound !== 'off' };
   } catch {
     return null;
   }

@@ -1,12 +1,14 @@
 /**
  * Entry of `widget.js`, installed with one tag:
  *   <script async src="https://SERVER/widget.js" data-account="ACCOUNT_ID"></script>
+ * (`data-sound` on it: a short tone for each new operator message, P5.)
  * Reads its own tag, connects to the server's `/visitor` namespace, tracks the page and mounts the
  * UI in a Shadow DOM. The only global it creates is `window.Sidedesk` (see {@link SidedeskApi});
  * calls queued before it loaded (`(window.Sidedesk = window.Sidedesk || []).push(['open'])`) run.
  */
 import { ChatController } from './chat/controller';
 import { readConfig } from './config';
+import { beep } from './sound';
 import { fileTransfer } from './files';
 import { connect } from './socket';
 import { createStore } from './storage';
@@ -64,6 +66,7 @@ else if (existing && !Array.isArray(existing) && existing.loaded) {
     pageView,
     fileTransfer(config.server, () => store.get('token', '')),
   );
+  if (config.sound) ctrl.onOperatorMessage = beep;
   const queue = Array.isArray(existing) ? existing : [];
   const api: SidedeskApi = {
     open: () => ui?.open(),

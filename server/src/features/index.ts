@@ -12,8 +12,9 @@ import { files } from './files';
 import { mail } from './mail';
 import { ratings } from './ratings';
 import { routing } from './routing';
+import { reads } from './reads';
 import { team } from './team';
 import { transcripts } from './transcripts';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts, canned, routing];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts, canned, routing, reads];

@@ -43,9 +43,11 @@ export const COMMAND_LIMITS = {
   // V2: each one sends a mail. Per visitor, so at most 3 per conversation an hour; the recipient
   // address has its own limit besides (limits/visitorMail.ts).
   'visitor.transcript': { what: 'transcript emails', perSocket: rate(3, 3600), perActor: rate(3, 3600) },
+  // P5: the widget reports what it displayed, at most once a second while the chat is open.
+  'visitor.read': { what: 'read updates', perSocket: rate(5, 1), perActor: rate(30, 10) },
   // The grid: up to 2,000 rows a call.
   'operator.visitorList': { what: 'visitor list requests', perSocket: rate(10, 1), perActor: rate(60, 10) },
-  // chat:list, chat:get, chat:sync: a panel reconnecting syncs every open chat at once.
+  // chat:list, chat:get, chat:sync, read:mark: a panel reconnecting syncs every open chat at once.
   'operator.read': { what: 'requests', perSocket: rate(100, 1), perActor: rate(1000, 10) },
   // chat:accept, chat:close.
   'operator.chatChange': { what: 'chat changes', perSocket: rate(20, 1), perActor: rate(400, 10) },

@@ -14,7 +14,7 @@ export const CONV = '00000000-0000-4000-8000-0000000000c1';
 /** A tiny in-memory `/visitor` server: stores messages once per clientId, pages chat:sync. */
 export class FakeServer {
   messages: MessageView[] = [];
-  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', operatorPresent: true, lastSeq: 0, departmentId: null };
+  conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', operatorPresent: true, lastSeq: 0, departmentId: null, seen: 0 };
   /** Whether the visitor has an open chat (session:started carries it). */
   hasChat = true;
   /** What session:started says of the account's operators online (0: the offline form, #5). */

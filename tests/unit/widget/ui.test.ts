@@ -216,6 +216,37 @@ describe('widget UI', () => {
     expect(root.querySelector<HTMLElement>('.badge')!.hidden).toBe(true);
   });
 
+  it('says "Seen" under the visitor’s last message once the operator read it, and reports what it shows while open (P5)', async () => {
+    const { root, $, transport, server, ctrl } = mount(true);
+    server.add('visitor', 'Hi');
+    server.add('operator', 'Hello!');
+    server.add('visitor', 'Do you ship to Mars?');
+    let tones = 0;
+    ctrl.onOperatorMessage = () => tones++;
+    await transport.up();
+    const seenOn = () => [...root.querySelectorAll('[data-seen]')].map((el) => el.querySelector('[data-testid="message-body"]')!.textContent);
+    expect(seenOn()).toEqual([]);
+    // Closed: nothing counts as read yet.
+    expect(transport.requests.filter((r) => r.event === 'read:mark')).toEqual([]);
+
+    // The operator read up to the first message only: not the last one, so no "Seen" yet.
+    transport.push('read:seen', { conversationId: server.conversation.id, seen: 1 });
+    expect(seenOn()).toEqual([]);
+    transport.push('read:seen', { conversationId: server.conversation.id, seen: 3 });
+    expect(seenOn()).toEqual(['Do you ship to Mars?']);
+    expect(root.querySelector('[data-seen]')!.querySelector('.meta')!.textContent).toMatch(/· Seen$/);
+    // A chat:updated made before the read doesn't take it back.
+    transport.push('chat:updated', { ...server.conversation, seen: 0 });
+    expect(seenOn()).toEqual(['Do you ship to Mars?']);
+
+    $('launcher').click();
+    expect(transport.requests.filter((r) => r.event === 'read:mark').map((r) => r.payload)).toEqual([{ conversationId: server.conversation.id, seq: 3 }]);
+    // A new operator message: the optional tone's hook, once per message (not for history).
+    transport.push('message:sent', server.add('operator', 'Yes, on Tuesdays'));
+    transport.push('message:sent', server.messages.at(-1)!);
+    expect(tones).toBe(1);
+  });
+
   it('offers a new chat when the chat has ended', async () => {
     const { $, root, transport, server } = mount(true);
     await transport.up();

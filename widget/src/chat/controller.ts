@@ -82,6 +82,13 @@ export class ChatController {
   private startClientId: string | null = null;
   /** The URL of the last page view the server acknowledged: a reconnect on the same page doesn't repeat it (#4). */
   private recordedUrl: string | null = null;
+  /** P5: the position last reported as displayed, and when. */
+  private readSent = 0;
+  private readFor = '';
+  private readAt = 0;
+  private readTimer?: ReturnType<typeof setTimeout>;
+  /** P5: called for each new operator message that arrives live (the optional sound, `data-sound`). */
+  onOperatorMessage?: () => void;
 
   constructor(
     private readonly transport: Transport,
@@ -120,6 +127,7 @@ export class ChatController {
     transport.on('message:sent', (m) => this.onMessage(m));
     transport.on('chat:updated', (c) => this.onConversation(c));
     transport.on('typing:updated', (t) => this.onTyping(t));
+    transport.on('read:seen', (r) => this.onConversation({ ...this.state.conversation!, ...r, id: r.conversationId }));
     transport.on('availability:updated', (a) => this.set({ operatorsOnline: a.online, departments: a.departments }));
     transport.onDisconnect(() => {
       this.gen++;
@@ -193,6 +201,7 @@ export class ChatController {
   private onMessage(m: MessageView): void {
     const c = this.state.conversation;
     if (!c || m.conversationId !== c.id) return;
+    if (m.author === 'operator' && !this.state.messages.some((x) => x.seq === m.seq)) this.onOperatorMessage?.();
     this.applyMessages([m], true);
     if (m.author === 'operator') this.state.typing = null;
     this.onChange();
@@ -202,7 +211,8 @@ export class ChatController {
   private onConversation(c: VisitorConversationView): void {
     const cur = this.state.conversation;
     if (!cur || c.id !== cur.id) return;
-    this.state.conversation = c;
+    // P5: "Seen" never goes back (a chat:updated may be older than a read:seen).
+    this.state.conversation = { ...c, seen: Math.max(c.seen, cur.seen) };
     if (c.status === 'closed') this.state.typing = null;
     this.onChange();
     if (isBehind(contiguousSeq(this.state.messages), c.lastSeq)) void this.sync(true);
@@ -501,6 +511,22 @@ export class ChatController {
     if (!this.typingSentAt || !conv) return;
     this.typingSentAt = 0;
     if (this.transport.connected) this.transport.request('typing:set', { conversationId: conv.id, typing: false }).catch(() => {});
+  }
+
+  /**
+   * P5: the visitor sees the chat (open, page visible): tell the server the last message shown,
+   * by the position the widget holds it at; at most once a second.
+   */
+  markShown(): void {
+    const c = this.state.conversation;
+    const top = maxSeq(this.state.messages);
+    if (!c || !this.state.open || (c.id === this.readFor && top <= this.readSent) || !this.transport.connected || this.readTimer) return;
+    const wait = this.readAt + 1000 - Date.now();
+    if (wait > 0) return void (this.readTimer = setTimeout(() => ((this.readTimer = undefined), this.markShown()), wait));
+    this.readSent = top;
+    this.readFor = c.id;
+    this.readAt = Date.now();
+    this.transport.request('read:mark', { conversationId: c.id, seq: top }).catch(() => (this.readSent = 0));
   }
 
   setOpen(open: boolean): void {

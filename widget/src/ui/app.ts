@@ -226,6 +226,8 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     if (inChat) {
       renderMessages();
       if (atBottom) scrollDown();
+      // P5: what the visitor has on screen is read (the operators see how far).
+      if (!document.hidden) ctrl.markShown();
     } else if (items.size) {
       items.clear();
       log.replaceChildren();
@@ -249,6 +251,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     attr(host, 'data-messages', String(items.size));
     attr(host, 'data-last-seq', String(st.messages[st.messages.length - 1]?.seq ?? 0));
     attr(host, 'data-unread', String(st.unread));
+    attr(host, 'data-seen', String(st.conversation?.seen ?? 0));
     attr(host, 'data-typing', String(st.typing !== null));
     attr(host, 'data-busy', String(st.starting));
   }
@@ -257,6 +260,10 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
   function renderMessages(): void {
     const list = displayMessages(st.messages, st.outbox, st.conversation?.id ?? null, '', st.uploads);
     const seen = new Set<string>();
+    // P5: "Seen" under the visitor's last message once the operator has read it.
+    let own: DisplayMessage | undefined;
+    for (const m of list) if (m.author === 'visitor') own = m;
+    const read = own?.seq && own.seq <= (st.conversation?.seen ?? 0) ? own : null;
     list.forEach((m, i) => {
       const prev = list[i - 1];
       const next = list[i + 1];
@@ -274,7 +281,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
         );
         items.set(m.clientId, el);
       }
-      updateMessage(el, m, first, last);
+      updateMessage(el, m, first, last, m === read);
       seen.add(m.clientId);
       if (log.children[i] !== el) log.insertBefore(el, log.children[i] ?? null);
     });
@@ -285,7 +292,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     }
   }
 
-  function updateMessage(el: HTMLElement, m: DisplayMessage, first: boolean, last: boolean): void {
+  function updateMessage(el: HTMLElement, m: DisplayMessage, first: boolean, last: boolean, read: boolean): void {
     attr(el, 'class', `msg ${m.author}${first ? ' first' : ''}${last ? ' last' : ''}${m.status === 'sent' ? '' : ' ' + m.status}`);
     attr(el, 'data-author', m.author);
     attr(el, 'data-seq', m.seq === null ? null : String(m.seq));
@@ -298,7 +305,8 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     bubble.hidden = !m.body && !!m.file;
     // The panel's rule (#5): "1:12 PM" or "13:12" in the visitor's locale, the day too if not today.
     attr(bubble, 'title', formatTime(m.createdAt, 'full') || null);
-    const time = formatTime(m.createdAt);
+    const time = formatTime(m.createdAt) + (read ? ` · ${t.seen}` : '');
+    attr(el, 'data-seen', read ? '' : null);
     const metaKey = `${m.status}|${time}|${m.upload?.error}`;
     if (meta.dataset.k !== metaKey) {
       meta.dataset.k = metaKey;
@@ -427,6 +435,8 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     else open();
   }
 
+  // P5: coming back to the tab counts as seeing the chat.
+  document.addEventListener('visibilitychange', render);
   render();
   return { render, open, close, toggle, host };
 }

@@ -55,6 +55,8 @@ export const strings = {
   someone: 'Operator',
 
   you: 'You',
+  /** P5: under the visitor's last message once the operator has read it. */
+  seen: 'Seen',
   sending: 'Sending…',
   failed: 'Not sent.',
   retry: 'Retry',

@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** A tenant (a license). Every other row belongs to one. */
 export const accounts = pgTable('accounts', {
@@ -10,6 +10,8 @@ export const accounts = pgTable('accounts', {
    * pages are always allowed; any other origin is refused at the /visitor handshake.
    */
   allowedOrigins: text('allowed_origins').array().notNull().default([]),
+  /** P3: minutes without visitor input after which a chat or visitor shows as idle (1–120). */
+  idleAfterMinutes: integer('idle_after_minutes').notNull().default(5),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, foreignKey, index, integer, pgTable, smallint, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, foreignKey, index, integer, pgTable, smallint, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { AUTHOR_TYPES, CONVERSATION_STATUSES, MESSAGE_VISIBILITIES } from '../../../../shared/schemas/chats';
 import { accounts } from './accounts';
 import { files } from './files';
@@ -46,6 +46,19 @@ export const conversations = pgTable(
     waitingSince: timestamp('waiting_since', { withTimezone: true }).notNull().defaultNow(),
     /** 0 while new; 1: its department was alerted again; 2: every online operator of the account was (#6). */
     escalationLevel: smallint('escalation_level').notNull().default(0),
+    /** P3 blue: the visitor had a conversation before this one (set when it is created). */
+    returningVisitor: boolean('returning_visitor').notNull().default(false),
+    /** P5 read state: the internal seq up to which the assigned operator has read (their panel had it open and focused). */
+    operatorReadSeq: integer('operator_read_seq').notNull().default(0),
+    operatorReadAt: timestamp('operator_read_at', { withTimezone: true }),
+    /**
+     * The same read, as the visitor's widget can compare it: the visitor-facing position of the
+     * visitor's latest own message the operator has read ("Seen", server/src/features/reads/positions.ts).
+     */
+    seenPosition: integer('seen_position').notNull().default(0),
+    /** The internal seq up to which the visitor's widget has shown the messages (for operators to see). */
+    visitorReadSeq: integer('visitor_read_seq').notNull().default(0),
+    visitorReadAt: timestamp('visitor_read_at', { withTimezone: true }),
   },
   (t) => [
     index('conversations_account_status_idx').on(t.accountId, t.status),

@@ -39,6 +39,16 @@ export async function updateAllowedOrigins(db: Db, accountId: string, allowedOri
   return row ?? null;
 }
 
+/** Changes the account's settings other than the origins (P3: the idle time); null if there is no such account. */
+export async function updateSettings(
+  db: Db,
+  accountId: string,
+  patch: Partial<Pick<AccountRow, 'allowedOrigins' | 'idleAfterMinutes'>>,
+): Promise<AccountRow | null> {
+  const [row] = await db.update(accounts).set(patch).where(eq(accounts.id, accountId)).returning();
+  return row ?? null;
+}
+
 /** Serialises first-run setups within a transaction (two submits of the form create one account). */
 export async function lockSetup(db: Db): Promise<void> {
   await db.execute(sql`SELECT pg_advisory_xact_lock(7268354)`);

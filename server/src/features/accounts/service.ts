@@ -7,7 +7,7 @@ import type { OperatorActor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import { insertOperator, type OperatorRow } from '../auth/repo';
 import { presentAccountSettings } from './presenter';
-import { countAccounts, findAccount, hasAnyAccount, insertAccount, lockSetup, updateAllowedOrigins, type AccountRow } from './repo';
+import { countAccounts, findAccount, hasAnyAccount, insertAccount, lockSetup, updateSettings, type AccountRow } from './repo';
 
 export interface CreatedAccount {
   account: AccountRow;
@@ -69,7 +69,11 @@ export async function getAccountSettings(ctx: AppContext, actor: OperatorActor):
  * forgotten at once, other nodes' within seconds); connected widgets stay.
  */
 export async function updateAccountSettings(ctx: AppContext, actor: OperatorActor, patch: AccountSettingsPatch): Promise<AccountSettingsView> {
-  const account = patch.allowedOrigins ? await updateAllowedOrigins(ctx.db, actor.accountId, patch.allowedOrigins) : await findAccount(ctx.db, actor.accountId);
+  const changes = {
+    ...(patch.allowedOrigins ? { allowedOrigins: patch.allowedOrigins } : {}),
+    ...(patch.idleAfterMinutes !== undefined ? { idleAfterMinutes: patch.idleAfterMinutes } : {}),
+  };
+  const account = Object.keys(changes).length ? await updateSettings(ctx.db, actor.accountId, changes) : await findAccount(ctx.db, actor.accountId);
   if (!account) throw new AppError('not_found', 'Account not found.');
   ctx.accounts.forget(actor.accountId);
   return presentAccountSettings(account);

@@ -45,6 +45,9 @@ export function presentConversation(c: ConversationRow): ConversationView {
     departmentId: c.departmentId,
     waitingSince: c.waitingSince.toISOString(),
     escalationLevel: c.escalationLevel,
+    returningVisitor: c.returningVisitor,
+    operatorReadSeq: c.operatorReadSeq,
+    visitorReadSeq: c.visitorReadSeq,
   };
 }
 
@@ -61,5 +64,6 @@ export function presentVisitorConversation(c: ConversationRow, operatorPresent =
     // The visitor's own sequence (#6): internal messages are not counted.
     lastSeq: c.lastVisitorSeq,
     departmentId: c.departmentId,
+    seen: c.seenPosition,
   };
 }

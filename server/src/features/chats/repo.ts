@@ -62,7 +62,12 @@ export async function insertConversation(
 ): Promise<ConversationRow | null> {
   const [row] = await db
     .insert(conversations)
-    .values({ accountId, ...input })
+    // P3 blue: the visitor chatted before (their earlier conversations; this one is not stored yet).
+    .values({
+      accountId,
+      ...input,
+      returningVisitor: sql`EXISTS (SELECT 1 FROM conversations p WHERE p.visitor_id = ${input.visitorId} AND p.account_id = ${accountId})`,
+    })
     .onConflictDoNothing()
     .returning();
   return row ?? null;

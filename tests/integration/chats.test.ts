@@ -37,7 +37,15 @@ describe('a chat from start to close', () => {
 
     const res = ok(await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Hello?' }));
     // The visitor gets their own view of it (#4); operators get the whole conversation.
-    expect(res.conversation).toEqual({ id: expect.any(String), status: 'waiting', operatorName: null, operatorPresent: false, lastSeq: 1, departmentId: null, seen: 0 });
+    expect(res.conversation).toEqual({
+      id: expect.any(String),
+      status: 'waiting',
+      operatorName: null,
+      operatorPresent: false,
+      lastSeq: 1,
+      departmentId: null,
+      seen: 0,
+    });
     expect(res.messages).toEqual([expect.objectContaining({ seq: 1, author: 'visitor', authorName: 'Vera', body: 'Hello?' })]);
     expect(await requested).toMatchObject({
       id: res.conversation.id,

@@ -42,7 +42,15 @@ describe("the operator's presence in a visitor's chat", () => {
 
     const left = waitFor(visitor, 'chat:updated', (c) => !c.operatorPresent);
     expect((await api(server.url, 'POST', '/api/auth/logout', undefined, op.token)).status).toBe(204);
-    expect(await left).toEqual({ id: conversationId, status: 'active', operatorName: 'Olivia', operatorPresent: false, lastSeq: 2, departmentId: null, seen: 0 });
+    expect(await left).toEqual({
+      id: conversationId,
+      status: 'active',
+      operatorName: 'Olivia',
+      operatorPresent: false,
+      lastSeq: 2,
+      departmentId: null,
+      seen: 0,
+    });
 
     // A widget that (re)connects now is told the same in its session.
     const again = await h.connectVisitor(server, op.account.id, visitorToken);

@@ -111,7 +111,7 @@ describe('widget files (#5)', () => {
     expect(chip.tagName).toBe('A');
     expect(chip.getAttribute('href')).toBe('https://chat.example' + PDF.url);
     expect(chip.getAttribute('download')).toBe('invoice.pdf');
-    expect(chip.getAttribute('aria-label')).toBe('Download invoice.pdf, 3.0 MB');
+    expect(chip.getAttribute('title')).toBe('Download invoice.pdf, 3.0 MB');
     expect(chip.textContent).toBe('invoice.pdf3.0 MB');
   });
 

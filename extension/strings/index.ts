@@ -8,8 +8,9 @@ import { admin } from './admin';
 import { app } from './app';
 import { auth } from './auth';
 import { chats } from './chats';
+import { invitations } from './invitations';
 import { ratings } from './ratings';
 import { team } from './team';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, ratings, visitors, account, admin, team };
+export const strings = { app, auth, chats, ratings, visitors, account, admin, team, invitations };

@@ -63,7 +63,11 @@ async function accountWithChat() {
   // A5: the Team routes name an operator and an open invitation of account A.
   const invited = await rest<{ id: string }>(server.url, 'POST', '/api/team/invitations', { email: 'invitee@example.com', role: 'operator' }, a.token);
   if (invited.status !== 201) throw new Error('invite failed');
+  // P4: the invitation rule routes name a rule of account A.
+  const rule = await rest<{ id: string }>(server.url, 'POST', '/api/invitation-rules', { name: 'Pricing', message: 'Hi!', urlPattern: '/pricing' }, a.token);
+  if (rule.status !== 201) throw new Error('rule failed');
   const ids: Ids = {
+    ruleId: rule.body.id,
     conversationId: started.data.conversation.id,
     visitorId: visitor.session.visitorId,
     fileId: uploaded.body.file.id,

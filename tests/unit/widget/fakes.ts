@@ -124,6 +124,7 @@ export class FakeTransport implements Transport {
       accountName: 'Acme',
       operatorsOnline: this.server.operatorsOnline,
       chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null,
+      invitation: null,
     };
     this.push('session:started', session);
     await settle();

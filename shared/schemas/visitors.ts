@@ -105,12 +105,12 @@ const ruleFields = {
   /** A substring of the URL, or a glob with `*` (shared/urlPattern.ts); empty or null: any page. */
   urlPattern: text()
     .trim()
-    .nullable()
-    .transform((v) => v || null)
     .superRefine((v, ctx) => {
-      const problem = v === null ? null : urlPatternProblem(v);
+      const problem = v === '' ? null : urlPatternProblem(v);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    })
+    .nullable()
+    .transform((v) => v || null),
   minPagesViewed: z.number().int('Pages viewed: a whole number').min(1, 'Pages viewed: at least 1').max(1000).nullable(),
   /** true: returning visitors only; false: first visits only; null: both. */
   returning: z.boolean().nullable(),

@@ -74,7 +74,6 @@ export interface PageVisitView {
 const message = text('Write a message').trim().min(1, 'Write a message').max(MAX_MESSAGE_LENGTH, atMost(MAX_MESSAGE_LENGTH));
 
 export const visitorRef = z.object({ visitorId: uuid });
-export type VisitorRef = z.infer<typeof visitorRef>;
 
 /** P4: an operator invites a browsing visitor with a message (shown in the widget as theirs). */
 export const visitorInvitePayload = z.object({ visitorId: uuid, message });
@@ -82,7 +81,6 @@ export type VisitorInvitePayload = z.infer<typeof visitorInvitePayload>;
 
 /** P4: the visitor's answer to an invitation. */
 export const invitationRef = z.object({ invitationId: uuid });
-export type InvitationRef = z.infer<typeof invitationRef>;
 /** Accepting starts a chat: `clientId` makes a repeated accept return the same chat. */
 export const invitationAcceptPayload = z.object({ invitationId: uuid, clientId });
 export type InvitationAcceptPayload = z.infer<typeof invitationAcceptPayload>;

@@ -12,6 +12,8 @@ const MINIMUM = {
   'account:update': api.accounts.updateSettings.role,
   /** Delete a visitor and everything of theirs ("forget this visitor"). */
   'visitor:forget': api.visitors.forget.role,
+  /** Edit the automatic invitation rules (P4). */
+  'invitations:rules': api.visitors.listRules.role,
   /** See the team, invite, change roles, disable and enable operators, send password resets (A5). */
   'team:manage': api.team.list.role,
   /** Create, change and delete the account's canned responses (P10); every operator has their own besides. */

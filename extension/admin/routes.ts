@@ -52,6 +52,13 @@ export const adminDomains: readonly AdminDomain[] = [
     requires: 'routing:manage',
     component: () => import('@/components/admin/departments/DepartmentsPage.vue'),
   },
+  {
+    path: 'invitations',
+    label: () => strings.invitations.nav,
+    icon: 'M2.5 4.5h11v7h-6l-3 2.5v-2.5h-2zM5.5 7.5h5M5.5 9.5h3',
+    requires: 'invitations:rules',
+    component: () => import('@/components/admin/invitations/InvitationsPage.vue'),
+  },
 ];
 
 declare module 'vue-router' {

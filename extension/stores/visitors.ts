@@ -1,5 +1,7 @@
 /**
- * Visitors domain (P2/P3): the live list of online visitors. Owns its socket listeners;
+ * Visitors domain (P2/P3/P4/P6): the live list of online visitors, their navigation history
+ * (fetched for the rows and chats that show it, then live), invitations and chats started from
+ * the grid. Owns its socket listeners;
  * re-fetches the whole list on every (re)connect. Live updates are applied in small batches so a
  * busy site doesn't re-sort thousands of rows on every page view.
  *
@@ -10,11 +12,15 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
-import type { VisitorState, VisitorView } from '@@/shared/schemas/visitors';
+import type { PageVisitView, VisitorState, VisitorView } from '@@/shared/schemas/visitors';
+import type { ConversationWithMessages } from '@@/shared/schemas/chats';
+import { newClientId } from '@@/shared/protocol';
 import { visitorState } from '@@/shared/visitorState';
 import { failureText, visitorsApi } from '@/utils/api';
 import type { ServerClient } from '@/utils/serverClient';
 import type { Session } from '@/utils/session';
+import { strings } from '@/strings';
+import { PAGE_HISTORY_LIMIT } from '@@/shared/schemas/visitors';
 
 const STATE_RANK: Record<VisitorState, number> = { waiting: 0, needs_reply: 1, replied: 1, chatted: 2, browsing: 2, idle: 2 };
 
@@ -34,7 +40,18 @@ export function visitorMatches(v: VisitorView, query: string): boolean {
   );
 }
 
-export const BATCH_MS = 200;
+/**
+ * Live rows wait this long to be applied together (a busy site doesn't re-sort thousands of rows
+ * per page view); short enough that an update is painted within 100 ms (tests/bench/grid.ts).
+ */
+export const BATCH_MS = 20;
+
+/** P6: one visitor's history as the panel holds it while a row or a chat shows it. */
+export interface VisitorHistory {
+  pages: PageVisitView[];
+  loading: boolean;
+  error: string | null;
+}
 
 const STATUS_ORDER: Record<ConversationView['status'], number> = { waiting: 0, active: 1, closed: 2 };
 
@@ -71,9 +88,38 @@ export const useVisitorsStore = defineStore('visitors', () => {
   let removed = new Set<string>();
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   let server: ServerClient | null = null;
+  /** P6: histories shown somewhere (a row's details, a chat), with how many places show each. */
+  const histories = ref<Record<string, VisitorHistory>>({});
+  const watchers = new Map<string, number>();
   let generation = 0;
 
-  const list = computed(() => [...byId.value.values()].sort(compareVisitors));
+  /**
+   * The rows in grid order. P2: a page view (the most frequent update by far) changes no sort key,
+   * so the last order is kept and the changed rows are put in their places: no sort of thousands
+   * of rows per update batch (tests/bench/grid.ts).
+   */
+  let sorted: VisitorView[] = [];
+  let position = new Map<string, number>();
+  const list = computed(() => {
+    const map = byId.value;
+    if (map.size === sorted.length) {
+      const next = sorted.slice();
+      let kept = true;
+      for (const [id, v] of map) {
+        const i = position.get(id);
+        const prev = i === undefined ? undefined : next[i];
+        if (!prev || (prev !== v && (STATE_RANK[prev.state] !== STATE_RANK[v.state] || prev.visitStartedAt !== v.visitStartedAt))) {
+          kept = false;
+          break;
+        }
+        next[i!] = v;
+      }
+      if (kept) return (sorted = next);
+    }
+    sorted = [...map.values()].sort(compareVisitors);
+    position = new Map(sorted.map((v, i) => [v.id, i]));
+    return sorted;
+  });
   const filtered = computed(() => (filter.value.trim() ? list.value.filter((v) => visitorMatches(v, filter.value.trim())) : list.value));
   const count = computed(() => byId.value.size);
 
@@ -152,6 +198,60 @@ export const useVisitorsStore = defineStore('visitors', () => {
     return null;
   }
 
+  // ── P6: navigation history ─────────────────────────────────────────────
+  async function loadHistory(visitorId: string) {
+    if (!server) return;
+    const current = histories.value[visitorId];
+    histories.value[visitorId] = { pages: current?.pages ?? [], loading: true, error: null };
+    const res = await server.request('visitor:history', { visitorId });
+    if (!watchers.has(visitorId)) return;
+    // Pages that arrived live while the history was on its way are in the answer too (joined first).
+    histories.value[visitorId] = res.ok
+      ? { pages: res.data, loading: false, error: null }
+      : { pages: current?.pages ?? [], loading: false, error: res.error.message };
+  }
+
+  /** A row or a chat shows this visitor's history: fetched once, then kept live; returns the release. */
+  function watchHistory(visitorId: string): () => void {
+    const n = watchers.get(visitorId) ?? 0;
+    watchers.set(visitorId, n + 1);
+    if (n === 0) void loadHistory(visitorId);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (watchers.get(visitorId) ?? 1) - 1;
+      if (left > 0) return void watchers.set(visitorId, left);
+      watchers.delete(visitorId);
+      delete histories.value[visitorId];
+      void server?.request('visitor:unwatch', { visitorId });
+    };
+  }
+
+  function onPaged({ visitorId, page }: { visitorId: string; page: PageVisitView }) {
+    const h = histories.value[visitorId];
+    if (!h || h.pages.some((p) => p.id === page.id)) return;
+    // The page before it ended when this one began.
+    const pages = h.pages.map((p) => (p.leftAt === null ? { ...p, leftAt: page.at } : p));
+    histories.value[visitorId] = { ...h, pages: [page, ...pages].slice(0, PAGE_HISTORY_LIMIT) };
+  }
+
+  // ── P4: invitations and chats started from the grid ─────────────────────
+  /** Invites the visitor with `message`; resolves with why it failed, or null. */
+  async function invite(visitorId: string, message: string): Promise<string | null> {
+    if (!server) return strings.visitors.notConnected;
+    const res = await server.request('visitor:invite', { visitorId, message });
+    if (!res.ok) return res.error.message;
+    return null;
+  }
+
+  /** Starts a chat with the visitor, `body` first; resolves with the chat, or why it failed. */
+  async function startChat(visitorId: string, body: string): Promise<{ ok: true; chat: ConversationWithMessages } | { ok: false; error: string }> {
+    if (!server) return { ok: false, error: strings.visitors.notConnected };
+    const res = await server.request('chat:open', { visitorId, clientId: newClientId(), body });
+    return res.ok ? { ok: true, chat: res.data } : { ok: false, error: res.error.message };
+  }
+
   async function refresh() {
     if (!server) return;
     const gen = generation;
@@ -171,6 +271,8 @@ export const useVisitorsStore = defineStore('visitors', () => {
     // Updates that arrived while the list was on its way are newer than it.
     flush();
     loaded.value = true;
+    // P6: after a reconnect the histories shown may have missed pages (and the rooms are new).
+    for (const id of watchers.keys()) void loadHistory(id);
   }
 
   /** Subscribe to the server; returns the unsubscribe. */
@@ -183,6 +285,7 @@ export const useVisitorsStore = defineStore('visitors', () => {
       client.on('chat:updated', onChat),
       client.on('message:sent', onMessage),
       client.on('visitor:removed', onRemoved),
+      client.on('visitor:paged', onPaged),
       client.onStatus((status, previous) => {
         if (status === 'connected' && (previous !== 'connected' || !loaded.value)) void refresh();
       }),
@@ -205,6 +308,8 @@ export const useVisitorsStore = defineStore('visitors', () => {
     loaded.value = false;
     error.value = null;
     filter.value = '';
+    watchers.clear();
+    histories.value = {};
   }
 
   function get(id: string | null | undefined) {
@@ -220,5 +325,23 @@ export const useVisitorsStore = defineStore('visitors', () => {
     return loaded.value ? byId.value.has(id) : null;
   }
 
-  return { byId, list, filtered, count, loaded, error, filter, start, refresh, get, isOnline, flush, forget };
+  return {
+    byId,
+    list,
+    filtered,
+    count,
+    loaded,
+    error,
+    filter,
+    start,
+    refresh,
+    get,
+    isOnline,
+    flush,
+    forget,
+    histories,
+    watchHistory,
+    invite,
+    startChat,
+  };
 });

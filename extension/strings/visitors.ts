@@ -1,4 +1,4 @@
-/** The live visitors grid (P2, P3) and "forget this visitor" (#4). */
+/** The live visitors grid (P2, P3), history (P6), invitations and chats from the grid (P4), "forget this visitor" (#4). */
 export const visitors = {
   tab: 'Visitors',
   heading: 'Visitors',
@@ -27,6 +27,46 @@ export const visitors = {
     chatted: 'Chatted before or invited',
     idle: 'Idle: no input for a while',
   } as const,
+  /** P4: shown blue like "chatted before" (SPEC P3), said in words on the row. */
+  invitedState: 'Invited to chat',
+  invitation: {
+    pending: 'Invited — waiting for an answer',
+    accepted: 'Accepted the invitation',
+    dismissed: 'Said no thanks to the invitation',
+    replaced: 'Invited',
+  } as const,
+  notConnected: 'Not connected to the server — try again in a moment.',
+  invite: 'Invite to chat',
+  inviteAgain: 'Invite again',
+  startChat: 'Start chat',
+  inviteHeading: (name: string) => `Invite ${name} to chat`,
+  startHeading: (name: string) => `Start a chat with ${name}`,
+  inviteNote: 'Their chat window opens with your message; the chat starts when they accept.',
+  startNote: 'Their chat window opens with your message, and the chat is yours.',
+  messageLabel: 'Message',
+  /** The default invitation text (editable before sending). */
+  defaultInvitation: 'Hi! Can I help you with anything? Just reply here if you have a question.',
+  defaultFirstMessage: 'Hi! I saw you browsing — can I help you find anything?',
+  sendInvitation: 'Send invitation',
+  sendFirstMessage: 'Start chat',
+  sending: 'Sending…',
+  cancel: 'Cancel',
+  invited: 'Invitation sent.',
+  failed: (why: string) => `Could not send: ${why}`,
+  history: {
+    heading: 'Pages visited',
+    toggle: (n: number) => (n === 1 ? 'Pages visited (1)' : `Pages visited (${n})`),
+    loading: 'Loading pages…',
+    empty: 'No pages yet.',
+    failed: (why: string) => `Could not load the pages: ${why}`,
+    thisVisit: 'This visit',
+    earlier: 'Earlier visits',
+    now: 'now',
+    current: 'Current page',
+    arrived: (at: string) => `arrived ${at}`,
+    onPage: (duration: string) => `${duration} on the page`,
+    untitled: 'Untitled page',
+  },
   detail: {
     page: 'Current page',
     title: 'Page title',

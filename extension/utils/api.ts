@@ -4,6 +4,7 @@ import type { AccountSettingsPatch } from '@@/shared/schemas/accounts';
 import type { CannedCreateBody, CannedPatch } from '@@/shared/schemas/canned';
 import type { InviteBody, MemberPatch } from '@@/shared/schemas/team';
 import type { DepartmentPatch, OperatorRoutingPatch, RoutingSettingsPatch } from '@@/shared/schemas/routing';
+import type { InvitationRuleInput, InvitationRulePatch } from '@@/shared/schemas/visitors';
 import { strings } from '@/strings';
 
 export type { ApiFailure } from '@@/shared/api/client';
@@ -24,9 +25,14 @@ export const accountApi = {
   updateSettings: (serverUrl: string, token: string, patch: AccountSettingsPatch) => call(serverUrl)(api.accounts.updateSettings, { body: patch }, token),
 };
 
-/** "Forget this visitor" (#4, admins): deletes the visitor and everything of theirs. */
+/** "Forget this visitor" (#4, admins): deletes the visitor and everything of theirs; the automatic invitation rules (P4, admins). */
 export const visitorsApi = {
   forget: (serverUrl: string, token: string, visitorId: string) => call(serverUrl)(api.visitors.forget, { params: { visitorId } }, token),
+  listRules: (serverUrl: string, token: string) => call(serverUrl)(api.visitors.listRules, {}, token),
+  createRule: (serverUrl: string, token: string, body: InvitationRuleInput) => call(serverUrl)(api.visitors.createRule, { body }, token),
+  updateRule: (serverUrl: string, token: string, ruleId: string, body: InvitationRulePatch) =>
+    call(serverUrl)(api.visitors.updateRule, { params: { ruleId }, body }, token),
+  deleteRule: (serverUrl: string, token: string, ruleId: string) => call(serverUrl)(api.visitors.deleteRule, { params: { ruleId } }, token),
 };
 
 /** The team (A5, admins): operators, invitations, password resets; and "Forgot password?" (anyone). */

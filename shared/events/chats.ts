@@ -1,7 +1,9 @@
 /** Chats (P1, V1): conversations and their messages, both sides. */
 import { z } from 'zod';
 import { returns, type CommandMap } from '../contract';
+import { invitationAcceptPayload } from '../schemas/visitors';
 import {
+  chatOpenPayload,
   chatStartPayload,
   chatSyncPayload,
   conversationRef,
@@ -22,6 +24,8 @@ export const visitorCommands = {
   'chat:sync': { payload: chatSyncPayload, result: returns<MessageView[]>(), role: 'visitor' },
   'chat:close': { payload: conversationRef, result: returns<VisitorConversationView>(), role: 'visitor' },
   'typing:set': { payload: typingPayload, result: returns<null>(), role: 'visitor' },
+  /** P4: accepting an invitation starts a chat assigned to the inviting operator, their message first. */
+  'invitation:accept': { payload: invitationAcceptPayload, result: returns<VisitorConversationWithMessages>(), role: 'visitor' },
 } satisfies CommandMap;
 
 /** The panel's commands: within the operator's account. */
@@ -41,6 +45,11 @@ export const operatorCommands = {
    * supervisor, may transfer an active chat; anyone a waiting one.
    */
   'chat:transfer': { payload: chatTransferPayload, result: returns<ConversationView>(), role: 'operator' },
+  /**
+   * P4: starts a chat with a browsing visitor from the grid: active, assigned to the caller, their
+   * message first; the visitor's widget opens with it (`chat:opened`). The path of an accepted invitation.
+   */
+  'chat:open': { payload: chatOpenPayload, result: returns<ConversationWithMessages>(), role: 'operator' },
 } satisfies CommandMap;
 
 export interface TypingView {
@@ -53,6 +62,8 @@ export interface TypingView {
 /** Everything a widget receives of chats: visitor views only, never the operators' ConversationView (#4). */
 export interface VisitorBroadcasts {
   'message:sent': MessageView;
+  /** P4: a chat an operator started with this visitor (or an invitation accepted in another tab): the widget opens it. */
+  'chat:opened': VisitorConversationWithMessages;
   'chat:updated': VisitorConversationView;
   'typing:updated': TypingView;
 }

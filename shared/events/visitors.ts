@@ -1,19 +1,37 @@
 /**
- * Visitors (P1, P2): tracking, the live grid, the widget's session. Commands are `noun:verb`;
- * broadcasts are their past tense.
+ * Visitors (P1, P2, P4, P6): tracking, the live grid, navigation history, invitations to chat,
+ * the widget's session. Commands are `noun:verb`; broadcasts are their past tense.
  */
 import { z } from 'zod';
 import { returns, type CommandMap } from '../contract';
 import type { VisitorConversationWithMessages } from '../schemas/chats';
 import type { DepartmentAvailability } from '../schemas/routing';
-import { pageViewPayload, type VisitorView } from '../schemas/visitors';
+import {
+  invitationRef,
+  pageViewPayload,
+  visitorInvitePayload,
+  visitorRef,
+  type VisitorInvitationView,
+  type PageVisitView,
+  type VisitorView,
+} from '../schemas/visitors';
 
 export const visitorCommands = {
   'page:view': { payload: pageViewPayload, result: returns<null>(), role: 'visitor' },
+  /** P4: "No thanks": remembered for the visit (rules don't invite again; an operator still may). */
+  'invitation:dismiss': { payload: invitationRef, result: returns<null>(), role: 'visitor' },
 } satisfies CommandMap;
 
 export const operatorCommands = {
   'visitor:list': { payload: z.object({}), result: returns<VisitorView[]>(), role: 'operator' },
+  /**
+   * P6: the visitor's navigation history, newest first (at most PAGE_HISTORY_LIMIT); the socket
+   * then gets their next pages live (`visitor:paged`) until `visitor:unwatch`.
+   */
+  'visitor:history': { payload: visitorRef, result: returns<PageVisitView[]>(), role: 'operator' },
+  'visitor:unwatch': { payload: visitorRef, result: returns<null>(), role: 'operator' },
+  /** P4: invites a visitor who is on the site to chat; their widget opens with the message. */
+  'visitor:invite': { payload: visitorInvitePayload, result: returns<VisitorInvitationView>(), role: 'operator' },
 } satisfies CommandMap;
 
 /** Socket handshake `auth` of the widget. */
@@ -48,12 +66,18 @@ export interface VisitorSession {
    * named this conversation.
    */
   chat: VisitorConversationWithMessages | null;
+  /** P4: an invitation to chat waiting for the visitor's answer (this visit), shown in every tab. */
+  invitation: VisitorInvitationView | null;
 }
 
 export interface VisitorBroadcasts {
   'session:started': VisitorSession;
   /** How many of the account's operators are online changed (in all, and per department, #6). */
   'availability:updated': { online: number; departments: DepartmentAvailability[] };
+  /** P4: an operator (or a rule) invites the visitor to chat; every tab shows it until answered. */
+  'invitation:received': VisitorInvitationView;
+  /** P4: the invitation was answered (in some tab) or replaced: tabs still showing it hide it. */
+  'invitation:closed': { invitationId: string };
 }
 
 export interface OperatorBroadcasts {
@@ -64,4 +88,6 @@ export interface OperatorBroadcasts {
    * them from lists and close their chats.
    */
   'visitor:removed': { visitorId: string; conversationIds: string[] };
+  /** P6: a page the visitor opened, to the sockets watching their history (`visitor:history`). */
+  'visitor:paged': { visitorId: string; page: PageVisitView };
 }

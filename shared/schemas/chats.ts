@@ -30,6 +30,10 @@ export const chatStartPayload = z.object({
 });
 export type ChatStartPayload = z.infer<typeof chatStartPayload>;
 
+/** P4: an operator starts a chat with a browsing visitor; `body` is their first message. */
+export const chatOpenPayload = z.object({ visitorId: uuid, clientId, body });
+export type ChatOpenPayload = z.infer<typeof chatOpenPayload>;
+
 /**
  * A message: text, or a file (#5, P7: `fileId` of a file uploaded into this conversation with
  * POST /api/files) with an optional caption as its body.

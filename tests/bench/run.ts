@@ -30,6 +30,7 @@ import {
 } from './proc';
 import { renderMarkdown } from './report';
 import { round, summarize, type Summary } from './stats';
+import { renderGrid, runGrid, type GridResult } from './grid';
 import { renderStorm, runStorm, type StormResult } from './storm';
 
 const usage = `npm run bench -- [options]
@@ -50,6 +51,10 @@ const usage = `npm run bench -- [options]
                         (100) operators connected, --storm-talking (40) chats talking, kill -9 and restart;
                         on the bare relay (the transport's floor; --only sidedesk skips it) and --db;
                         writes bench-results/storm.json and its section of latest.md
+  --grid                only the visitors grid (#6): --grid-visitors (5000) visitors in the side panel's grid
+                        (Chromium, puppeteer tracing), --grid-rate (100) page views a second, update-to-paint
+                        and long tasks while scrolling; ~1 minute; writes bench-results/grid.json and its
+                        section of latest.md
   --pg-url URL          PostgreSQL server to create the bench databases on
                         (default: BENCH_PG_URL, else DATABASE_URL's server, else 127.0.0.1:5432)`;
 
@@ -73,6 +78,9 @@ const { values: flags } = parseArgs({
     'storm-visitors': { type: 'string' },
     'storm-operators': { type: 'string' },
     'storm-talking': { type: 'string' },
+    grid: { type: 'boolean', default: false },
+    'grid-visitors': { type: 'string' },
+    'grid-rate': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -482,10 +490,11 @@ export interface BenchResult {
 
 const OUT_DIR = path.join(ROOT, 'bench-results');
 const STORM_FILE = path.join(OUT_DIR, 'storm.json');
+const GRID_FILE = path.join(OUT_DIR, 'grid.json');
 
-/** latest.md: the delivery bench's figures, then the last reconnect storm's (each run keeps the other's). */
-function writeMarkdown(bench: BenchResult | null, storm: StormResult | null) {
-  const parts = [bench ? renderMarkdown(bench) : '', storm ? renderStorm(storm) : ''].filter(Boolean);
+/** latest.md: the delivery bench's figures, then the last reconnect storm's, then the grid's (each run keeps the others'). */
+function writeMarkdown(bench: BenchResult | null, storm: StormResult | null, grid = readJson<GridResult>(GRID_FILE)) {
+  const parts = [bench ? renderMarkdown(bench) : '', storm ? renderStorm(storm) : '', grid ? renderGrid(grid) : ''].filter(Boolean);
   writeFileSync(path.join(OUT_DIR, 'latest.md'), `${parts.join('\n\n')}\n`);
   return parts.join('\n\n');
 }
@@ -515,6 +524,20 @@ async function storm() {
   console.log(`\n${renderStorm(result)}`);
   writeMarkdown(readJson<BenchResult>(path.join(OUT_DIR, 'latest.json')), result);
   console.log(`Written: bench-results/storm.json, bench-results/latest.md (${result.seconds} s)`);
+}
+
+async function grid() {
+  const result = await runGrid({
+    visitors: Number(flags['grid-visitors'] ?? 5000),
+    rate: Number(flags['grid-rate'] ?? 100),
+    stillS: 15,
+    scrollS: 15,
+  });
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(GRID_FILE, JSON.stringify(result, null, 2));
+  console.log(`\n${renderGrid(result)}`);
+  writeMarkdown(readJson<BenchResult>(path.join(OUT_DIR, 'latest.json')), readJson<StormResult>(STORM_FILE), result);
+  console.log(`Written: bench-results/grid.json, bench-results/latest.md (${result.seconds} s)`);
 }
 
 async function main() {
@@ -575,5 +598,5 @@ async function main() {
   console.log(`Written: bench-results/latest.json, bench-results/latest.md (${result.seconds} s)`);
 }
 
-await (flags.storm ? storm() : main());
+await (flags.grid ? grid() : flags.storm ? storm() : main());
 process.exit(0);

@@ -195,6 +195,8 @@ export function visitor(i: number, over: Partial<VisitorView> = {}): VisitorView
     lastSeenAt: new Date().toISOString(),
     pagesViewed: 1,
     conversationId: null,
+    invited: false,
+    invitation: null,
     ...over,
   };
 }

@@ -69,7 +69,11 @@ async function accountWithChat() {
   // A1 (#6): a department of account A.
   const department = await rest<{ id: string }>(server.url, 'POST', '/api/departments', { name: 'Sales' }, a.token);
   if (department.status !== 201) throw new Error('department failed');
+  // P4: the invitation rule routes name a rule of account A.
+  const rule = await rest<{ id: string }>(server.url, 'POST', '/api/invitation-rules', { name: 'Pricing', message: 'Hi!', urlPattern: '/pricing' }, a.token);
+  if (rule.status !== 201) throw new Error('rule failed');
   const ids: Ids = {
+    ruleId: rule.body.id,
     cannedId: canned.data.id,
     conversationId: started.data.conversation.id,
     visitorId: visitor.session.visitorId,

@@ -31,6 +31,10 @@ const VISITOR_FIELDS = new Set([
   'chat',
   'conversation',
   'messages',
+  // P4: VisitorSession.invitation, VisitorInvitationView, invitation:closed
+  'invitation',
+  'senderName',
+  'invitationId',
   // VisitorConversationView
   'id',
   'status',

@@ -12,6 +12,8 @@ export const rooms = {
    * panel showing a waiting chat or a colleague's chat gets its messages live (#3).
    */
   conversationWatchers: (conversationId: string) => `conversation:${conversationId}:watchers`,
+  /** /operator: sockets showing one visitor's navigation history (`visitor:history`, P6): their pages live. */
+  visitorWatchers: (visitorId: string) => `visitor:${visitorId}:watchers`,
   /** /operator: every socket of one login session (revoking it disconnects them). */
   operatorSession: (sessionId: string) => `session:${sessionId}`,
   /** /visitor: every connected visitor socket of an account (presence for the grid). */

@@ -127,6 +127,7 @@ export class FakeTransport implements Transport {
       operatorsOnline: this.server.operatorsOnline,
       departments: this.server.departments,
       chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null,
+      invitation: null,
     };
     this.push('session:started', session);
     await settle();

@@ -5,8 +5,8 @@
  * can drive it with a fake.
  */
 import type { VisitorAuth, VisitorClientToServer, VisitorServerToClient, VisitorSession, TypingView } from '../../../shared/events';
-import type { MessageView, VisitorConversationView } from '../../../shared/schemas/chats';
-import type { PageViewPayload } from '../../../shared/schemas/visitors';
+import type { MessageView, VisitorConversationView, VisitorConversationWithMessages } from '../../../shared/schemas/chats';
+import type { VisitorInvitationView, PageViewPayload } from '../../../shared/schemas/visitors';
 import type { DepartmentAvailability } from '../../../shared/schemas/routing';
 import { isPermanentSendError } from '../../../shared/errors';
 import {
@@ -65,6 +65,11 @@ export interface ChatState {
   starting: boolean;
   /** Why the last chat:start failed: 'offline', 'error', 'rejected' (for good: change the question, #4) or the server's message. */
   startError: string;
+  /** P4: an invitation to chat waiting for the visitor's answer (shown beside the launcher). */
+  invitation: VisitorInvitationView | null;
+  /** P4: accepting it is on its way; `invitationError` says why the last try failed. */
+  accepting: boolean;
+  invitationError: boolean;
 }
 
 export class ChatController {
@@ -115,6 +120,9 @@ export class ChatController {
       open: false,
       starting: false,
       startError: '',
+      invitation: null,
+      accepting: false,
+      invitationError: false,
     };
     this.state.email = this.profile().email;
     this.ending = new EndOfChat(transport, store, this.state, () => this.onChange());
@@ -129,6 +137,11 @@ export class ChatController {
     transport.on('typing:updated', (t) => this.onTyping(t));
     transport.on('read:seen', (r) => this.onConversation({ ...this.state.conversation!, ...r, id: r.conversationId }));
     transport.on('availability:updated', (a) => this.set({ operatorsOnline: a.online, departments: a.departments }));
+    transport.on('invitation:received', (i) => this.onInvitation(i));
+    transport.on('invitation:closed', ({ invitationId }) => {
+      if (this.state.invitation?.id === invitationId) this.set({ invitation: null, accepting: false });
+    });
+    transport.on('chat:opened', (c) => this.adopt(c, true));
     transport.onDisconnect(() => {
       this.gen++;
       this.set({ connected: false });
@@ -155,6 +168,7 @@ export class ChatController {
     st.accountName = s.accountName;
     st.operatorsOnline = s.operatorsOnline;
     st.departments = s.departments;
+    st.invitation = s.chat ? null : s.invitation;
     if (s.chat) {
       if (st.conversation?.id !== s.chat.conversation.id) st.messages = [];
       st.conversation = s.chat.conversation;
@@ -172,6 +186,29 @@ export class ChatController {
     void this.trackPage();
     if (st.conversation) await this.sync(countUnread);
     if (gen === this.gen) void this.pump();
+  }
+
+  /** P4: an invitation shows unless the visitor is in a chat already. */
+  private onInvitation(i: VisitorInvitationView): void {
+    const conv = this.state.conversation;
+    if (conv && conv.status !== 'closed') return;
+    this.set({ invitation: i, invitationError: false });
+  }
+
+  /**
+   * P4: a chat the operator's side opened (started from the grid, or an invitation accepted here
+   * or in another tab): it becomes the widget's chat, and the widget opens on it.
+   */
+  private adopt(c: VisitorConversationWithMessages, open: boolean): void {
+    const st = this.state;
+    if (st.conversation && st.conversation.status !== 'closed' && st.conversation.id !== c.conversation.id) return;
+    if (st.conversation?.id !== c.conversation.id) st.messages = [];
+    st.conversation = c.conversation;
+    this.applyMessages(c.messages, false);
+    st.invitation = null;
+    st.accepting = false;
+    if (open) this.setOpen(true);
+    else this.onChange();
   }
 
   /**
@@ -375,6 +412,31 @@ export class ChatController {
     } catch {
       this.set({ starting: false, startError: 'error' });
     }
+  }
+
+  /** P4: "Chat now" on an invitation: the chat starts with the operator's message, and the panel opens on it. */
+  async acceptInvitation(): Promise<void> {
+    const invitation = this.state.invitation;
+    if (!invitation || this.state.accepting) return;
+    this.set({ accepting: true, invitationError: false });
+    const clientId = (this.startClientId ??= newClientId());
+    try {
+      const res = await this.transport.request('invitation:accept', { invitationId: invitation.id, clientId });
+      this.startClientId = null;
+      if (res.ok) return this.adopt(res.data, true);
+      // Answered elsewhere, or the operator's side moved on: nothing to accept any more.
+      this.set({ accepting: false, invitation: res.error.code === 'internal_error' ? invitation : null, invitationError: res.error.code === 'internal_error' });
+    } catch {
+      this.set({ accepting: false, invitationError: true });
+    }
+  }
+
+  /** P4: "No thanks": remembered for the visit by the server; hidden here at once. */
+  dismissInvitation(): void {
+    const invitation = this.state.invitation;
+    if (!invitation) return;
+    this.set({ invitation: null, accepting: false });
+    this.transport.request('invitation:dismiss', { invitationId: invitation.id }).catch(() => {});
   }
 
   /** Queues a message (shown at once as "sending…") and sends it when it can. */

@@ -10,7 +10,9 @@ import { displayMessages, type DisplayMessage } from '../chat/state';
 import { acceptFiles, attachButton, renderAttachment, uploadMeta } from './attachments';
 import { attr, h, icon, linkText, text } from './dom';
 import { mountEnding } from './ending';
-import { ICON_CHAT, ICON_CLOSE, ICON_SEND } from './icons';
+import { ICON_CLOSE, ICON_SEND } from './icons';
+import { mountInvitation } from './invitation';
+import { createShell, renderLauncher, type Shell } from './shell';
 import { strings as t } from './strings';
 import css from './styles.css?inline';
 
@@ -26,24 +28,12 @@ export interface WidgetUI {
 const GROUP_MS = 5 * 60_000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
-export function mountUI(ctrl: ChatController, parent: HTMLElement = document.body): WidgetUI {
+export function mountUI(ctrl: ChatController, parent: HTMLElement = document.body, shell: Shell = createShell(parent)): WidgetUI {
   const st = ctrl.state;
-  const host = h('div', { id: 'sidedesk-widget' });
-  const shadow = host.attachShadow({ mode: 'open' });
-
-  // ── Launcher ──
-  const badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: true });
-  const chatIcon = icon(ICON_CHAT, 30);
-  chatIcon.classList.add('i-chat');
-  const xIcon = icon(ICON_CLOSE, 26);
-  xIcon.classList.add('i-x');
-  const launcher = h(
-    'button',
-    { class: 'launcher', type: 'button', 'data-testid': 'launcher', 'aria-controls': 'sd-panel', onclick: () => toggle() },
-    chatIcon,
-    xIcon,
-    badge,
-  );
+  const { host, shadow, root, launcher } = shell;
+  // The first load's launcher click handler (it loaded this module) gives way to ours.
+  launcher.onclick = () => toggle();
+  launcher.setAttribute('aria-controls', 'sd-panel');
 
   // ── Header ──
   const ava = h('div', { class: 'ava', 'aria-hidden': 'true' });
@@ -130,9 +120,10 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     h('div', { class: 'body' }, pre, chat),
     h('div', { class: 'foot' }, t.poweredBy),
   );
-  const root = h('div', { class: 'sd' }, panel, launcher);
-  shadow.append(h('style', {}, css), root);
-  parent.append(host);
+  // P4: an invitation to chat, beside the launcher.
+  const invitation = mountInvitation(ctrl, { update: () => render(), opened: () => focusFirst() });
+  root.prepend(panel, invitation.el);
+  shadow.append(h('style', {}, css));
 
   input.addEventListener('input', () => {
     autosize();
@@ -161,12 +152,9 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     const conv = st.conversation;
     const inChat = !!conv;
     const closed = conv?.status === 'closed';
-    root.classList.toggle('open', st.open);
+    renderLauncher(shell, st.open, st.unread);
     root.classList.toggle('hero', !inChat);
-    attr(launcher, 'aria-expanded', String(st.open));
-    attr(launcher, 'aria-label', (st.open ? t.closeChat : t.openChat) + (st.unread && !st.open ? ` (${t.unread(st.unread)})` : ''));
-    badge.hidden = !st.unread || st.open;
-    text(badge, st.unread > 9 ? '9+' : String(st.unread));
+    invitation.render();
 
     // Header
     const opName = conv?.operatorName || '';
@@ -246,12 +234,12 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
    * never see changes inside a shadow root, only these attribute changes.
    */
   function reflectOnHost(chatStatus: string): void {
-    attr(host, 'data-open', String(st.open));
     attr(host, 'data-chat', chatStatus);
     attr(host, 'data-messages', String(items.size));
     attr(host, 'data-last-seq', String(st.messages[st.messages.length - 1]?.seq ?? 0));
     attr(host, 'data-unread', String(st.unread));
     attr(host, 'data-seen', String(st.conversation?.seen ?? 0));
+    attr(host, 'data-invited', String(!!st.invitation));
     attr(host, 'data-typing', String(st.typing !== null));
     attr(host, 'data-busy', String(st.starting));
   }

@@ -80,6 +80,13 @@ export const strings = {
   messages: 'Messages',
   poweredBy: 'Powered by Sidedesk',
 
+  // P4: an invitation to chat from the team.
+  invitationFrom: (name: string) => `${name} sent you a message`,
+  invitationAccept: 'Chat now',
+  invitationDismiss: 'No thanks',
+  invitationClose: 'Close the invitation',
+  invitationFailed: "We couldn't start the chat. Please try again.",
+
   // The end of a chat (V2): ending it, rating it, its transcript.
   endChat: 'End chat',
   endConfirm: 'End this chat?',

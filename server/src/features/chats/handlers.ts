@@ -4,6 +4,7 @@ import type { OperatorSocket, VisitorSocket } from '../../realtime/io';
 import { rooms } from '../../realtime/rooms';
 import { commands } from '../feature';
 import { presentConversation, presentVisitorConversation } from './presenter';
+import { acceptInvitation, openChat } from './proactive';
 import { acceptChat, closeChat, getChat, listChats, sendMessage, setTyping, startChat, syncChat } from './service';
 import { transferChat } from './transfer';
 
@@ -14,6 +15,7 @@ export const visitorChatCommands = commands<typeof contract.visitorCommands, Vis
   'chat:sync': { limit: 'visitor.sync', run: (ctx, actor, input) => syncChat(ctx, actor, input) },
   'chat:close': { limit: 'visitor.close', run: async (ctx, actor, input) => presentVisitorConversation(await closeChat(ctx, actor, input)) },
   'typing:set': { limit: 'visitor.typing', run: (ctx, actor, input, socket) => setTyping(ctx, actor, input, socket.id) },
+  'invitation:accept': { limit: 'visitor.chatStart', run: (ctx, actor, input) => acceptInvitation(ctx, actor, input) },
 });
 
 // A panel that opens a chat (waiting, or a colleague's) follows its messages live from then on (#3).
@@ -29,4 +31,5 @@ export const operatorChatCommands = commands<typeof contract.operatorCommands, O
   'chat:sync': { limit: 'operator.read', run: (ctx, actor, input, socket) => syncChat(ctx, actor, input, watcher(socket)) },
   'typing:set': { limit: 'operator.typing', run: (ctx, actor, input, socket) => setTyping(ctx, actor, input, socket.id) },
   'chat:transfer': { limit: 'operator.chatChange', run: (ctx, actor, input, socket) => transferChat(ctx, actor, input, watcher(socket)) },
+  'chat:open': { limit: 'operator.chatChange', run: (ctx, actor, input, socket) => openChat(ctx, actor, input, watcher(socket)) },
 });

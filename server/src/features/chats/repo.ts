@@ -6,7 +6,8 @@ import type { Database, Db } from '../../db/client';
 import { sqlState } from '../../db/errors';
 import { jsonArgument, type JsonArgument } from '../../db/json';
 import { queryRows, rowFromJson } from '../../db/raw';
-import { conversations, messages, visitors } from '../../db/schema/index';
+import { conversations, messages, visitorInvitations, visitors } from '../../db/schema/index';
+import type { InvitationRow } from '../../db/schema/visitors';
 
 export type { ConversationRow, MessageRow } from '../../db/schema/chats';
 import type { ConversationRow, MessageRow } from '../../db/schema/chats';
@@ -233,4 +234,79 @@ export async function appendMessageBatch(database: Pick<Database, 'callJson'>, i
       if (attempt >= RACE_RETRIES || !RETRYABLE_SQLSTATES.has(sqlState(err) ?? '')) throw err;
     }
   }
+}
+
+/**
+ * P4: a chat an operator opens (from the grid, or an accepted invitation): the visitor's contact
+ * as far as it is known, `active` with the operator when there is one, `waiting` otherwise (a
+ * rule's invitation: routing takes it from there). Null if the visitor isn't the account's or
+ * already has an open conversation (unique partial index).
+ */
+export async function insertOpenedConversation(
+  db: Db,
+  accountId: string,
+  visitorId: string,
+  operator: { id: string; name: string } | null,
+): Promise<ConversationRow | null> {
+  const [visitor] = await db
+    .update(visitors)
+    .set({ chats: sql`${visitors.chats} + 1` })
+    .where(and(eq(visitors.id, visitorId), eq(visitors.accountId, accountId)))
+    .returning({ name: visitors.name, email: visitors.email });
+  if (!visitor) return null;
+  const [row] = await db
+    .insert(conversations)
+    .values({
+      accountId,
+      visitorId,
+      visitorName: visitor.name ?? '',
+      visitorEmail: visitor.email ?? '',
+      ...(operator ? { status: 'active' as const, operatorId: operator.id, operatorName: operator.name, acceptedAt: sql`now()` } : {}),
+    })
+    .onConflictDoNothing()
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * P4: takes the visitor's pending invitation (accepted, answered now) and mirrors it on the
+ * visitor's row; null if it is not theirs or not pending any more.
+ */
+export async function takeInvitation(db: Db, accountId: string, visitorId: string, invitationId: string): Promise<InvitationRow | null> {
+  const [row] = await db
+    .update(visitorInvitations)
+    .set({ state: 'accepted', answeredAt: sql`now()` })
+    .where(
+      and(
+        eq(visitorInvitations.id, invitationId),
+        eq(visitorInvitations.accountId, accountId),
+        eq(visitorInvitations.visitorId, visitorId),
+        eq(visitorInvitations.state, 'pending'),
+      ),
+    )
+    .returning();
+  if (!row) return null;
+  await db
+    .update(visitors)
+    .set({ invitationState: 'accepted' })
+    .where(and(eq(visitors.id, visitorId), eq(visitors.accountId, accountId)));
+  return row;
+}
+
+/** The visitor's invitation (any state), to answer a repeated or late accept. */
+export async function findInvitation(db: Db, accountId: string, visitorId: string, invitationId: string): Promise<InvitationRow | null> {
+  const [row] = await db
+    .select()
+    .from(visitorInvitations)
+    .where(and(eq(visitorInvitations.id, invitationId), eq(visitorInvitations.accountId, accountId), eq(visitorInvitations.visitorId, visitorId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Links the accepted invitation to the chat it started. */
+export async function linkInvitation(db: Db, accountId: string, invitationId: string, conversationId: string): Promise<void> {
+  await db
+    .update(visitorInvitations)
+    .set({ conversationId })
+    .where(and(eq(visitorInvitations.id, invitationId), eq(visitorInvitations.accountId, accountId)));
 }

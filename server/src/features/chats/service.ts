@@ -51,12 +51,12 @@ async function firstPage(ctx: AppContext, audience: Audience, conversation: Conv
 }
 
 /** A conversation with its first page of messages, as operators see it (internal messages too). */
-async function withMessages(ctx: AppContext, conversation: ConversationRow): Promise<ConversationWithMessages> {
+export async function withMessages(ctx: AppContext, conversation: ConversationRow): Promise<ConversationWithMessages> {
   return { conversation: presentConversation(conversation), messages: await firstPage(ctx, 'internal', conversation) };
 }
 
 /** The same as its visitor sees it: their view of the conversation (#4), public messages only (#5). */
-async function withMessagesForVisitor(ctx: AppContext, conversation: ConversationRow): Promise<VisitorConversationWithMessages> {
+export async function withMessagesForVisitor(ctx: AppContext, conversation: ConversationRow): Promise<VisitorConversationWithMessages> {
   const [messages, operatorPresent] = await Promise.all([firstPage(ctx, 'public', conversation), isOperatorPresent(ctx, conversation)]);
   return { conversation: presentVisitorConversation(conversation, operatorPresent), messages };
 }

@@ -21,7 +21,7 @@ const ACCOUNT_PLACEHOLDER = /__SIDEDESK_ACCOUNT__/g;
 const DEMO_PAGE = /^[a-z0-9][a-z0-9-]*\.html$/;
 const demoQuery = z.object({ account: z.uuid('account must be one account id (a UUID)').optional() });
 
-/** GET / (landing), /health, /widget.js, /demo/ and /demo/<page>.html. */
+/** GET / (landing), /health, /widget.js and its chat UI (/widget-ui-<hash>.js), /demo/ and /demo/<page>.html. */
 export function siteRoutes(ctx: AppContext, paths: SitePaths): Router {
   const router = Router();
 
@@ -50,6 +50,16 @@ export function siteRoutes(ctx: AppContext, paths: SitePaths): Router {
       if (err && !res.headersSent) {
         res.status(503).type('text').send('The widget is not built yet: run `npm run build:widget` (or `npm start`).');
       }
+    });
+  });
+
+  // V1: the chat UI, the widget's second file, imported by widget.js when needed (an ES module:
+  // readable cross-origin for customers' sites). Its name carries its content hash: cached for good.
+  const widgetDir = path.dirname(paths.widgetFile);
+  router.get(/^\/widget-ui-[A-Za-z0-9_-]+\.js$/, widgetScriptHeaders, (req, res) => {
+    const file = path.join(widgetDir, path.basename(req.path));
+    res.sendFile(file, { maxAge: '365d', immutable: true, etag: true, headers: { 'Access-Control-Allow-Origin': '*' } }, (err) => {
+      if (err && !res.headersSent) res.status(404).type('text').send('Not found');
     });
   });
 

@@ -11,7 +11,8 @@ import { admitVisitorConnection } from './admission';
 import { clientIp, lookupGeo, parseUserAgent } from './geo';
 import { checkVisitorOrigin } from './origin';
 import type { VisitorWithChat } from './repo';
-import { announceVisitor, connectVisitorSession, listVisitors, recordVisit, visitorDisconnected } from './service';
+import { announceVisitor, connectVisitorSession, listVisitors, recordVisit, visitorDisconnected, visitorHistory, visitorUnwatch } from './service';
+import { dismissVisitorInvitation, inviteVisitor } from './invitations';
 
 const visitorAuth = z.object({
   accountId: z.uuid(),
@@ -94,9 +95,16 @@ export function onVisitorConnection(ctx: AppContext, socket: VisitorSocket): voi
 /** The widget's own commands (shared/events/visitors.ts). */
 export const visitorCommands = commands<typeof contract.visitorCommands, VisitorActor, VisitorSocket>(contract.visitorCommands, {
   'page:view': { limit: 'visitor.pageView', run: (ctx, actor, page) => recordVisit(ctx, actor, page) },
+  'invitation:dismiss': { limit: 'visitor.close', run: (ctx, actor, input) => dismissVisitorInvitation(ctx, actor, input) },
 });
 
 /** Visitor commands of the operator panel. */
 export const operatorVisitorCommands = commands<typeof contract.operatorCommands, OperatorActor, OperatorSocket>(contract.operatorCommands, {
   'visitor:list': { limit: 'operator.visitorList', run: (ctx, actor) => listVisitors(ctx, actor) },
+  'visitor:history': { limit: 'operator.read', run: (ctx, actor, input, socket) => visitorHistory(ctx, actor, input, (room) => socket.join(room)) },
+  'visitor:unwatch': {
+    limit: 'operator.read',
+    run: (ctx, actor, input, socket) => visitorUnwatch(ctx, actor, input, (room) => socket.leave(room)),
+  },
+  'visitor:invite': { limit: 'operator.chatChange', run: (ctx, actor, input) => inviteVisitor(ctx, actor, input) },
 });

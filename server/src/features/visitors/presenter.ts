@@ -1,8 +1,11 @@
-import type { VisitorView } from '../../../../shared/schemas/visitors';
+import type { InvitationRuleView, VisitorInvitationView, PageVisitView, VisitorView } from '../../../../shared/schemas/visitors';
+import type { InvitationRow, InvitationRuleRow, PageViewRow } from '../../db/schema/visitors';
 import { visitorState } from '../../../../shared/visitorState';
 import type { VisitorWithChat } from './repo';
 
 export function presentVisitor({ visitor: v, chat }: VisitorWithChat, online: boolean): VisitorView {
+  // P4: an invitation counts for the visit it was made in.
+  const invitation = v.invitedAt && v.invitationState && v.invitedAt >= v.visitStartedAt ? v.invitationState : null;
   return {
     id: v.id,
     online,
@@ -24,5 +27,30 @@ export function presentVisitor({ visitor: v, chat }: VisitorWithChat, online: bo
     lastSeenAt: v.lastSeenAt.toISOString(),
     pagesViewed: v.pagesViewed,
     conversationId: chat?.id ?? null,
+    invited: invitation === 'pending' && !chat,
+    invitation,
+  };
+}
+
+export function presentPageVisit(p: PageViewRow): PageVisitView {
+  return { id: p.id, url: p.url, title: p.title, at: p.createdAt.toISOString(), leftAt: p.leftAt?.toISOString() ?? null };
+}
+
+export function presentInvitation(i: InvitationRow): VisitorInvitationView {
+  return { id: i.id, senderName: i.senderName, message: i.message, createdAt: i.createdAt.toISOString() };
+}
+
+export function presentRule(r: InvitationRuleRow): InvitationRuleView {
+  return {
+    id: r.id,
+    name: r.name,
+    enabled: r.enabled,
+    message: r.message,
+    secondsOnPage: r.secondsOnPage,
+    urlPattern: r.urlPattern,
+    minPagesViewed: r.minPagesViewed,
+    returning: r.returning,
+    departmentId: r.departmentId,
+    createdAt: r.createdAt.toISOString(),
   };
 }

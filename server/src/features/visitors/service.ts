@@ -12,13 +12,16 @@ import { SYNC_PAGE_SIZE } from '../../../../shared/protocol';
 import { accountAvailability } from '../../realtime/availability';
 import { onlineOperatorIds } from '../../realtime/presence';
 import { isVisitorOnline, onlineVisitorIds } from './presence';
-import { presentVisitor } from './presenter';
+import { presentPageVisit, presentVisitor } from './presenter';
+import { cancelRuleTimer, evaluateRules, pendingInvitationOf } from './invitations';
 import {
   connectVisitor,
   deleteVisitor,
   findVisitorWithChat,
+  listPageViews,
   listVisitorsWithChat,
   markVisitorSeen,
+  visitorExists,
   recordPageView,
   type VisitorOrigin,
   type VisitorWithChat,
@@ -26,7 +29,8 @@ import {
 
 /** The grid shows online visitors plus those seen in the last half hour, newest first, capped. */
 const GRID_RECENT_MINUTES = 30;
-const GRID_LIMIT = 2000;
+// P2: the grid is smooth at 5,000 visitors (tests/bench/grid.ts); the cap keeps one list answer bounded.
+const GRID_LIMIT = 10_000;
 
 /**
  * The visitor behind a widget handshake and what `session:started` tells them, in one statement
@@ -52,8 +56,9 @@ export async function connectVisitorSession(
   const { visitor, conversation } = connection;
   // #5: whether the operator of an active chat is here, from the same lookup as the count.
   const operatorPresent = !!conversation?.operatorId && operatorsOnline.has(conversation.operatorId);
+  const row: VisitorWithChat = { visitor, chat: conversation && { id: conversation.id, status: conversation.status, lastAuthor: conversation.lastAuthor } };
   return {
-    visitor: { visitor, chat: conversation && { id: conversation.id, status: conversation.status, lastAuthor: conversation.lastAuthor } },
+    visitor: row,
     session: {
       visitorId: visitor.id,
       visitorToken: ctx.visitorTokens.sign(account.id, visitor.id),
@@ -66,6 +71,8 @@ export async function connectVisitorSession(
             messages: await presentMessages(ctx, account.id, connection.messages, 'public'),
           }
         : null,
+      // P4: an invitation still waiting for an answer shows in this tab too (a query only when there is one).
+      invitation: await pendingInvitationOf(ctx, account.id, row),
     },
   };
 }
@@ -85,9 +92,32 @@ export async function recordVisit(ctx: AppContext, actor: VisitorActor, page: z.
       screen: page.screen ? `${page.screen.width}×${page.screen.height}` : null,
       timezone: page.timezone ?? null,
     });
+    if (!row) return;
     // The statement returned the row as the grid shows it: no second query (#3).
-    if (row) sendVisitorUpdated(ctx, accountId, presentVisitor(row, true));
+    sendVisitorUpdated(ctx, accountId, presentVisitor(row, true));
+    // P6: the new page, live, to the panels showing this visitor's history (not to the whole account).
+    ctx.rt.operators.to(rooms.visitorWatchers(visitorId)).emit('visitor:paged', { visitorId, page: presentPageVisit(row.page) });
+    // P4: the account's automatic invitation rules, on the row just stored.
+    ctx.background('invitation rules', () => evaluateRules(ctx, accountId, row));
   });
+  return null;
+}
+
+/**
+ * `visitor:history` (P6): the visitor's pages, newest first; the socket then follows their next
+ * pages (`visitor:paged`) until `visitor:unwatch` or it disconnects. Joined before the read, so
+ * no page stored after it is missed.
+ */
+export async function visitorHistory(ctx: AppContext, actor: OperatorActor, input: { visitorId: string }, watch: (room: string) => unknown) {
+  if (!(await visitorExists(ctx.db, actor.accountId, input.visitorId))) throw new AppError('not_found', 'Visitor not found.');
+  await watch(rooms.visitorWatchers(input.visitorId));
+  return (await listPageViews(ctx.db, actor.accountId, input.visitorId)).map(presentPageVisit);
+}
+
+/** `visitor:unwatch` (P6): the socket stops following the visitor's pages. */
+export async function visitorUnwatch(ctx: AppContext, actor: OperatorActor, input: { visitorId: string }, leave: (room: string) => unknown): Promise<null> {
+  if (!(await visitorExists(ctx.db, actor.accountId, input.visitorId))) throw new AppError('not_found', 'Visitor not found.');
+  await leave(rooms.visitorWatchers(input.visitorId));
   return null;
 }
 
@@ -102,6 +132,7 @@ function sendVisitorUpdated(ctx: AppContext, accountId: string, view: VisitorVie
 /** After a visitor socket closed: if it was the visitor's last tab anywhere, they go offline. */
 export async function visitorDisconnected(ctx: AppContext, accountId: string, visitorId: string): Promise<void> {
   if (await isVisitorOnline(ctx.rt.visitors, visitorId)) return;
+  cancelRuleTimer(ctx, visitorId);
   await markVisitorSeen(ctx.db, accountId, visitorId);
   publishVisitor(ctx, accountId, visitorId, false);
 }

@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser as ChromeApi } from 'wxt/browser';
 import type { BrowserContext, Page } from 'puppeteer-core';
-import axe from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../support/axe';
+import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
 import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
 
@@ -53,24 +52,11 @@ describe('several chats: read state, unread counts, badge (P3, P5)', () => {
 
   async function noAxeProblems(page: Page) {
     await page.bringToFront();
-    expect(await axeViolations(page)).toEqual([]);
+    await expectAccessible(page, 'the page');
   }
 
   /** axe-core on the widget alone (its shadow root included): the demo page around it is not ours to judge here. */
-  async function noWidgetAxeProblems(page: Page) {
-    await page.bringToFront();
-    await page.evaluate(axe.source);
-    const found = await page.evaluate(async () => {
-      type Result = { violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] };
-      const engine = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<Result> } }).axe;
-      const result = await engine.run(
-        { include: [['#sidedesk-widget']] },
-        { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } },
-      );
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-    });
-    expect(found.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
-  }
+  const noWidgetAxeProblems = (page: Page) => expectAccessible(page, 'the widget', WIDGET);
 
   async function shoot(name: string, page: Page, widths: number[]) {
     if (!SHOTS) return;

@@ -9,10 +9,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import axe from 'axe-core';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../support/axe';
+import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
 import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
 
@@ -42,25 +41,6 @@ describe('canned responses and the keyboard (P10)', () => {
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
-
-  async function expectAccessible(page: Page, what: string) {
-    const violations = await axeViolations(page);
-    expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-  }
-
-  /** axe on the widget alone (the demo site around it is not ours to judge here). */
-  async function expectWidgetAccessible(page: Page) {
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async () => {
-      const engine = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
-      const result = await engine.run(
-        { include: [['#sidedesk-widget']] },
-        { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] } },
-      );
-      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-    });
-    expect(violations).toEqual([]);
-  }
 
   async function shoot(name: string, page: Page, widths = [252, 400]) {
     if (!SHOTS) return;
@@ -160,7 +140,7 @@ describe('canned responses and the keyboard (P10)', () => {
       target: a.getAttribute('target'),
     }));
     expect(link).toEqual({ text: 'https://example.com/pricing', href: 'https://example.com/pricing', rel: 'noopener noreferrer', target: '_blank' });
-    await expectWidgetAccessible(visitor);
+    await expectAccessible(visitor, 'the widget with the canned reply', WIDGET);
   });
 
   it('the emoji picker and the shortcuts’ help work from the keyboard', async () => {

@@ -7,11 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import axe from 'axe-core';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxPage } from '../../shared/schemas/mail';
-import { axeViolations } from '../support/axe';
+import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
 import { freePort, runSetup, startServerProcess, type ServerProcess } from '../support/process';
 
@@ -63,27 +62,8 @@ describe('routing in the browser (#6)', () => {
     return team.members.find((m) => m.email === email)!.id;
   }
 
-  async function expectAccessible(page: Page, what: string) {
-    const violations = await axeViolations(page);
-    expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-  }
-
   /** The widget alone (its shadow root included): the demo page around it is not ours to check here. */
-  async function expectWidgetAccessible(page: Page, what: string) {
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async () => {
-      type Found = { id: string; impact: string | null; nodes: { target: unknown }[] };
-      const engine = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Found[] }> } }).axe;
-      const result = await engine.run(
-        { include: [['#sidedesk-widget']] },
-        { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } },
-      );
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-    });
-    expect(violations, what).toEqual([]);
-  }
+  const expectWidgetAccessible = (page: Page, what: string) => expectAccessible(page, what, WIDGET);
 
   async function panelOf(ext: ExtensionBrowser, email: string): Promise<Page> {
     const panel = await ext.browser.newPage();

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../support/axe';
+import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
 import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
 
@@ -41,7 +41,7 @@ describe('visitors: history, invitation from the grid (P4, P6)', { timeout: 60_0
 
   async function noAxeProblems(page: Page) {
     await page.bringToFront();
-    expect(await axeViolations(page)).toEqual([]);
+    await expectAccessible(page, 'the page');
   }
 
   beforeAll(async () => {
@@ -112,13 +112,13 @@ describe('visitors: history, invitation from the grid (P4, P6)', { timeout: 60_0
     const card = await waitVisible(visitor, byTestId('invitation'));
     expect(await card.$eval('[data-testid="invitation-message"]', (el) => el.textContent)).toBe(INVITATION);
     expect(await card.evaluate((el) => el.textContent)).toContain(OPERATOR.name);
-    await noAxeProblems(visitor);
+    await expectAccessible(visitor, 'the widget', WIDGET);
     await shoot('widget-invitation', visitor, [1280, 375]);
 
     await visitor.click(byTestId('invitation-accept'));
     await waitVisible(visitor, byTestId('message', '[data-author="operator"][data-seq="1"]'));
     expect(await messageTexts(visitor)).toEqual([INVITATION]);
-    await noAxeProblems(visitor);
+    await expectAccessible(visitor, 'the widget', WIDGET);
     await typeInto(visitor, byTestId('composer-input'), 'Yes, which plan has SSO?');
     await visitor.keyboard.press('Enter');
 

@@ -3,16 +3,6 @@ import type { Db } from '../../db/client';
 import { conversations } from '../../db/schema/index';
 import type { ConversationRow } from '../../db/schema/chats';
 
-/** The conversation of the account (and, with `visitorId`, only that visitor's). */
-export async function findConversation(db: Db, accountId: string, conversationId: string, visitorId?: string): Promise<ConversationRow | null> {
-  const [row] = await db
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.id, conversationId), eq(conversations.accountId, accountId), visitorId ? eq(conversations.visitorId, visitorId) : undefined))
-    .limit(1);
-  return row ?? null;
-}
-
 /**
  * The assigned operator read up to internal seq `upTo` (its visitor-facing "Seen" is `seen`).
  * Positions only move forward, so two panels marking at once can't move them back.

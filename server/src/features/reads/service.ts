@@ -5,7 +5,8 @@ import type { AppContext } from '../../context';
 import type { ConversationRow } from '../../db/schema/chats';
 import { rooms } from '../../realtime/rooms';
 import { internalSeqOf, seenPositionUpTo } from './positions';
-import { findConversation, storeOperatorRead, storeVisitorRead } from './repo';
+import { findConversation } from '../../db/conversations';
+import { storeOperatorRead, storeVisitorRead } from './repo';
 
 function present(c: ConversationRow): ReadView {
   return { conversationId: c.id, operatorReadSeq: c.operatorReadSeq, visitorReadSeq: c.visitorReadSeq };

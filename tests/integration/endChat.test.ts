@@ -281,7 +281,8 @@ describe('"email me the transcript" (V2)', () => {
       ok: false,
       error: { code: 'validation_failed', issues: [{ path: 'email', message: 'That email address does not look right.' }] },
     });
-    const [jobs] = await queryRows<{ n: number }>(server.app.ctx.db, sql`SELECT count(*)::int AS n FROM jobs`);
+    // No transcript was queued (a waiting chat schedules its escalation job, #6: not counted).
+    const [jobs] = await queryRows<{ n: number }>(server.app.ctx.db, sql`SELECT count(*)::int AS n FROM jobs WHERE kind = 'transcript.send'`);
     expect(jobs!.n).toBe(0);
   });
 
@@ -305,6 +306,7 @@ describe('"email me the transcript" (V2)', () => {
       ok: false,
       error: { code: 'rate_limited', message: expect.stringMatching(/^Too many emails to this address/) },
     });
+    // No transcript was queued (a waiting chat schedules its escalation job, #6: not counted).
     const [jobs] = await queryRows<{ n: number }>(server.app.ctx.db, sql`SELECT count(*)::int AS n FROM jobs WHERE kind = 'transcript.send'`);
     expect(jobs!.n).toBe(5);
   });

@@ -30,9 +30,12 @@ describe('command limits (#4)', () => {
       'chat:close',
       'chat:start',
       'chat:sync',
+      'invitation:accept',
+      'invitation:dismiss',
       'message:send',
       'page:view',
       'rating:set',
+      'read:mark',
       'transcript:send',
       'typing:set',
     ]);

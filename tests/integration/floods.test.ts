@@ -1,5 +1,6 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { DEFAULT_LIMITS } from '../../server/src/config';
@@ -9,6 +10,7 @@ import { VISITOR_NAMESPACE, type VisitorSession } from '../../shared/events';
 import { until } from '../support/cluster';
 import { VISITOR_UPDATE_INTERVAL_MS } from '../../server/src/features/visitors/activity';
 import { COMMAND_LIMITS, type CommandLimitName } from '../../server/src/limits/commands';
+import { operators } from '../../server/src/db/schema/index';
 import { collect, Harness, newClientId, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
 
 // #4 "Floods from one visitor". Everything on loopback, a couple of seconds per flood.
@@ -162,6 +164,8 @@ describe('one hostile visitor flooding', () => {
     const op = await h.operator(server);
     accountId = op.account.id;
     operator = op.socket;
+    // Ten chats for one operator: above the default limit of concurrent chats (#6, A1).
+    await server.app.ctx.db.update(operators).set({ maxChats: 20 }).where(eq(operators.id, op.admin.id));
     for (let i = 0; i < 10; i++) bystanders.push(await bystanderChat(h, server, accountId, operator));
     requested = collect(operator, 'chat:requested');
     updates = collect(operator, 'visitor:updated');

@@ -142,7 +142,7 @@ ${link('https://desk.example/chat?id=1&x=2', 'Open the chat')}`;
 
 describe('the mail outbox, with no SMTP server configured (#5)', () => {
   it('keeps every mail for the account’s admins, newest first, page by page; operators are refused, other accounts see none', async () => {
-    const server = await h.server();
+    const server = await h.server({ jobs: { concurrency: 1 } }); // kept in the order they were sent
     const { app } = server;
     const admin = await h.operator(server);
     const colleague = await h.colleague(server, admin.account.id);

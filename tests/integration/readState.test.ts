@@ -46,7 +46,7 @@ async function readRow(server: TestServer, conversationId: string) {
 }
 
 function internalNote(server: TestServer, op: { account: { id: string }; admin: { id: string } }, conversationId: string) {
-  // No command writes one yet (#7 adds whispers): through the writer, as a service would.
+  // Through the writer, as a service would (a transfer note, #7's whispers).
   return server.app.ctx.writer.write({
     accountId: op.account.id,
     conversationId,
@@ -122,14 +122,21 @@ describe('the operator reads a chat (P5)', () => {
 describe('the visitor reads their chat (P5)', () => {
   it('stores what the widget displayed and tells the operator, never past what exists', async () => {
     const { server, op, visitor, conversationId } = await activeChat();
-    ok(await op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Hi Vera' })); // seq 3
+    await internalNote(server, op, conversationId); // seq 3, which the visitor never numbers
+    ok(await op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Hi Vera' })); // seq 4, the visitor's 3
     const told = waitFor(op.socket, 'read:updated', (r) => r.visitorReadSeq > 0);
+    // The widget reports in its own numbering (#6: visitor_seq); operators see the internal seq.
     expect(ok(await visitor.socket.emitWithAck('read:mark', { conversationId, seq: 3 }))).toBeNull();
-    expect(await told).toEqual({ conversationId, operatorReadSeq: 0, visitorReadSeq: 3 });
+    expect(await told).toEqual({ conversationId, operatorReadSeq: 0, visitorReadSeq: 4 });
     ok(await visitor.socket.emitWithAck('read:mark', { conversationId, seq: 40 }));
     ok(await visitor.socket.emitWithAck('read:mark', { conversationId, seq: 1 }));
+    // And "Seen" goes back in the visitor's numbering: their message is seq 5, their 4.
+    ok(await visitor.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Hello!' }));
+    const seen = waitFor(visitor.socket, 'read:seen', (r) => r.seen > 1);
+    ok(await op.socket.emitWithAck('read:mark', { conversationId, seq: 5 }));
+    expect(await seen).toEqual({ conversationId, seen: 4 });
     const row = await readRow(server, conversationId);
-    expect(row).toMatchObject({ visitor_read_seq: 3, operator_read_seq: 0 });
+    expect(row).toMatchObject({ visitor_read_seq: 4, operator_read_seq: 5 });
     expect(row.visitor_read_at).not.toBeNull();
     // Someone else's chat is not theirs to read.
     const other = await h.connectVisitor(server, op.account.id);

@@ -121,7 +121,15 @@ describe('several chats: read state, unread counts, badge (P3, P5)', () => {
     // Vera asks again; the operator has her chat open and focused: read, and Vera sees it.
     await send(vera, 'How long does it take?');
     await waitVisible(vera, byTestId('message', '[data-author="visitor"][data-seq="4"]'));
+    // The operator's panel comes to the front and reads it (its unread count goes) before Vera's
+    // tab takes the front again: a panel in the background reads nothing.
     await operator.bringToFront();
+    await operator.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-testid="message"]')].some((m) => m.textContent?.includes('How long does it take?')) &&
+        !document.querySelector('[data-testid="chat-unread"]'),
+      { timeout: 10_000 },
+    );
     await vera.bringToFront();
     await vera.waitForFunction(() => Number(document.querySelector('#sidedesk-widget')?.getAttribute('data-seen')) >= 4, { timeout: 10_000 });
     const seenText = await (await waitVisible(vera, byTestId('message', '[data-seen]'))).evaluate((el) => el.textContent);

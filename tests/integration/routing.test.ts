@@ -431,6 +431,34 @@ describe('transfer (P5)', () => {
   });
 });
 
+describe('a disabled operator (A5 × A1)', () => {
+  it('leaves no chat waiting on them: their chats go back to their department’s queue, where auto-assign gives them to a colleague', async () => {
+    const t = await team();
+    const bob = await t.member('Bob');
+    const cleo = await t.member('Cleo');
+    const billing = await t.department('Billing', [bob.id, cleo.id]);
+    const { socket: visitor } = await t.visitor();
+    const id = await t.start(visitor, billing.id);
+    ok(await bob.socket.emitWithAck('chat:accept', { conversationId: id }));
+    // Cleo is away: the chat can't be given to anyone yet, so it must wait in the queue, not on Bob.
+    ok(await cleo.socket.emitWithAck('status:set', { status: 'away' }));
+    await t.settings({ mode: 'auto' });
+
+    const waiting = waitFor(visitor, 'chat:updated', (c) => c.status === 'waiting');
+    const disabled = await t.rest('PATCH', `/api/team/operators/${bob.id}`, { status: 'disabled' });
+    expect(disabled.status).toBe(200);
+    expect(await waiting).toMatchObject({ departmentId: billing.id, operatorName: null });
+    const line = ok(await visitor.emitWithAck('chat:sync', { conversationId: id, afterSeq: 0 })).at(-1);
+    expect(line).toMatchObject({ author: 'system', body: 'Bob is no longer available: the chat waits for a colleague' });
+    expect(await chatOf(t.admin.socket, id)).toMatchObject({ status: 'waiting', operatorId: null, departmentId: billing.id });
+
+    // Cleo comes back: auto-assign drains the queue to her.
+    const cleoGets = waitFor(cleo.socket, 'chat:assigned', (g) => g.conversation.id === id);
+    ok(await cleo.socket.emitWithAck('status:set', { status: 'online' }));
+    expect(await cleoGets).toMatchObject({ by: 'auto', conversation: { operatorId: cleo.id } });
+  });
+});
+
 // Two server processes' worth of apps on one PostgreSQL, rooms shared through Redis (Q4).
 describe.runIf(process.env.DATABASE_URL)('concurrent accepts on two nodes', () => {
   it('lets exactly one of two operators on two nodes win the same chat', async () => {

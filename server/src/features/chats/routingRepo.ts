@@ -155,13 +155,13 @@ export async function moveToOperator(
   return row ?? null;
 }
 
-/** The chat goes back to waiting, in the department's queue (its wait and escalation start again). */
+/** The chat goes back to waiting, in the department's queue (the account's for null); its wait and escalation start again. */
 export async function moveToDepartment(
   tx: Db,
   accountId: string,
   conversationId: string,
   from: TransferFrom,
-  departmentId: string,
+  departmentId: string | null,
   now: SQL,
 ): Promise<ConversationRow | null> {
   const [row] = await tx

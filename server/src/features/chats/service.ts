@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { TypingView } from '../../../../shared/events';
 import { audienceOf, type Actor, type Audience, type OperatorActor, type VisitorActor } from '../../access/actor';
 import { AppError } from '../../../../shared/errors';
@@ -22,7 +21,7 @@ import { presentMessages, presentMessageWithFile } from './attachments';
 import { publishConversation, publishMessage, publishTyping } from './fanout';
 import { isOperatorPresent } from './operatorPresence';
 import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
-import { checkMayAccept, limitError, scheduleEscalation, takeChat, takenError } from './routing';
+import { checkMayAccept, limitError, scheduleEscalation, systemNote, takeChat, takenError } from './routing';
 import { findDepartment } from './routingRepo';
 import {
   appendMessages,
@@ -34,7 +33,6 @@ import {
   messagesAfter,
   setVisitorContact,
   type ConversationRow,
-  type NewMessage,
 } from './repo';
 
 /**
@@ -43,8 +41,6 @@ import {
  * is missed live (#3).
  */
 export type Watch = (conversationId: string) => unknown;
-
-const systemClientId = () => `sys-${randomUUID()}`;
 
 async function firstPage(ctx: AppContext, audience: Audience, conversation: ConversationRow): Promise<MessageView[]> {
   return presentMessages(ctx, conversation.accountId, await messagesAfter(ctx.db, audience, conversation.accountId, conversation.id, 0), audience);
@@ -235,8 +231,4 @@ export async function setTyping(ctx: AppContext, actor: Actor, input: TypingPayl
   };
   publishTyping(ctx, conversation, view, socketId);
   return null;
-}
-
-function systemNote(conversation: Pick<ConversationRow, 'accountId' | 'id'>, body: string): NewMessage {
-  return { accountId: conversation.accountId, conversationId: conversation.id, clientId: systemClientId(), author: 'system', body };
 }

@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import { defineFeature } from '../feature';
+import './events';
 import { passwordResetRequestJob } from './job';
 import { teamPageRoutes } from './pageRoutes';
 import { teamRoutes } from './routes';

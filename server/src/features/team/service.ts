@@ -135,19 +135,20 @@ export async function revokeInvitation(ctx: AppContext, actor: OperatorActor, in
  * Changes an operator's role and/or status. Refused with `conflict` when the account would be left
  * without an active admin (changes to a team are serialised per account, so two admins demoting
  * each other at once can't both succeed). Disabling revokes every session and open reset link of
- * the operator. Once committed, their sockets on every node are disconnected: for good when
+ * the operator; their chats go back to waiting (the chats feature, on `operator.disabled`). Once
+ * committed, their sockets on every node are disconnected: for good when
  * disabled (the reconnect is refused), and to reconnect with the new role when it changed (a
  * socket keeps the role it connected with).
  */
 export async function updateMember(ctx: AppContext, actor: OperatorActor, operatorId: string, patch: MemberPatch): Promise<TeamMemberView> {
-  const { row, disconnect } = await ctx.db.transaction(async (tx) => {
+  const { row, disconnect, disabled } = await ctx.db.transaction(async (tx) => {
     await lockTeam(tx, actor.accountId);
     const current = await findOperator(tx, actor.accountId, operatorId);
     if (!current) throw noSuchOperator();
     const roleChanges = patch.role !== undefined && patch.role !== current.role;
     const disabling = patch.status === 'disabled' && current.status === 'active';
     const enabling = patch.status === 'active' && current.status === 'disabled';
-    if (!roleChanges && !disabling && !enabling) return { row: current, disconnect: false };
+    if (!roleChanges && !disabling && !enabling) return { row: current, disconnect: false, disabled: false };
 
     const losesAdmin = current.role === 'admin' && current.status === 'active' && ((roleChanges && patch.role !== 'admin') || disabling);
     if (losesAdmin && (await countOtherActiveAdmins(tx, actor.accountId, operatorId)) === 0) {
@@ -167,9 +168,10 @@ export async function updateMember(ctx: AppContext, actor: OperatorActor, operat
       await revokeOperatorSessions(tx, actor.accountId, operatorId);
       await closePasswordResets(tx, actor.accountId, operatorId);
     }
-    return { row: updated, disconnect: disabling || (roleChanges && updated.status === 'active') };
+    return { row: updated, disconnect: disabling || (roleChanges && updated.status === 'active'), disabled: disabling };
   });
   if (disconnect) ctx.rt.operators.in(rooms.operator(operatorId)).disconnectSockets(true);
+  if (disabled) ctx.events.publish('operator.disabled', { accountId: actor.accountId, operatorId, name: row.name });
   // Just disconnected (a role change reconnects within a second or two): shown as offline until then.
   const online = !disconnect && (await onlineOperatorIds(ctx.rt.operators, actor.accountId, true)).has(operatorId);
   return presentMember(row, online);

@@ -6,8 +6,9 @@
  * no focused panel shows, and asks a panel to show a chat whose notification was clicked.
  */
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
+import type { OperatorAvailabilityView } from '@@/shared/schemas/routing';
 import { withLastMessage } from '@@/shared/protocol';
-import { badgeCounts } from '@/utils/attention';
+import { badgeCounts, isWaitingChatFor } from '@/utils/attention';
 import type { ConnectionStatus } from '@/utils/protocol';
 import type { SoundName } from '@/utils/sounds';
 import type { BackgroundDomain, DomainContext, PanelHandle } from './hub';
@@ -32,15 +33,22 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
   const lastVisitorSeq = new Map<string, number>();
   /** A notification was clicked before any panel was there: tell the next panel that connects. */
   let pendingOpenChat: string | null = null;
+  /** A1: my departments (from "View operators"), null until known: a waiting chat of another department neither counts nor alerts. */
+  let myDepartments: string[] | null = null;
+
+  function isForMe(c: ConversationView) {
+    const role = context.session()?.operator.role;
+    return !role || isWaitingChatFor(c, { role, departmentIds: myDepartments });
+  }
 
   function waitingCount() {
     let n = 0;
-    for (const c of conversations.values()) if (c.status === 'waiting') n++;
+    for (const c of conversations.values()) if (c.status === 'waiting' && isForMe(c)) n++;
     return n;
   }
 
   function counts() {
-    return badgeCounts(conversations.values(), context.session()?.operator.id, (id) => lastVisitorSeq.get(id));
+    return badgeCounts(conversations.values(), context.session()?.operator.id, (id) => lastVisitorSeq.get(id), isForMe);
   }
 
   let shown = '';
@@ -79,7 +87,7 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
       'chat:requested': (c) => {
         const isNew = !conversations.has(c.id);
         upsert(c);
-        if (isNew && c.status === 'waiting') {
+        if (isNew && c.status === 'waiting' && isForMe(c)) {
           alerts.newChat(c);
           alerts.sound?.('new-chat');
         }
@@ -103,6 +111,12 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
         if (m.author === 'visitor' && mine && !isShownSomewhere(m.conversationId, true)) alerts.sound?.('new-message');
         updateBadge();
       },
+      // A1: my departments changed (or my row arrived): which waiting chats are mine to see.
+      'operator:updated': (o) => {
+        if (o.id !== context.session()?.operator.id) return;
+        myDepartments = o.departmentIds;
+        updateBadge();
+      },
       // P5: read on one of my panels: the badge drops the chat.
       'read:updated': (r) => {
         const c = conversations.get(r.conversationId);
@@ -118,14 +132,17 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
     },
     onStatus: updateBadge,
     async onConnected(connection) {
-      const res = await connection.request('chat:list', {});
+      const [res, team] = await Promise.all([connection.request('chat:list', {}), connection.request('operator:list', {})]);
       if (!res.ok || !connection.current()) return;
+      const me = team.ok ? (team.data as OperatorAvailabilityView[]).find((o) => o.id === context.session()?.operator.id) : undefined;
+      myDepartments = me ? me.departmentIds : null;
       conversations.clear();
       lastVisitorSeq.clear();
       for (const c of res.data as ConversationView[]) if (c.status !== 'closed') conversations.set(c.id, c);
       updateBadge();
     },
     onSessionEnd() {
+      myDepartments = null;
       conversations.clear();
       lastVisitorSeq.clear();
       updateBadge();

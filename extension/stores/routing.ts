@@ -5,10 +5,10 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { roleReaches } from '@@/shared/contract';
 import type { ConversationView } from '@@/shared/schemas/chats';
 import type { Availability, DepartmentView, OperatorAvailabilityView, RoutingSettingsView } from '@@/shared/schemas/routing';
 import { routingApi, failureText } from '@/utils/api';
+import { isWaitingChatFor } from '@/utils/attention';
 import type { ServerClient } from '@/utils/serverClient';
 import type { Session } from '@/utils/session';
 import { strings } from '@/strings';
@@ -46,14 +46,9 @@ export const useRoutingStore = defineStore('routing', () => {
   const onlineCount = computed(() => Object.values(operators.value).filter((o) => o.status === 'online').length);
   const departmentName = (id: string | null) => (id ? (departments.value.find((d) => d.id === id)?.name ?? null) : null);
 
-  /**
-   * Whether a waiting chat is this operator's to see (A1): a chat of no department, of one of
-   * theirs, or escalated to everyone; supervisors and admins see all. Until the operator's own
-   * row has loaded, everything shows (better one chat too many than one missed).
-   */
+  /** Whether a waiting chat is this operator's to see (A1, utils/attention.ts; the background counts the same). */
   function isForMe(c: Pick<ConversationView, 'departmentId' | 'escalationLevel'>): boolean {
-    if (!c.departmentId || c.escalationLevel >= 2 || roleReaches(role.value, 'supervisor') || !me.value) return true;
-    return me.value.departmentIds.includes(c.departmentId);
+    return isWaitingChatFor(c, { role: role.value, departmentIds: me.value?.departmentIds ?? null });
   }
 
   function upsert(o: OperatorAvailabilityView) {

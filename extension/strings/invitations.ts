@@ -36,6 +36,9 @@ export const invitations = {
   returningAny: 'Everyone',
   returningYes: 'Returning visitors only',
   returningNo: 'First visits only',
+  department: 'Chats go to',
+  departmentAny: 'Any operator (no department)',
+  departmentHint: 'The invitation is made only while someone of that department can answer.',
   save: 'Save rule',
   saving: 'Saving…',
   saveFailed: (why: string) => `Could not save. ${why}`,
@@ -44,4 +47,5 @@ export const invitations = {
   condUrl: (p: string) => `page ${p}`,
   condPages: (n: number) => `${n}+ pages`,
   condReturning: (r: boolean) => (r ? 'returning visitors' : 'first visits'),
+  condDepartment: (name: string) => `to ${name}`,
 };

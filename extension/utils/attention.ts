@@ -3,6 +3,8 @@
  * background: the colour of a chat (with idle on the panel's clock), how long its visitor has
  * waited, unread messages, and the toolbar badge's count.
  */
+import { roleReaches } from '@@/shared/contract';
+import type { Role } from '@@/shared/schemas/auth';
 import type { AuthorType, ConversationView } from '@@/shared/schemas/chats';
 import { withIdle } from '@@/shared/visitorState';
 
@@ -78,17 +80,35 @@ export function hasUnread(c: ConversationView, operatorId: string | null | undef
   return last > c.operatorReadSeq;
 }
 
-/** P5: the toolbar badge: chats waiting to be accepted, and chats of mine with unread messages. */
+/** Who is looking (A1): their role and departments (null until known). */
+export interface Viewer {
+  role: Role;
+  departmentIds: readonly string[] | null;
+}
+
+/**
+ * Whether a waiting chat is this operator's to see (A1): a chat of no department, of one of
+ * theirs, or escalated to everyone; supervisors and admins see all. Until their departments are
+ * known, everything counts (better one chat too many than one missed).
+ */
+export function isWaitingChatFor(c: Pick<ConversationView, 'departmentId' | 'escalationLevel'>, viewer: Viewer): boolean {
+  if (!c.departmentId || c.escalationLevel >= 2 || roleReaches(viewer.role, 'supervisor') || !viewer.departmentIds) return true;
+  return viewer.departmentIds.includes(c.departmentId);
+}
+
+/** P5: the toolbar badge: chats waiting for me to accept (A1: `forMe`), and chats of mine with unread messages. */
 export function badgeCounts(
   conversations: Iterable<ConversationView>,
   operatorId: string | null | undefined,
   lastVisitorSeq: (conversationId: string) => number | undefined = () => undefined,
+  forMe: (c: ConversationView) => boolean = () => true,
 ): { waiting: number; unread: number } {
   let waiting = 0;
   let unread = 0;
   for (const c of conversations) {
-    if (c.status === 'waiting') waiting++;
-    else if (hasUnread(c, operatorId, lastVisitorSeq(c.id))) unread++;
+    if (c.status === 'waiting') {
+      if (forMe(c)) waiting++;
+    } else if (hasUnread(c, operatorId, lastVisitorSeq(c.id))) unread++;
   }
   return { waiting, unread };
 }

@@ -113,7 +113,7 @@ const ruleFields = {
   minPagesViewed: z.number().int('Pages viewed: a whole number').min(1, 'Pages viewed: at least 1').max(1000).nullable(),
   /** true: returning visitors only; false: first visits only; null: both. */
   returning: z.boolean().nullable(),
-  /** A1: the department the chat goes to (no departments here yet: kept as given). */
+  /** A1: the department the chats of a rule go to (one of the account's: checked); null: no department. */
   departmentId: uuid.nullable(),
 };
 

@@ -131,7 +131,11 @@ const session: Session = {
 describe('the background keeps the badge and plays the sounds (P5)', () => {
   beforeEach(() => fakeBrowser.reset());
 
-  function setup(list: ReturnType<typeof conversation>[]) {
+  /** `me`: an operator's role and departments, as "View operators" lists them (admin of no department by default). */
+  function setup(
+    list: ReturnType<typeof conversation>[],
+    me: { role: Session['operator']['role']; departmentIds: string[] } = { role: 'admin', departmentIds: [] },
+  ) {
     const badges: { waiting: number; unread: number }[] = [];
     const sounds: SoundName[] = [];
     const alerts: ChatAlerts = {
@@ -142,9 +146,11 @@ describe('the background keeps the badge and plays the sounds (P5)', () => {
       sound: (name) => sounds.push(name),
     };
     const socket = new FakeSocket();
-    socket.answer = (event) => (event === 'chat:list' ? { ok: true, data: list } : { ok: true, data: null });
+    const team = [{ id: session.operator.id, departmentIds: me.departmentIds }];
+    socket.answer = (event) =>
+      event === 'chat:list' ? { ok: true, data: list } : event === 'operator:list' ? { ok: true, data: team } : { ok: true, data: null };
     const hub = createHub({ createSocket: () => socket, alerts, onUnauthenticated() {} });
-    hub.setSession(session);
+    hub.setSession({ ...session, operator: { ...session.operator, role: me.role } });
     socket.open();
     return { hub, socket, badges, sounds };
   }
@@ -185,6 +191,27 @@ describe('the background keeps the badge and plays the sounds (P5)', () => {
     await flush();
     socket.serverEmit('message:sent', message(mine.id, 4));
     expect(sounds).toEqual(['new-chat', 'new-message', 'new-message']);
+  });
+
+  it('counts and chimes only for waiting chats of my departments, until one escalates to everyone or I join its department (A1)', async () => {
+    const { hub, socket, sounds } = setup([], { role: 'operator', departmentIds: ['dep-sales'] });
+    await flush();
+    const billing = conversation({ status: 'waiting', departmentId: 'dep-billing' });
+    socket.serverEmit('chat:requested', billing);
+    expect(hub.badgeCounts.waiting).toBe(0);
+    expect(sounds).toEqual([]);
+    socket.serverEmit('chat:requested', conversation({ status: 'waiting', departmentId: 'dep-sales' }));
+    socket.serverEmit('chat:requested', conversation({ status: 'waiting', departmentId: null }));
+    expect(hub.badgeCounts.waiting).toBe(2);
+    expect(sounds).toEqual(['new-chat', 'new-chat']);
+    // Waiting too long: escalated to every operator of the account.
+    socket.serverEmit('chat:updated', { ...billing, escalationLevel: 2 });
+    expect(hub.badgeCounts.waiting).toBe(3);
+    socket.serverEmit('chat:updated', { ...billing, escalationLevel: 0 });
+    expect(hub.badgeCounts.waiting).toBe(2);
+    // An admin puts me in Billing too.
+    socket.serverEmit('operator:updated', { id: session.operator.id, departmentIds: ['dep-sales', 'dep-billing'] } as never);
+    expect(hub.badgeCounts.waiting).toBe(3);
   });
 
   it('shows waiting plus unread on the toolbar button, amber when only unread messages ask', async () => {

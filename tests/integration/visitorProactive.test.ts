@@ -333,4 +333,41 @@ describe('automatic invitation rules (P4)', () => {
     expect((await api(server.url, 'GET', '/api/invitation-rules', undefined, colleague.token)).status).toBe(403);
     expect((await api(server.url, 'DELETE', `/api/invitation-rules/${made.id}`, undefined, op.token)).status).toBe(204);
   });
+
+  it('of a department invite only while someone of it can answer, and their chats wait in its queue (A1)', async () => {
+    const server = await h.server();
+    const op = await h.operator(server, { account: 'Acme Rockets' });
+    const bob = await h.colleague(server, op.account.id, 'Bob');
+    const department = async (token: string, name: string, operatorIds: string[]) => {
+      const made = await api<{ id: string }>(server.url, 'POST', '/api/departments', { name }, token);
+      expect(made.status).toBe(201);
+      expect((await api(server.url, 'PATCH', `/api/departments/${made.body.id}`, { operatorIds }, token)).status).toBe(200);
+      return made.body.id;
+    };
+    const billing = await department(op.token, 'Billing', [bob.operator.id]);
+    // Another account's department is not one a rule of this account may send chats to.
+    const other = await h.operator(server, { account: 'Other' });
+    const theirs = await department(other.token, 'Theirs', []);
+    const refused = await api<ErrorBody>(server.url, 'POST', '/api/invitation-rules', { name: 'R', message: 'Hi', departmentId: theirs }, op.token);
+    expect(refused.status).toBe(404);
+    await rule(server, op.token, { departmentId: billing, message: 'Billing questions?' });
+
+    // Bob, Billing's only operator, is away: the admin online elsewhere doesn't make it answerable.
+    expect(await bob.socket.emitWithAck('status:set', { status: 'away' })).toMatchObject({ ok: true });
+    const { socket } = await h.connectVisitor(server, op.account.id);
+    const got = collect(socket, 'invitation:received');
+    await view(socket, 'https://shop.example/');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got).toEqual([]);
+
+    expect(await bob.socket.emitWithAck('status:set', { status: 'online' })).toMatchObject({ ok: true });
+    const invited = waitFor(socket, 'invitation:received');
+    await view(socket, 'https://shop.example/invoices');
+    const invitation = await invited;
+    expect(invitation.message).toBe('Billing questions?');
+    const requested = waitFor(bob.socket, 'chat:requested');
+    const accepted = await socket.emitWithAck('invitation:accept', { invitationId: invitation.id, clientId: newClientId() });
+    expect(accepted.ok && accepted.data.conversation.status).toBe('waiting');
+    expect(await requested).toMatchObject({ status: 'waiting', departmentId: billing });
+  });
 });

@@ -14,6 +14,7 @@ import { rooms } from '../../realtime/rooms';
 import { publishConversation, publishMessage } from './fanout';
 import { isOperatorPresent } from './operatorPresence';
 import { presentMessage, presentVisitorConversation } from './presenter';
+import { scheduleEscalation } from './routing';
 import {
   appendMessages,
   findConversationByClientId,
@@ -46,13 +47,16 @@ async function open(ctx: AppContext, o: Opening): Promise<{ conversation: Conver
   const opened = await ctx.db.transaction(async (tx) => {
     let operator = o.operator;
     let first = o.first;
+    let departmentId: string | null = null;
     if (o.invitationId) {
       const invitation = await takeInvitation(tx, o.accountId, o.visitorId, o.invitationId);
       if (!invitation) return null;
       operator = invitation.operatorId ? { id: invitation.operatorId, name: invitation.senderName } : null;
       first = { ...first, authorName: invitation.senderName, body: invitation.message };
+      // A1: a rule's chat waits in the rule's department.
+      departmentId = invitation.departmentId;
     }
-    const conversation = await insertOpenedConversation(tx, o.accountId, o.visitorId, operator);
+    const conversation = await insertOpenedConversation(tx, o.accountId, o.visitorId, operator, departmentId);
     if (!conversation) throw new AppError('conflict', 'This visitor is already in a chat.');
     const [stored] = await appendMessages(tx, [
       {
@@ -67,6 +71,8 @@ async function open(ctx: AppContext, o: Opening): Promise<{ conversation: Conver
     ]);
     if (!stored?.ok || !stored.conversation) throw new Error('open chat: the first message was not stored');
     if (o.invitationId) await linkInvitation(tx, o.accountId, o.invitationId, conversation.id);
+    // A waiting chat (a rule's) escalates like any other (A1): nothing waits unseen.
+    if (stored.conversation.status === 'waiting') await scheduleEscalation(ctx, tx, stored.conversation);
     return { conversation: stored.conversation, message: stored.message };
   });
   if (!opened) return null;

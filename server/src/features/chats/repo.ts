@@ -247,6 +247,7 @@ export async function insertOpenedConversation(
   accountId: string,
   visitorId: string,
   operator: { id: string; name: string } | null,
+  departmentId: string | null = null,
 ): Promise<ConversationRow | null> {
   const [visitor] = await db
     .update(visitors)
@@ -261,6 +262,7 @@ export async function insertOpenedConversation(
       visitorId,
       visitorName: visitor.name ?? '',
       visitorEmail: visitor.email ?? '',
+      departmentId,
       ...(operator ? { status: 'active' as const, operatorId: operator.id, operatorName: operator.name, acceptedAt: sql`now()` } : {}),
     })
     .onConflictDoNothing()

@@ -24,7 +24,7 @@ import type { z } from 'zod';
 import type { OperatorActor, VisitorActor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import type { InvitationRuleRow } from '../../db/schema/visitors';
-import { onlineOperatorIds } from '../../realtime/presence';
+import { accountAvailability } from '../../realtime/availability';
 import { rooms } from '../../realtime/rooms';
 import { isVisitorOnline } from './presence';
 import { presentInvitation, presentRule } from './presenter';
@@ -110,8 +110,8 @@ export async function evaluateRules(ctx: AppContext, accountId: string, row: Vis
   const invite = () =>
     ctx.background('invitation rule', async () => {
       timersOf(ctx).delete(v.id);
-      // A1: with departments, "someone of the rule's department online" belongs here.
-      if ((await onlineOperatorIds(ctx.rt.operators, accountId)).size === 0) return;
+      // A1: someone must be there to answer: of the rule's department when it has one.
+      if (!(await someoneAvailable(ctx, accountId, rule.row.departmentId))) return;
       const account = await ctx.accounts.get(accountId);
       if (!account) return;
       await makeInvitation(
@@ -201,13 +201,28 @@ export async function listInvitationRules(ctx: AppContext, actor: OperatorActor)
   return (await listRules(ctx.db, actor.accountId)).map(presentRule);
 }
 
+/** How many operators can take chats now: the department's, or the account's for none (P11: availability.ts). */
+async function someoneAvailable(ctx: AppContext, accountId: string, departmentId: string | null): Promise<boolean> {
+  const { availableIds, departments } = await accountAvailability(ctx.db, ctx.rt.operators, accountId);
+  return departmentId ? (departments.find((d) => d.id === departmentId)?.online ?? 0) > 0 : availableIds.size > 0;
+}
+
+/** A1: the department a rule's chats go to must be one of the account's. */
+async function checkDepartment(ctx: AppContext, accountId: string, departmentId: string | null | undefined): Promise<void> {
+  if (!departmentId) return;
+  const { departments } = await accountAvailability(ctx.db, ctx.rt.operators, accountId, true);
+  if (!departments.some((d) => d.id === departmentId)) throw new AppError('not_found', 'No such department.');
+}
+
 export async function createInvitationRule(ctx: AppContext, actor: OperatorActor, input: RuleInput): Promise<InvitationRuleView> {
+  await checkDepartment(ctx, actor.accountId, input.departmentId);
   const row = await insertRule(ctx.db, actor.accountId, { ...RULE_DEFAULTS, ...stripUndefined(input), name: input.name, message: input.message });
   cacheOf(ctx).delete(actor.accountId);
   return presentRule(row);
 }
 
 export async function updateInvitationRule(ctx: AppContext, actor: OperatorActor, ruleId: string, input: RulePatch): Promise<InvitationRuleView> {
+  await checkDepartment(ctx, actor.accountId, input.departmentId);
   const row = await updateRule(ctx.db, actor.accountId, ruleId, stripUndefined(input));
   if (!row) throw new AppError('not_found', 'Rule not found.');
   cacheOf(ctx).delete(actor.accountId);

@@ -14,6 +14,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 20_000,
           hookTimeout: 60_000,
+          // Two files at a time, also on 2 cores: most of a file's time is spent waiting (sockets,
+          // restarts, the database's thread), so the pair overlaps well.
+          maxWorkers: 2,
         },
       },
       {
@@ -37,6 +40,7 @@ export default defineConfig({
           name: 'extension',
           include: ['tests/extension/**/*.test.ts'],
           environment: 'happy-dom',
+          maxWorkers: 2,
         },
       },
       {
@@ -47,7 +51,10 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // One browser at a time, after everything else (a group of its own): Chromium, the
+          // extension and a server process take both cores.
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -23,7 +23,8 @@ export interface ChatAlerts {
   clearChat(conversationId: string): void;
 }
 
-export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
+/** `onChange`: the open chats changed (P12: the context menu's entries follow what is mine). */
+export function createChatsDomain(context: DomainContext, alerts: ChatAlerts, onChange?: () => void) {
   /** Open conversations (for the badge count and "is this chat mine"). */
   const conversations = new Map<string, ConversationView>();
   /** Which chat each panel shows, whether it is visible and focused: no notification (or sound) for what the operator is looking at. */
@@ -43,8 +44,17 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
     return badgeCounts(conversations.values(), context.session()?.operator.id, (id) => lastVisitorSeq.get(id));
   }
 
+  /** P12: my chats in progress (accepted, not closed). */
+  function mineInProgress() {
+    const me = context.session()?.operator.id;
+    let n = 0;
+    if (me) for (const c of conversations.values()) if (c.status === 'active' && c.operatorId === me) n++;
+    return n;
+  }
+
   let shown = '';
   function updateBadge() {
+    onChange?.();
     const { waiting, unread } = context.session() ? counts() : { waiting: 0, unread: 0 };
     // Every visitor message asks; the browser is told only when something changed.
     const key = `${waiting}/${unread}/${context.status()}`;
@@ -145,6 +155,7 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
       else context.broadcast({ type: 'open-chat', conversationId });
     },
     waitingCount,
+    mineInProgress,
     /** P5: what the badge shows: waiting chats and my chats with unread messages. */
     badgeCounts: counts,
   };

@@ -13,7 +13,7 @@ export const PENDING_INSERT_MS = 30_000;
 
 export const INSERT_INTO_CHAT_MENU_ID = 'insert-into-chat';
 
-export function createComposerDomain(context: DomainContext, now: () => number = Date.now) {
+export function createComposerDomain(context: DomainContext, now: () => number = () => Date.now()) {
   /** Which panels are on screen and which has the focus: the text goes to the one the operator works in. */
   const focus = new WeakMap<PanelHandle, { visible: boolean; focused: boolean }>();
   let pending: { text: string; until: number } | null = null;

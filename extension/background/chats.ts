@@ -10,7 +10,7 @@ import { withLastMessage } from '@@/shared/protocol';
 import { badgeCounts } from '@/utils/attention';
 import type { ConnectionStatus } from '@/utils/protocol';
 import type { SoundName } from '@/utils/sounds';
-import type { BackgroundDomain, DomainContext, PanelHandle } from './hub';
+import type { BackgroundDomain, Connection, DomainContext, PanelHandle } from './hub';
 
 /** Side effects on the browser: badge and notifications (see ./alerts.ts). */
 export interface ChatAlerts {
@@ -33,6 +33,8 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts, on
   const lastVisitorSeq = new Map<string, number>();
   /** A notification was clicked before any panel was there: tell the next panel that connects. */
   let pendingOpenChat: string | null = null;
+  /** The socket's connection while it is up (P12: Accept on a notification, with no panel to ask). */
+  let connection: Connection | null = null;
 
   function waitingCount() {
     let n = 0;
@@ -127,15 +129,17 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts, on
       },
     },
     onStatus: updateBadge,
-    async onConnected(connection) {
-      const res = await connection.request('chat:list', {});
-      if (!res.ok || !connection.current()) return;
+    async onConnected(conn) {
+      connection = conn;
+      const res = await conn.request('chat:list', {});
+      if (!res.ok || !conn.current()) return;
       conversations.clear();
       lastVisitorSeq.clear();
       for (const c of res.data as ConversationView[]) if (c.status !== 'closed') conversations.set(c.id, c);
       updateBadge();
     },
     onSessionEnd() {
+      connection = null;
       conversations.clear();
       lastVisitorSeq.clear();
       updateBadge();
@@ -156,6 +160,13 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts, on
     },
     waitingCount,
     mineInProgress,
+    /** P12: accepts a chat from the background (a notification's Accept button); false if it could not. */
+    async accept(conversationId: string): Promise<boolean> {
+      const c = connection;
+      if (!c?.current()) return false;
+      const res = await c.request('chat:accept', { conversationId });
+      return res.ok;
+    },
     /** P5: what the badge shows: waiting chats and my chats with unread messages. */
     badgeCounts: counts,
   };

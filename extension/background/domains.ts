@@ -38,6 +38,7 @@ export function createHub(options: HubOptions) {
     ensureConnected: hub.ensureConnected,
     addPanel: hub.addPanel,
     openChat: chats.openChat,
+    acceptChat: chats.accept,
     get waitingCount() {
       return chats.waitingCount();
     },

@@ -75,6 +75,14 @@ export default defineBackground(() => {
     if (conversationId) void showPanel(conversationId);
   });
 
+  // P12: the Accept button of a new chat's notification (Chrome; the operator's choice): take the chat, then show it.
+  browser.notifications.onButtonClicked?.addListener((notificationId, buttonIndex) => {
+    const conversationId = alerts.acceptOf(notificationId, buttonIndex);
+    if (!conversationId) return;
+    void browser.notifications.clear(notificationId);
+    void hub.acceptChat(conversationId).finally(() => void showPanel(conversationId));
+  });
+
   /**
    * P12: opens the panel in this window. Called synchronously inside a context-menu click, the user
    * gesture both browsers ask for; where that is refused, the panel opens in a tab.

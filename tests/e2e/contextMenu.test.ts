@@ -93,7 +93,10 @@ describe('context menu: Insert into chat (P12)', () => {
     for (let i = 0; i < 10 && !(await inserted()); i++) {
       await click();
       await operator
-        .waitForFunction(() => (document.getElementById('composer-input') as HTMLTextAreaElement).value.includes('Every Friday'), { timeout: 1_000, polling: 100 })
+        .waitForFunction(() => (document.getElementById('composer-input') as HTMLTextAreaElement).value.includes('Every Friday'), {
+          timeout: 1_000,
+          polling: 100,
+        })
         .catch(() => {});
     }
 

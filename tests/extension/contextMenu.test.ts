@@ -169,6 +169,19 @@ describe('context menu registry (background)', () => {
   });
 });
 
+describe("P12: Accept on a new chat's notification", () => {
+  it("accepts the chat through the background's socket, and says so when it cannot", async () => {
+    const bg = background([conversation({ status: 'waiting' })]);
+    const waiting = conversation({ status: 'waiting' });
+    expect(await bg.hub.acceptChat(waiting.id)).toBe(false); // signed out: no socket to ask
+    bg.hub.setSession(session);
+    bg.sockets[0]!.open();
+    await flush();
+    expect(await bg.hub.acceptChat(waiting.id)).toBe(true);
+    expect(bg.sockets[0]!.emitted.filter((e) => e.event === 'chat:accept').map((e) => e.payload)).toEqual([{ conversationId: waiting.id }]);
+  });
+});
+
 describe('Insert into chat (panel)', () => {
   beforeEach(() => {
     fakeBrowser.reset();
@@ -183,11 +196,17 @@ describe('Insert into chat (panel)', () => {
   async function panelWith(chats: ConversationView[]) {
     const fake = createFakeServer();
     fake.handle('chat:list', () => ({ ok: true, data: chats }));
-    fake.handle('chat:get', (p: { conversationId: string }) => ({ ok: true, data: { conversation: chats.find((c) => c.id === p.conversationId), messages: [message(p.conversationId, 1)] } }));
+    fake.handle('chat:get', (p: { conversationId: string }) => ({
+      ok: true,
+      data: { conversation: chats.find((c) => c.id === p.conversationId), messages: [message(p.conversationId, 1)] },
+    }));
     fake.handle('chat:sync', () => ({ ok: true, data: [] }));
     useChatsStore().start({ server: fake.client, operatorId: 'op-1', operatorName: 'Olga', outbox: createMemoryOutbox() });
     useInsertIntoChatStore().start(fake.client);
-    const w = mount({ components: { ChatWindow, ChatInsertPicker }, template: '<div><ChatWindow :online="true" /><ChatInsertPicker /></div>' }, { attachTo: document.body });
+    const w = mount(
+      { components: { ChatWindow, ChatInsertPicker }, template: '<div><ChatWindow :online="true" /><ChatInsertPicker /></div>' },
+      { attachTo: document.body },
+    );
     return { fake, w };
   }
 
@@ -235,7 +254,10 @@ describe('Insert into chat (panel)', () => {
     expect(dialog.getAttribute('aria-labelledby')).toBeTruthy();
     expect(document.getElementById(dialog.getAttribute('aria-labelledby')!)!.textContent).toBe('Insert into which chat?');
     const choices = [...dialog.querySelectorAll<HTMLButtonElement>('[data-testid=insert-picker-chat]')];
-    expect(choices.map((b) => [...b.children].map((e) => e.textContent))).toEqual([['Vera', 'Where is my parcel?'], ['Bob', 'Student discount?']]);
+    expect(choices.map((b) => [...b.children].map((e) => e.textContent))).toEqual([
+      ['Vera', 'Where is my parcel?'],
+      ['Bob', 'Student discount?'],
+    ]);
 
     // ↓ moves between the chats.
     choices[0]!.focus();

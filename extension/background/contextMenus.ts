@@ -86,8 +86,6 @@ export function createContextMenus(api: ContextMenusApi, entries: readonly Conte
   };
 }
 
-export type ContextMenus = ReturnType<typeof createContextMenus>;
-
 /** What the entries need from the background. */
 export type ContextMenuDeps = InsertIntoChatDeps;
 

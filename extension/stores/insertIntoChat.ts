@@ -10,11 +10,13 @@ import { usePanelCommands } from '@/composables/usePanelCommands';
 import { strings } from '@/strings';
 import type { ServerClient } from '@/utils/serverClient';
 import { useChatListStore } from './chatList';
+import { useChatsStore } from './chats';
 import { useChatWindowsStore } from './chatWindows';
 
 export const useInsertIntoChatStore = defineStore('insertIntoChat', () => {
   const list = useChatListStore();
   const windows = useChatWindowsStore();
+  const chats = useChatsStore();
   const commands = usePanelCommands();
   /** Text waiting for the operator to pick a chat (the picker is open while set). */
   const picking = ref<string | null>(null);
@@ -47,10 +49,10 @@ export const useInsertIntoChatStore = defineStore('insertIntoChat', () => {
     picking.value = text;
   }
 
-  /** Shows the chat, then hands the text to its composer (rendered on the next tick). */
+  /** Shows the chat (as the chat list's Open does), then hands the text to its composer (rendered on the next tick). */
   async function deliver(conversationId: string, text: string) {
     picking.value = null;
-    windows.show(conversationId);
+    chats.open(conversationId);
     await nextTick();
     if (!commands.toComposer('insert', text)) {
       await new Promise((r) => setTimeout(r, 0));

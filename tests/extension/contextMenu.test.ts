@@ -259,8 +259,8 @@ describe('Insert into chat (panel)', () => {
       ['Bob', 'Student discount?'],
     ]);
 
-    // ↓ moves between the chats.
-    choices[0]!.focus();
+    // The first chat has the focus; ↓ moves between the chats.
+    expect(document.activeElement).toBe(choices[0]);
     dialog.querySelector('ul')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
     expect(document.activeElement).toBe(choices[1]);
     choices[1]!.click();

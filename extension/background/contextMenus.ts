@@ -78,10 +78,13 @@ export function createContextMenus(api: ContextMenusApi, entries: readonly Conte
         }
       });
     },
-    /** `contextMenus.onClicked`: the entry clicked runs, if it may now. */
+    /**
+     * `contextMenus.onClicked`: the entry clicked runs. The browser sends no click for a disabled
+     * entry; and a click that wakes a stopped MV3 worker comes before the worker knows the
+     * operator's chats again, so it is not checked against that state here (the panel is).
+     */
     onClicked(click: MenuClick, tab: MenuTab | undefined) {
-      const entry = entries.find((e) => e.id === String(click.menuItemId));
-      if (entry?.enabled(state())) entry.run(click, tab);
+      entries.find((e) => e.id === String(click.menuItemId))?.run(click, tab);
     },
   };
 }

@@ -118,16 +118,12 @@ describe('context menu registry (background)', () => {
     expect(bg.calls.filter((c) => c.startsWith('update'))).toEqual([true, false, true, false].map((on) => `update ${INSERT_INTO_CHAT_MENU_ID} ${on}`));
   });
 
-  it('sends the selection to the open panel the operator works in, and does nothing while disabled', async () => {
+  it('sends the selection to the open panel the operator works in', async () => {
     const bg = background([conversation({ status: 'active', operatorId: 'op-1' })]);
     await bg.menus.install();
     const other = panel(bg.hub, { visible: false, focused: false });
     const side = panel(bg.hub, { visible: true, focused: true });
     await flush();
-    bg.menus.onClicked(click('  order #1234  '), { id: 3, windowId: 7 });
-    await flush();
-    expect(side.inserts()).toEqual([]); // signed out: the entry is disabled, a stale click does nothing
-
     bg.hub.setSession(session);
     bg.sockets[0]!.open();
     await flush();
@@ -137,6 +133,11 @@ describe('context menu registry (background)', () => {
     expect(side.inserts()).toEqual(['order #1234']);
     expect(other.inserts()).toEqual([]);
     expect(bg.opened).toEqual([]);
+    // Another entry's id, or a click without selected text: nothing.
+    bg.menus.onClicked({ menuItemId: 'something-else', selectionText: 'x' }, { id: 3, windowId: 7 });
+    bg.menus.onClicked(click('   '), { id: 3, windowId: 7 });
+    await flush();
+    expect(side.inserts()).toEqual(['order #1234']);
   });
 
   it('with no panel open: opens one in the window of the tab and gives it the text when it connects, not after the wait', async () => {

@@ -15,7 +15,9 @@ export default defineConfig({
     name: 'Sidedesk',
     description: 'Live chat and help desk beside any tab.',
     // `offscreen` (Chrome): the background plays the alert sounds through an offscreen document (P5, background/sounds.ts).
-    permissions: ['storage', 'notifications', 'alarms', ...(browser === 'firefox' ? [] : ['sidePanel', 'offscreen'])],
+    // `contextMenus` (P12): entries on selected text; they read only the selection the browser hands
+    // the click, so no script is injected into pages and no `scripting`/`activeTab` is needed.
+    permissions: ['storage', 'notifications', 'alarms', 'contextMenus', ...(browser === 'firefox' ? [] : ['sidePanel', 'offscreen'])],
     // The server URL is chosen by the operator, so the panel may talk to any http(s) origin.
     host_permissions: ['http://*/*', 'https://*/*'],
     action: { default_title: 'Sidedesk' },

@@ -9,6 +9,7 @@ import { useCannedStore } from '@/stores/canned';
 import { useAttentionStore } from '@/stores/attention';
 import { useChatListStore } from '@/stores/chatList';
 import { useChatsStore } from '@/stores/chats';
+import { useInsertIntoChatStore } from '@/stores/insertIntoChat';
 import { useRatingsStore } from '@/stores/ratings';
 import { useRoutingStore } from '@/stores/routing';
 import { useVisitorsStore } from '@/stores/visitors';
@@ -60,6 +61,8 @@ export const panelTabs: readonly PanelTab[] = [
         useCannedStore().start(server),
         // P3, P5: idle time, the visitor's typing, sound preferences.
         useAttentionStore().start(session, server),
+        // P12: text selected on a page ("Insert into chat" in the context menu) into a reply box.
+        useInsertIntoChatStore().start(server),
       ];
       return () => stops.forEach((stop) => stop());
     },

@@ -4,6 +4,7 @@
  */
 import { browser, type Browser } from '#imports';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
+import { acceptFromNotificationItem, notificationButtons } from '@/utils/notifications';
 import type { ConnectionStatus } from '@/utils/protocol';
 import { strings } from '@/strings';
 import { previewOf, previewOfMessage } from '@@/shared/preview';
@@ -50,6 +51,8 @@ function chromeOnly<T extends object>(options: T): Partial<T> {
 export interface BrowserAlerts extends ChatAlerts {
   /** The chat a click on notification `id` should open (the summary: its longest-waiting chat). */
   conversationOf(notificationId: string): string | null;
+  /** P12: the chat whose Accept button this is (a new chat's notification, its first button), else null. */
+  acceptOf(notificationId: string, buttonIndex: number): string | null;
 }
 
 /**
@@ -66,6 +69,17 @@ export function createBrowserAlerts(sounds: SoundPlayer = createSoundPlayer()): 
   /** Chats the summary notification stands for, oldest first. */
   const summed = new Map<string, ConversationView>();
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** P12: the operator's choice of an Accept button, read now and followed. */
+  let acceptButton = false;
+  if (notificationButtons) {
+    let changed = false;
+    // A change seen before the first read has answered is newer than what that read returns.
+    void acceptFromNotificationItem.getValue().then((on) => !changed && (acceptButton = on));
+    acceptFromNotificationItem.watch((on) => {
+      changed = true;
+      acceptButton = on ?? false;
+    });
+  }
 
   function showChat(c: ConversationView) {
     void browser.notifications
@@ -75,6 +89,8 @@ export function createBrowserAlerts(sounds: SoundPlayer = createSoundPlayer()): 
         title: strings.chats.notify.newChatTitle(c.visitorName || strings.visitors.defaultName),
         message: strings.chats.notify.newChatBody(previewOf(c.preview)),
         ...chromeOnly({ priority: 2, requireInteraction: true }),
+        // P12: only ever true where notifications have buttons (utils/notifications.ts).
+        ...(acceptButton && { buttons: [{ title: strings.chats.accept }] }),
       } as NotificationOptions)
       .catch(ignore);
   }
@@ -158,6 +174,9 @@ export function createBrowserAlerts(sounds: SoundPlayer = createSoundPlayer()): 
         const update = (browser.notifications as { update?: (id: string, o: object) => Promise<unknown> }).update;
         void update?.(NEW_CHATS_NOTIFICATION_ID, summaryOptions())?.catch(ignore);
       }
+    },
+    acceptOf(notificationId: string, buttonIndex: number) {
+      return buttonIndex === 0 && notificationId.startsWith('chat:') ? conversationOfId(notificationId) : null;
     },
     conversationOf(notificationId: string) {
       if (notificationId === NEW_CHATS_NOTIFICATION_ID) return [...summed.keys()][0] ?? null;

@@ -11,7 +11,7 @@ import { withLastMessage } from '@@/shared/protocol';
 import { badgeCounts, isWaitingChatFor } from '@/utils/attention';
 import type { ConnectionStatus } from '@/utils/protocol';
 import type { SoundName } from '@/utils/sounds';
-import type { BackgroundDomain, DomainContext, PanelHandle } from './hub';
+import type { BackgroundDomain, Connection, DomainContext, PanelHandle } from './hub';
 
 /** Side effects on the browser: badge and notifications (see ./alerts.ts). */
 export interface ChatAlerts {
@@ -24,7 +24,8 @@ export interface ChatAlerts {
   clearChat(conversationId: string): void;
 }
 
-export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
+/** `onChange`: the open chats changed (P12: the context menu's entries follow what is mine). */
+export function createChatsDomain(context: DomainContext, alerts: ChatAlerts, onChange?: () => void) {
   /** Open conversations (for the badge count and "is this chat mine"). */
   const conversations = new Map<string, ConversationView>();
   /** Which chat each panel shows, whether it is visible and focused: no notification (or sound) for what the operator is looking at. */
@@ -35,6 +36,8 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
   let pendingOpenChat: string | null = null;
   /** A1: my departments (from "View operators"), null until known: a waiting chat of another department neither counts nor alerts. */
   let myDepartments: string[] | null = null;
+  /** The socket's connection while it is up (P12: Accept on a notification, with no panel to ask). */
+  let connection: Connection | null = null;
 
   function isForMe(c: ConversationView) {
     const role = context.session()?.operator.role;
@@ -51,8 +54,17 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
     return badgeCounts(conversations.values(), context.session()?.operator.id, (id) => lastVisitorSeq.get(id), isForMe);
   }
 
+  /** P12: my chats in progress (accepted, not closed). */
+  function mineInProgress() {
+    const me = context.session()?.operator.id;
+    let n = 0;
+    if (me) for (const c of conversations.values()) if (c.status === 'active' && c.operatorId === me) n++;
+    return n;
+  }
+
   let shown = '';
   function updateBadge() {
+    onChange?.();
     const { waiting, unread } = context.session() ? counts() : { waiting: 0, unread: 0 };
     // Every visitor message asks; the browser is told only when something changed.
     const key = `${waiting}/${unread}/${context.status()}`;
@@ -131,10 +143,12 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
       },
     },
     onStatus: updateBadge,
-    async onConnected(connection) {
-      const [res, team] = await Promise.all([connection.request('chat:list', {}), connection.request('operator:list', {})]);
-      if (!res.ok || !connection.current()) return;
-      const me = team.ok ? (team.data as OperatorAvailabilityView[]).find((o) => o.id === context.session()?.operator.id) : undefined;
+    async onConnected(conn) {
+      connection = conn;
+      const [res, team] = await Promise.all([conn.request('chat:list', {}), conn.request('operator:list', {})]);
+      if (!res.ok || !conn.current()) return;
+      const operators = team.ok && Array.isArray(team.data) ? (team.data as OperatorAvailabilityView[]) : [];
+      const me = operators.find((o) => o.id === context.session()?.operator.id);
       myDepartments = me ? me.departmentIds : null;
       conversations.clear();
       lastVisitorSeq.clear();
@@ -143,6 +157,7 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
     },
     onSessionEnd() {
       myDepartments = null;
+      connection = null;
       conversations.clear();
       lastVisitorSeq.clear();
       updateBadge();
@@ -162,6 +177,14 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts) {
       else context.broadcast({ type: 'open-chat', conversationId });
     },
     waitingCount,
+    mineInProgress,
+    /** P12: accepts a chat from the background (a notification's Accept button); false if it could not. */
+    async accept(conversationId: string): Promise<boolean> {
+      const c = connection;
+      if (!c?.current()) return false;
+      const res = await c.request('chat:accept', { conversationId });
+      return res.ok;
+    },
     /** P5: what the badge shows: waiting chats and my chats with unread messages. */
     badgeCounts: counts,
   };

@@ -4,21 +4,29 @@
  * on to the panels, which every server event does.
  */
 import { createChatsDomain, type ChatAlerts } from './chats';
+import { createComposerDomain } from './composer';
+import type { MenuState } from './contextMenus';
 import { createSocketHub, type SocketHubOptions } from './hub';
 import { createRoutingDomain } from './routing';
 
 export interface HubOptions extends Omit<SocketHubOptions<never>, 'domains'> {
   alerts: ChatAlerts;
+  /** P12: what the context menu's entries depend on changed (see {@link MenuState}). */
+  onMenuState?: () => void;
 }
 
 /** The socket hub with every domain plugged in, and what the background entrypoint asks of them. */
 export function createHub(options: HubOptions) {
-  const { alerts, ...rest } = options;
+  const { alerts, onMenuState, ...rest } = options;
   const hub = createSocketHub({
     ...rest,
-    domains: { chats: (context) => createChatsDomain(context, alerts), routing: () => createRoutingDomain(alerts) },
+    domains: {
+      chats: (context) => createChatsDomain(context, alerts, onMenuState),
+      routing: () => createRoutingDomain(alerts),
+      composer: (context) => createComposerDomain(context),
+    },
   });
-  const { chats } = hub.domains;
+  const { chats, composer } = hub.domains;
   return {
     get status() {
       return hub.status;
@@ -30,8 +38,15 @@ export function createHub(options: HubOptions) {
     ensureConnected: hub.ensureConnected,
     addPanel: hub.addPanel,
     openChat: chats.openChat,
+    acceptChat: chats.accept,
     get waitingCount() {
       return chats.waitingCount();
+    },
+    /** P12: text for the reply box of one of my chats ("Insert into chat"); 'pending' until a panel connects. */
+    insertText: composer.insert,
+    /** P12: what decides which context-menu entries are enabled. */
+    get menuState(): MenuState {
+      return { signedIn: !!hub.session, myChats: chats.mineInProgress() };
     },
     /** P5: the badge's parts (waiting chats, my chats with unread messages). */
     get badgeCounts() {

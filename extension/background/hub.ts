@@ -190,6 +190,10 @@ export function createSocketHub<D extends Record<string, BackgroundDomain>>(opti
     get panelCount() {
       return panels.size;
     },
+    /** The stored session the hub runs (null: signed out). */
+    get session() {
+      return session;
+    },
     /** Start, switch or stop according to the stored session (sign-in, sign-out, other server). */
     setSession(next: Session | null) {
       const same = next && session && next.token === session.token && next.serverUrl === session.serverUrl;

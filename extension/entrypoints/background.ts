@@ -9,6 +9,7 @@ import { OPERATOR_NAMESPACE, type OperatorAuth } from '@@/shared/events';
 import { PANEL_RECONNECT } from '@@/shared/reconnect';
 import { createHub } from '@/background/domains';
 import type { SocketLike } from '@/background/hub';
+import { contextMenuEntries, createContextMenus } from '@/background/contextMenus';
 import { createBrowserAlerts } from '@/background/alerts';
 import { PANEL_PORT_NAME } from '@/utils/protocol';
 import { sessionItem } from '@/utils/session';
@@ -17,7 +18,18 @@ const RECONNECT_ALARM = 'sidedesk-reconnect';
 
 export default defineBackground(() => {
   const alerts = createBrowserAlerts();
+  // P12: the context menu over any tab; its entries follow the operator's state (signed in, chats of theirs).
+  const menus = createContextMenus(
+    {
+      create: (properties) => browser.contextMenus.create(properties, () => void browser.runtime.lastError),
+      update: (id, properties) => browser.contextMenus.update(id, properties),
+      removeAll: () => browser.contextMenus.removeAll(),
+    },
+    contextMenuEntries({ insertText: (text) => hub.insertText(text), openPanel: openPanelIn }),
+    () => hub.menuState,
+  );
   const hub = createHub({
+    onMenuState: () => menus.update(),
     createSocket(session) {
       const auth: OperatorAuth = { token: session.token };
       // Websocket only: a service worker has no XMLHttpRequest for long-polling.
@@ -34,6 +46,9 @@ export default defineBackground(() => {
   // An MV3 worker can be stopped at any time: everything starts again from the stored session.
   void sessionItem.getValue().then((s) => hub.setSession(s));
   sessionItem.watch((s) => hub.setSession(s));
+
+  void menus.install();
+  browser.contextMenus.onClicked.addListener((info, tab) => menus.onClicked(info, tab));
 
   browser.runtime.onConnect.addListener((port) => {
     if (port.name === PANEL_PORT_NAME) hub.addPanel(port);
@@ -59,6 +74,25 @@ export default defineBackground(() => {
     void browser.notifications.clear(notificationId);
     if (conversationId) void showPanel(conversationId);
   });
+
+  // P12: the Accept button of a new chat's notification (Chrome; the operator's choice): take the chat, then show it.
+  browser.notifications.onButtonClicked?.addListener((notificationId, buttonIndex) => {
+    const conversationId = alerts.acceptOf(notificationId, buttonIndex);
+    if (!conversationId) return;
+    void browser.notifications.clear(notificationId);
+    void hub.acceptChat(conversationId).finally(() => void showPanel(conversationId));
+  });
+
+  /**
+   * P12: opens the panel in this window. Called synchronously inside a context-menu click, the user
+   * gesture both browsers ask for; where that is refused, the panel opens in a tab.
+   */
+  function openPanelIn(windowId: number | undefined) {
+    const inTab = () => void browser.tabs.create({ url: browser.runtime.getURL('/sidepanel.html') }).catch(() => {});
+    if (import.meta.env.FIREFOX) void (browser as unknown as { sidebarAction: { open(): Promise<void> } }).sidebarAction.open().catch(inTab);
+    else if (windowId !== undefined) void browser.sidePanel.open({ windowId }).catch(inTab);
+    else inTab();
+  }
 
   /** Bring the operator to the chat: the open panel if there is one, else try to open it. */
   async function showPanel(conversationId: string) {

@@ -12,6 +12,7 @@ import { accountApi } from '@/utils/api';
 import { chatAttention, type ChatAttention } from '@/utils/attention';
 import type { ServerClient } from '@/utils/serverClient';
 import type { Session } from '@/utils/session';
+import { acceptFromNotificationItem } from '@/utils/notifications';
 import { soundPrefsItem, type SoundName, type SoundPrefs } from '@/utils/sounds';
 import { useVisitorsStore } from './visitors';
 
@@ -21,6 +22,8 @@ export const useAttentionStore = defineStore('attention', () => {
   /** The visitor's last input this panel saw, by conversation (typing; their messages move lastMessageAt). */
   const inputAt = ref<Record<string, number>>({});
   const sounds = ref<SoundPrefs>({ ...soundPrefsItem.fallback });
+  /** P12: an Accept button on new chats' notifications (Chrome). */
+  const acceptFromNotification = ref(acceptFromNotificationItem.fallback);
 
   /** P3: the chat's colour now, idle included. `now`: the shared one-second clock (composables/useNow.ts). */
   function stateOf(c: ConversationView, now: number): ChatAttention {
@@ -43,10 +46,17 @@ export const useAttentionStore = defineStore('attention', () => {
     void soundPrefsItem.setValue(sounds.value);
   }
 
+  function setAcceptFromNotification(on: boolean) {
+    acceptFromNotification.value = on;
+    void acceptFromNotificationItem.setValue(on);
+  }
+
   /** Subscribe; returns the unsubscribe. The idle time is read again on every reconnect (an admin may have changed it). */
   function start(session: Session, server: ServerClient): () => void {
     void soundPrefsItem.getValue().then((p) => (sounds.value = p));
+    void acceptFromNotificationItem.getValue().then((on) => (acceptFromNotification.value = on));
     const offs = [
+      acceptFromNotificationItem.watch((on) => (acceptFromNotification.value = on ?? false)),
       soundPrefsItem.watch((p) => (sounds.value = p ?? { ...soundPrefsItem.fallback })),
       server.on('typing:updated', onTyping),
       server.onStatus((status, previous) => {
@@ -61,5 +71,5 @@ export const useAttentionStore = defineStore('attention', () => {
     };
   }
 
-  return { idleAfterMinutes, inputAt, sounds, stateOf, setSound, start };
+  return { idleAfterMinutes, inputAt, sounds, acceptFromNotification, stateOf, setSound, setAcceptFromNotification, start };
 });

@@ -84,6 +84,9 @@ export const chats = {
     newChatBody: (preview: string) => preview || 'A visitor wants to chat.',
     messageTitle: (name: string) => `${name} wrote`,
     newChatsTitle: (n: number) => `${n} new chats`,
+    /** P12: the account menu's choice of an Accept button on new-chat notifications (Chrome). */
+    heading: 'Notifications',
+    acceptButton: 'Accept button on new chats',
     newChatsBody: (names: string[]) =>
       names.length <= 3
         ? `From ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' and ' : ''}${names.at(-1) ?? ''}`

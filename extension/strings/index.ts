@@ -10,10 +10,11 @@ import { auth } from './auth';
 import { canned } from './canned';
 import { chats } from './chats';
 import { composer } from './composer';
+import { contextMenu } from './contextMenu';
 import { invitations } from './invitations';
 import { ratings } from './ratings';
 import { routing } from './routing';
 import { team } from './team';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing, invitations };
+export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing, invitations, contextMenu };

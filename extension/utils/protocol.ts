@@ -54,7 +54,9 @@ export type BackgroundMessage =
   | ServerEventMessage
   | { type: 'status'; status: ConnectionStatus }
   /** A notification was clicked: show this chat. */
-  | { type: 'open-chat'; conversationId: string };
+  | { type: 'open-chat'; conversationId: string }
+  /** P12: text selected on a page ("Insert into chat" in the context menu), for the reply box of one of my chats. */
+  | { type: 'composer-insert'; text: string };
 
 /** The part of `browser.runtime.Port` both ends use; tests pass an in-memory pair. */
 export interface PortLike {

@@ -30,6 +30,8 @@ export interface ServerClient {
   /** Called now with the current status and on every change. */
   onStatus(fn: (status: ConnectionStatus, previous: ConnectionStatus) => void): () => void;
   onOpenChat(fn: (conversationId: string) => void): () => void;
+  /** P12: text from the context menu ("Insert into chat") for a reply box. */
+  onInsertText(fn: (text: string) => void): () => void;
   /** Which chat this panel shows, whether it is visible, and whether it has the focus (P5: no sound for a chat being read). */
   setFocus(conversationId: string | null, visible: boolean, focused?: boolean): void;
   close(): void;
@@ -51,6 +53,7 @@ export function createServerClient({ connect, reconnectDelayMs = 500 }: ServerCl
   const listeners = new Map<string, Set<Listener>>();
   const statusListeners = new Set<(s: ConnectionStatus, prev: ConnectionStatus) => void>();
   const openChatListeners = new Set<(id: string) => void>();
+  const insertListeners = new Set<(text: string) => void>();
 
   function setStatus(next: ConnectionStatus) {
     if (next === status) return;
@@ -80,6 +83,9 @@ export function createServerClient({ connect, reconnectDelayMs = 500 }: ServerCl
         break;
       case 'open-chat':
         for (const fn of [...openChatListeners]) fn(message.conversationId);
+        break;
+      case 'composer-insert':
+        for (const fn of [...insertListeners]) fn(message.text);
         break;
     }
   }
@@ -148,6 +154,10 @@ export function createServerClient({ connect, reconnectDelayMs = 500 }: ServerCl
     onOpenChat(fn) {
       openChatListeners.add(fn);
       return () => openChatListeners.delete(fn);
+    },
+    onInsertText(fn) {
+      insertListeners.add(fn);
+      return () => insertListeners.delete(fn);
     },
     setFocus(conversationId, visible, focused = visible) {
       focus = { conversationId, visible, focused };

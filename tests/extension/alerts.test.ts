@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { chatNotificationId, createBrowserAlerts, NEW_CHAT_NOTIFY_INTERVAL_MS, NEW_CHATS_NOTIFICATION_ID } from '@/background/alerts';
+import { acceptFromNotificationItem } from '@/utils/notifications';
 import { conversation } from './fakes';
 
 // getAll() gives only ids (as in Chrome); getAllCreateOptions() also what each notification says.
@@ -58,5 +59,21 @@ describe('desktop notifications for new chats (#4)', () => {
     await vi.advanceTimersByTimeAsync(NEW_CHAT_NOTIFY_INTERVAL_MS);
     expect(created.mock.calls.length).toBeLessThanOrEqual(Math.ceil((164 * 30) / NEW_CHAT_NOTIFY_INTERVAL_MS) + 1);
     expect(await shown()).toEqual({});
+  });
+
+  it('P12: an Accept button on a new chat, once the operator asks for it, and which chat it accepts', async () => {
+    const alerts = createBrowserAlerts();
+    const [ann, bob] = [conversation({ visitorName: 'Ann' }), conversation({ visitorName: 'Bob' })];
+    alerts.newChat(ann);
+    expect((await shown())[chatNotificationId(ann.id)]).not.toHaveProperty('buttons');
+
+    await acceptFromNotificationItem.setValue(true);
+    await vi.advanceTimersByTimeAsync(NEW_CHAT_NOTIFY_INTERVAL_MS);
+    alerts.newChat(bob);
+    expect((await shown())[chatNotificationId(bob.id)]).toMatchObject({ buttons: [{ title: 'Accept' }] });
+    expect(alerts.acceptOf(chatNotificationId(bob.id), 0)).toBe(bob.id);
+    // Only a new chat's notification has the button (not the summary, not a message's).
+    expect(alerts.acceptOf(NEW_CHATS_NOTIFICATION_ID, 0)).toBeNull();
+    expect(alerts.acceptOf(chatNotificationId(bob.id), 1)).toBeNull();
   });
 });

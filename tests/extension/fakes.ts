@@ -14,6 +14,7 @@ export function createFakeServer() {
   const listeners = new Map<string, Set<(p: any) => void>>();
   const statusListeners = new Set<(s: ConnectionStatus, p: ConnectionStatus) => void>();
   const openChatListeners = new Set<(id: string) => void>();
+  const insertListeners = new Set<(text: string) => void>();
   const calls: { event: CommandName; payload: any }[] = [];
   const focus: { conversationId: string | null; visible: boolean }[] = [];
 
@@ -43,6 +44,10 @@ export function createFakeServer() {
       openChatListeners.add(fn);
       return () => openChatListeners.delete(fn);
     },
+    onInsertText(fn) {
+      insertListeners.add(fn);
+      return () => insertListeners.delete(fn);
+    },
     setFocus(conversationId, visible) {
       focus.push({ conversationId, visible });
     },
@@ -66,6 +71,9 @@ export function createFakeServer() {
     },
     openChat(id: string) {
       for (const fn of [...openChatListeners]) fn(id);
+    },
+    insertText(text: string) {
+      for (const fn of [...insertListeners]) fn(text);
     },
     callsOf(event: CommandName) {
       return calls.filter((c) => c.event === event).map((c) => c.payload);

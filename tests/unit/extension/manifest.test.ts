@@ -17,15 +17,16 @@ describe('extension manifests', () => {
     expect(m.manifest_version).toBe(3);
     expect(m.background.service_worker).toBe('background.js');
     expect(m.side_panel.default_path).toBe('sidepanel.html');
-    expect(m.permissions).toEqual(expect.arrayContaining(['sidePanel', 'notifications', 'storage']));
-    expect(m.host_permissions).toEqual(expect.arrayContaining(['http://*/*', 'https://*/*']));
+    // Exactly these: P12's context menu adds `contextMenus` only (no scripting, no activeTab: nothing is injected into pages).
+    expect([...m.permissions].sort()).toEqual(['alarms', 'contextMenus', 'notifications', 'offscreen', 'sidePanel', 'storage']);
+    expect(m.host_permissions).toEqual(['http://*/*', 'https://*/*']);
   });
 
   it('Firefox: the same panel as a sidebar, without the Chrome-only sidePanel permission', () => {
     const m = manifest('firefox-mv2');
     expect(m.sidebar_action.default_panel).toBe('sidepanel.html');
     expect(m.sidebar_action.open_at_install).toBe(false);
-    expect(m.permissions).not.toContain('sidePanel');
-    expect(m.permissions).toEqual(expect.arrayContaining(['notifications', 'storage', 'http://*/*']));
+    // MV2 lists the host permissions with the others.
+    expect([...m.permissions].sort()).toEqual(['alarms', 'contextMenus', 'http://*/*', 'https://*/*', 'notifications', 'storage']);
   });
 });

@@ -44,9 +44,9 @@ export const archiveSearchPayload = z
     closedBefore: instant.optional(),
     cursor: archiveCursor.optional(),
   })
-  .refine((p) => !p.closedFrom || !p.closedBefore || Date.parse(p.closedFrom) < Date.parse(p.closedBefore), {
+  .refine((p) => !p.closedFrom || !p.closedBefore || Date.parse(p.closedFrom) <= Date.parse(p.closedBefore), {
     path: ['closedBefore'],
-    message: 'The end of the date range must come after its start',
+    message: 'The end of the date range can’t come before its start',
   });
 export type ArchiveSearchPayload = z.infer<typeof archiveSearchPayload>;
 

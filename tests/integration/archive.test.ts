@@ -198,7 +198,13 @@ describe('the chat archive (P9)', { timeout: 60_000 }, () => {
           SELECT ${a.account.id}, ${visitor!.id}, 'closed', 'Pat ' || g, 'pat@example.com', '2026-11-30T12:00:00.123456Z'
           FROM generate_series(1, 45) g RETURNING id`,
     );
-    expect(await indexConversations(db, a.account.id, made.map((m) => m.id))).toEqual({ indexed: 45, removed: 0 });
+    expect(
+      await indexConversations(
+        db,
+        a.account.id,
+        made.map((m) => m.id),
+      ),
+    ).toEqual({ indexed: 45, removed: 0 });
     const seen: string[] = [];
     let cursor: ArchiveSearchPayload['cursor'];
     for (let page = 0; page < 5; page++) {

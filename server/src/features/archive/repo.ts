@@ -143,28 +143,30 @@ export async function searchArchive(db: Db, accountId: string, q: ArchiveQuery):
     const at = sql`(timestamptz 'epoch' + ${q.cursor.closedAtMicros}::bigint * interval '1 microsecond')`;
     where.push(sql`(${a.closedAt}, ${a.conversationId}) < (${at}, ${q.cursor.id}::uuid)`);
   }
-  return db
-    .select({
-      conversationId: a.conversationId,
-      visitorId: a.visitorId,
-      visitorName: a.visitorName,
-      visitorEmail: a.visitorEmail,
-      operatorId: a.operatorId,
-      operatorName: a.operatorName,
-      departmentId: a.departmentId,
-      departmentName: departments.name,
-      closedAt: a.closedAt,
-      closedAtMicros: sql<string>`(extract(epoch from ${a.closedAt}) * 1000000)::bigint::text`,
-      rating: a.rating,
-      messageCount: a.messageCount,
-      preview: a.preview,
-    })
-    .from(a)
-    .leftJoin(departments, and(eq(departments.id, a.departmentId), eq(departments.accountId, a.accountId)))
-    .where(and(...where))
-    // NULLS LAST as the index has it (the columns are never null), so the index gives the order.
-    .orderBy(sql`${a.closedAt} DESC NULLS LAST`, sql`${a.conversationId} DESC NULLS LAST`)
-    .limit(q.limit);
+  return (
+    db
+      .select({
+        conversationId: a.conversationId,
+        visitorId: a.visitorId,
+        visitorName: a.visitorName,
+        visitorEmail: a.visitorEmail,
+        operatorId: a.operatorId,
+        operatorName: a.operatorName,
+        departmentId: a.departmentId,
+        departmentName: departments.name,
+        closedAt: a.closedAt,
+        closedAtMicros: sql<string>`(extract(epoch from ${a.closedAt}) * 1000000)::bigint::text`,
+        rating: a.rating,
+        messageCount: a.messageCount,
+        preview: a.preview,
+      })
+      .from(a)
+      .leftJoin(departments, and(eq(departments.id, a.departmentId), eq(departments.accountId, a.accountId)))
+      .where(and(...where))
+      // NULLS LAST as the index has it (the columns are never null), so the index gives the order.
+      .orderBy(sql`${a.closedAt} DESC NULLS LAST`, sql`${a.conversationId} DESC NULLS LAST`)
+      .limit(q.limit)
+  );
 }
 
 /**

@@ -23,10 +23,7 @@ const MAX_SNIPPET_SOURCE_CHARS = 2_000;
  */
 export async function indexConversations(db: Db, accountId: string, conversationIds: readonly string[]): Promise<{ indexed: number; removed: number }> {
   if (!conversationIds.length) return { indexed: 0, removed: 0 };
-  const ids = sql`ARRAY[${sql.join(
-    conversationIds.map((id) => sql`${id}`),
-    sql`, `,
-  )}]::uuid[]`;
+  const ids = uuidArray(conversationIds);
   // Messages of the conversation row being indexed; (conversation_id, seq) is messages' own index.
   const ofChat = sql`m.conversation_id = c.id AND m.account_id = c.account_id`;
   const indexed = await queryRows<{ id: string }>(
@@ -85,6 +82,9 @@ export async function unindexedClosedConversations(
     .orderBy(conversations.accountId, conversations.id)
     .limit(limit);
 }
+
+/** One array parameter of uuids (checked by the callers' schemas), not a parameter each. */
+const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 /** The account's search, as the service has checked it. */
 export interface ArchiveQuery {
@@ -181,10 +181,7 @@ export async function firstMatchingMessages(
   text: string,
 ): Promise<Map<string, { body: string; internal: boolean }>> {
   if (!conversationIds.length) return new Map();
-  const ids = sql`ARRAY[${sql.join(
-    conversationIds.map((id) => sql`${id}`),
-    sql`, `,
-  )}]::uuid[]`;
+  const ids = uuidArray(conversationIds);
   const rows = await queryRows<{ id: string; body: string; visibility: string }>(
     db,
     sql`SELECT p.id, s.body, s.visibility

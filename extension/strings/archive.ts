@@ -32,7 +32,6 @@ export const archive = {
   closedAt: (when: string) => `Closed ${when}`,
   rated: { good: 'Rated good', bad: 'Rated bad' } as const,
   noOperator: 'No operator',
-  open: (name: string, when: string) => `Open the chat with ${name}, closed ${when}`,
   back: 'Back',
   backToResults: 'Back to the results',
   transcriptLabel: (name: string) => `Chat with ${name} (read-only)`,

@@ -157,6 +157,12 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     expect(await result.evaluate((el) => el.textContent)).toContain('Vera Visitor');
     await expectAccessible(operator, 'the archive results');
     await shoot('panel-archive', operator, [252, 400]);
+    // The other filters wait behind "Filters" (the form stays small at 252 px).
+    await operator.click(byTestId('archive-filters-toggle'));
+    await waitVisible(operator, byTestId('archive-rating'));
+    await expectAccessible(operator, 'the archive filters');
+    await shoot('panel-archive-filters', operator, [252, 400]);
+    await operator.click(byTestId('archive-filters-toggle'));
 
     await result.click();
     await waitVisible(operator, byTestId('archive-transcript'));

@@ -5,6 +5,7 @@
  * of the tab bar; the first tab is shown to a new operator.
  */
 import { defineAsyncComponent, type Component } from 'vue';
+import { useArchiveStore } from '@/stores/archive';
 import { useCannedStore } from '@/stores/canned';
 import { useAttentionStore } from '@/stores/attention';
 import { useChatListStore } from '@/stores/chatList';
@@ -97,6 +98,14 @@ export const panelTabs: readonly PanelTab[] = [
       const n = useRoutingStore().onlineCount;
       return n ? { count: n, alert: false, label: strings.routing.onlineCount(n) } : null;
     },
+  },
+  {
+    // P9 (#6): the account's closed chats, searched; one opened read-only.
+    id: 'archive',
+    label: () => strings.archive.tab,
+    icon: 'M2.5 3.5h11v3h-11zM3.5 6.5v6h9v-6M6.5 9h3',
+    component: defineAsyncComponent(() => import('@/components/archive/ArchiveSearch.vue')),
+    start: ({ server }) => useArchiveStore().start(server),
   },
 ];
 

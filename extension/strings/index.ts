@@ -6,6 +6,7 @@
 import { account } from './account';
 import { admin } from './admin';
 import { app } from './app';
+import { archive } from './archive';
 import { auth } from './auth';
 import { canned } from './canned';
 import { chats } from './chats';
@@ -17,4 +18,4 @@ import { routing } from './routing';
 import { team } from './team';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing, invitations, contextMenu };
+export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing, invitations, contextMenu, archive };

@@ -5,6 +5,7 @@
  * `Ack`; broadcasts are their past tense (`message:send` → `message:sent`).
  */
 import type { ClientToServer, ServerToClient } from '../contract';
+import * as archive from './archive';
 import * as canned from './canned';
 import * as chats from './chats';
 import * as ratings from './ratings';
@@ -18,7 +19,7 @@ export type { VisitorAuth, VisitorSession } from './visitors';
 export type { TypingView } from './chats';
 
 /** Every feature's contract, by feature name: the convention tests walk this. */
-export const contracts = { visitors, chats, ratings, transcripts, canned, routing, reads };
+export const contracts = { visitors, chats, ratings, transcripts, canned, routing, reads, archive };
 
 /** The widget's commands (`/visitor`). */
 export const visitorCommands = {
@@ -36,6 +37,7 @@ export const operatorCommands = {
   ...canned.operatorCommands,
   ...routing.operatorCommands,
   ...reads.operatorCommands,
+  ...archive.operatorCommands,
 };
 
 export type VisitorClientToServer = ClientToServer<typeof visitorCommands>;

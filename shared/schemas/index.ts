@@ -11,3 +11,4 @@ export * from './team';
 export * from './canned';
 export * from './routing';
 export * from './reads';
+export * from './archive';

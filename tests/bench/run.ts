@@ -32,6 +32,7 @@ import { renderMarkdown } from './report';
 import { round, summarize, type Summary } from './stats';
 import { renderGrid, runGrid, type GridResult } from './grid';
 import { renderStorm, runStorm, type StormResult } from './storm';
+import { renderArchive, runArchive, type ArchiveResult } from './archive';
 
 const usage = `npm run bench -- [options]
   --quick               ~1 minute: 200 chats, short phases, PGlite only, short ramp
@@ -54,6 +55,10 @@ const usage = `npm run bench -- [options]
   --grid                only the visitors grid (#6): --grid-visitors (5000) visitors in the side panel's grid
                         (Chromium, puppeteer tracing), --grid-rate (100) page views a second, update-to-paint
                         and long tasks while scrolling; ~1 minute; writes bench-results/grid.json and its
+                        section of latest.md
+  --archive             only the chat archive's search (P9, #6): --archive-messages (1000000) messages over
+                        --archive-chats (50000) closed chats, generated in SQL, --archive-searches (200) searches
+                        of mixed filters, p50/p95/max; on --db; writes bench-results/archive.json and its
                         section of latest.md
   --pg-url URL          PostgreSQL server to create the bench databases on
                         (default: BENCH_PG_URL, else DATABASE_URL's server, else 127.0.0.1:5432)`;
@@ -79,6 +84,10 @@ const { values: flags } = parseArgs({
     'storm-operators': { type: 'string' },
     'storm-talking': { type: 'string' },
     grid: { type: 'boolean', default: false },
+    archive: { type: 'boolean', default: false },
+    'archive-messages': { type: 'string' },
+    'archive-chats': { type: 'string' },
+    'archive-searches': { type: 'string' },
     'grid-visitors': { type: 'string' },
     'grid-rate': { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -491,10 +500,21 @@ export interface BenchResult {
 const OUT_DIR = path.join(ROOT, 'bench-results');
 const STORM_FILE = path.join(OUT_DIR, 'storm.json');
 const GRID_FILE = path.join(OUT_DIR, 'grid.json');
+const ARCHIVE_FILE = path.join(OUT_DIR, 'archive.json');
 
-/** latest.md: the delivery bench's figures, then the last reconnect storm's, then the grid's (each run keeps the others'). */
-function writeMarkdown(bench: BenchResult | null, storm: StormResult | null, grid = readJson<GridResult>(GRID_FILE)) {
-  const parts = [bench ? renderMarkdown(bench) : '', storm ? renderStorm(storm) : '', grid ? renderGrid(grid) : ''].filter(Boolean);
+/** latest.md: the delivery bench's figures, then the last reconnect storm's, the grid's and the archive's (each run keeps the others'). */
+function writeMarkdown(
+  bench: BenchResult | null,
+  storm: StormResult | null,
+  grid = readJson<GridResult>(GRID_FILE),
+  archive = readJson<ArchiveResult>(ARCHIVE_FILE),
+) {
+  const parts = [
+    bench ? renderMarkdown(bench) : '',
+    storm ? renderStorm(storm) : '',
+    grid ? renderGrid(grid) : '',
+    archive ? renderArchive(archive) : '',
+  ].filter(Boolean);
   writeFileSync(path.join(OUT_DIR, 'latest.md'), `${parts.join('\n\n')}\n`);
   return parts.join('\n\n');
 }
@@ -538,6 +558,26 @@ async function grid() {
   console.log(`\n${renderGrid(result)}`);
   writeMarkdown(readJson<BenchResult>(path.join(OUT_DIR, 'latest.json')), readJson<StormResult>(STORM_FILE), result);
   console.log(`Written: bench-results/grid.json, bench-results/latest.md (${result.seconds} s)`);
+}
+
+async function archive() {
+  const dbs = (flags.db ?? 'pglite,postgres').split(',') as ('pglite' | 'postgres')[];
+  if (dbs.includes('postgres') && !(await pgReachable(config.pgUrl))) {
+    console.log(`PostgreSQL at ${config.pgUrl} not reachable: skipped`);
+    dbs.splice(dbs.indexOf('postgres'), 1);
+  }
+  const result = await runArchive({
+    messages: Number(flags['archive-messages'] ?? 1_000_000),
+    chats: Number(flags['archive-chats'] ?? 50_000),
+    searches: Number(flags['archive-searches'] ?? 200),
+    dbs,
+    pgUrl: config.pgUrl,
+  });
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(ARCHIVE_FILE, JSON.stringify(result, null, 2));
+  console.log(`\n${renderArchive(result)}`);
+  writeMarkdown(readJson<BenchResult>(path.join(OUT_DIR, 'latest.json')), readJson<StormResult>(STORM_FILE), readJson<GridResult>(GRID_FILE), result);
+  console.log(`Written: bench-results/archive.json, bench-results/latest.md (${result.seconds} s)`);
 }
 
 async function main() {
@@ -598,5 +638,5 @@ async function main() {
   console.log(`Written: bench-results/latest.json, bench-results/latest.md (${result.seconds} s)`);
 }
 
-await (flags.grid ? grid() : flags.storm ? storm() : main());
+await (flags.grid ? grid() : flags.storm ? storm() : flags.archive ? archive() : main());
 process.exit(0);

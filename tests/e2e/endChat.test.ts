@@ -2,7 +2,7 @@
  * End of chat (V2, #5), end to end in Debian's Chromium: on the demo site the visitor ends the
  * chat, rates it and asks for the transcript; the operator sees the rating in the side panel; the
  * transcript mail arrives (a real SMTP server on loopback). axe-core checks the widget's end of
- * chat: no serious or critical violation. With E2E_SCREENSHOTS=<dir>, the states are saved as
+ * chat, and the panel's archive (P9) that finds the chat by a word: no serious or critical violation. With E2E_SCREENSHOTS=<dir>, the states are saved as
  * PNGs (the widget at 1280 and 375 px, the panel at 400 px).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -131,6 +131,52 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     await operator.bringToFront();
     await operator.waitForFunction(() => document.querySelector('[data-testid="chat-rating"]')?.textContent?.trim() === 'Rated Good: “Quick & kind <3”');
     await shoot('panel-rating', operator, [400]);
+  });
+
+  it('the archive finds the first chat by a word in it, and opens it read-only (P9)', async () => {
+    await operator.bringToFront();
+    await operator.click(byTestId('tab-archive'));
+    await typeInto(operator, byTestId('archive-query'), 'mars');
+    // The chat is indexed by a job after it closed (and again after its rating): search until it is in.
+    await until(
+      async () => {
+        await operator.focus(byTestId('archive-query'));
+        await operator.keyboard.press('Enter');
+        await operator.waitForFunction(
+          () =>
+            !!document.querySelector('[data-testid="archive-result"], [data-testid="archive-empty"]') &&
+            !document.querySelector('.arc-state[role="status"] .spinner'),
+        );
+        return !!(await operator.$(byTestId('archive-result')));
+      },
+      20_000,
+      'the closed chat in the archive',
+    );
+    const result = await waitVisible(operator, byTestId('archive-result'));
+    expect(await result.evaluate((el) => el.querySelector('mark')?.textContent)).toBe('Mars');
+    expect(await result.evaluate((el) => el.textContent)).toContain('Vera Visitor');
+    await expectAccessible(operator, 'the archive results');
+    await shoot('panel-archive', operator, [252, 400]);
+    // The other filters wait behind "Filters" (the form stays small at 252 px).
+    await operator.click(byTestId('archive-filters-toggle'));
+    await waitVisible(operator, byTestId('archive-rating'));
+    await expectAccessible(operator, 'the archive filters');
+    await shoot('panel-archive-filters', operator, [252, 400]);
+    await operator.click(byTestId('archive-filters-toggle'));
+
+    await result.click();
+    await waitVisible(operator, byTestId('archive-transcript'));
+    const transcriptTexts = () =>
+      operator.$$eval('[data-testid="archive-transcript"] [data-testid="message-body"]', (els) => els.map((el) => el.textContent?.trim() ?? ''));
+    await expect.poll(transcriptTexts).toContain('Hi Vera! Yes, every Tuesday.');
+    expect(await operator.$('[data-testid="archive-transcript"] [data-testid="composer-input"]')).toBeNull();
+    await expectAccessible(operator, 'a closed chat, read-only');
+    await shoot('panel-archive-chat', operator, [252, 400]);
+    // Back (Escape) returns to the results, the focus on the chat that was open.
+    await operator.keyboard.press('Escape');
+    await waitVisible(operator, byTestId('archive-results'));
+    expect(await operator.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('archive-result');
+    await operator.click(byTestId('tab-chats'));
   });
 
   it('the visitor asks for the transcript (pre-filled with their email) and it arrives with the conversation', async () => {

@@ -64,6 +64,7 @@ describe('panel tabs', () => {
       ['true', '0'],
       ['false', '-1'],
       ['false', '-1'],
+      ['false', '-1'],
     ]);
     expect(w.get('#panel-chats').attributes('hidden')).toBeUndefined();
     expect(w.get('#panel-visitors').attributes('hidden')).toBeDefined();
@@ -84,14 +85,16 @@ describe('panel tabs', () => {
     expect(w.get('#panel-visitors').attributes('hidden')).toBeUndefined();
     expect(w.findAll('#panel-visitors [data-testid=visitor-row]').length).toBe(2);
     expect(await panelTabItem.getValue()).toBe('visitors');
-    // #6: the Team tab ("View operators") is the last one.
+    // #6: the Team tab ("View operators"), then the Archive (P9), the last one.
     await w.get('#tab-visitors').trigger('keydown', { key: 'ArrowRight' });
     expect(document.activeElement?.id).toBe('tab-team');
     await w.get('#tab-team').trigger('keydown', { key: 'ArrowRight' });
+    expect(document.activeElement?.id).toBe('tab-archive');
+    await w.get('#tab-archive').trigger('keydown', { key: 'ArrowRight' });
     expect(document.activeElement?.id).toBe('tab-chats');
     await w.get('#tab-chats').trigger('keydown', { key: 'End' });
-    expect(document.activeElement?.id).toBe('tab-team');
-    await w.get('#tab-team').trigger('keydown', { key: 'Home' });
+    expect(document.activeElement?.id).toBe('tab-archive');
+    await w.get('#tab-archive').trigger('keydown', { key: 'Home' });
     expect(w.get('#tab-chats').attributes('aria-selected')).toBe('true');
     w.unmount();
   });

@@ -37,6 +37,7 @@ function samplePayload(schema: z.ZodType, ids: Ids): Record<string, unknown> {
     else if (prop.format === 'uuid') throw new Error(`samplePayload: no id for ${key}`);
     else if (prop.format === 'email' || key === 'email') out[key] = 'someone@example.com';
     else if (key === 'url') out[key] = 'https://a.example/page';
+    else if (prop.format === 'date-time') out[key] = new Date().toISOString();
     else if (prop.enum) out[key] = prop.enum[0];
     else if (prop.type === 'string') out[key] = 'hello';
     else if (prop.type === 'number' || prop.type === 'integer') out[key] = 0;

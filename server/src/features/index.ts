@@ -4,6 +4,7 @@
  * here — and its contract in shared/events/ and shared/api/, one line in each index there.
  */
 import { accounts } from './accounts';
+import { archive } from './archive';
 import { auth } from './auth';
 import { canned } from './canned';
 import { chats } from './chats';
@@ -17,4 +18,4 @@ import { team } from './team';
 import { transcripts } from './transcripts';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts, canned, routing, reads];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts, canned, routing, reads, archive];

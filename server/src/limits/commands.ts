@@ -49,6 +49,8 @@ export const COMMAND_LIMITS = {
   'operator.visitorList': { what: 'visitor list requests', perSocket: rate(10, 1), perActor: rate(60, 10) },
   // chat:list, chat:get, chat:sync, read:mark: a panel reconnecting syncs every open chat at once.
   'operator.read': { what: 'requests', perSocket: rate(100, 1), perActor: rate(1000, 10) },
+  // P9 (#6): archive searches, a full-text query each; typing in the search box sends none (Enter does).
+  'operator.search': { what: 'searches', perSocket: rate(10, 1), perActor: rate(120, 10) },
   // chat:accept, chat:close.
   'operator.chatChange': { what: 'chat changes', perSocket: rate(20, 1), perActor: rate(400, 10) },
   'operator.message': { what: 'messages', perSocket: rate(5000, 10), perActor: rate(10000, 10) },

@@ -23,6 +23,9 @@ const STRING_EXAMPLES = [
   randomUUID(),
   'client_0123-abc',
   'correct horse battery',
+  // P9 (#6): an archive page's cursor (microseconds since 1970) and a date range's ends.
+  '1764590400000000',
+  '2026-12-01T12:00:00.000Z',
 ];
 
 /** A string field: a string schema, or a pipe that starts with one (`text().pipe(z.url())`). */

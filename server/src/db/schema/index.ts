@@ -9,3 +9,4 @@ export * from './ratings';
 export * from './team';
 export * from './canned';
 export * from './routing';
+export * from './archive';

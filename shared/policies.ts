@@ -22,7 +22,7 @@ const MINIMUM = {
   /** Departments, routing settings and operators' limits (A1, #6). */
   'routing:manage': api.routing.createDepartment.role,
   /** W4: take over a colleague's chat (it becomes yours at once). */
-  'chat:takeOver': chatCommands['chat:takeOver'].role,
+  'chat:takeover': chatCommands['chat:takeover'].role,
 } as const;
 
 export type Action = keyof typeof MINIMUM;

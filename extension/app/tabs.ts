@@ -7,6 +7,7 @@
 import { defineAsyncComponent, type Component } from 'vue';
 import { useCannedStore } from '@/stores/canned';
 import { useAttentionStore } from '@/stores/attention';
+import { useSupervisionStore } from '@/stores/supervision';
 import { useChatListStore } from '@/stores/chatList';
 import { useChatsStore } from '@/stores/chats';
 import { useRatingsStore } from '@/stores/ratings';
@@ -60,6 +61,8 @@ export const panelTabs: readonly PanelTab[] = [
         useCannedStore().start(server),
         // P3, P5: idle time, the visitor's typing, sound preferences.
         useAttentionStore().start(session, server),
+        // W4, W1: monitoring colleagues' chats, who watches mine, take over.
+        useSupervisionStore().start(session, server),
       ];
       return () => stops.forEach((stop) => stop());
     },

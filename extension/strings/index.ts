@@ -12,8 +12,9 @@ import { chats } from './chats';
 import { composer } from './composer';
 import { invitations } from './invitations';
 import { ratings } from './ratings';
+import { supervision } from './supervision';
 import { routing } from './routing';
 import { team } from './team';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing, invitations };
+export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing, invitations, supervision };

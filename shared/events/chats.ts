@@ -71,10 +71,10 @@ export const operatorCommands = {
   'chat:unwatch': { payload: conversationRef, result: returns<null>(), role: 'operator' },
   /**
    * W4: a supervisor takes over an active chat: it becomes theirs without anyone accepting (a
-   * transfer to themselves, P5); the former operator is told (`chat:takenOver`) and still follows
+   * transfer to themselves, P5); the former operator is told (`chat:reassigned`) and still follows
    * it; the visitor sees one line with the new name.
    */
-  'chat:takeOver': { payload: conversationRef, result: returns<ConversationView>(), role: 'supervisor' },
+  'chat:takeover': { payload: conversationRef, result: returns<ConversationView>(), role: 'supervisor' },
 } satisfies CommandMap;
 
 export interface TypingView {
@@ -118,6 +118,6 @@ export interface OperatorBroadcasts {
   'chat:assigned': { conversation: ConversationView; by: 'auto' | 'transfer'; fromName: string | null };
   /** W4: who watches a chat (monitors), to its operator and its other watchers, whenever it changes. */
   'chat:watchers': { conversationId: string; watchers: WatcherView[] };
-  /** W4: a supervisor took over this operator's chat: to the former operator's sockets (they keep following it). */
-  'chat:takenOver': { conversation: ConversationView; byName: string };
+  /** W4: a supervisor took this operator's chat over: to the former operator's sockets (they keep following it). */
+  'chat:reassigned': { conversation: ConversationView; byName: string };
 }

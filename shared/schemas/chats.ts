@@ -46,13 +46,10 @@ export type MessageSendPayload = z.infer<typeof messageSendPayload>;
 
 /**
  * The panel's message: the same, or with `internal` a whisper (W1): operators only, never the
- * visitor's. Into a chat not theirs an operator may send only a whisper, and only with the right
- * to monitor it (W4). A whisper is text: a file would reach the visitor's side through its upload.
+ * visitor's. Into a chat not theirs an operator may whisper only with the right to monitor it
+ * (W4). A whisper is text (the server refuses a file: its upload belongs to the visitor's side too).
  */
-export const operatorMessageSendPayload = z
-  .object({ ...messageFields, internal: z.boolean().optional() })
-  .refine(hasContent, emptyMessage)
-  .refine((m) => !(m.internal && m.fileId), { path: ['fileId'], message: 'A whisper carries no file' });
+export const operatorMessageSendPayload = z.object({ ...messageFields, internal: z.boolean().optional() }).refine(hasContent, emptyMessage);
 export type OperatorMessageSendPayload = z.infer<typeof operatorMessageSendPayload>;
 
 /** Catch-up: every message of the conversation with seq > afterSeq, in order. */

@@ -77,7 +77,7 @@ describe('monitoring, whisper and take over (W4, W1)', { timeout: 60_000 }, () =
     expect(code(await oscar.socket.emitWithAck('chat:monitor', {}))).toBe('forbidden');
     expect(code(await oscar.socket.emitWithAck('chat:watch', { conversationId }))).toBe('forbidden');
     expect(code(await oscar.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'psst', internal: true }))).toBe('forbidden');
-    expect(code(await oscar.socket.emitWithAck('chat:takeOver', { conversationId }))).toBe('forbidden');
+    expect(code(await oscar.socket.emitWithAck('chat:takeover', { conversationId }))).toBe('forbidden');
     // The chat's own operator whispers back without any right beyond it.
     expect(code(await otto.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'note to self', internal: true }))).toBe('ok');
     // Supervisors and admins may.
@@ -93,7 +93,7 @@ describe('monitoring, whisper and take over (W4, W1)', { timeout: 60_000 }, () =
     expect(list.ok && list.data.map((c) => [c.conversation.id, c.conversation.operatorName])).toEqual([[conversationId, 'Otto Operator']]);
     expect(code(await oscar.socket.emitWithAck('chat:watch', { conversationId }))).toBe('ok');
     expect(code(await oscar.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'psst', internal: true }))).toBe('ok');
-    expect(code(await oscar.socket.emitWithAck('chat:takeOver', { conversationId }))).toBe('forbidden');
+    expect(code(await oscar.socket.emitWithAck('chat:takeover', { conversationId }))).toBe('forbidden');
 
     // A whisper carries no file; a visitor can't send one (the field is not theirs: a plain message).
     const fileWhisper = await sue.socket.emitWithAck('message:send', {
@@ -110,7 +110,7 @@ describe('monitoring, whisper and take over (W4, W1)', { timeout: 60_000 }, () =
     const other = await h.operator(server, { account: 'Other', name: 'Ozzy' });
     expect(code(await other.socket.emitWithAck('chat:watch', { conversationId }))).toBe('not_found');
     expect(code(await other.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'x', internal: true }))).toBe('not_found');
-    expect(code(await other.socket.emitWithAck('chat:takeOver', { conversationId }))).toBe('not_found');
+    expect(code(await other.socket.emitWithAck('chat:takeover', { conversationId }))).toBe('not_found');
   });
 
   it('monitors live: the operator sees who watches, whispers both ways reach every operator in line, and a take over moves the chat with nothing lost', async () => {
@@ -154,9 +154,9 @@ describe('monitoring, whisper and take over (W4, W1)', { timeout: 60_000 }, () =
     expect((await back).visibility).toBe('internal');
 
     // Sue takes over: Otto is told, the visitor sees one line with her name and her as the operator.
-    const told = waitFor(otto.socket, 'chat:takenOver');
+    const told = waitFor(otto.socket, 'chat:reassigned');
     const line = waitFor(visitor.socket, 'message:sent', (m) => m.author === 'system' && m.body.includes('took over'));
-    const takenOver = await sue.socket.emitWithAck('chat:takeOver', { conversationId });
+    const takenOver = await sue.socket.emitWithAck('chat:takeover', { conversationId });
     expect(takenOver.ok && takenOver.data).toMatchObject({ operatorId: sue.id, operatorName: 'Sue Supervisor', status: 'active' });
     expect(await told).toMatchObject({ byName: 'Sue Supervisor', conversation: expect.objectContaining({ operatorId: sue.id }) });
     expect((await line).body).toBe('Sue Supervisor took over the chat');
@@ -165,7 +165,7 @@ describe('monitoring, whisper and take over (W4, W1)', { timeout: 60_000 }, () =
     // One public line; the whispers never.
     expect(toVisitor.map((m) => m.body).filter((b) => !b.includes('joined'))).toEqual(['My order is late', 'Sue Supervisor took over the chat']);
     expect(visitorTyping).toEqual([]);
-    expect(code(await sue.socket.emitWithAck('chat:takeOver', { conversationId }))).toBe('conflict');
+    expect(code(await sue.socket.emitWithAck('chat:takeover', { conversationId }))).toBe('conflict');
 
     // Nothing lost, and Otto keeps following it live (read access), without the right to whisper any more.
     const stillLive = waitFor(otto.socket, 'message:sent', (m) => m.body === 'Thanks Sue');

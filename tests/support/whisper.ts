@@ -162,7 +162,7 @@ export async function runWhisperScenario(env: WhisperEnv, steps: Step[]): Promis
         }
         case 'takeOver':
           if (assignee === sue) break;
-          ok(await sue.socket.emitWithAck('chat:takeOver', { conversationId }), 'take over');
+          ok(await sue.socket.emitWithAck('chat:takeover', { conversationId }), 'take over');
           assignee = sue;
           shownNames.add(sue.name);
           // Sue is the operator now, and Olivia still monitors.

@@ -36,5 +36,5 @@ export const operatorChatCommands = commands<typeof contract.operatorCommands, O
   'chat:monitor': { limit: 'operator.read', run: (ctx, actor) => monitorChats(ctx, actor) },
   'chat:watch': { limit: 'operator.read', run: (ctx, actor, input, socket) => watchChat(ctx, actor, input, socket) },
   'chat:unwatch': { limit: 'operator.read', run: (ctx, actor, input, socket) => unwatchChat(ctx, actor, input, socket) },
-  'chat:takeOver': { limit: 'operator.chatChange', run: (ctx, actor, input, socket) => takeOverChat(ctx, actor, input, socket) },
+  'chat:takeover': { limit: 'operator.chatChange', run: (ctx, actor, input, socket) => takeOverChat(ctx, actor, input, socket) },
 });

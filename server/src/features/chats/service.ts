@@ -201,6 +201,7 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageS
   // W1: a whisper is an internal message; only operators send one (the visitor's schema has no such field).
   const whisper = actor.kind === 'operator' && 'internal' in input && input.internal === true;
   if (whisper) await checkMayWhisper(ctx, actor, input.conversationId);
+  if (whisper && input.fileId) throw new AppError('validation_failed', 'A whisper carries no file.');
   const file = input.fileId ? await findFileForConversation(ctx.db, actor.accountId, input.conversationId, input.fileId) : null;
   if (input.fileId && !file) throw new AppError('not_found', 'File not found.');
   const result = await ctx.writer.write({

@@ -77,6 +77,7 @@ export async function watchChat(ctx: AppContext, actor: OperatorActor, input: Co
 
 /** W4: stops watching; announced if this socket was monitoring it. */
 export async function unwatchChat(ctx: AppContext, actor: OperatorActor, input: ConversationRef, socket: OperatorSocket): Promise<null> {
+  if (!(await findConversation(ctx.db, actor.accountId, input.conversationId))) throw new AppError('not_found', 'Conversation not found.');
   const monitoring = socket.rooms.has(rooms.conversationMonitors(input.conversationId));
   await socket.leave(rooms.conversationMonitors(input.conversationId));
   await socket.leave(rooms.conversationWatchers(input.conversationId));

@@ -44,7 +44,7 @@ export async function transferChat(ctx: AppContext, actor: OperatorActor, input:
 /**
  * W4: a supervisor takes over an active chat: a transfer to themselves that nobody accepts, so
  * neither their status nor their limit stands in the way (they chose to step in). The visitor sees
- * one line with the new name; the former operator is told (`chat:takenOver`) and their panels keep
+ * one line with the new name; the former operator is told (`chat:reassigned`) and their panels keep
  * following the chat (its watchers room); nothing of it changes but its operator.
  */
 export async function takeOverChat(ctx: AppContext, actor: OperatorActor, input: ConversationRef, socket: OperatorSocket): Promise<ConversationView> {
@@ -143,7 +143,7 @@ async function move(ctx: AppContext, actor: OperatorActor, c: ConversationRow, t
     // W4: the former operator keeps following the chat live (every panel of theirs, every node)
     // before its line goes out, and is told who took it.
     ctx.rt.operators.in(rooms.operator(c.operatorId)).socketsJoin(rooms.conversationWatchers(c.id));
-    ctx.rt.operators.to(rooms.operator(c.operatorId)).emit('chat:takenOver', { conversation: view, byName: actor.name });
+    ctx.rt.operators.to(rooms.operator(c.operatorId)).emit('chat:reassigned', { conversation: view, byName: actor.name });
   }
   for (const m of messages) publishMessage(ctx, conversation, m);
   const target = toOperator as { id: string; present: boolean } | null;

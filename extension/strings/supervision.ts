@@ -15,8 +15,7 @@ export const supervision = {
   whisperToggleTitle: 'Write a whisper only operators see (the visitor never does)',
   /** Above a whisper in the chat. */
   whisperFrom: (name: string) => `Whisper from ${name}`,
-  /** A monitored chat: read-only for the visitor, what the monitor can do. */
-  monitoring: (operator: string) => `You are monitoring ${operator}'s chat. The visitor sees nothing of what you write here.`,
+  /** A monitored chat: what the monitor can do. */
   takeOver: 'Take over',
   takingOver: 'Taking over…',
   takeOverConfirm: (operator: string) => `Take this chat over from ${operator}? It becomes yours, and the visitor sees your name.`,

@@ -1,5 +1,6 @@
 import { api } from './api';
 import { roleReaches } from './contract';
+import { operatorCommands as chatCommands } from './events/chats';
 import type { Role } from './schemas/auth';
 
 /**
@@ -20,10 +21,21 @@ const MINIMUM = {
   'canned:manage': api.canned.list.role,
   /** Departments, routing settings and operators' limits (A1, #6). */
   'routing:manage': api.routing.createDepartment.role,
+  /** W4: take over a colleague's chat (it becomes yours at once). */
+  'chat:takeover': chatCommands['chat:takeover'].role,
 } as const;
 
 export type Action = keyof typeof MINIMUM;
 
 export function can(role: Role, action: Action): boolean {
   return roleReaches(role, MINIMUM[action]);
+}
+
+/**
+ * W4: may this operator monitor chats that are not theirs (the monitor list, watching one) and
+ * whisper into them (W1)? Supervisors and admins always; operators when the account allows it
+ * (the Account settings' "operators may monitor"). Taking over stays supervisors' ({@link can}).
+ */
+export function mayMonitor(role: Role, operatorsMayMonitor: boolean): boolean {
+  return roleReaches(role, 'supervisor') || operatorsMayMonitor;
 }

@@ -8,6 +8,7 @@ import { defineAsyncComponent, type Component } from 'vue';
 import { useArchiveStore } from '@/stores/archive';
 import { useCannedStore } from '@/stores/canned';
 import { useAttentionStore } from '@/stores/attention';
+import { useSupervisionStore } from '@/stores/supervision';
 import { useChatListStore } from '@/stores/chatList';
 import { useChatsStore } from '@/stores/chats';
 import { useInsertIntoChatStore } from '@/stores/insertIntoChat';
@@ -64,6 +65,8 @@ export const panelTabs: readonly PanelTab[] = [
         useAttentionStore().start(session, server),
         // P12: text selected on a page ("Insert into chat" in the context menu) into a reply box.
         useInsertIntoChatStore().start(server),
+        // W4, W1: monitoring colleagues' chats, who watches mine, take over.
+        useSupervisionStore().start(session, server),
       ];
       return () => stops.forEach((stop) => stop());
     },

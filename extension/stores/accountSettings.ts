@@ -24,6 +24,8 @@ export const useAccountSettingsStore = defineStore('accountSettings', () => {
   const justSaved = ref(false);
   /** P3: minutes without visitor input before a chat shows as idle (what the server holds). */
   const idleAfterMinutes = ref<number | null>(null);
+  /** W4: whether operators too may monitor colleagues' chats and whisper into them (what the server holds). */
+  const operatorsMayMonitor = ref<boolean | null>(null);
 
   const dirty = computed(() => draft.value.length !== saved.value.length || draft.value.some((o, i) => o !== saved.value[i]));
 
@@ -39,6 +41,7 @@ export const useAccountSettingsStore = defineStore('accountSettings', () => {
     saved.value = res.data.allowedOrigins;
     draft.value = [...res.data.allowedOrigins];
     idleAfterMinutes.value = res.data.idleAfterMinutes;
+    operatorsMayMonitor.value = res.data.operatorsMayMonitor;
     state.value = 'ready';
   }
 
@@ -84,5 +87,30 @@ export const useAccountSettingsStore = defineStore('accountSettings', () => {
     return null;
   }
 
-  return { state, loadError, saved, draft, dirty, saving, saveError, justSaved, idleAfterMinutes, load, add, remove, save, saveIdle };
+  /** W4: saves "operators may monitor" alone; resolves with why it failed, or null. */
+  async function saveMonitoring(session: Session, on: boolean): Promise<string | null> {
+    const res = await accountApi.updateSettings(session.serverUrl, session.token, { operatorsMayMonitor: on });
+    if (!res.ok) return failureText(res.failure, session.serverUrl);
+    operatorsMayMonitor.value = res.data.operatorsMayMonitor;
+    return null;
+  }
+
+  return {
+    state,
+    loadError,
+    saved,
+    draft,
+    dirty,
+    saving,
+    saveError,
+    justSaved,
+    idleAfterMinutes,
+    operatorsMayMonitor,
+    load,
+    add,
+    remove,
+    save,
+    saveIdle,
+    saveMonitoring,
+  };
 });

@@ -170,11 +170,12 @@ export const useChatsStore = defineStore('chats', () => {
     }
   }
 
-  async function send(conversationId: string, body: string) {
+  /** `internal`: a whisper (W1): operators only, never the visitor's. */
+  async function send(conversationId: string, body: string, internal = false) {
     const text = body.trim();
     if (!ctx || !text) return;
     typing.stop(conversationId);
-    await outbox.send(conversationId, text);
+    await outbox.send(conversationId, text, undefined, internal);
   }
 
   function setPanelVisible(visible: boolean) {

@@ -14,8 +14,9 @@ import { composer } from './composer';
 import { contextMenu } from './contextMenu';
 import { invitations } from './invitations';
 import { ratings } from './ratings';
+import { supervision } from './supervision';
 import { routing } from './routing';
 import { team } from './team';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing, invitations, contextMenu, archive };
+export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing, invitations, contextMenu, archive, supervision };

@@ -36,7 +36,6 @@ export const routing = {
   sending: 'Transferring…',
   cancel: 'Cancel',
   pickFirst: 'Choose where the chat goes.',
-  internal: 'Internal note',
 
   // Admin: departments
   nav: 'Departments',

@@ -43,6 +43,7 @@ interface Said {
   author: AuthorType;
   seq: number | null;
   createdAt: string;
+  visibility?: 'internal';
 }
 
 /**
@@ -56,7 +57,8 @@ export function waitingSince(c: ConversationView, messages: readonly Said[] = []
   let since: string | null = null;
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]!;
-    if (m.author === 'operator') break;
+    // W1: a whisper is no answer: the visitor still waits.
+    if (m.author === 'operator' && m.visibility !== 'internal') break;
     if (m.author === 'visitor') since = m.createdAt;
   }
   return since ?? c.lastMessageAt;

@@ -16,6 +16,8 @@ export interface OutboxEntry {
   createdAt: string;
   /** An uploaded file it carries (#5, P7); `body` is then its caption, maybe empty. */
   file?: FileView;
+  /** W1: a whisper (operators only): resent as one, so a reload never turns it into a message to the visitor. */
+  internal?: true;
   /**
    * Set once the server refused it for good (#4): kept so a reload still shows it as failed, but
    * never resent and skipped by the flush. The operator discards it or edits it into a new one.

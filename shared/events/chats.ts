@@ -8,11 +8,16 @@ import {
   chatSyncPayload,
   conversationRef,
   messageSendPayload,
+  operatorMessageSendPayload,
+  operatorTypingPayload,
   typingPayload,
   type ConversationView,
   type ConversationWithMessages,
   type MessageView,
+  type MonitoredChatView,
   type VisitorConversationView,
+  type WatchedChatView,
+  type WatcherView,
   type VisitorConversationWithMessages,
 } from '../schemas/chats';
 import { chatTransferPayload } from '../schemas/routing';
@@ -36,9 +41,11 @@ export const operatorCommands = {
   'chat:get': { payload: conversationRef, result: returns<ConversationWithMessages>(), role: 'operator' },
   'chat:accept': { payload: conversationRef, result: returns<ConversationView>(), role: 'operator' },
   'chat:close': { payload: conversationRef, result: returns<ConversationView>(), role: 'operator' },
-  'message:send': { payload: messageSendPayload, result: returns<MessageView>(), role: 'operator' },
+  /** `internal`: a whisper (W1), the assigned operator's or a monitor's (W4); never the visitor's. */
+  'message:send': { payload: operatorMessageSendPayload, result: returns<MessageView>(), role: 'operator' },
   'chat:sync': { payload: chatSyncPayload, result: returns<MessageView[]>(), role: 'operator' },
-  'typing:set': { payload: typingPayload, result: returns<null>(), role: 'operator' },
+  /** Only the assigned operator's typing, and never while whispering, reaches the visitor (W1). */
+  'typing:set': { payload: operatorTypingPayload, result: returns<null>(), role: 'operator' },
   /**
    * P5 (#6): to an operator or a department, with an optional note only operators see (an
    * internal message); the visitor sees a line naming where it went. The chat's operator, or a
@@ -50,6 +57,24 @@ export const operatorCommands = {
    * message first; the visitor's widget opens with it (`chat:opened`). The path of an accepted invitation.
    */
   'chat:open': { payload: chatOpenPayload, result: returns<ConversationWithMessages>(), role: 'operator' },
+  /**
+   * W4: the account's active chats that are not the caller's, with who watches each. Supervisors
+   * and admins; operators too when the account allows it (`operatorsMayMonitor`), else `forbidden`.
+   */
+  'chat:monitor': { payload: z.object({}), result: returns<MonitoredChatView[]>(), role: 'operator' },
+  /**
+   * W4: opens a chat to monitor it: live from then on, and its operator is told who watches
+   * (`chat:watchers`). The same right as `chat:monitor`; the chat's own operator just opens it.
+   */
+  'chat:watch': { payload: conversationRef, result: returns<WatchedChatView>(), role: 'operator' },
+  /** W4: stops watching (closing the view); a panel that disconnects stops too. */
+  'chat:unwatch': { payload: conversationRef, result: returns<null>(), role: 'operator' },
+  /**
+   * W4: a supervisor takes over an active chat: it becomes theirs without anyone accepting (a
+   * transfer to themselves, P5); the former operator is told (`chat:reassigned`) and still follows
+   * it; the visitor sees one line with the new name.
+   */
+  'chat:takeover': { payload: conversationRef, result: returns<ConversationView>(), role: 'supervisor' },
 } satisfies CommandMap;
 
 export interface TypingView {
@@ -57,6 +82,8 @@ export interface TypingView {
   author: 'visitor' | 'operator';
   name: string;
   typing: boolean;
+  /** W1: writing a whisper (operators only: a visitor is never told). */
+  internal?: true;
 }
 
 /** Everything a widget receives of chats: visitor views only, never the operators' ConversationView (#4). */
@@ -89,4 +116,8 @@ export interface OperatorBroadcasts {
   'chat:escalated': { conversation: ConversationView; level: number };
   /** A1/P5 (#6): the server gave this operator a chat (auto-assignment or a transfer): to their sockets only. */
   'chat:assigned': { conversation: ConversationView; by: 'auto' | 'transfer'; fromName: string | null };
+  /** W4: who watches a chat (monitors), to its operator and its other watchers, whenever it changes. */
+  'chat:watchers': { conversationId: string; watchers: WatcherView[] };
+  /** W4: a supervisor took this operator's chat over: to the former operator's sockets (they keep following it). */
+  'chat:reassigned': { conversation: ConversationView; byName: string };
 }

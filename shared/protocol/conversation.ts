@@ -27,6 +27,7 @@ export interface LastMessageSummary {
  */
 export function withLastMessage<C extends LastMessageSummary>(c: C, m: MessageView): C {
   if (m.seq <= c.lastSeq) return c;
-  if (!movesLastAuthor(m.author)) return { ...c, lastSeq: m.seq };
+  // W1: a whisper (an internal message) doesn't answer the visitor: the preview and who spoke last stay (as on the server).
+  if (!movesLastAuthor(m.author) || m.visibility === 'internal') return { ...c, lastSeq: m.seq };
   return { ...c, lastSeq: m.seq, lastAuthor: m.author, lastMessageAt: m.createdAt, preview: previewOfMessage(m) };
 }

@@ -78,7 +78,12 @@ export const idleAfterMinutes = z
   .max(IDLE_AFTER_MINUTES.max, `The idle time is at most ${IDLE_AFTER_MINUTES.max} minutes`);
 
 /** PATCH /api/account/settings — admins only; absent fields stay as they are. */
-export const accountSettingsPatch = z.object({ allowedOrigins: allowedOrigins.optional(), idleAfterMinutes: idleAfterMinutes.optional() });
+export const accountSettingsPatch = z.object({
+  allowedOrigins: allowedOrigins.optional(),
+  idleAfterMinutes: idleAfterMinutes.optional(),
+  /** W4: operators may monitor chats not theirs (and whisper into them); off: supervisors and admins only. */
+  operatorsMayMonitor: z.boolean('Choose yes or no').optional(),
+});
 export type AccountSettingsPatch = z.input<typeof accountSettingsPatch>;
 
 /** GET/PATCH /api/account/settings. */
@@ -90,4 +95,6 @@ export interface AccountSettingsView {
   allowedOrigins: string[];
   /** P3: minutes without visitor input after which a chat shows as idle. */
   idleAfterMinutes: number;
+  /** W4: whether operators too may monitor chats not theirs and whisper into them (supervisors and admins always may). */
+  operatorsMayMonitor: boolean;
 }

@@ -38,10 +38,19 @@ export type ChatOpenPayload = z.infer<typeof chatOpenPayload>;
  * A message: text, or a file (#5, P7: `fileId` of a file uploaded into this conversation with
  * POST /api/files) with an optional caption as its body.
  */
-export const messageSendPayload = z
-  .object({ conversationId: uuid, clientId, body: text().trim().max(MAX_MESSAGE_LENGTH), fileId: uuid.optional() })
-  .refine((m) => m.body !== '' || m.fileId !== undefined, { path: ['body'], message: 'empty message' });
+const messageFields = { conversationId: uuid, clientId, body: text().trim().max(MAX_MESSAGE_LENGTH), fileId: uuid.optional() };
+const hasContent = (m: { body: string; fileId?: string | undefined }) => m.body !== '' || m.fileId !== undefined;
+const emptyMessage = { path: ['body'], message: 'empty message' };
+export const messageSendPayload = z.object(messageFields).refine(hasContent, emptyMessage);
 export type MessageSendPayload = z.infer<typeof messageSendPayload>;
+
+/**
+ * The panel's message: the same, or with `internal` a whisper (W1): operators only, never the
+ * visitor's. Into a chat not theirs an operator may whisper only with the right to monitor it
+ * (W4). A whisper is text (the server refuses a file: its upload belongs to the visitor's side too).
+ */
+export const operatorMessageSendPayload = z.object({ ...messageFields, internal: z.boolean().optional() }).refine(hasContent, emptyMessage);
+export type OperatorMessageSendPayload = z.infer<typeof operatorMessageSendPayload>;
 
 /** Catch-up: every message of the conversation with seq > afterSeq, in order. */
 export const chatSyncPayload = z.object({ conversationId: uuid, afterSeq: seq });
@@ -52,6 +61,10 @@ export type ConversationRef = z.infer<typeof conversationRef>;
 
 export const typingPayload = z.object({ conversationId: uuid, typing: z.boolean() });
 export type TypingPayload = z.infer<typeof typingPayload>;
+
+/** The panel's typing: `internal` while writing a whisper (W1), which the visitor is never told of. */
+export const operatorTypingPayload = z.object({ conversationId: uuid, typing: z.boolean(), internal: z.boolean().optional() });
+export type OperatorTypingPayload = z.infer<typeof operatorTypingPayload>;
 
 export interface MessageView {
   conversationId: string;
@@ -138,4 +151,21 @@ export interface VisitorConversationView {
 export interface VisitorConversationWithMessages {
   conversation: VisitorConversationView;
   messages: MessageView[];
+}
+
+/** W4: an operator watching a chat that is not theirs (a monitor), as the chat's operator sees them. */
+export interface WatcherView {
+  operatorId: string;
+  name: string;
+}
+
+/** W4: a chat in the monitor list: the conversation and who is watching it now. */
+export interface MonitoredChatView {
+  conversation: ConversationView;
+  watchers: WatcherView[];
+}
+
+/** W4: a chat opened to monitor it: its first page of messages (whispers and notes too) and its watchers. */
+export interface WatchedChatView extends ConversationWithMessages {
+  watchers: WatcherView[];
 }

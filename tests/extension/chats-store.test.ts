@@ -148,6 +148,35 @@ describe('chats store', () => {
     expect(await outbox.all()).toEqual([]);
   });
 
+  it('sends a whisper as a whisper, also when it is resent after a reconnect (W1), and marks whisper typing so', async () => {
+    const mine = conversation({ status: 'active', operatorId: 'op-1' });
+    const chat = serverChat(mine, [message(mine.id, 1)]);
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: [chat.conv()] }));
+    fake.handle('chat:get', chat.get);
+    fake.handle('chat:sync', chat.sync);
+    fake.handle('typing:set', () => ({ ok: true, data: null }));
+    fake.handle('message:send', chat.send);
+    const outbox = createMemoryOutbox();
+    const store = useChatsStore();
+    store.start({ server: fake.client, ...me, outbox });
+    fake.setStatus('connected');
+    await settle();
+
+    store.noteTyping(mine.id, true);
+    expect(fake.callsOf('typing:set').at(-1)).toEqual({ conversationId: mine.id, typing: true, internal: true });
+    fake.setStatus('offline');
+    await store.send(mine.id, 'psst, offer the refund', true);
+    expect(store.messages[mine.id]!.at(-1)).toMatchObject({ state: 'sending', visibility: 'internal' });
+    expect(fake.callsOf('typing:set').at(-1)).toEqual({ conversationId: mine.id, typing: false, internal: true });
+    fake.setStatus('connected');
+    await settle();
+    const sends = fake.callsOf('message:send');
+    expect(sends.length).toBeGreaterThan(0);
+    for (const s of sends) expect(s).toMatchObject({ body: 'psst, offer the refund', internal: true });
+    expect(await outbox.all()).toEqual([]);
+  });
+
   it('restores the outbox of an earlier panel session and sends it once connected', async () => {
     const mine = conversation({ status: 'active', operatorId: 'op-1' });
     const chat = serverChat(mine, [message(mine.id, 1)]);

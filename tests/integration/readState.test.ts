@@ -164,10 +164,10 @@ describe('attention settings and states (P3)', () => {
     }
     const saved = await api<AccountSettingsView>(server.url, 'PATCH', '/api/account/settings', { idleAfterMinutes: 15 }, op.token);
     expect(saved.status).toBe(200);
-    expect(saved.body).toEqual({ allowedOrigins: [], idleAfterMinutes: 15 });
+    expect(saved.body).toEqual({ allowedOrigins: [], idleAfterMinutes: 15, operatorsMayMonitor: false });
     // Changing the origins leaves the idle time alone.
     await api(server.url, 'PATCH', '/api/account/settings', { allowedOrigins: ['https://shop.example.com'] }, op.token);
-    expect((await get()).body).toEqual({ allowedOrigins: ['https://shop.example.com'], idleAfterMinutes: 15 });
+    expect((await get()).body).toEqual({ allowedOrigins: ['https://shop.example.com'], idleAfterMinutes: 15, operatorsMayMonitor: false });
     // An operator reads it (the panel needs it) but may not change it.
     const colleague = await h.colleague(server, op.account.id);
     expect((await api<AccountSettingsView>(server.url, 'GET', '/api/account/settings', undefined, colleague.token)).body.idleAfterMinutes).toBe(15);

@@ -16,7 +16,13 @@ const RETRY_MIN_MS = 1000;
 
 /** The `message:send` of an outbox entry: the same clientId every time, and its file's id (#5). */
 function sendPayload(e: OutboxEntry) {
-  return { conversationId: e.conversationId, clientId: e.clientId, body: e.body, ...(e.file ? { fileId: e.file.id } : {}) };
+  return {
+    conversationId: e.conversationId,
+    clientId: e.clientId,
+    body: e.body,
+    ...(e.file ? { fileId: e.file.id } : {}),
+    ...(e.internal ? { internal: true } : {}),
+  };
 }
 const RETRY_MAX_MS = 30_000;
 
@@ -107,6 +113,7 @@ export function useOutbox(options: OutboxOptions) {
           body: e.body,
           createdAt: e.createdAt,
           ...(e.file ? { file: e.file } : {}),
+          ...(e.internal ? { visibility: 'internal' as const } : {}),
           state: e.rejected ? 'failed' : 'sending',
           ...(e.rejected ? { error: e.rejected.code } : {}),
         }),
@@ -116,9 +123,9 @@ export function useOutbox(options: OutboxOptions) {
 
   /**
    * Shows `text` as sending at once, queues it, and sends it. With `attachment` (#5): an uploaded
-   * file, sent under the clientId its upload had.
+   * file, sent under the clientId its upload had. `internal`: a whisper (W1).
    */
-  async function send(conversationId: string, text: string, attachment?: { clientId: string; file: FileView }) {
+  async function send(conversationId: string, text: string, attachment?: { clientId: string; file: FileView }, internal = false) {
     const ctx = options.context();
     if (!ctx) return;
     const entry: OutboxEntry = {
@@ -128,8 +135,12 @@ export function useOutbox(options: OutboxOptions) {
       authorName: ctx.operatorName,
       createdAt: new Date().toISOString(),
       ...(attachment ? { file: attachment.file } : {}),
+      ...(internal ? { internal: true as const } : {}),
     };
-    timeline.update(conversationId, (list) => addPending(list, { ...entry, seq: null, author: 'operator', state: 'sending' }));
+    const { internal: _, ...shown } = entry;
+    timeline.update(conversationId, (list) =>
+      addPending(list, { ...shown, ...(internal ? { visibility: 'internal' as const } : {}), seq: null, author: 'operator', state: 'sending' }),
+    );
     await ctx.outbox.put(entry);
     await onSendResult(entry, await ctx.server.request('message:send', sendPayload(entry)));
   }

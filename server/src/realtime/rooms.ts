@@ -12,6 +12,12 @@ export const rooms = {
    * panel showing a waiting chat or a colleague's chat gets its messages live (#3).
    */
   conversationWatchers: (conversationId: string) => `conversation:${conversationId}:watchers`,
+  /**
+   * /operator: the sockets monitoring one conversation that is not their operator's (W4,
+   * `chat:watch`): who is in it is what its operator sees as "Watched by". They are in
+   * `conversationWatchers` too, which carries the messages.
+   */
+  conversationMonitors: (conversationId: string) => `conversation:${conversationId}:monitors`,
   /** /operator: sockets showing one visitor's navigation history (`visitor:history`, P6): their pages live. */
   visitorWatchers: (visitorId: string) => `visitor:${visitorId}:watchers`,
   /** /operator: every socket of one login session (revoking it disconnects them). */

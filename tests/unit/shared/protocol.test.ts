@@ -300,6 +300,13 @@ describe('the lastAuthor rule', () => {
     expect(movesLastAuthor('operator')).toBe(true);
   });
 
+  it('lets a whisper move neither the preview nor who spoke last (W1): the visitor still waits for an answer', () => {
+    const asked = withLastMessage(empty, msg(1, { author: 'visitor', body: 'Where is my refund?' }));
+    const whispered = withLastMessage(asked, msg(2, { author: 'operator', body: 'Offer the express refund', visibility: 'internal' }));
+    expect(whispered).toEqual({ ...asked, lastSeq: 2 });
+    expect(visitorState({ status: 'active', lastAuthor: whispered.lastAuthor, hasChattedBefore: false })).toBe('needs_reply');
+  });
+
   it('ignores a message that is not newer than what the conversation says', () => {
     const c = withLastMessage(empty, msg(5, { author: 'operator' }));
     expect(withLastMessage(c, msg(4, { author: 'visitor' }))).toBe(c);

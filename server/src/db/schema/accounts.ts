@@ -1,4 +1,4 @@
-import { integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** A tenant (a license). Every other row belongs to one. */
 export const accounts = pgTable('accounts', {
@@ -12,6 +12,8 @@ export const accounts = pgTable('accounts', {
   allowedOrigins: text('allowed_origins').array().notNull().default([]),
   /** P3: minutes without visitor input after which a chat or visitor shows as idle (1–120). */
   idleAfterMinutes: integer('idle_after_minutes').notNull().default(5),
+  /** W4: whether operators (not only supervisors and admins) may monitor and whisper into chats not theirs. */
+  operatorsMayMonitor: boolean('operators_may_monitor').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -43,7 +43,7 @@ export async function updateAllowedOrigins(db: Db, accountId: string, allowedOri
 export async function updateSettings(
   db: Db,
   accountId: string,
-  patch: Partial<Pick<AccountRow, 'allowedOrigins' | 'idleAfterMinutes'>>,
+  patch: Partial<Pick<AccountRow, 'allowedOrigins' | 'idleAfterMinutes' | 'operatorsMayMonitor'>>,
 ): Promise<AccountRow | null> {
   const [row] = await db.update(accounts).set(patch).where(eq(accounts.id, accountId)).returning();
   return row ?? null;

@@ -72,6 +72,7 @@ export async function updateAccountSettings(ctx: AppContext, actor: OperatorActo
   const changes = {
     ...(patch.allowedOrigins ? { allowedOrigins: patch.allowedOrigins } : {}),
     ...(patch.idleAfterMinutes !== undefined ? { idleAfterMinutes: patch.idleAfterMinutes } : {}),
+    ...(patch.operatorsMayMonitor !== undefined ? { operatorsMayMonitor: patch.operatorsMayMonitor } : {}),
   };
   const account = Object.keys(changes).length ? await updateSettings(ctx.db, actor.accountId, changes) : await findAccount(ctx.db, actor.accountId);
   if (!account) throw new AppError('not_found', 'Account not found.');

@@ -1,4 +1,5 @@
 import type { TypingView } from '../../../../shared/events';
+import type { WatcherView } from '../../../../shared/schemas/chats';
 import type { FileView } from '../../../../shared/schemas/files';
 import type { AppContext } from '../../context';
 import { rooms } from '../../realtime/rooms';
@@ -62,8 +63,17 @@ export function publishConversation(
   }
 }
 
-/** Relays a typing indicator to the other side (the conversation's followers), never back to its sender. */
-export function publishTyping(ctx: AppContext, conversation: Addressed, view: TypingView, senderSocketId: string): void {
+/**
+ * Relays a typing indicator to the other side (the conversation's followers), never back to its
+ * sender. `toVisitor`: the assigned operator writing to the visitor; W1: a whisper's typing, and
+ * anyone's who watches a chat not theirs, never reach the visitor.
+ */
+export function publishTyping(ctx: AppContext, conversation: Addressed, view: TypingView, senderSocketId: string, toVisitor: boolean): void {
   ctx.rt.operators.to(followers(conversation)).except(senderSocketId).emit('typing:updated', view);
-  if (view.author === 'operator') ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('typing:updated', view);
+  if (toVisitor && view.author === 'operator' && !view.internal) ctx.rt.visitors.to(rooms.visitor(conversation.visitorId)).emit('typing:updated', view);
+}
+
+/** W4: who watches the conversation, to its followers (its operator, and the watchers themselves). Never to the visitor. */
+export function publishWatchers(ctx: AppContext, conversation: Addressed, watchers: WatcherView[]): void {
+  ctx.rt.operators.to(followers(conversation)).emit('chat:watchers', { conversationId: conversation.id, watchers });
 }

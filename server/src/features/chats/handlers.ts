@@ -6,7 +6,8 @@ import { commands } from '../feature';
 import { presentConversation, presentVisitorConversation } from './presenter';
 import { acceptInvitation, openChat } from './proactive';
 import { acceptChat, closeChat, getChat, listChats, sendMessage, setTyping, startChat, syncChat } from './service';
-import { transferChat } from './transfer';
+import { monitorChats, unwatchChat, watchChat } from './supervision';
+import { takeOverChat, transferChat } from './transfer';
 
 /** Chat commands of the widget (shared/events/chats.ts): always on behalf of the socket's own visitor. */
 export const visitorChatCommands = commands<typeof contract.visitorCommands, VisitorActor, VisitorSocket>(contract.visitorCommands, {
@@ -32,4 +33,8 @@ export const operatorChatCommands = commands<typeof contract.operatorCommands, O
   'typing:set': { limit: 'operator.typing', run: (ctx, actor, input, socket) => setTyping(ctx, actor, input, socket.id) },
   'chat:transfer': { limit: 'operator.chatChange', run: (ctx, actor, input, socket) => transferChat(ctx, actor, input, watcher(socket)) },
   'chat:open': { limit: 'operator.chatChange', run: (ctx, actor, input, socket) => openChat(ctx, actor, input, watcher(socket)) },
+  'chat:monitor': { limit: 'operator.read', run: (ctx, actor) => monitorChats(ctx, actor) },
+  'chat:watch': { limit: 'operator.read', run: (ctx, actor, input, socket) => watchChat(ctx, actor, input, socket) },
+  'chat:unwatch': { limit: 'operator.read', run: (ctx, actor, input, socket) => unwatchChat(ctx, actor, input, socket) },
+  'chat:takeover': { limit: 'operator.chatChange', run: (ctx, actor, input, socket) => takeOverChat(ctx, actor, input, socket) },
 });

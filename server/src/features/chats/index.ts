@@ -5,13 +5,17 @@ import { operatorChatCommands, visitorChatCommands } from './handlers';
 import { followOperatorPresence } from './operatorPresence';
 import { requeueJob } from './requeue';
 import { drainQueue, escalationJob } from './routing';
+import { followMonitors } from './supervision';
 
 export const chats = defineFeature({
   name: 'chats',
   visitorCommands: visitorChatCommands,
   operatorCommands: operatorChatCommands,
-  // Visitors see whether the operator of their chat is still there (#5).
-  onOperatorConnection: followOperatorPresence,
+  // Visitors see whether the operator of their chat is still there (#5); operators, who watches theirs (W4).
+  onOperatorConnection: (ctx, socket, actor) => {
+    followOperatorPresence(ctx, socket, actor);
+    followMonitors(ctx, socket, actor);
+  },
   // A1 (#6): a chat waiting too long alerts again, durably; a disabled operator's chats go back to waiting.
   jobs: [escalationJob, requeueJob],
   listen: (ctx) => {

@@ -9,6 +9,8 @@ import type {
   ConversationWithMessages,
   MessageSendPayload,
   MessageView,
+  OperatorMessageSendPayload,
+  OperatorTypingPayload,
   TypingPayload,
   VisitorConversationWithMessages,
 } from '../../../../shared/schemas/chats';
@@ -19,6 +21,7 @@ import { isRefusedInput } from '../../db/errors';
 import { findFileForConversation } from '../files/service';
 import { presentMessages, presentMessageWithFile } from './attachments';
 import { publishConversation, publishMessage, publishTyping } from './fanout';
+import { requireMonitorRight } from './monitorRight';
 import { isOperatorPresent } from './operatorPresence';
 import { presentConversation, presentMessage, presentVisitorConversation } from './presenter';
 import { checkMayAccept, limitError, scheduleEscalation, systemNote, takeChat, takenError } from './routing';
@@ -190,7 +193,11 @@ export async function closeChat(ctx: AppContext, actor: Actor, input: Conversati
  * A resend with a stored clientId returns the original (same seq) and broadcasts nothing.
  * A file message (#5, P7) names a file uploaded into this conversation; any other is not_found.
  */
-export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageSendPayload): Promise<MessageView> {
+export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageSendPayload | OperatorMessageSendPayload): Promise<MessageView> {
+  // W1: a whisper is an internal message; only operators send one (the visitor's schema has no such field).
+  const whisper = actor.kind === 'operator' && 'internal' in input && input.internal === true;
+  if (whisper) await checkMayWhisper(ctx, actor, input.conversationId);
+  if (whisper && input.fileId) throw new AppError('validation_failed', 'A whisper carries no file.');
   const file = input.fileId ? await findFileForConversation(ctx.db, actor.accountId, input.conversationId, input.fileId) : null;
   if (input.fileId && !file) throw new AppError('not_found', 'File not found.');
   const result = await ctx.writer.write({
@@ -202,7 +209,11 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageS
     ...(actor.kind === 'visitor'
       ? { author: 'visitor', visitorId: actor.visitorId }
       : { author: 'operator', operatorId: actor.operatorId, authorName: actor.name }),
+    ...(whisper ? { visibility: 'internal' as const } : {}),
   });
+  // A visitor's resend is answered with what is stored under its clientId; one that names an
+  // operator's internal message (clientIds are random, so never by chance) learns nothing of it.
+  if (actor.kind === 'visitor' && result.message.visibility !== 'public') throw new AppError('conflict', 'This message id is taken; send it again.');
   const view = await presentMessageWithFile(ctx, result.message, audienceOf(actor), file);
   if (!result.duplicate && result.conversation) {
     // One event per operator socket, and no visitor:updated: the grid's colour follows
@@ -220,15 +231,28 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageS
   return view;
 }
 
+/**
+ * W1: a whisper goes into an open chat of the account: the assigned operator's own, or, into one
+ * not theirs, only with the right to monitor it (W4); else `forbidden`.
+ */
+async function checkMayWhisper(ctx: AppContext, actor: OperatorActor, conversationId: string): Promise<void> {
+  const conversation = await reachable(ctx.db, actor, conversationId);
+  if (conversation.operatorId !== actor.operatorId) await requireMonitorRight(ctx, actor);
+}
+
 /** Relays a typing indicator (not stored) after checking the actor may reach the conversation. */
-export async function setTyping(ctx: AppContext, actor: Actor, input: TypingPayload, socketId: string): Promise<null> {
+export async function setTyping(ctx: AppContext, actor: Actor, input: TypingPayload | OperatorTypingPayload, socketId: string): Promise<null> {
   const conversation = await reachable(ctx.db, actor, input.conversationId);
+  const internal = actor.kind === 'operator' && 'internal' in input && input.internal === true;
   const view: TypingView = {
     conversationId: conversation.id,
     author: actor.kind,
     name: actor.kind === 'visitor' ? conversation.visitorName : actor.name,
     typing: input.typing,
+    ...(internal ? { internal: true as const } : {}),
   };
-  publishTyping(ctx, conversation, view, socketId);
+  // W1: the visitor sees only their operator writing to them: not a whisper, not a monitor.
+  const toVisitor = actor.kind === 'operator' && conversation.operatorId === actor.operatorId && !internal;
+  publishTyping(ctx, conversation, view, socketId, toVisitor);
   return null;
 }

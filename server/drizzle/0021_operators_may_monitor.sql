@@ -1,0 +1,1 @@
+ALTER TABLE "accounts" ADD COLUMN "operators_may_monitor" boolean DEFAULT false NOT NULL;

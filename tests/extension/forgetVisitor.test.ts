@@ -1,4 +1,4 @@
-/** #4: "Forget this visitor" in the visitors grid, and what the stores and the background do with visitor:removed. */
+/** #4: "Forget this visitor" in the visitors grid, and what the stores and the background do with a removal in visitors:updated. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';

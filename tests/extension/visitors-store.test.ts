@@ -78,7 +78,10 @@ describe('visitors store', () => {
       expect(store.count).toBe(3);
 
       let renders = 0;
-      const stop = watch(() => store.list, () => renders++);
+      const stop = watch(
+        () => store.list,
+        () => renders++,
+      );
       const dave = visitor(4);
       fake.emit('visitors:updated', {
         visitors: [dave, { ...alice, currentUrl: 'https://shop.example/cart', pagesViewed: 5 }, { ...bob, online: false }],
@@ -110,7 +113,10 @@ describe('visitors store', () => {
       const chat = conversation({ visitorId: alice.id, status: 'active', operatorId: 'op-1', lastSeq: 3, lastAuthor: 'operator' });
       fake.emit('chat:updated', chat);
       // A page view row computed before the reply, carrying the old colour and a new page.
-      fake.emit('visitors:updated', { visitors: [{ ...alice, state: 'needs_reply', conversationId: chat.id, currentUrl: 'https://shop.example/cart' }], removed: [] });
+      fake.emit('visitors:updated', {
+        visitors: [{ ...alice, state: 'needs_reply', conversationId: chat.id, currentUrl: 'https://shop.example/cart' }],
+        removed: [],
+      });
       await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
       expect(store.get(alice.id)).toMatchObject({ state: 'replied', currentUrl: 'https://shop.example/cart', conversationId: chat.id });
     } finally {

@@ -3,7 +3,6 @@ import { and, eq, sql } from 'drizzle-orm';
 import { pageViews, visitors } from '../../server/src/db/schema/index';
 import { getOrCreateSecret } from '../../server/src/db/secrets';
 import { VISITOR_TOKEN_TTL_MS, VisitorTokens } from '../../server/src/features/visitors/token';
-import type { VisitorView } from '../../shared/schemas/visitors';
 import { collectRows, Harness, loginOk, waitFor, waitForRow } from '../support/server';
 
 const h = new Harness();

@@ -85,7 +85,10 @@ describe('VisitorActivity (#4)', () => {
     expect(frames).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(frames).toHaveLength(3);
-    expect(frames[2]).toEqual(['a1', { visitors: [expect.objectContaining({ id: 'v1', currentUrl: 'second' })], removed: [{ visitorId: 'v2', conversationIds: ['c2'] }] }]);
+    expect(frames[2]).toEqual([
+      'a1',
+      { visitors: [expect.objectContaining({ id: 'v1', currentUrl: 'second' })], removed: [{ visitorId: 'v2', conversationIds: ['c2'] }] },
+    ]);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(frames).toHaveLength(3); // a quiet account sends nothing
     expect(activity.size).toEqual({ writes: 0, updates: 0, accounts: 0 });

@@ -18,7 +18,7 @@ export interface VisitorStateInput {
  * red while the chat waits to be accepted, yellow while the visitor waits for the operator,
  * green while the operator waits for the visitor, blue for someone who chatted before or was
  * invited, gray otherwise. The extension derives it from `chat:updated`, so the server doesn't
- * send a `visitor:updated` per message (#3: per-message fan-out). Idle depends on the clock, so
+ * send a grid row (`visitors:updated`) per message (#3: per-message fan-out). Idle depends on the clock, so
  * the panel lays it over this one ({@link withIdle}).
  */
 export function visitorState({ status, lastAuthor, hasChattedBefore, invited }: VisitorStateInput): VisitorState {

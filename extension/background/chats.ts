@@ -105,9 +105,10 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts, on
         }
       },
       'chat:updated': upsert,
-      // #4: an admin forgot the visitor; their chats no longer wait or count.
-      'visitor:removed': ({ conversationIds }) => {
-        for (const id of conversationIds) {
+      // #4: an admin forgot visitors (in a grid frame); their chats no longer wait or count.
+      'visitors:updated': ({ removed }) => {
+        if (!removed.length) return;
+        for (const id of removed.flatMap((r) => r.conversationIds)) {
           conversations.delete(id);
           lastVisitorSeq.delete(id);
           alerts.clearChat(id);

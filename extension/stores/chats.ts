@@ -9,6 +9,7 @@
 import { defineStore } from 'pinia';
 import { computed, watch } from 'vue';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
+import type { VisitorsChangedView } from '@@/shared/schemas/visitors';
 import { useOutbox } from '@/composables/chats/useOutbox';
 import { useReads } from '@/composables/chats/useReads';
 import { useTimeline } from '@/composables/chats/useTimeline';
@@ -110,8 +111,10 @@ export const useChatsStore = defineStore('chats', () => {
     if (m.author === 'visitor') typing.clear(id);
   }
 
-  /** #4: an admin forgot a visitor: their chats are gone from the server, so from here too. */
-  function onVisitorRemoved({ conversationIds }: { conversationIds: string[] }) {
+  /** #4: an admin forgot visitors (in a grid frame): their chats are gone from the server, so from here too. */
+  function onVisitorsChanged({ removed }: VisitorsChangedView) {
+    if (!removed.length) return;
+    const conversationIds = removed.flatMap((r) => r.conversationIds);
     windows.close(conversationIds);
     for (const id of conversationIds) forget(id);
     reportFocus();
@@ -201,7 +204,7 @@ export const useChatsStore = defineStore('chats', () => {
       server.on('chat:updated', upsert),
       server.on('message:sent', onMessage),
       server.on('typing:updated', typing.onTyping),
-      server.on('visitor:removed', onVisitorRemoved),
+      server.on('visitors:updated', onVisitorsChanged),
       server.on('read:updated', reads.onRead),
       server.onStatus((status, previous) => {
         if (status === 'connected' && (previous !== 'connected' || !list.loaded)) void ready.then(refresh);

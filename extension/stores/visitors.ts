@@ -12,7 +12,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import type { ConversationView, MessageView } from '@@/shared/schemas/chats';
-import type { PageVisitView, VisitorState, VisitorView } from '@@/shared/schemas/visitors';
+import type { PageVisitView, VisitorState, VisitorsChangedView, VisitorView } from '@@/shared/schemas/visitors';
 import type { ConversationWithMessages } from '@@/shared/schemas/chats';
 import { newClientId } from '@@/shared/protocol';
 import { visitorState } from '@@/shared/visitorState';
@@ -79,10 +79,10 @@ export const useVisitorsStore = defineStore('visitors', () => {
   const error = ref<string | null>(null);
   const filter = ref('');
   let pending: VisitorView[] = [];
-  /** Latest conversation event per visitor id: rows (from the list or visitor:updated) may be older. */
+  /** Latest conversation event per visitor id: rows (from the list or visitors:updated) may be older. */
   let chats = new Map<string, ChatOverlay>();
   /**
-   * Visitors an admin forgot (#4): a visitor:updated still on its way (sent before the delete)
+   * Visitors an admin forgot (#4): a row still on its way (read before the delete, a later frame)
    * must not bring the row back. Cleared with each fresh list, which no longer has them.
    */
   let removed = new Set<string>();
@@ -177,8 +177,14 @@ export const useVisitorsStore = defineStore('visitors', () => {
     if (batch.length) apply(batch);
   }
 
-  function onUpdated(v: VisitorView) {
-    pending.push(v);
+  /**
+   * #4: one frame of the account's grid changes (the server sends them at most every 100 ms,
+   * one entry per visitor). Forgotten visitors go at once; rows join the next batch.
+   */
+  function onUpdated(frame: VisitorsChangedView) {
+    for (const r of frame.removed) onRemoved(r);
+    if (!frame.visitors.length) return;
+    pending.push(...frame.visitors);
     flushTimer ??= setTimeout(flush, BATCH_MS);
   }
 
@@ -280,11 +286,10 @@ export const useVisitorsStore = defineStore('visitors', () => {
     server = client;
     generation++;
     const offs = [
-      client.on('visitor:updated', onUpdated),
+      client.on('visitors:updated', onUpdated),
       client.on('chat:requested', onChat),
       client.on('chat:updated', onChat),
       client.on('message:sent', onMessage),
-      client.on('visitor:removed', onRemoved),
       client.on('visitor:paged', onPaged),
       client.onStatus((status, previous) => {
         if (status === 'connected' && (previous !== 'connected' || !loaded.value)) void refresh();
@@ -318,7 +323,7 @@ export const useVisitorsStore = defineStore('visitors', () => {
 
   /**
    * Whether the visitor has the site open (#5: the chat window says when they left): the list holds
-   * every online visitor, and `visitor:updated` removes one whose last tab closed. Null until the
+   * every online visitor, and `visitors:updated` removes one whose last tab closed. Null until the
    * list has loaded (unknown, not "gone").
    */
   function isOnline(id: string): boolean | null {

@@ -23,6 +23,7 @@ import { createLimits } from './limits/index';
 import { createLogger, type AppLogger, type LoggerOptions } from './log';
 import { createRealtime } from './realtime/io';
 import { attachNamespaces } from './realtime/namespaces';
+import { rooms } from './realtime/rooms';
 import { makeWithAck } from './realtime/withAck';
 
 /** Connections the kernel may hold for us before we accept them (see listen() below). */
@@ -128,7 +129,8 @@ async function build(config: Config, options: AppOptions, database: Database, lo
     visitorTokens,
     fileUrls,
     limits,
-    visitorActivity: new VisitorActivity(),
+    // #4: the visitors grid's changes, one frame per account (every node's operators: a room emit).
+    visitorActivity: new VisitorActivity((accountId, frame) => rt.operators.to(rooms.accountOperators(accountId)).emit('visitors:updated', frame)),
     withAck: makeWithAck(log, limits.commands),
     events: new EventBus(background),
     background,

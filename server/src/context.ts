@@ -36,7 +36,7 @@ export interface AppContext {
   jobs: JobRunner;
   /** Every rate limit (#4): sign-in, setup, widget connections, socket commands. */
   limits: Limits;
-  /** Page-view coalescing and `visitor:updated` throttling, per visitor, on this node (#4). */
+  /** Page-view coalescing, and the grid's updates: throttled per visitor, sent in frames per account, on this node (#4). */
   visitorActivity: VisitorActivity;
   /** Features' events, published after commit, heard by other features (#5). */
   events: EventBus;

@@ -14,6 +14,7 @@ import {
   type VisitorInvitationView,
   type PageVisitView,
   type VisitorView,
+  type VisitorsChangedView,
 } from '../schemas/visitors';
 
 export const visitorCommands = {
@@ -81,13 +82,13 @@ export interface VisitorBroadcasts {
 }
 
 export interface OperatorBroadcasts {
-  /** A visitor's row changed (connected, left, page view, pre-chat form); not sent per message. */
-  'visitor:updated': VisitorView;
   /**
-   * An admin forgot a visitor (#4): the row, their conversations and page views are gone. Drop
-   * them from lists and close their chats.
+   * The account's grid changed (#4): rows (connected, left, page view, pre-chat form, invitation;
+   * not sent per message) and forgotten visitors, gathered on each node and sent together at
+   * most every 100 ms (server/src/features/visitors/activity.ts), one entry per visitor. After a restart thousands of visitors
+   * reconnect at once: one frame per account, not one event per visitor to every operator.
    */
-  'visitor:removed': { visitorId: string; conversationIds: string[] };
+  'visitors:updated': VisitorsChangedView;
   /** P6: a page the visitor opened, to the sockets watching their history (`visitor:history`). */
   'visitor:paged': { visitorId: string; page: PageVisitView };
 }

@@ -54,6 +54,23 @@ export interface VisitorView {
   invitation: InvitationState | null;
 }
 
+/** #4: an admin forgot this visitor: the row, their conversations and page views are gone. */
+export interface VisitorRemovalView {
+  visitorId: string;
+  /** Their conversations, deleted with them: lists drop them and chat windows close. */
+  conversationIds: string[];
+}
+
+/**
+ * One `visitors:updated` frame (#4): what changed in an account's grid since the last frame,
+ * one entry per visitor (the latest state). `visitors`: rows to show or update, a row with
+ * `online: false` leaves the grid; `removed`: visitors an admin forgot.
+ */
+export interface VisitorsChangedView {
+  visitors: VisitorView[];
+  removed: VisitorRemovalView[];
+}
+
 /** P4: an invitation waits for the visitor's answer, was accepted (a chat started), dismissed, or replaced by a newer one. */
 export const INVITATION_STATES = ['pending', 'accepted', 'dismissed', 'replaced'] as const;
 export type InvitationState = (typeof INVITATION_STATES)[number];

@@ -45,7 +45,7 @@ export interface GridResult {
   /** Update-to-paint of updates to rows in the DOM (ms), grid still / scrolling / both. */
   updateToPaint: { still: Summary; scrolling: Summary; all: Summary };
   /**
-   * The same updates split where an operator socket of the bench hears `visitor:updated`: the
+   * The same updates split where an operator socket of the bench hears it (`visitors:updated`): the
    * server's part (page view stored, row sent) and the panel's (received → painted), in ms.
    */
   split: { server: Summary; panel: Summary };
@@ -216,9 +216,11 @@ export async function runGrid(config: GridConfig): Promise<GridResult> {
     ).json()) as { token: string };
     const listener = io(`${server.url}${OPERATOR_NAMESPACE}`, { auth: { token: login.token }, transports: ['websocket'], forceNew: true, reconnection: false });
     const heard = new Map<string, number>();
-    listener.on('visitor:updated', (v: { pageTitle: string | null }) => {
-      const n = /^bench-(\d+)$/.exec(v.pageTitle ?? '')?.[1];
-      if (n && !heard.has(n)) heard.set(n, Date.now());
+    listener.on('visitors:updated', (frame: { visitors: { pageTitle: string | null }[] }) => {
+      for (const v of frame.visitors) {
+        const n = /^bench-(\d+)$/.exec(v.pageTitle ?? '')?.[1];
+        if (n && !heard.has(n)) heard.set(n, Date.now());
+      }
     });
     await sleep(1000);
 
@@ -374,7 +376,7 @@ export function renderGrid(r: GridResult): string {
     line('scrolling', u.scrolling),
     line('all', u.all),
     '',
-    'Where the time goes (an operator socket of the bench hears the same `visitor:updated`):',
+    'Where the time goes (an operator socket of the bench hears the same `visitors:updated`):',
     '',
     '| part | updates | p50 | p95 | p99 | max |',
     '|---|---|---|---|---|---|',

@@ -42,8 +42,11 @@ export interface MemoryFigures {
   spaces?: Record<string, { size: number; used: number }>;
 }
 
-/** Fork a TypeScript entry as a server on `port` (default: a free one) and wait for GET /health. */
-export async function startBenchServer(name: string, entry: string, env: NodeJS.ProcessEnv, port?: number): Promise<BenchServer> {
+/**
+ * Fork a TypeScript entry as a server on `port` (default: a free one) and wait for GET /health,
+ * `timeoutS` at most.
+ */
+export async function startBenchServer(name: string, entry: string, env: NodeJS.ProcessEnv, port?: number, timeoutS = 60): Promise<BenchServer> {
   port ??= await freePort();
   const child = fork(entry, [], {
     execArgv: ['--expose-gc', '--import', 'tsx', '--import', PROBE],
@@ -54,7 +57,7 @@ export async function startBenchServer(name: string, entry: string, env: NodeJS.
   child.stdout?.on('data', (d) => (out = (out + d).slice(-20_000)));
   child.stderr?.on('data', (d) => (out = (out + d).slice(-20_000)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + timeoutS * 1000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out}`);
     try {
@@ -64,7 +67,7 @@ export async function startBenchServer(name: string, entry: string, env: NodeJS.
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${name} did not answer /health within 60 s:\n${out}`);
+      throw new Error(`${name} did not answer /health within ${timeoutS} s:\n${out}`);
     }
     await sleep(100);
   }

@@ -53,13 +53,13 @@ describe('chat window: the visitor’s presence', () => {
     expect(presence(w).attributes('role')).toBe('status');
 
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    fake.emit('visitor:updated', visitor(7, { name: 'Vera', online: false }));
+    fake.emit('visitors:updated', { visitors: [visitor(7, { name: 'Vera', online: false })], removed: [] });
     await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
     expect(presence(w).text()).toContain('Vera left the site');
     expect(presence(w).get('a').attributes('href')).toBe('mailto:vera@example.com');
     expect(presence(w).text()).toContain('Reply by email');
 
-    fake.emit('visitor:updated', visitor(7, { name: 'Vera', online: true }));
+    fake.emit('visitors:updated', { visitors: [visitor(7, { name: 'Vera', online: true })], removed: [] });
     await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
     expect(presence(w).text()).toBe('');
   });

@@ -1,4 +1,4 @@
-/** #4: "Forget this visitor" in the visitors grid, and what the stores and the background do with visitor:removed. */
+/** #4: "Forget this visitor" in the visitors grid, and what the stores and the background do with a removal in visitors:updated. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
@@ -95,14 +95,14 @@ describe('forget this visitor', () => {
     }
   });
 
-  it('drops a forgotten visitor from the grid on visitor:removed, also against a late visitor:updated', async () => {
+  it('drops a forgotten visitor from the grid on a removal in visitors:updated, also against a late row of theirs', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const { fake, store } = await grid('operator');
-      fake.emit('visitor:removed', { visitorId: 'v-alice', conversationIds: [] });
+      fake.emit('visitors:updated', { visitors: [], removed: [{ visitorId: 'v-alice', conversationIds: [] }] });
       expect(store.get('v-alice')).toBeUndefined();
-      // A row update sent before the delete arrives after it: the row stays gone.
-      fake.emit('visitor:updated', visitor(1, { id: 'v-alice', name: 'Alice' }));
+      // A row read before the delete arrives in a later frame: the row stays gone.
+      fake.emit('visitors:updated', { visitors: [visitor(1, { id: 'v-alice', name: 'Alice' })], removed: [] });
       vi.advanceTimersByTime(BATCH_MS + 10);
       expect(store.get('v-alice')).toBeUndefined();
       expect(store.get('visitor-2')).toBeDefined();
@@ -128,7 +128,7 @@ describe('forget this visitor', () => {
     chats.open(mine.id);
     const windows = useChatWindowsStore();
     expect(windows.openIds).toEqual([mine.id, other.id]);
-    fake.emit('visitor:removed', { visitorId: 'v-alice', conversationIds: [mine.id] });
+    fake.emit('visitors:updated', { visitors: [], removed: [{ visitorId: 'v-alice', conversationIds: [mine.id] }] });
     expect(windows.openIds).toEqual([other.id]);
     expect(windows.activeId).toBe(other.id);
     expect(useChatListStore().conversations[mine.id]).toBeUndefined();
@@ -148,7 +148,7 @@ describe('forget this visitor', () => {
     await flush();
     await flush();
     expect(hub.waitingCount).toBe(1);
-    socket.serverEmit('visitor:removed', { visitorId: 'v-alice', conversationIds: [waiting.id] });
+    socket.serverEmit('visitors:updated', { visitors: [], removed: [{ visitorId: 'v-alice', conversationIds: [waiting.id] }] });
     expect(hub.waitingCount).toBe(0);
     expect(counts.at(-1)).toBe(0);
   });

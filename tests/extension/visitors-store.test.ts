@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { watch } from 'vue';
 import { BATCH_MS, useVisitorsStore } from '@/stores/visitors';
 import { conversation, createFakeServer, flush, message, visitor } from './fakes';
 
@@ -64,6 +65,41 @@ describe('visitors store', () => {
     expect(row()).toMatchObject({ state: 'chatted', conversationId: null });
   });
 
+  it('applies a visitors:updated frame as one batch: rows joining, changing and leaving, and forgotten visitors (#4)', async () => {
+    vi.useFakeTimers();
+    try {
+      const [alice, bob, carol] = [visitor(1), visitor(2), visitor(3)];
+      const fake = createFakeServer();
+      fake.handle('visitor:list', () => ({ ok: true, data: [alice, bob, carol] }));
+      const store = useVisitorsStore();
+      store.start(fake.client);
+      fake.setStatus('connected');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.count).toBe(3);
+
+      let renders = 0;
+      const stop = watch(
+        () => store.list,
+        () => renders++,
+      );
+      const dave = visitor(4);
+      fake.emit('visitors:updated', {
+        visitors: [dave, { ...alice, currentUrl: 'https://shop.example/cart', pagesViewed: 5 }, { ...bob, online: false }],
+        removed: [{ visitorId: carol.id, conversationIds: [] }],
+      });
+      // Forgotten visitors go at once; rows with the next batch.
+      expect(store.get(carol.id)).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
+      expect(store.list.map((v) => v.id).sort()).toEqual([alice.id, dave.id].sort());
+      expect(store.get(alice.id)).toMatchObject({ currentUrl: 'https://shop.example/cart', pagesViewed: 5 });
+      expect(store.isOnline(bob.id)).toBe(false);
+      expect(renders).toBe(2); // the removal, then the rows together: not one re-sort per row
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps the chat colour when an older row of the visitor arrives later (a page view)', async () => {
     vi.useFakeTimers();
     try {
@@ -77,7 +113,10 @@ describe('visitors store', () => {
       const chat = conversation({ visitorId: alice.id, status: 'active', operatorId: 'op-1', lastSeq: 3, lastAuthor: 'operator' });
       fake.emit('chat:updated', chat);
       // A page view row computed before the reply, carrying the old colour and a new page.
-      fake.emit('visitor:updated', { ...alice, state: 'needs_reply', conversationId: chat.id, currentUrl: 'https://shop.example/cart' });
+      fake.emit('visitors:updated', {
+        visitors: [{ ...alice, state: 'needs_reply', conversationId: chat.id, currentUrl: 'https://shop.example/cart' }],
+        removed: [],
+      });
       await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
       expect(store.get(alice.id)).toMatchObject({ state: 'replied', currentUrl: 'https://shop.example/cart', conversationId: chat.id });
     } finally {

@@ -5,7 +5,7 @@ import type { JsonArgument } from '../../server/src/db/json';
 import { MessageWriter } from '../../server/src/features/chats/messageWriter';
 import type { VisitorView } from '../../shared/schemas/visitors';
 import { visitorState } from '../../shared/visitorState';
-import { collect, Harness, loginOk, newClientId, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
+import { collect, collectRows, Harness, loginOk, newClientId, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -388,7 +388,7 @@ describe('visitor colour states through a chat', () => {
     const colleague = await h.colleague(server, op.account.id);
     const { socket: visitor, session } = await h.connectVisitor(server, op.account.id);
     const stateOf = async () => ok(await op.socket.emitWithAck('visitor:list', {})).find((v) => v.id === session.visitorId)?.state;
-    const rowUpdates = collect(colleague.socket, 'visitor:updated');
+    const rowUpdates = collectRows(colleague.socket);
     // What the extension's grid does: the colour from the latest chat:updated (#3).
     const update = (state: VisitorView['state']) =>
       waitFor(colleague.socket, 'chat:updated', (c) => visitorState({ status: c.status, lastAuthor: c.lastAuthor, hasChattedBefore: true }) === state);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createApp } from '../../server/src/app';
-import { Harness, loginOk, newClientId, testConfig, waitFor } from '../support/server';
+import { Harness, loginOk, newClientId, testConfig, waitFor, waitForRow } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -39,7 +39,7 @@ describe.runIf(process.env.DATABASE_URL)('two nodes on one PostgreSQL with the R
       await visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'great' });
       expect((await atOperator).seq).toBe(4);
 
-      const offline = waitFor(operator, 'visitor:updated', (v) => v.id === session.visitorId && !v.online);
+      const offline = waitForRow(operator, (v) => v.id === session.visitorId && !v.online);
       visitor.disconnect();
       await offline;
     } finally {

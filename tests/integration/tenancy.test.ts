@@ -26,7 +26,7 @@ describe('tenancy (Q2)', () => {
   it("never shows an operator another account's visitors, chats or events", async () => {
     const { a, b, visitorA, conversationId } = await twoAccounts();
     const leaked: unknown[] = [];
-    for (const ev of ['visitor:updated', 'chat:requested', 'chat:updated', 'message:sent', 'typing:updated'] as const)
+    for (const ev of ['visitors:updated', 'chat:requested', 'chat:updated', 'message:sent', 'typing:updated'] as const)
       b.socket.on(ev, (p: unknown) => leaked.push(p));
 
     await visitorA.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'more secrets' });

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pageViews, visitors } from '../../server/src/db/schema/index';
 import { PAGE_HISTORY_LIMIT } from '../../shared/schemas/visitors';
 import { urlMatcher, urlPatternProblem } from '../../shared/urlPattern';
-import { api, collect, Harness, newClientId, waitFor, type ErrorBody, type TestServer, type VisitorClient } from '../support/server';
+import { api, collect, Harness, newClientId, waitFor, waitForRow, type ErrorBody, type TestServer, type VisitorClient } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -105,7 +105,7 @@ describe('navigation history (P6)', () => {
 
     expect(await op.socket.emitWithAck('visitor:unwatch', { visitorId: session.visitorId })).toEqual({ ok: true, data: null });
     const after = collect(op.socket, 'visitor:paged');
-    const row = waitFor(op.socket, 'visitor:updated', (v) => v.currentUrl === 'https://shop.example/checkout', 3000);
+    const row = waitForRow(op.socket, (v) => v.currentUrl === 'https://shop.example/checkout', 3000);
     await view(socket, 'https://shop.example/checkout');
     await row; // the grid heard of it: the page was stored
     expect(after).toEqual([]);
@@ -121,7 +121,7 @@ describe('invitations by an operator (P4)', () => {
     const visitorId = tab.session.visitorId;
 
     const received = waitFor(tab.socket, 'invitation:received');
-    const blue = waitFor(op.socket, 'visitor:updated', (v) => v.id === visitorId && v.invited);
+    const blue = waitForRow(op.socket, (v) => v.id === visitorId && v.invited);
     const sent = await op.socket.emitWithAck('visitor:invite', { visitorId, message: 'Hi! Need a hand?' });
     if (!sent.ok) throw new Error(sent.error.message);
     expect(await received).toEqual({ id: sent.data.id, senderName: 'Olivia', message: 'Hi! Need a hand?', createdAt: expect.any(String) });
@@ -167,7 +167,7 @@ describe('invitations by an operator (P4)', () => {
     const sent = await op.socket.emitWithAck('visitor:invite', { visitorId, message: 'Hi!' });
     if (!sent.ok) throw new Error(sent.error.message);
 
-    const row = waitFor(op.socket, 'visitor:updated', (v) => v.id === visitorId && v.invitation === 'dismissed');
+    const row = waitForRow(op.socket, (v) => v.id === visitorId && v.invitation === 'dismissed');
     expect(await socket.emitWithAck('invitation:dismiss', { invitationId: sent.data.id })).toEqual({ ok: true, data: null });
     expect(await row).toMatchObject({ invited: false, invitation: 'dismissed' });
     expect(await socket.emitWithAck('invitation:accept', { invitationId: sent.data.id, clientId: newClientId() })).toMatchObject({
@@ -261,7 +261,7 @@ describe('automatic invitation rules (P4)', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(got).toEqual([]);
     const invited = waitFor(socket, 'invitation:received');
-    const blue = waitFor(op.socket, 'visitor:updated', (v) => v.id === session.visitorId && v.invited);
+    const blue = waitForRow(op.socket, (v) => v.id === session.visitorId && v.invited);
     await view(socket, 'https://shop.example/eu/checkout'); // the glob's, and the third page: the first rule that holds wins
     expect(await invited).toMatchObject({ senderName: 'Acme Rockets', message: 'Questions about checkout?' });
     expect((await blue).invitation).toBe('pending');

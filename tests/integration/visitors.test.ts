@@ -3,8 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { pageViews, visitors } from '../../server/src/db/schema/index';
 import { getOrCreateSecret } from '../../server/src/db/secrets';
 import { VISITOR_TOKEN_TTL_MS, VisitorTokens } from '../../server/src/features/visitors/token';
-import type { VisitorView } from '../../shared/schemas/visitors';
-import { Harness, loginOk, waitFor } from '../support/server';
+import { collectRows, Harness, loginOk, waitFor, waitForRow } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -72,7 +71,7 @@ describe('visitors', () => {
     const server = await h.server();
     const op = await h.operator(server);
     const { socket: visitor, session } = await h.connectVisitor(server, op.account.id, undefined, { 'user-agent': FIREFOX_ANDROID });
-    const update = waitFor(op.socket, 'visitor:updated', (v) => v.currentUrl === 'https://shop.example/cart');
+    const update = waitForRow(op.socket, (v) => v.currentUrl === 'https://shop.example/cart');
 
     expect(await visitor.emitWithAck('page:view', page('https://shop.example/'))).toEqual({ ok: true, data: null });
     expect(await visitor.emitWithAck('page:view', page('https://shop.example/cart', { referrer: 'https://shop.example/' }))).toEqual({ ok: true, data: null });
@@ -105,8 +104,7 @@ describe('visitors', () => {
     const tab1 = await h.connectVisitor(server, op.account.id);
     const tab2 = await h.connectVisitor(server, op.account.id, tab1.session.visitorToken);
     expect(tab2.session.visitorId).toBe(tab1.session.visitorId);
-    const updates: VisitorView[] = [];
-    op.socket.on('visitor:updated', (v) => updates.push(v));
+    const updates = collectRows(op.socket);
 
     tab1.socket.disconnect();
     await new Promise((r) => setTimeout(r, 300));
@@ -114,7 +112,7 @@ describe('visitors', () => {
     let list = await op.socket.emitWithAck('visitor:list', {});
     expect(list.ok && list.data[0]?.online).toBe(true);
 
-    const offline = waitFor(op.socket, 'visitor:updated', (v) => !v.online);
+    const offline = waitForRow(op.socket, (v) => !v.online);
     tab2.socket.disconnect();
     expect((await offline).id).toBe(tab1.session.visitorId);
     list = await op.socket.emitWithAck('visitor:list', {});
@@ -144,7 +142,7 @@ describe('visitors', () => {
     [row] = await db.select().from(visitors).where(where);
     expect(row).toMatchObject({ visits: 2, pagesViewed: 1 });
 
-    const offline = waitFor(op.socket, 'visitor:updated', (v) => !v.online);
+    const offline = waitForRow(op.socket, (v) => !v.online);
     first.socket.disconnect();
     await offline;
     await rewind();

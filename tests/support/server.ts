@@ -23,6 +23,7 @@ import {
   type VisitorSession,
 } from '../../shared/events';
 import type { LoginResult } from '../../shared/schemas/auth';
+import type { VisitorView } from '../../shared/schemas/visitors';
 import { freshTestDatabase, type TestDatabase } from './db';
 
 export type OperatorClient = Socket<OperatorServerToClient, OperatorClientToServer>;
@@ -205,6 +206,19 @@ export function collect<S extends OperatorClient | VisitorClient, E extends Even
   const seen: Payload<S, E>[] = [];
   (socket as unknown as Emitter).on(event, (p) => seen.push(p as Payload<S, E>));
   return seen;
+}
+
+/** #4: the next visitor row satisfying `match` in a `visitors:updated` frame (one entry per visitor in a frame). */
+export async function waitForRow(socket: OperatorClient, match: (v: VisitorView) => boolean = () => true, timeoutMs = 5000): Promise<VisitorView> {
+  const frame = await waitFor(socket, 'visitors:updated', (f) => f.visitors.some(match), timeoutMs);
+  return frame.visitors.find(match)!;
+}
+
+/** #4: every visitor row of the `visitors:updated` frames on `socket` from now on, in order. */
+export function collectRows(socket: OperatorClient): VisitorView[] {
+  const rows: VisitorView[] = [];
+  socket.on('visitors:updated', (f) => rows.push(...f.visitors));
+  return rows;
 }
 
 export { newClientId } from './chatClient';

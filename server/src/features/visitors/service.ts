@@ -122,11 +122,12 @@ export async function visitorUnwatch(ctx: AppContext, actor: OperatorActor, inpu
 }
 
 /**
- * `visitor:updated` to the account's operators. Page views: at most once a second per visitor,
- * latest row last (#4). `urgent` rows (connected, left, contact details) go at once.
+ * A visitor's row to the account's operators, in the account's next `visitors:updated` frame
+ * (#4). Page views: at most once a second per visitor, latest row last. `urgent` rows (connected,
+ * left, contact details) go in the next frame.
  */
 function sendVisitorUpdated(ctx: AppContext, accountId: string, view: VisitorView, urgent = false): void {
-  ctx.visitorActivity.throttleUpdate(view.id, () => ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:updated', view), { urgent });
+  ctx.visitorActivity.updateRow(accountId, view, { urgent });
 }
 
 /** After a visitor socket closed: if it was the visitor's last tab anywhere, they go offline. */
@@ -137,9 +138,12 @@ export async function visitorDisconnected(ctx: AppContext, accountId: string, vi
   publishVisitor(ctx, accountId, visitorId, false);
 }
 
-/** The visitors grid of an account. */
-export async function listVisitors(ctx: AppContext, actor: OperatorActor): Promise<VisitorView[]> {
-  const { accountId } = actor;
+/** The visitors grid of an account: one build serves the operators asking at the same time (#4). */
+export function listVisitors(ctx: AppContext, actor: OperatorActor): Promise<VisitorView[]> {
+  return ctx.visitorActivity.grid(actor.accountId, () => buildGrid(ctx, actor.accountId));
+}
+
+async function buildGrid(ctx: AppContext, accountId: string): Promise<VisitorView[]> {
   const online = await onlineVisitorIds(ctx.rt.visitors, accountId);
   const rows = await listVisitorsWithChat(ctx.db, accountId, { onlineIds: online, recentMinutes: GRID_RECENT_MINUTES, limit: GRID_LIMIT });
   const onlineSet = new Set(online);
@@ -152,12 +156,12 @@ export function announceVisitor(ctx: AppContext, accountId: string, row: Visitor
 }
 
 /**
- * Sends the visitor's current row to the account's operators (`visitor:updated`). Fire and
+ * Sends the visitor's current row to the account's operators (`visitors:updated`). Fire and
  * forget: a failure is logged, it never fails the command that caused it. `online` skips the
  * presence lookup when the caller knows.
  */
 export function publishVisitor(ctx: AppContext, accountId: string, visitorId: string, online?: boolean): void {
-  ctx.background('visitor:updated', async () => {
+  ctx.background('visitors:updated', async () => {
     const [row, isOnline] = await Promise.all([findVisitorWithChat(ctx.db, accountId, visitorId), online ?? isVisitorOnline(ctx.rt.visitors, visitorId)]);
     if (row) announceVisitor(ctx, accountId, row, isOnline);
   });
@@ -220,7 +224,7 @@ export async function forgetVisitor(ctx: AppContext, actor: OperatorActor, input
   const removed = await deleteVisitor(ctx.db, accountId, visitorId);
   if (!removed) throw new AppError('not_found', 'Visitor not found.');
   ctx.rt.visitors.in(rooms.visitor(visitorId)).disconnectSockets();
-  ctx.rt.operators.to(rooms.accountOperators(accountId)).emit('visitor:removed', { visitorId, conversationIds: removed.conversationIds });
+  ctx.visitorActivity.removeVisitor(accountId, { visitorId, conversationIds: removed.conversationIds });
   ctx.events.publish('visitor.forgotten', { accountId, visitorId, conversationIds: removed.conversationIds });
   return null;
 }

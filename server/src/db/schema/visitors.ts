@@ -2,6 +2,7 @@ import { bigserial, boolean, index, integer, pgTable, text, timestamp, uuid } fr
 import { INVITATION_STATES } from '../../../../shared/schemas/visitors';
 import { accounts } from './accounts';
 import { operators } from './operators';
+import { departments } from './routing';
 
 /** A browser that loaded the widget, identified by its signed visitor token (P2, V5). */
 export const visitors = pgTable(
@@ -87,8 +88,8 @@ export const visitorInvitations = pgTable(
     /** Shown to the visitor as the sender: the operator's name, or the account's for a rule. */
     senderName: text('sender_name').notNull(),
     ruleId: uuid('rule_id').references(() => invitationRules.id, { onDelete: 'set null' }),
-    /** A1: the department the chat goes to when accepted (a rule's); plain uuid until departments exist here. */
-    departmentId: uuid('department_id'),
+    /** A1: the department whose queue the chat waits in when accepted (a rule's); gone with the department. */
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
     message: text('message').notNull(),
     state: text('state', { enum: INVITATION_STATES }).notNull().default('pending'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -119,10 +120,10 @@ export const invitationRules = pgTable(
     /** true: returning visitors only; false: first visits only; null: both. */
     returning: boolean('returning'),
     /**
-     * A1: the department whose chat it is (routing, "someone online" of that department). No
-     * foreign key yet: departments (table `departments`) arrive in a parallel branch.
+     * A1: the department whose chat it is (routing, "someone online" of that department; one of
+     * the account's, checked by the service). A deleted department leaves the rule for everyone.
      */
-    departmentId: uuid('department_id'),
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('invitation_rules_account_idx').on(t.accountId)],

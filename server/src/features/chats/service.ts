@@ -216,7 +216,7 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageS
   if (actor.kind === 'visitor' && result.message.visibility !== 'public') throw new AppError('conflict', 'This message id is taken; send it again.');
   const view = await presentMessageWithFile(ctx, result.message, audienceOf(actor), file);
   if (!result.duplicate && result.conversation) {
-    // One event per operator socket, and no visitor:updated: the grid's colour follows
+    // One event per operator socket, and no grid frame (visitors:updated): the grid's colour follows
     // message:sent / chat:updated (#3, shared/visitorState.ts).
     publishMessage(ctx, result.conversation, result.message, result.conversation, view.file);
     const { message } = result;

@@ -1,0 +1,5 @@
+-- Hand-written: a department id kept "as given" before departments existed, and not one now, is dropped (A1).
+UPDATE "invitation_rules" SET "department_id" = NULL WHERE "department_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "departments" d WHERE d."id" = "invitation_rules"."department_id");--> statement-breakpoint
+UPDATE "visitor_invitations" SET "department_id" = NULL WHERE "department_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "departments" d WHERE d."id" = "visitor_invitations"."department_id");--> statement-breakpoint
+ALTER TABLE "invitation_rules" ADD CONSTRAINT "invitation_rules_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "visitor_invitations" ADD CONSTRAINT "visitor_invitations_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE set null ON UPDATE no action;

@@ -4,7 +4,11 @@ import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { MIGRATIONS_DIR, openDatabase } from '../../server/src/db/client';
 import { LOCK_FILE } from '../../server/src/db/lock';
+import { queryRows } from '../../server/src/db/raw';
+import { freshDatabase } from '../support/cluster';
 import { seededDataDir } from '../support/db';
 import { runNode } from '../support/process';
 
@@ -47,4 +51,19 @@ describe('a busy port', () => {
     expect(out.trim()).toBe(`Port ${port} is in use — stop the other server or set PORT to a free port (PORT=3000 npm start).`);
     expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
   }, 120_000);
+});
+
+describe.runIf(process.env.DATABASE_URL)('several nodes starting at once on a new PostgreSQL database', () => {
+  it('migrate it once: the others wait for the first and find every migration applied', async () => {
+    const fresh = await freshDatabase('sidedesk_migrate');
+    const nodes = await Promise.all([1, 2, 3].map(() => openDatabase({ url: fresh.url })));
+    try {
+      await Promise.all(nodes.map((n) => n.migrate()));
+      const [row] = await queryRows<{ n: number }>(nodes[0]!.db, sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
+      expect(row?.n).toBe(fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).length);
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
+      await fresh.drop();
+    }
+  });
 });

@@ -202,8 +202,15 @@ export interface SingleNode {
   stop(): Promise<void>;
 }
 
+/**
+ * The database of this test pass (CI runs the suite twice): PostgreSQL when DATABASE_URL is set,
+ * else a PGlite data dir. Process-level tests run once per pass on it, never twice on the same one.
+ */
+export const passBackend = (): Promise<Backend> => (process.env.DATABASE_URL ? postgresBackend() : pgliteBackend());
+export const passLabel = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+
 export async function startSingleNode(): Promise<SingleNode> {
-  const backend = await pgliteBackend();
+  const backend = await passBackend();
   const account = await setupAccount(backend.env);
   const node = await startNode(backend);
   const token = await login(node.url, account.email, account.password);

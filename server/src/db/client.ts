@@ -41,6 +41,9 @@ export interface Database {
 
 const never = new Promise<Error>(() => {});
 
+/** The advisory lock key the migrations run under on PostgreSQL ("sidedesk" as a number: any constant of ours). */
+const MIGRATION_LOCK = 0x5eded5c;
+
 export type DatabaseOptions =
   /** PostgreSQL server. */
   | { url: string }
@@ -66,7 +69,18 @@ export async function openDatabase(opts: DatabaseOptions, log?: Logger): Promise
       kind: 'postgres',
       callJson: async <R>(fn: string, json: string) =>
         (await pool.query<R & pg.QueryResultRow>({ name: fn, text: `SELECT * FROM ${fn}($1::jsonb)`, values: [json] })).rows,
-      migrate: () => migratePg(db, { migrationsFolder: MIGRATIONS_DIR }),
+      migrate: async () => {
+        // Several nodes may start at once on a new database (REDIS_URL): one migrates while the
+        // others wait on this session lock, then find every migration applied.
+        const session = await pool.connect();
+        try {
+          await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+          await migratePg(db, { migrationsFolder: MIGRATIONS_DIR });
+        } finally {
+          await session.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+          session.release();
+        }
+      },
       close: () => pool.end(),
       lost: never,
     };

@@ -22,7 +22,14 @@ import {
 import { expectExactlyOnceInOrder, openChat, SendLog, settle, storedMessages, type OpenChat } from '../../support/delivery';
 
 const pgUp = await pgReachable();
-const reason = !pgUp ? 'PostgreSQL not reachable on loopback' : !hasRedisServer ? 'redis-server not installed' : '';
+// Always PostgreSQL (each node a process on one database): run in the PostgreSQL pass only.
+const reason = !process.env.DATABASE_URL
+  ? 'the PostgreSQL pass runs it (DATABASE_URL)'
+  : !pgUp
+    ? 'PostgreSQL not reachable on loopback'
+    : !hasRedisServer
+      ? 'redis-server not installed'
+      : '';
 
 /** Both sides send every `everyMs` until `stop()` (then `settle` waits for the acks, with a deadline). */
 function traffic(chats: OpenChat[], everyMs: number) {

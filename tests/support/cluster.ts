@@ -209,6 +209,16 @@ export interface SingleNode {
 export const passBackend = (): Promise<Backend> => (process.env.DATABASE_URL ? postgresBackend() : pgliteBackend());
 export const passLabel = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 
+/**
+ * Why the multi-node tests skip here, or '' when they run: they always use PostgreSQL (each node a
+ * process on one database) and a redis-server of their own, so only the PostgreSQL pass runs them.
+ */
+export async function multiNodeSkipReason(): Promise<string> {
+  if (!process.env.DATABASE_URL) return 'the PostgreSQL pass runs it (DATABASE_URL)';
+  if (!(await pgReachable())) return 'PostgreSQL not reachable on loopback';
+  return hasRedisServer ? '' : 'redis-server not installed';
+}
+
 export async function startSingleNode(): Promise<SingleNode> {
   const backend = await passBackend();
   const account = await setupAccount(backend.env);

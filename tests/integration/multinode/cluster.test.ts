@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitorView } from '../../../shared/schemas/visitors';
 import type { ChatClient } from '../../support/chatClient';
 import {
-  hasRedisServer,
   login,
-  pgReachable,
+  multiNodeSkipReason,
   postgresBackend,
   setupAccount,
   startNode,
@@ -21,15 +20,7 @@ import {
 } from '../../support/cluster';
 import { expectExactlyOnceInOrder, openChat, SendLog, settle, storedMessages, type OpenChat } from '../../support/delivery';
 
-const pgUp = await pgReachable();
-// Always PostgreSQL (each node a process on one database): run in the PostgreSQL pass only.
-const reason = !process.env.DATABASE_URL
-  ? 'the PostgreSQL pass runs it (DATABASE_URL)'
-  : !pgUp
-    ? 'PostgreSQL not reachable on loopback'
-    : !hasRedisServer
-      ? 'redis-server not installed'
-      : '';
+const reason = await multiNodeSkipReason();
 
 /** Both sides send every `everyMs` until `stop()` (then `settle` waits for the acks, with a deadline). */
 function traffic(chats: OpenChat[], everyMs: number) {

@@ -15,9 +15,8 @@ import { openDatabase, type Database } from '../../../server/src/db/client';
 import { queryRows } from '../../../server/src/db/raw';
 import { insertOperator } from '../../../server/src/features/auth/repo';
 import {
-  hasRedisServer,
   login,
-  pgReachable,
+  multiNodeSkipReason,
   postgresBackend,
   setupAccount,
   startNode,
@@ -29,15 +28,7 @@ import {
 import type { OperatorClient } from '../../support/server';
 import { runWhisperScenario, whisperSteps, type Staff } from '../../support/whisper';
 
-const pgUp = await pgReachable();
-// Always PostgreSQL (each node a process on one database): run in the PostgreSQL pass only.
-const reason = !process.env.DATABASE_URL
-  ? 'the PostgreSQL pass runs it (DATABASE_URL)'
-  : !pgUp
-    ? 'PostgreSQL not reachable on loopback'
-    : !hasRedisServer
-      ? 'redis-server not installed'
-      : '';
+const reason = await multiNodeSkipReason();
 
 describe.skipIf(reason !== '')(`whispers on two nodes behind Redis ${reason ? `(skipped: ${reason})` : ''}`, () => {
   let redis: RedisProcess;

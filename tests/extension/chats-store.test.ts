@@ -115,7 +115,8 @@ describe('chats store', () => {
     expect(await outbox.all()).toHaveLength(0);
   });
 
-  it('keeps unacknowledged messages in the outbox and resends them with the same clientId on reconnect', async () => {
+  /** One active chat of mine on a fake server that stores what is sent; the store started and connected. */
+  async function connectedWithMyChat() {
     const mine = conversation({ status: 'active', operatorId: 'op-1' });
     const chat = serverChat(mine, [message(mine.id, 1)]);
     const fake = createFakeServer();
@@ -129,6 +130,11 @@ describe('chats store', () => {
     store.start({ server: fake.client, ...me, outbox });
     fake.setStatus('connected');
     await settle();
+    return { mine, fake, outbox, store };
+  }
+
+  it('keeps unacknowledged messages in the outbox and resends them with the same clientId on reconnect', async () => {
+    const { mine, fake, outbox, store } = await connectedWithMyChat();
 
     fake.setStatus('offline');
     await store.send(mine.id, 'typed while offline');
@@ -149,19 +155,7 @@ describe('chats store', () => {
   });
 
   it('sends a whisper as a whisper, also when it is resent after a reconnect (W1), and marks whisper typing so', async () => {
-    const mine = conversation({ status: 'active', operatorId: 'op-1' });
-    const chat = serverChat(mine, [message(mine.id, 1)]);
-    const fake = createFakeServer();
-    fake.handle('chat:list', () => ({ ok: true, data: [chat.conv()] }));
-    fake.handle('chat:get', chat.get);
-    fake.handle('chat:sync', chat.sync);
-    fake.handle('typing:set', () => ({ ok: true, data: null }));
-    fake.handle('message:send', chat.send);
-    const outbox = createMemoryOutbox();
-    const store = useChatsStore();
-    store.start({ server: fake.client, ...me, outbox });
-    fake.setStatus('connected');
-    await settle();
+    const { mine, fake, outbox, store } = await connectedWithMyChat();
 
     store.noteTyping(mine.id, true);
     expect(fake.callsOf('typing:set').at(-1)).toEqual({ conversationId: mine.id, typing: true, internal: true });

@@ -27,6 +27,11 @@ export const ERROR_CODES = [
   'chat_taken',
   /** #6 (A1): the operator already has as many chats as their limit allows. */
   'limit_reached',
+  /**
+   * #7 (W4): a public reply into a colleague's chat. Only the assigned operator answers the
+   * visitor; others whisper (with the monitor right) or take the chat over first.
+   */
+  'not_your_chat',
   'internal_error',
 ] as const;
 
@@ -37,7 +42,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  * turn into success (#4): clients mark it failed for good and stop resending it. Every other code
  * (`internal_error`, `rate_limited`, a lost connection) means "try again later".
  */
-const PERMANENT_SEND_ERRORS: readonly string[] = ['validation_failed', 'message_rejected', 'not_found', 'chat_closed', 'forbidden'];
+const PERMANENT_SEND_ERRORS: readonly string[] = ['validation_failed', 'message_rejected', 'not_found', 'chat_closed', 'forbidden', 'not_your_chat'];
 
 /** True when a send refused with `code` must not be resent (see PERMANENT_SEND_ERRORS). */
 export function isPermanentSendError(code: string): boolean {

@@ -10,6 +10,7 @@ import * as canned from './canned';
 import * as chats from './chats';
 import * as ratings from './ratings';
 import * as routing from './routing';
+import * as teamChats from './teamChats';
 import * as reads from './reads';
 import * as transcripts from './transcripts';
 import * as visitors from './visitors';
@@ -19,7 +20,7 @@ export type { VisitorAuth, VisitorSession } from './visitors';
 export type { TypingView } from './chats';
 
 /** Every feature's contract, by feature name: the convention tests walk this. */
-export const contracts = { visitors, chats, ratings, transcripts, canned, routing, reads, archive };
+export const contracts = { visitors, chats, ratings, transcripts, canned, routing, reads, archive, teamChats };
 
 /** The widget's commands (`/visitor`). */
 export const visitorCommands = {
@@ -38,6 +39,7 @@ export const operatorCommands = {
   ...routing.operatorCommands,
   ...reads.operatorCommands,
   ...archive.operatorCommands,
+  ...teamChats.operatorCommands,
 };
 
 export type VisitorClientToServer = ClientToServer<typeof visitorCommands>;
@@ -49,7 +51,8 @@ export type OperatorServerToClient = ServerToClient<
     ratings.OperatorBroadcasts &
     canned.OperatorBroadcasts &
     routing.OperatorBroadcasts &
-    reads.OperatorBroadcasts
+    reads.OperatorBroadcasts &
+    teamChats.OperatorBroadcasts
 >;
 
 /** Socket handshake `auth` of the extension: the token from `POST /api/auth/login`. */

@@ -12,3 +12,4 @@ export * from './canned';
 export * from './routing';
 export * from './reads';
 export * from './archive';
+export * from './teamChats';

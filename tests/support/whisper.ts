@@ -6,8 +6,10 @@
  * with `chat:sync`, reloads (a new socket: `session:started`), a file over REST, and at the end
  * the transcript mail. A raw visitor socket records every frame it receives (engine.io packets:
  * every broadcast and every ack), and every REST response the visitor gets is recorded; the
- * transcript mail is read from the outbox. None may carry a whisper's (or a transfer note's)
- * text or clientId, any operator's id, or the name of an operator the visitor was never shown;
+ * transcript mail is read from the outbox. Internal chats between operators run beside (W2, W3):
+ * messages between two of the staff, and Respond on a whisper (its quote, a link back to the chat,
+ * then a message each way). None may carry a whisper's (or a transfer note's, or an internal chat
+ * message's) text or clientId, an internal chat's id, any operator's id, or the name of an operator the visitor was never shown;
  * the visitor's own sequence numbers 1..n without a gap.
  */
 import fc from 'fast-check';
@@ -43,6 +45,9 @@ export interface WhisperEnv {
 type Step =
   | { kind: 'visitor' | 'operator' | 'typing' | 'transfer' | 'takeOver' | 'reload' | 'file' }
   | { kind: 'whisper'; by: 'sue' | 'olivia' | 'assignee' }
+  /** W3: a message between two of the staff (from, to: indexes into otto, sue, olivia); W2: Respond on the latest whisper. */
+  | { kind: 'teamchat'; from: number; to: number }
+  | { kind: 'respond' }
   | { kind: 'reconnect'; from: number };
 
 export const whisperSteps = fc.array(
@@ -51,6 +56,13 @@ export const whisperSteps = fc.array(
     { weight: 4, arbitrary: fc.constantFrom<'sue' | 'olivia' | 'assignee'>('sue', 'olivia', 'assignee').map((by): Step => ({ kind: 'whisper', by })) },
     { weight: 1, arbitrary: fc.constantFrom<Step>({ kind: 'typing' }, { kind: 'transfer' }, { kind: 'takeOver' }, { kind: 'reload' }, { kind: 'file' }) },
     { weight: 1, arbitrary: fc.nat({ max: 8 }).map((from): Step => ({ kind: 'reconnect', from })) },
+    {
+      weight: 2,
+      arbitrary: fc.oneof(
+        fc.tuple(fc.nat({ max: 2 }), fc.nat({ max: 1 })).map(([from, d]): Step => ({ kind: 'teamchat', from, to: (from + 1 + d) % 3 })),
+        fc.constant<Step>({ kind: 'respond' }),
+      ),
+    },
   ),
   { minLength: 6, maxLength: 16 },
 );
@@ -117,7 +129,16 @@ export async function runWhisperScenario(env: WhisperEnv, steps: Step[]): Promis
     const shownNames = new Set([otto.name]);
     const expected = ['public question'];
     /** Whispers and transfer notes: operators only. */
-    const secrets: { body: string; clientId: string; author: Staff }[] = [];
+    const secrets: { body: string; clientId: string; author: Staff; seq?: number }[] = [];
+    /** W2, W3: internal chats the run used (their ids must never reach the visitor either). */
+    const teamChatIds = new Set<string>();
+    /** A message in an internal chat, resent once (idempotent: the same seq), kept as a secret. */
+    const teamSay = async (from: Staff, teamChatId: string, text: string) => {
+      const clientId = newClientId();
+      const sent = ok(await from.socket.emitWithAck('teamchat:send', { teamChatId, clientId, body: text }), `teamchat:send by ${from.name}`);
+      expect(ok(await from.socket.emitWithAck('teamchat:send', { teamChatId, clientId, body: text }), 'teamchat resend').seq).toBe(sent.seq);
+      secrets.push({ body: text, clientId, author: from });
+    };
     let n = 0;
 
     for (const s of steps) {
@@ -139,7 +160,29 @@ export async function runWhisperScenario(env: WhisperEnv, steps: Step[]): Promis
           // Idempotent like any message: a resend is answered with the same one, nothing stored twice.
           if (n % 3 === 0)
             expect(ok(await by.socket.emitWithAck('message:send', { conversationId, clientId, body, internal: true }), 'resend').seq).toBe(sent.seq);
-          secrets.push({ body, clientId, author: by });
+          secrets.push({ body, clientId, author: by, seq: sent.seq });
+          break;
+        }
+        case 'teamchat': {
+          const [from, to] = [staff[s.from]!, staff[s.to]!];
+          const chat = ok(await from.socket.emitWithAck('teamchat:start', { operatorId: to.id }), 'teamchat:start');
+          teamChatIds.add(chat.chat.id);
+          await teamSay(from, chat.chat.id, body);
+          break;
+        }
+        case 'respond': {
+          // W2: someone other than the whisper's author responds to it; both then write.
+          const whisper = secrets.findLast((x) => x.seq !== undefined);
+          if (!whisper) break;
+          const by = staff.find((x) => x !== whisper.author)!;
+          const clientId = newClientId();
+          const opened = ok(await by.socket.emitWithAck('teamchat:respond', { conversationId, seq: whisper.seq!, clientId }), 'teamchat:respond');
+          const quoted = opened.messages.find((m) => m.clientId === clientId);
+          expect(quoted?.ref).toMatchObject({ conversationId, seq: whisper.seq, quote: whisper.body, authorName: whisper.author.name });
+          teamChatIds.add(opened.chat.id);
+          secrets.push({ body: `${body}-by`, clientId, author: by });
+          await teamSay(by, opened.chat.id, `${body}-by`);
+          await teamSay(whisper.author, opened.chat.id, `${body}-back`);
           break;
         }
         case 'typing':
@@ -204,7 +247,9 @@ export async function runWhisperScenario(env: WhisperEnv, steps: Step[]): Promis
     // Operators read everything in one order: whispers and notes among the rest, seq 1..N.
     const history = ok(await olivia.socket.emitWithAck('chat:get', { conversationId }), 'chat:get');
     expect(history.messages.map((m) => m.seq)).toEqual(history.messages.map((_, i) => i + 1));
-    expect(history.messages.filter((m) => m.visibility === 'internal').map((m) => m.body)).toEqual(secrets.map((x) => x.body));
+    // Internal chat messages are not the visitor chat's: only whispers and notes are in it.
+    const inChat = secrets.filter((x) => !/^(teamchat|respond)-/.test(x.body));
+    expect(history.messages.filter((m) => m.visibility === 'internal').map((m) => m.body)).toEqual(inChat.map((x) => x.body));
     expect(secrets.map((x) => x.body)).not.toContain(history.conversation.preview);
 
     // The visitor's own numbering (#6): 1..n, the public messages only; live seqs agree with it.
@@ -239,6 +284,8 @@ export async function runWhisperScenario(env: WhisperEnv, steps: Step[]): Promis
         if (!shownNames.has(secret.author.name)) expect(text.includes(secret.author.name), `${where} names ${secret.author.name}`).toBe(false);
       }
       for (const s of staff) expect(text.includes(s.id), `${where} carries ${s.name}'s id`).toBe(false);
+      for (const id of teamChatIds) expect(text.includes(id), `${where} carries internal chat ${id}`).toBe(false);
+      expect(text.includes('teamchat'), `${where} carries an internal chat event`).toBe(false);
     }
     for (const b of expected) expect(seen.includes(b), `the visitor never received ${b}`).toBe(true);
     // No typing of anyone's reached the visitor: whisper typing and a monitor's never do.

@@ -15,7 +15,8 @@ import { ratings } from './ratings';
 import { routing } from './routing';
 import { reads } from './reads';
 import { team } from './team';
+import { teamChats } from './teamChats';
 import { transcripts } from './transcripts';
 import { visitors } from './visitors';
 
-export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts, canned, routing, reads, archive];
+export const features: Feature[] = [accounts, auth, visitors, chats, mail, files, team, ratings, transcripts, canned, routing, reads, archive, teamChats];

@@ -10,3 +10,4 @@ export * from './team';
 export * from './canned';
 export * from './routing';
 export * from './archive';
+export * from './teamChats';

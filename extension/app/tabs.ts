@@ -14,6 +14,8 @@ import { useChatsStore } from '@/stores/chats';
 import { useInsertIntoChatStore } from '@/stores/insertIntoChat';
 import { useRatingsStore } from '@/stores/ratings';
 import { useRoutingStore } from '@/stores/routing';
+import { useTeamChatsStore } from '@/stores/teamChats';
+import { createDexieTeamOutbox } from '@/utils/db';
 import { useVisitorsStore } from '@/stores/visitors';
 import { strings } from '@/strings';
 import type { OutboxStore } from '@/utils/outbox';
@@ -67,6 +69,8 @@ export const panelTabs: readonly PanelTab[] = [
         useInsertIntoChatStore().start(server),
         // W4, W1: monitoring colleagues' chats, who watches mine, take over.
         useSupervisionStore().start(session, server),
+        // W2, W3: internal chats with colleagues, in the same pane and list.
+        useTeamChatsStore().start({ server, operatorId: session.operator.id, operatorName: session.operator.name, outbox: createDexieTeamOutbox() }),
       ];
       return () => stops.forEach((stop) => stop());
     },
@@ -75,7 +79,8 @@ export const panelTabs: readonly PanelTab[] = [
       // A1 (#6): the waiting chats this operator is to see (their departments'); P5: chats with unread messages.
       const routing = useRoutingStore();
       const waiting = useChatListStore().waiting.filter((c) => routing.isForMe(c)).length;
-      const unread = useChatsStore().unreadChats;
+      // W3: internal chats with unread messages count too.
+      const unread = useChatsStore().unreadChats + useTeamChatsStore().unreadChats;
       return waiting + unread ? { count: waiting + unread, alert: true, label: strings.chats.badgeLabel(waiting, unread) } : null;
     },
   },

@@ -2,6 +2,8 @@
  * The operator's chat windows (P1): which chats are open in the docked pane, which one is
  * shown, and whether the panel is on screen and focused (P5: a chat is read only then). The open chats and
  * the selection are kept in the browser session, so a panel reload shows the same chat (#5).
+ * W3 (#7): internal chats between operators open in the same pane, beside the visitor chats:
+ * `teamIds`, and `teamId` when one of them is shown (over the visitor chat that was).
  */
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
@@ -13,6 +15,9 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
   const list = useChatListStore();
   const openIds = ref<string[]>([]);
   const activeId = ref<string | null>(null);
+  const teamIds = ref<string[]>([]);
+  /** The internal chat shown in the pane, or null: then the visitor chat `activeId` is. */
+  const teamId = ref<string | null>(null);
   const panelVisible = ref(true);
   /** The panel has the keyboard focus (P5: what counts as reading the chat shown). */
   const panelFocused = ref(true);
@@ -23,18 +28,27 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
   const active = computed(() => (activeId.value ? (list.conversations[activeId.value] ?? null) : null));
 
   watch(
-    [openIds, activeId],
+    [openIds, activeId, teamIds, teamId],
     () => {
-      if (persisting) void chatWindowsItem.setValue({ openIds: [...openIds.value], activeId: activeId.value });
+      if (persisting)
+        void chatWindowsItem.setValue({ openIds: [...openIds.value], activeId: activeId.value, teamIds: [...teamIds.value], teamId: teamId.value });
     },
     { deep: true },
   );
 
-  /** Reads back the windows of this browser session (a panel reload), before the first chat list. */
-  async function restore() {
+  let restoring: Promise<void> | null = null;
+  /** Reads back the windows of this browser session (a panel reload), before the first chat list; once (every store waits on the same read). */
+  function restore(): Promise<void> {
+    restoring ??= readBack();
+    return restoring;
+  }
+
+  async function readBack() {
     const saved = await chatWindowsItem.getValue();
     for (const id of saved.openIds) if (!openIds.value.includes(id)) openIds.value.push(id);
     if (saved.activeId && openIds.value.includes(saved.activeId)) activeId.value = saved.activeId;
+    for (const id of saved.teamIds ?? []) if (!teamIds.value.includes(id)) teamIds.value.push(id);
+    if (saved.teamId && teamIds.value.includes(saved.teamId)) teamId.value = saved.teamId;
     persisting = true;
   }
 
@@ -47,6 +61,19 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
   function show(id: string) {
     add(id);
     activeId.value = id;
+    teamId.value = null;
+  }
+
+  /** W3: opens and shows an internal chat. */
+  function showTeam(id: string) {
+    if (!teamIds.value.includes(id)) teamIds.value.push(id);
+    teamId.value = id;
+  }
+
+  /** W3: takes an internal chat out of the pane; the visitor chat shown before comes back. */
+  function closeTeam(id: string) {
+    teamIds.value = teamIds.value.filter((t) => t !== id);
+    if (teamId.value === id) teamId.value = null;
   }
 
   /** Takes chats out of the pane; if the one shown goes, the first one left is shown. */
@@ -73,6 +100,9 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
   function reset() {
     openIds.value = [];
     activeId.value = null;
+    teamIds.value = [];
+    teamId.value = null;
+    restoring = null;
     if (persisting) void chatWindowsItem.removeValue();
     persisting = false;
   }
@@ -80,6 +110,8 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
   return {
     openIds,
     activeId,
+    teamIds,
+    teamId,
     panelVisible,
     panelFocused,
     openChats,
@@ -87,6 +119,8 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
     restore,
     add,
     show,
+    showTeam,
+    closeTeam,
     close,
     ensureActive,
     setPanelVisible,

@@ -56,8 +56,12 @@ export const useChatsStore = defineStore('chats', () => {
   // P5: read state and unread counts.
   const reads = useReads({ server, list, windows, messages: timeline.messages });
   watch(
-    [() => windows.activeId, () => windows.panelVisible, () => windows.panelFocused, () => activeMessages.value.length, () => windows.active?.operatorReadSeq],
+    [() => windows.activeId, () => windows.panelVisible, () => windows.panelFocused, () => activeMessages.value.length, () => windows.active?.operatorReadSeq, () => windows.teamId],
     () => reads.markShown(),
+  );
+  watch(
+    () => windows.teamId,
+    () => reportFocus(),
   );
 
   // ── keeping the parts in step ────────────────────────────────────────────
@@ -80,7 +84,9 @@ export const useChatsStore = defineStore('chats', () => {
   }
 
   function reportFocus() {
-    ctx?.server.setFocus(windows.activeId, windows.panelVisible, windows.panelVisible && windows.panelFocused);
+    // W3: an internal chat shown is reported as `team:<id>` (the background's alerts for it; no visitor chat is shown then).
+    const shown = windows.teamId ? `team:${windows.teamId}` : windows.activeId;
+    ctx?.server.setFocus(shown, windows.panelVisible, windows.panelVisible && windows.panelFocused);
   }
 
   async function refresh() {

@@ -17,6 +17,7 @@ import { ratings } from './ratings';
 import { supervision } from './supervision';
 import { routing } from './routing';
 import { team } from './team';
+import { teamChats } from './teamChats';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing, invitations, contextMenu, archive, supervision };
+export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing, invitations, contextMenu, archive, supervision, teamChats };

@@ -29,6 +29,8 @@ export interface ChatMessage {
   file?: FileView;
   /** Operators only (#5): a transfer's note (#6), later whispers. */
   visibility?: 'internal';
+  /** W2: the author of an internal message (Respond opens the chat with them). */
+  operatorId?: string;
 }
 
 /** A client id for the operator's new message (`op_` marks it in logs): the idempotency key every resend reuses. */

@@ -29,6 +29,9 @@ export const panelTabItem = storage.defineItem<string | null>('local:panelTab', 
 export interface ChatWindowsState {
   openIds: string[];
   activeId: string | null;
+  /** W3: internal chats open in the pane, and the one shown over the visitor chats (absent before #7). */
+  teamIds?: string[];
+  teamId?: string | null;
 }
 
 /**

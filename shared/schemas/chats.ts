@@ -78,6 +78,8 @@ export interface MessageView {
   createdAt: string;
   /** Present only on internal messages (operators only, #5); absent means public. */
   visibility?: 'internal';
+  /** W2: the operator who wrote an internal message (a whisper, a note): operators only, like the message itself. */
+  operatorId?: string;
   /** The file it carries (#5, P7), with a freshly signed URL; `body` is then its caption, maybe empty. Absent once the file is gone. */
   file?: FileView;
 }

@@ -16,7 +16,7 @@ export type TeamChatStartPayload = z.infer<typeof teamChatStartPayload>;
  * W2: "Respond" on the whisper `seq` of visitor chat `conversationId`: opens the chat with its
  * author and posts (once per clientId) a message quoting it, with a link back to the visitor chat.
  */
-export const teamChatRespondPayload = z.object({ conversationId: uuid, seq: seq.min(1), clientId });
+export const teamChatRespondPayload = z.object({ conversationId: uuid, seq, clientId });
 export type TeamChatRespondPayload = z.infer<typeof teamChatRespondPayload>;
 
 export const teamChatRef = z.object({ teamChatId: uuid });

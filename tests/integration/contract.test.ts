@@ -73,7 +73,12 @@ async function accountWithChat() {
   // P4: the invitation rule routes name a rule of account A.
   const rule = await rest<{ id: string }>(server.url, 'POST', '/api/invitation-rules', { name: 'Pricing', message: 'Hi!', urlPattern: '/pricing' }, a.token);
   if (rule.status !== 201) throw new Error('rule failed');
+  // W3: an internal chat of account A (the admin and a colleague).
+  const colleague = await h.colleague(server, a.account.id);
+  const teamChat = await a.socket.emitWithAck('teamchat:start', { operatorId: colleague.operator.id });
+  if (!teamChat.ok) throw new Error('teamchat:start failed');
   const ids: Ids = {
+    teamChatId: teamChat.data.chat.id,
     ruleId: rule.body.id,
     cannedId: canned.data.id,
     conversationId: started.data.conversation.id,

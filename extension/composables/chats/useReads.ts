@@ -43,7 +43,8 @@ export function useReads({ server, list, windows, messages }: ReadsOptions) {
   /** The chat shown is read if the panel is visible and focused: its highest seq goes to the server. */
   function markShown() {
     const id = windows.activeId;
-    if (!id || !windows.panelVisible || !windows.panelFocused) return;
+    // W3: an internal chat shown over it hides it: not read.
+    if (!id || windows.teamId || !windows.panelVisible || !windows.panelFocused) return;
     const c = list.conversations[id];
     if (!c || c.status === 'waiting' || c.operatorId !== list.operatorId) return;
     let top = 0;

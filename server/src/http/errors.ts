@@ -20,6 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   file_type_not_allowed: 415,
   chat_taken: 409,
   limit_reached: 409,
+  not_your_chat: 403,
   internal_error: 500,
 };
 

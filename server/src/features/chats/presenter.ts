@@ -22,6 +22,8 @@ export function presentMessage(m: MessageRow, audience: Audience, file?: FileVie
     createdAt: m.createdAt.toISOString(),
     // Only operators ever read internal messages (#5), so a visitor's views never carry the field.
     ...(m.visibility === 'internal' ? { visibility: 'internal' as const } : {}),
+    // W2: who whispered (Respond opens the chat with them); internal messages only, so operators only.
+    ...(m.visibility === 'internal' && m.operatorId ? { operatorId: m.operatorId } : {}),
     ...(file ? { file } : {}),
   };
 }

@@ -9,6 +9,8 @@ import type { ConnectionStatus } from '@/utils/protocol';
 import { strings } from '@/strings';
 import { previewOf, previewOfMessage } from '@@/shared/preview';
 import type { ChatAlerts } from './chats';
+import type { TeamChatAlerts } from './teamChats';
+import type { TeamMessageView } from '@@/shared/schemas/teamChats';
 import { createSoundPlayer, type SoundPlayer } from './sounds';
 
 export const BADGE_WAITING_COLOUR = '#dc2626';
@@ -48,7 +50,7 @@ function chromeOnly<T extends object>(options: T): Partial<T> {
 }
 
 /** The alerts, plus what the background needs to answer a click on one of their notifications. */
-export interface BrowserAlerts extends ChatAlerts {
+export interface BrowserAlerts extends ChatAlerts, TeamChatAlerts {
   /** The chat a click on notification `id` should open (the summary: its longest-waiting chat). */
   conversationOf(notificationId: string): string | null;
   /** P12: the chat whose Accept button this is (a new chat's notification, its first button), else null. */
@@ -158,6 +160,18 @@ export function createBrowserAlerts(sounds: SoundPlayer = createSoundPlayer()): 
           iconUrl,
           title: strings.chats.notify.messageTitle(m.authorName || c?.visitorName || strings.visitors.defaultName),
           message: previewOfMessage(m),
+          ...chromeOnly({ priority: 0, silent: true }),
+        } as NotificationOptions)
+        .catch(ignore);
+    },
+    /** W3: a colleague's message in an internal chat (`key`: team:<id>, which a click opens). */
+    newTeamMessage(key: string, m: TeamMessageView) {
+      void browser.notifications
+        .create(messageNotificationId(key), {
+          type: 'basic' as const,
+          iconUrl,
+          title: strings.teamChats.notifyTitle(m.authorName),
+          message: m.body || (m.ref ? `“${m.ref.quote}”` : ''),
           ...chromeOnly({ priority: 0, silent: true }),
         } as NotificationOptions)
         .catch(ignore);

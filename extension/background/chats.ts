@@ -24,8 +24,11 @@ export interface ChatAlerts {
   clearChat(conversationId: string): void;
 }
 
-/** `onChange`: the open chats changed (P12: the context menu's entries follow what is mine). */
-export function createChatsDomain(context: DomainContext, alerts: ChatAlerts, onChange?: () => void) {
+/**
+ * `onChange`: the open chats changed (P12: the context menu's entries follow what is mine).
+ * `moreUnread`: other chats with unread messages the badge counts too (W3: internal chats).
+ */
+export function createChatsDomain(context: DomainContext, alerts: ChatAlerts, onChange?: () => void, moreUnread: () => number = () => 0) {
   /** Open conversations (for the badge count and "is this chat mine"). */
   const conversations = new Map<string, ConversationView>();
   /** Which chat each panel shows, whether it is visible and focused: no notification (or sound) for what the operator is looking at. */
@@ -66,11 +69,12 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts, on
   function updateBadge() {
     onChange?.();
     const { waiting, unread } = context.session() ? counts() : { waiting: 0, unread: 0 };
+    const allUnread = context.session() ? unread + moreUnread() : 0;
     // Every visitor message asks; the browser is told only when something changed.
-    const key = `${waiting}/${unread}/${context.status()}`;
+    const key = `${waiting}/${allUnread}/${context.status()}`;
     if (key === shown) return;
     shown = key;
-    alerts.setWaitingCount(waiting, context.status(), unread);
+    alerts.setWaitingCount(waiting, context.status(), allUnread);
   }
 
   function upsert(c: ConversationView) {
@@ -179,6 +183,8 @@ export function createChatsDomain(context: DomainContext, alerts: ChatAlerts, on
     },
     waitingCount,
     mineInProgress,
+    isShownSomewhere,
+    updateBadge,
     /** P12: accepts a chat from the background (a notification's Accept button); false if it could not. */
     async accept(conversationId: string): Promise<boolean> {
       const c = connection;

@@ -8,9 +8,10 @@ import { createComposerDomain } from './composer';
 import type { MenuState } from './contextMenus';
 import { createSocketHub, type SocketHubOptions } from './hub';
 import { createRoutingDomain } from './routing';
+import { createTeamChatsDomain, type TeamChatAlerts } from './teamChats';
 
 export interface HubOptions extends Omit<SocketHubOptions<never>, 'domains'> {
-  alerts: ChatAlerts;
+  alerts: ChatAlerts & TeamChatAlerts;
   /** P12: what the context menu's entries depend on changed (see {@link MenuState}). */
   onMenuState?: () => void;
 }
@@ -18,10 +19,19 @@ export interface HubOptions extends Omit<SocketHubOptions<never>, 'domains'> {
 /** The socket hub with every domain plugged in, and what the background entrypoint asks of them. */
 export function createHub(options: HubOptions) {
   const { alerts, onMenuState, ...rest } = options;
+  // W3: internal chats count in the badge and alert like a chat of mine; the chats domain knows what each panel shows.
+  let chatsDomain: ReturnType<typeof createChatsDomain> | null = null;
+  let teamDomain: ReturnType<typeof createTeamChatsDomain> | null = null;
   const hub = createSocketHub({
     ...rest,
     domains: {
-      chats: (context) => createChatsDomain(context, alerts, onMenuState),
+      chats: (context) => (chatsDomain = createChatsDomain(context, alerts, onMenuState, () => teamDomain?.unreadChats() ?? 0)),
+      teamChats: (context) =>
+        (teamDomain = createTeamChatsDomain(context, {
+          alerts,
+          isShown: (key, focused) => chatsDomain?.isShownSomewhere(key, focused) ?? false,
+          onChange: () => chatsDomain?.updateBadge(),
+        })),
       routing: () => createRoutingDomain(alerts),
       composer: (context) => createComposerDomain(context),
     },

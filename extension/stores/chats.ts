@@ -215,7 +215,8 @@ export const useChatsStore = defineStore('chats', () => {
       server.onStatus((status, previous) => {
         if (status === 'connected' && (previous !== 'connected' || !list.loaded)) void ready.then(refresh);
       }),
-      server.onOpenChat((id) => open(id)),
+      // W3: `team:<id>` (an internal chat's notification) is the internal chats store's.
+      server.onOpenChat((id) => !id.startsWith('team:') && open(id)),
     ];
     const ticker = setInterval(() => typing.expire(), 2000);
     return () => {

@@ -7,12 +7,12 @@
  * in its list already, kept live by `chat:updated`.
  */
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch as watchRef } from 'vue';
 import type { WatcherView } from '@@/shared/schemas/chats';
 import { can, mayMonitor } from '@@/shared/policies';
 import { accountApi } from '@/utils/api';
 import type { ServerClient } from '@/utils/serverClient';
-import type { Session } from '@/utils/session';
+import { monitoringItem, type Session } from '@/utils/session';
 import { strings } from '@/strings';
 import { useChatListStore } from './chatList';
 import { useChatsStore } from './chats';
@@ -30,6 +30,15 @@ export const useSupervisionStore = defineStore('supervision', () => {
   const busy = ref<Record<string, 'takingOver' | undefined>>({});
   /** The last thing to tell the operator: a take over of their chat, or a refusal. */
   const notice = ref<string | null>(null);
+  /** Saving starts once the saved list was read back (an empty start must not overwrite it). */
+  let persisting = false;
+  watchRef(
+    monitoring,
+    (m) => {
+      if (persisting) void monitoringItem.setValue(Object.keys(m));
+    },
+    { deep: true },
+  );
 
   const role = computed(() => session.value?.operator.role ?? 'operator');
   const allowed = computed(() => mayMonitor(role.value, operatorsMayMonitor.value));
@@ -93,13 +102,26 @@ export const useSupervisionStore = defineStore('supervision', () => {
     if (res.ok) operatorsMayMonitor.value = res.data.operatorsMayMonitor;
   }
 
-  /** After a reconnect the server has forgotten what this socket watched: watch again (it re-announces). */
+  /**
+   * After a reconnect the server has forgotten what this socket watched, and after a panel reload
+   * this panel had (#7): watch again (it re-announces). A chat gone meanwhile is dropped.
+   */
   function rewatch() {
     for (const id of Object.keys(monitoring.value)) {
       void server?.request('chat:watch', { conversationId: id }).then((res) => {
         if (res.ok) watchers.value[id] = res.data.watchers;
+        else if (res.error.code === 'not_found' || res.error.code === 'forbidden') delete monitoring.value[id];
       });
     }
+  }
+
+  /** The chats monitored before a panel reload, watched again once the connection is up. */
+  async function restore(client: ServerClient) {
+    const saved = await monitoringItem.getValue();
+    if (server !== client) return;
+    for (const id of saved) monitoring.value[id] = true;
+    persisting = true;
+    if (saved.length && client.status === 'connected') rewatch();
   }
 
   function start(s: Session, client: ServerClient): () => void {
@@ -119,7 +141,10 @@ export const useSupervisionStore = defineStore('supervision', () => {
       }),
     ];
     if (client.status === 'connected') void loadSettings(s);
+    void restore(client);
     return () => {
+      if (persisting) void monitoringItem.removeValue();
+      persisting = false;
       offs.forEach((off) => off());
       server = null;
       session.value = null;

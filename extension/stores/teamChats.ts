@@ -303,6 +303,8 @@ export const useTeamChatsStore = defineStore('teamChats', () => {
       }),
       options.server.on('teamchat:updated', upsert),
       options.server.on('teamchat:typed', onTyped),
+      // The notification of a colleague's message was clicked (background/teamChats.ts).
+      options.server.onOpenChat((key) => key.startsWith('team:') && open(key.slice('team:'.length))),
       options.server.onStatus((status, previous) => {
         if (status === 'connected' && (previous !== 'connected' || !loaded.value)) void refresh();
       }),

@@ -40,6 +40,13 @@ export interface ChatWindowsState {
  */
 export const chatWindowsItem = storage.defineItem<ChatWindowsState>('session:chatWindows', { fallback: { openIds: [], activeId: null }, version: 1 });
 
+/**
+ * W4 (#7): the colleagues' chats this panel monitors, kept for the browser session: after a panel
+ * reload each is watched again (`chat:watch`), so its operator still sees "Watched by" and its
+ * whispers keep arriving.
+ */
+export const monitoringItem = storage.defineItem<string[]>('session:monitoring', { fallback: [], version: 1 });
+
 /** Turns what the operator typed into a normalised origin-like base URL, or null if it isn't http(s). */
 export function normaliseServerUrl(input: string): string | null {
   let text = input.trim();

@@ -31,7 +31,11 @@ export const useChatWindowsStore = defineStore('chatWindows', () => {
     [openIds, activeId, teamIds, teamId],
     () => {
       if (persisting)
-        void chatWindowsItem.setValue({ openIds: [...openIds.value], activeId: activeId.value, teamIds: [...teamIds.value], teamId: teamId.value });
+        void chatWindowsItem.setValue({
+          openIds: [...openIds.value],
+          activeId: activeId.value,
+          ...(teamIds.value.length ? { teamIds: [...teamIds.value], teamId: teamId.value } : {}),
+        });
     },
     { deep: true },
   );

@@ -2,7 +2,6 @@
 export const teamChats = {
   /** The Chats tab's section of internal chats. */
   section: (n: number) => `Team (${n})`,
-  sectionEmpty: 'No chats with colleagues yet. Start one from the Team tab (Message).',
   /** Marks an internal chat wherever it is listed (a tab of the pane, the list). */
   internal: 'Internal chat with colleagues',
   /** The Team tab's action on a colleague's row. */

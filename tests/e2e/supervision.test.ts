@@ -3,7 +3,10 @@
  * with the built extension, and a visitor on the demo site. The supervisor opens the Monitor list,
  * opens the operator's chat (read-only, a whisper composer) and whispers; the operator sees it
  * highlighted and labelled, sees who watches, and whispers back; the visitor's widget and every
- * WebSocket frame its page receives (CDP) never hold either whisper. Then the supervisor takes
+ * WebSocket frame its page receives (CDP) never hold either whisper. W2, W3: the operator clicks
+ * Respond on the supervisor's whisper (by keyboard): the internal chat opens with the whisper quoted
+ * and a link back to the visitor chat, on both sides; they exchange messages there, and none of it
+ * reaches the visitor either. Then the supervisor takes
  * the chat over and the visitor sees her name. axe-core checks the Monitor list and the whisper
  * view. With E2E_SCREENSHOTS=<dir>: both at 252 and 400 px.
  */
@@ -17,6 +20,8 @@ const ADMIN = { email: 'ada@shop.test', password: 'correct horse battery', accou
 const PASSWORD = 'a long enough passphrase';
 const WHISPER = 'Offer her the express refund';
 const BACK = 'Already did, she wants it in writing';
+const ASK = 'Can I promise the refund by Friday?';
+const ANSWER = 'Yes, Friday is fine';
 
 describe('monitoring, whispers and take over in the browser (W4, W1)', () => {
   let server: E2eServer;
@@ -97,8 +102,41 @@ describe('monitoring, whispers and take over in the browser (W4, W1)', () => {
     await expectAccessible(bob, "Bob's chat with the whispers");
     await shoot(bob, 'supervision-operator');
 
-    // Bob switches back and answers Vera; she gets that, and nothing of the whispers.
-    await bob.click(byTestId('composer-whisper'));
+    // W2: Respond on Sue's whisper, by keyboard: the internal chat with her opens, the whisper quoted, a link back.
+    await bob.focus(byTestId('whisper-respond'));
+    await bob.keyboard.press('Enter');
+    await waitVisible(bob, byTestId('team-chat-window'));
+    const quoteOf = (page: Page) => page.$eval(byTestId('team-quote'), (el) => el.textContent ?? '');
+    await expect.poll(() => quoteOf(bob).catch(() => ''), { timeout: 10_000 }).toContain(WHISPER);
+    expect(await bob.$eval(byTestId('team-chat-title'), (el) => el.textContent?.trim())).toBe('Sue');
+    await typeInto(bob, byTestId('team-composer'), ASK);
+    await bob.keyboard.press('Enter');
+    const teamTexts = (page: Page) => page.$$eval(byTestId('team-message-body'), (els) => els.map((e) => e.textContent?.trim() ?? ''));
+    await expect.poll(() => teamTexts(bob), { timeout: 10_000 }).toContain(ASK);
+    // Sue: the Team section of her Chats tab has it, unread; she opens it, sees the same quote and link, and answers.
+    const teamItem = await waitVisible(sue, byTestId('team-chat-item'));
+    await expect.poll(() => teamItem.evaluate((el) => el.querySelector('.count-badge')?.textContent?.trim() ?? ''), { timeout: 10_000 }).toBe('2');
+    await teamItem.click();
+    await waitVisible(sue, byTestId('team-chat-window'));
+    expect(await quoteOf(sue)).toContain(WHISPER);
+    await expect.poll(() => teamTexts(sue), { timeout: 10_000 }).toContain(ASK);
+    await typeInto(sue, byTestId('team-composer'), ANSWER);
+    await sue.keyboard.press('Enter');
+    await expect.poll(() => teamTexts(bob), { timeout: 10_000 }).toContain(ANSWER);
+    // Bob's message is read by Sue: "Seen" under it on his side.
+    await waitVisible(bob, byTestId('team-seen'));
+    await expectAccessible(bob, 'the internal chat');
+    await shoot(bob, 'internal-chat');
+    await shoot(sue, 'internal-chat-supervisor');
+
+    // The link back: Bob is in Vera's chat again; Sue too (to take it over below).
+    await bob.click(byTestId('team-quote-open'));
+    await waitVisible(bob, byTestId('composer-input'));
+    await sue.click(byTestId('team-quote-open'));
+    await waitVisible(sue, byTestId('chat-takeover'));
+
+    // Bob answers Vera (not a whisper); she gets that, and nothing of the whispers nor of the internal chat.
+    if (await bob.$(`${byTestId('composer')}[data-whisper="true"]`)) await bob.click(byTestId('composer-whisper'));
     await typeInto(bob, byTestId('composer-input'), 'We are on it, Vera');
     await bob.keyboard.press('Enter');
     await expect.poll(() => messageTexts(vera), { timeout: 10_000 }).toContain('We are on it, Vera');
@@ -118,11 +156,12 @@ describe('monitoring, whispers and take over in the browser (W4, W1)', () => {
 
     const shown = await widgetText(vera);
     const received = frames.join('\n');
-    for (const secret of [WHISPER, BACK]) {
+    for (const secret of [WHISPER, BACK, ASK, ANSWER]) {
       expect(shown).not.toContain(secret);
       expect(received).not.toContain(secret);
     }
     expect(received).toContain('We are on it, Vera');
     expect(received).toContain('Sue took over the chat');
-  }, 90_000);
+    expect(received).not.toContain('teamchat');
+  }, 150_000);
 });

@@ -56,7 +56,14 @@ export const useChatsStore = defineStore('chats', () => {
   // P5: read state and unread counts.
   const reads = useReads({ server, list, windows, messages: timeline.messages });
   watch(
-    [() => windows.activeId, () => windows.panelVisible, () => windows.panelFocused, () => activeMessages.value.length, () => windows.active?.operatorReadSeq, () => windows.teamId],
+    [
+      () => windows.activeId,
+      () => windows.panelVisible,
+      () => windows.panelFocused,
+      () => activeMessages.value.length,
+      () => windows.active?.operatorReadSeq,
+      () => windows.teamId,
+    ],
     () => reads.markShown(),
   );
   watch(

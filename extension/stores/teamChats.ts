@@ -131,7 +131,10 @@ export const useTeamChatsStore = defineStore('teamChats', () => {
   async function restorePending(chatId: string) {
     if (!ctx) return;
     const entries = (await ctx.outbox.all()).filter((e) => e.teamChatId === chatId);
-    messages.value[chatId] = [...(messages.value[chatId] ?? []).filter((m) => m.seq !== null || !entries.some((e) => e.clientId === m.clientId)), ...entries.map(pendingOf)];
+    messages.value[chatId] = [
+      ...(messages.value[chatId] ?? []).filter((m) => m.seq !== null || !entries.some((e) => e.clientId === m.clientId)),
+      ...entries.map(pendingOf),
+    ];
     messages.value[chatId] = merge(messages.value[chatId], []);
   }
 
@@ -204,7 +207,13 @@ export const useTeamChatsStore = defineStore('teamChats', () => {
     const text = body.trim();
     if (!ctx || !text) return;
     stopTyping(chatId);
-    const entry: TeamOutboxEntry = { clientId: newClientId(), teamChatId: chatId, body: text, authorName: ctx.operatorName, createdAt: new Date().toISOString() };
+    const entry: TeamOutboxEntry = {
+      clientId: newClientId(),
+      teamChatId: chatId,
+      body: text,
+      authorName: ctx.operatorName,
+      createdAt: new Date().toISOString(),
+    };
     await ctx.outbox.put(entry);
     messages.value[chatId] = [...(messages.value[chatId] ?? []), pendingOf(entry)];
     await flush();

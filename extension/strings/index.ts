@@ -20,4 +20,21 @@ import { team } from './team';
 import { teamChats } from './teamChats';
 import { visitors } from './visitors';
 
-export const strings = { app, auth, chats, ratings, visitors, account, admin, team, canned, composer, routing, invitations, contextMenu, archive, supervision, teamChats };
+export const strings = {
+  app,
+  auth,
+  chats,
+  ratings,
+  visitors,
+  account,
+  admin,
+  team,
+  canned,
+  composer,
+  routing,
+  invitations,
+  contextMenu,
+  archive,
+  supervision,
+  teamChats,
+};

@@ -140,7 +140,9 @@ describe('Respond on a whisper (W2), and public replies into a colleague’s cha
     const server = await h.server();
     const { accountId, olivia, colin } = await team(server);
     const visitor = await h.connectVisitor(server, accountId);
-    const started = ok(await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Refund?' }));
+    const started = ok(
+      await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Refund?' }),
+    );
     const conversationId = started.conversation.id;
     ok(await colin.socket.emitWithAck('chat:accept', { conversationId }));
     const whisper = ok(await olivia.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Offer 10% off', internal: true }));

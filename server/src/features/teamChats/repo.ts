@@ -99,10 +99,7 @@ export interface NewTeamMessage {
  * (`duplicate`: a resend). The chat row's lock orders concurrent writers, also on other nodes, so
  * seqs stay gap-free; the author's own message counts as read by them. Null: no such chat.
  */
-export async function appendTeamMessage(
-  db: Db,
-  m: NewTeamMessage,
-): Promise<{ message: TeamMessageRow; chat: TeamChatRow; duplicate: boolean } | null> {
+export async function appendTeamMessage(db: Db, m: NewTeamMessage): Promise<{ message: TeamMessageRow; chat: TeamChatRow; duplicate: boolean } | null> {
   return db.transaction(async (tx) => {
     const [locked] = await tx
       .select()
@@ -124,7 +121,16 @@ export async function appendTeamMessage(
       .returning();
     const [message] = await tx
       .insert(teamMessages)
-      .values({ accountId: m.accountId, chatId: m.chatId, seq: chat!.lastSeq, clientId: m.clientId, operatorId: m.operatorId, authorName: m.authorName, body: m.body, ref: m.ref ?? null })
+      .values({
+        accountId: m.accountId,
+        chatId: m.chatId,
+        seq: chat!.lastSeq,
+        clientId: m.clientId,
+        operatorId: m.operatorId,
+        authorName: m.authorName,
+        body: m.body,
+        ref: m.ref ?? null,
+      })
       .returning();
     await tx
       .update(teamChatMembers)

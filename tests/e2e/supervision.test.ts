@@ -126,8 +126,8 @@ describe('monitoring, whispers and take over in the browser (W4, W1)', () => {
     // Bob's message is read by Sue: "Seen" under it on his side.
     await waitVisible(bob, byTestId('team-seen'));
     await expectAccessible(bob, 'the internal chat');
-    await shoot(bob, 'internal-chat');
-    await shoot(sue, 'internal-chat-supervisor');
+    await shootAt(bob, 'internal-chat', [252, 400, 1280], 760);
+    await shootAt(sue, 'internal-chat-supervisor', [252, 400, 1280], 760);
 
     // The link back: Bob is in Vera's chat again; Sue too (to take it over below).
     await bob.click(byTestId('team-quote-open'));

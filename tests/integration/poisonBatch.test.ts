@@ -192,7 +192,15 @@ describe('MessageWriter isolation (#4)', () => {
     // Two inputs the service never builds but the real statement refuses: a conversation id that
     // is no uuid (22P02) and an operator that doesn't exist (23503, foreign key).
     const notUuid: NewMessage = { ...item(a, 'x'), conversationId: 'not-a-uuid' };
-    const noOperator: NewMessage = { ...item(b, 'y'), author: 'operator', visitorId: undefined, operatorId: randomUUID(), authorName: 'Ghost' };
+    // (A whisper: a public one from anyone but the chat's operator is refused before the insert, #7.)
+    const noOperator: NewMessage = {
+      ...item(b, 'y'),
+      author: 'operator',
+      visitorId: undefined,
+      operatorId: randomUUID(),
+      authorName: 'Ghost',
+      visibility: 'internal',
+    };
     const batch = [item(a, 'a1'), item(b, 'b1'), notUuid, item(a, 'a2'), item(b, 'b2'), noOperator, item(a, 'a3'), item(b, 'b3')];
     const settled = await Promise.allSettled(batch.map((i) => writer.write(i)));
     await writer.close();

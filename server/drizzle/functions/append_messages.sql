@@ -28,7 +28,12 @@ BEGIN
   ),
   -- The account's conversation, and for a visitor only their own.
   reach AS (
-    SELECT i.*, c.status FROM input i
+    SELECT i.*, c.status,
+      -- #7 (W4): an operator's public message into a chat assigned to someone else (a colleague
+      -- monitoring it answers by whisper, or takes it over first): refused, stored nowhere.
+      (i.author = 'operator' AND i.visibility IS DISTINCT FROM 'internal' AND c.operator_id IS NOT NULL
+        AND c.operator_id IS DISTINCT FROM i.operator_id) AS not_assignee
+    FROM input i
     CROSS JOIN LATERAL (SELECT * FROM conversations c WHERE c.id = i.conversation_id LIMIT 1) c
     WHERE c.account_id = i.account_id AND (i.visitor_id IS NULL OR c.visitor_id = i.visitor_id)
   ),
@@ -46,7 +51,7 @@ BEGIN
       -- Rank among the batch's public messages of the conversation (used for those only).
       (row_number() OVER (PARTITION BY r.conversation_id, r.visibility = 'internal' ORDER BY r.idx))::int AS visitor_ord
     FROM reach r
-    WHERE r.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
+    WHERE r.status <> 'closed' AND NOT r.not_assignee AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
   ),
   -- System notes ("joined the chat") and internal messages (#5: operators only) don't change who
   -- waits for whom, nor the preview.
@@ -90,8 +95,12 @@ BEGIN
   UNION ALL
   SELECT s.idx, 'stored', row_to_json(s), NULL FROM stored s
   UNION ALL
+  SELECT r.idx, 'not_assignee', NULL, NULL FROM reach r
+    WHERE r.not_assignee AND r.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
+  UNION ALL
   SELECT r.idx, 'closed', NULL, NULL FROM reach r
     WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.idx = r.idx)
+      AND NOT (r.not_assignee AND r.status <> 'closed')
       AND NOT EXISTS (SELECT 1 FROM bumped b WHERE b.id = r.conversation_id);
 END
 $fn$;

@@ -6,6 +6,13 @@ import { appendMessageBatch, type AppendResult, type NewMessage } from './repo';
 
 export type WriteResult = Extract<AppendResult, { ok: true }>;
 
+const REFUSALS: Record<Extract<AppendResult, { ok: false }>['code'], string> = {
+  not_found: 'Conversation not found.',
+  chat_closed: 'This chat is closed.',
+  // #7 (W4): only the assigned operator answers the visitor.
+  not_your_chat: "This is a colleague's chat: whisper to them, or take it over to reply.",
+};
+
 interface Pending {
   item: NewMessage;
   resolve: (r: WriteResult) => void;
@@ -70,7 +77,8 @@ export class MessageWriter {
 
   /**
    * Stores `item` (or finds it already stored under its clientId) and resolves after commit.
-   * Rejects with AppError `not_found`, `chat_closed`, `message_rejected` if the database refuses
+   * Rejects with AppError `not_found`, `chat_closed`, `not_your_chat` (#7: a public message from
+   * an operator who is not the chat's), `message_rejected` if the database refuses
    * this message alone (permanent: resending it can't help), or `internal_error` if its batch
    * failed for another reason (nothing of it was stored; the client resends with the same clientId).
    */
@@ -144,7 +152,7 @@ export class MessageWriter {
       results.forEach((r, i) => {
         const p = batch[i]!;
         if (r.ok) p.resolve(r);
-        else p.reject(new AppError(r.code, r.code === 'chat_closed' ? 'This chat is closed.' : 'Conversation not found.'));
+        else p.reject(new AppError(r.code, REFUSALS[r.code]));
       });
     } catch (err) {
       this.stats.failedBatches++;

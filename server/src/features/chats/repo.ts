@@ -146,7 +146,7 @@ export type AppendResult =
       /** The conversation after this batch (null for duplicates: it didn't change). */
       conversation: ConversationRow | null;
     }
-  | { ok: false; code: 'not_found' | 'chat_closed' };
+  | { ok: false; code: 'not_found' | 'chat_closed' | 'not_your_chat' };
 
 /**
  * What a concurrent writer on another node can make `append_messages` fail with, changing
@@ -158,7 +158,7 @@ const RETRYABLE_SQLSTATES = new Set(['23505', '40P01']);
 /** How often a batch is re-run after losing such a race (a retry sees the winner's row as stored). */
 const RACE_RETRIES = 3;
 
-type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed'; message: Record<string, unknown> | null; conversation: Record<string, unknown> | null };
+type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed' | 'not_assignee'; message: Record<string, unknown> | null; conversation: Record<string, unknown> | null };
 
 /**
  * The SQL function `append_messages` (server/drizzle/0002_append_messages_keyed.sql, replacing
@@ -170,6 +170,8 @@ type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed'; message: Reco
  * - one UPDATE per conversation allocates the seqs of its new messages (gap-free, in arrival
  *   order) and sets the last author, preview and time; its row lock orders concurrent writers,
  *   also on other server processes; a conversation closed meanwhile answers `chat_closed`;
+ * - #7: an operator's public message into a chat assigned to another operator answers
+ *   `not_your_chat` (whispers, `internal`, are not refused here);
  * - one multi-row INSERT stores the new messages.
  * Items with a clientId repeated within the batch are stored once: the later ones are duplicates.
  * This builds its argument and reads its rows back into results in the order of `items`.
@@ -203,6 +205,7 @@ function appendCall(items: NewMessage[]): { json: JsonArgument; read: (rows: App
       const row = byIdx.get(firstIdx);
       if (!row) return { ok: false, code: 'not_found' };
       if (row.kind === 'closed') return { ok: false, code: 'chat_closed' };
+      if (row.kind === 'not_assignee') return { ok: false, code: 'not_your_chat' };
       const message = rowFromJson(messages, row.message!);
       // The second of two sends with one clientId in the same batch is a duplicate of the first.
       if (row.kind === 'stored' || firstIdx !== i) return { ok: true, message, duplicate: true, conversation: null };

@@ -196,8 +196,9 @@ export async function closeChat(ctx: AppContext, actor: Actor, input: Conversati
 export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageSendPayload | OperatorMessageSendPayload): Promise<MessageView> {
   // W1: a whisper is an internal message; only operators send one (the visitor's schema has no such field).
   const whisper = actor.kind === 'operator' && 'internal' in input && input.internal === true;
+  // #7 (W4): a public reply from an operator who is not the chat's is refused by the writer's own
+  // statement (append_messages: `not_your_chat`), so no read here holds up or reorders a send.
   if (whisper) await checkMayWhisper(ctx, actor, input.conversationId);
-  else if (actor.kind === 'operator') await checkMayReply(ctx, actor, input.conversationId);
   if (whisper && input.fileId) throw new AppError('validation_failed', 'A whisper carries no file.');
   const file = input.fileId ? await findFileForConversation(ctx.db, actor.accountId, input.conversationId, input.fileId) : null;
   if (input.fileId && !file) throw new AppError('not_found', 'File not found.');
@@ -239,17 +240,6 @@ export async function sendMessage(ctx: AppContext, actor: Actor, input: MessageS
 async function checkMayWhisper(ctx: AppContext, actor: OperatorActor, conversationId: string): Promise<void> {
   const conversation = await reachable(ctx.db, actor, conversationId);
   if (conversation.operatorId !== actor.operatorId) await requireMonitorRight(ctx, actor);
-}
-
-/**
- * #7 (W4): only the chat's assigned operator answers its visitor. A colleague (a supervisor
- * monitoring it included) whispers, or takes the chat over first; a public reply from them is
- * `not_your_chat`. A waiting chat (nobody's yet) stays open to any operator, as before.
- */
-async function checkMayReply(ctx: AppContext, actor: OperatorActor, conversationId: string): Promise<void> {
-  const conversation = await reachable(ctx.db, actor, conversationId);
-  if (conversation.operatorId && conversation.operatorId !== actor.operatorId)
-    throw new AppError('not_your_chat', `This is ${conversation.operatorName ?? 'a colleague'}'s chat: whisper to them, or take it over to reply.`);
 }
 
 /** Relays a typing indicator (not stored) after checking the actor may reach the conversation. */

@@ -129,6 +129,15 @@ describe('monitoring, whispers and take over in the browser (W4, W1)', () => {
     await shootAt(bob, 'internal-chat', [252, 400, 1280], 760);
     await shootAt(sue, 'internal-chat-supervisor', [252, 400, 1280], 760);
 
+    // W3: "Message" on Sue in View operators (the Team tab) reopens that same chat, not a new one.
+    await bob.click(byTestId('tab-team'));
+    await bob.click(`${byTestId('operator-message')}[aria-label="Chat with Sue (operators only)"]`);
+    await expect.poll(() => teamTexts(bob), { timeout: 10_000 }).toEqual([ASK, ANSWER]);
+    expect(await quoteOf(bob)).toContain(WHISPER);
+    await expectAccessible(bob, 'View operators with Message');
+    await shootAt(bob, 'internal-chat-team-tab', [252, 400], 760);
+    await bob.click(byTestId('tab-chats'));
+
     // The link back: Bob is in Vera's chat again; Sue too (to take it over below).
     await bob.click(byTestId('team-quote-open'));
     await waitVisible(bob, byTestId('composer-input'));

@@ -36,7 +36,16 @@ function serverChat() {
   const add = (operatorId: string, authorName: string, body: string, clientId = `c-${msgs.length + 1}-${operatorId}`) => {
     const found = msgs.find((m) => m.clientId === clientId);
     if (found) return found;
-    const m: TeamMessageView = { teamChatId: CHAT, seq: msgs.length + 1, clientId, operatorId, authorName, body, ref: null, createdAt: new Date().toISOString() };
+    const m: TeamMessageView = {
+      teamChatId: CHAT,
+      seq: msgs.length + 1,
+      clientId,
+      operatorId,
+      authorName,
+      body,
+      ref: null,
+      createdAt: new Date().toISOString(),
+    };
     msgs.push(m);
     return m;
   };

@@ -158,7 +158,12 @@ const RETRYABLE_SQLSTATES = new Set(['23505', '40P01']);
 /** How often a batch is re-run after losing such a race (a retry sees the winner's row as stored). */
 const RACE_RETRIES = 3;
 
-type AppendRow = { idx: number; kind: 'new' | 'stored' | 'closed' | 'not_assignee'; message: Record<string, unknown> | null; conversation: Record<string, unknown> | null };
+type AppendRow = {
+  idx: number;
+  kind: 'new' | 'stored' | 'closed' | 'not_assignee';
+  message: Record<string, unknown> | null;
+  conversation: Record<string, unknown> | null;
+};
 
 /**
  * The SQL function `append_messages` (server/drizzle/0002_append_messages_keyed.sql, replacing

@@ -6,6 +6,8 @@ export const teamChats = {
   internal: 'Internal chat with colleagues',
   /** The Team tab's action on a colleague's row. */
   message: 'Message',
+  /** Starts with the visible word, so speech users can say what they see (WCAG 2.5.3). */
+  messageLabel: (name: string) => `Message ${name}`,
   messageTitle: (name: string) => `Chat with ${name} (operators only)`,
   /** The header of an internal chat. */
   title: (names: string[]) => names.join(', '),

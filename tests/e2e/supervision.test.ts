@@ -131,7 +131,7 @@ describe('monitoring, whispers and take over in the browser (W4, W1)', () => {
 
     // W3: "Message" on Sue in View operators (the Team tab) reopens that same chat, not a new one.
     await bob.click(byTestId('tab-team'));
-    await bob.click(`${byTestId('operator-message')}[aria-label="Chat with Sue (operators only)"]`);
+    await (await waitVisible(bob, `${byTestId('operator-message')}[aria-label="Message Sue"]`)).click();
     await expect.poll(() => teamTexts(bob), { timeout: 10_000 }).toEqual([ASK, ANSWER]);
     expect(await quoteOf(bob)).toContain(WHISPER);
     await expectAccessible(bob, 'View operators with Message');

@@ -2,8 +2,8 @@
  * Visitors domain (P2/P3/P4/P6): the live list of online visitors, their navigation history
  * (fetched for the rows and chats that show it, then live), invitations and chats started from
  * the grid. Owns its socket listeners;
- * re-fetches the whole list on every (re)connect. Live updates are applied in small batches so a
- * busy site doesn't re-sort thousands of rows on every page view.
+ * re-fetches the whole list on every (re)connect. Live updates come from the server in frames (at
+ * most one per account every VISITOR_BATCH_MS), each applied at once as one change of the list.
  *
  * A row's colour follows its chat: the server doesn't send the row again on every message (#3),
  * the store derives state and conversationId from `chat:requested` / `chat:updated` with the
@@ -40,12 +40,6 @@ export function visitorMatches(v: VisitorView, query: string): boolean {
   );
 }
 
-/**
- * Live rows wait this long to be applied together (a busy site doesn't re-sort thousands of rows
- * per page view); short enough that an update is painted within 100 ms (tests/bench/grid.ts).
- */
-export const BATCH_MS = 20;
-
 /** P6: one visitor's history as the panel holds it while a row or a chat shows it. */
 export interface VisitorHistory {
   pages: PageVisitView[];
@@ -78,6 +72,8 @@ export const useVisitorsStore = defineStore('visitors', () => {
   const loaded = ref(false);
   const error = ref<string | null>(null);
   const filter = ref('');
+  /** Lists on their way; rows of frames arriving meanwhile are newer than them and wait in `pending`. */
+  let listing = 0;
   let pending: VisitorView[] = [];
   /** Latest conversation event per visitor id: rows (from the list or visitors:updated) may be older. */
   let chats = new Map<string, ChatOverlay>();
@@ -86,7 +82,6 @@ export const useVisitorsStore = defineStore('visitors', () => {
    * must not bring the row back. Cleared with each fresh list, which no longer has them.
    */
   let removed = new Set<string>();
-  let flushTimer: ReturnType<typeof setTimeout> | null = null;
   let server: ServerClient | null = null;
   /** P6: histories shown somewhere (a row's details, a chat), with how many places show each. */
   const histories = ref<Record<string, VisitorHistory>>({});
@@ -170,22 +165,16 @@ export const useVisitorsStore = defineStore('visitors', () => {
     triggerRef(byId);
   }
 
-  function flush() {
-    flushTimer = null;
-    const batch = pending;
-    pending = [];
-    if (batch.length) apply(batch);
-  }
-
   /**
-   * #4: one frame of the account's grid changes (the server sends them at most every 100 ms,
-   * one entry per visitor). Forgotten visitors go at once; rows join the next batch.
+   * #4: one frame of the account's grid changes (the server batches them: at most one per account
+   * every 50 ms, one entry per visitor), applied as it comes: a second wait here would only add to
+   * the update-to-paint time (P2, tests/bench/grid.ts). While a list is on its way the rows wait for it.
    */
   function onUpdated(frame: VisitorsChangedView) {
     for (const r of frame.removed) onRemoved(r);
     if (!frame.visitors.length) return;
-    pending.push(...frame.visitors);
-    flushTimer ??= setTimeout(flush, BATCH_MS);
+    if (listing) pending.push(...frame.visitors);
+    else apply(frame.visitors);
   }
 
   /** #4: an admin forgot this visitor; the row and its chat colour go at once. */
@@ -264,18 +253,22 @@ export const useVisitorsStore = defineStore('visitors', () => {
     // The list is newer than any conversation event received before asking for it.
     chats = new Map();
     removed = new Set();
+    listing++;
     const res = await server.request('visitor:list', {});
-    if (gen !== generation) return;
-    if (!res.ok) {
-      error.value = res.error.message;
-      return;
-    }
-    error.value = null;
-    const map = new Map<string, VisitorView>();
-    for (const v of res.data) if (v.online) map.set(v.id, withChat(v, chats.get(v.id)));
-    byId.value = map;
+    if (gen !== generation) return; // reset meanwhile (listing is 0 again)
+    listing--;
+    if (res.ok) {
+      error.value = null;
+      const map = new Map<string, VisitorView>();
+      for (const v of res.data) if (v.online) map.set(v.id, withChat(v, chats.get(v.id)));
+      byId.value = map;
+    } else error.value = res.error.message;
     // Updates that arrived while the list was on its way are newer than it.
-    flush();
+    if (!listing && pending.length) {
+      apply(pending);
+      pending = [];
+    }
+    if (!res.ok) return;
     loaded.value = true;
     // P6: after a reconnect the histories shown may have missed pages (and the rooms are new).
     for (const id of watchers.keys()) void loadHistory(id);
@@ -304,8 +297,7 @@ export const useVisitorsStore = defineStore('visitors', () => {
   function reset() {
     generation++;
     server = null;
-    if (flushTimer) clearTimeout(flushTimer);
-    flushTimer = null;
+    listing = 0;
     pending = [];
     chats = new Map();
     removed = new Set();
@@ -342,7 +334,6 @@ export const useVisitorsStore = defineStore('visitors', () => {
     refresh,
     get,
     isOnline,
-    flush,
     forget,
     histories,
     watchHistory,

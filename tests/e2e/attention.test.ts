@@ -6,75 +6,33 @@
  * document. axe-core on each screen: no serious or critical violation. With
  * E2E_SCREENSHOTS=<dir>, the chat list is saved at 252, 400 and 1280 px.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser as ChromeApi } from 'wxt/browser';
 import type { BrowserContext, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, WIDGET } from '../support/axe';
-import { byTestId, launchWithExtension, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
-import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
+import { byTestId, launchWithExtension, waitVisible, type ExtensionBrowser } from '../support/browser';
+import { badgeText as badgeOf, expectPageAccessible, send, shoot, signInPanel, startE2eServer, startWidgetChat, type E2eServer } from '../support/e2e';
 
 const OPERATOR = { email: 'olivia@acme.test', password: 'correct horse battery', account: 'Acme Rockets', name: 'Olivia' };
-const SHOTS = process.env.E2E_SCREENSHOTS;
-
-type WorkerGlobal = { chrome: typeof ChromeApi };
 
 describe('several chats: read state, unread counts, badge (P3, P5)', () => {
-  let dataDir: string;
-  let server: ServerProcess;
+  let server: E2eServer;
   let ext: ExtensionBrowser;
   let operator: Page;
   let vera: Page;
   let other: BrowserContext;
   let bob: Page;
 
-  const badgeText = async () => (await ext.serviceWorker()).evaluate(() => (globalThis as unknown as WorkerGlobal).chrome.action.getBadgeText({}));
+  const badgeText = () => badgeOf(ext);
   const widget = (page: Page, attr: string) => page.evaluate((a) => document.querySelector('#sidedesk-widget')?.getAttribute(a) ?? null, attr);
 
-  async function startChat(page: Page, name: string, question: string) {
-    // Clicks (and the widget's frames) only run in the front tab.
-    await page.bringToFront();
-    await page.goto(`${server.url}/demo/`);
-    await (await waitVisible(page, byTestId('launcher'))).click();
-    await typeInto(page, byTestId('prechat-name'), name);
-    await typeInto(page, byTestId('prechat-email'), `${name.toLowerCase()}@example.com`);
-    await typeInto(page, byTestId('prechat-question'), question);
-    await page.click(byTestId('prechat-submit'));
-    await waitVisible(page, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
-  }
-
-  async function send(page: Page, text: string) {
-    await typeInto(page, byTestId('composer-input'), text);
-    await page.keyboard.press('Enter');
-  }
-
-  async function noAxeProblems(page: Page) {
-    await page.bringToFront();
-    await expectAccessible(page, 'the page');
-  }
+  const startChat = (page: Page, name: string, question: string) => startWidgetChat(page, server.url, { name, question });
+  const noAxeProblems = (page: Page) => expectPageAccessible(page);
 
   /** axe-core on the widget alone (its shadow root included): the demo page around it is not ours to judge here. */
   const noWidgetAxeProblems = (page: Page) => expectAccessible(page, 'the widget', WIDGET);
 
-  async function shoot(name: string, page: Page, widths: number[]) {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.bringToFront();
-    const before = page.viewport();
-    for (const width of widths) {
-      await page.setViewport({ width, height: 800 });
-      await new Promise((r) => setTimeout(r, 300));
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`) });
-    }
-    if (before) await page.setViewport(before);
-  }
-
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-attention-'));
-    await runSetup({ DATA_DIR: dataDir }, ['--email', OPERATOR.email, '--password', OPERATOR.password, '--account', OPERATOR.account, '--name', OPERATOR.name]);
-    server = await startServerProcess({ DATA_DIR: dataDir });
+    server = await startE2eServer({ name: 'attention', admin: OPERATOR });
     ext = await launchWithExtension();
     operator = await ext.browser.newPage();
     vera = await ext.browser.newPage();
@@ -88,17 +46,10 @@ describe('several chats: read state, unread counts, badge (P3, P5)', () => {
     await other?.close();
     await ext?.close();
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('the operator reads the chat: the visitor sees "Seen" under their last message, also after a reload', async () => {
-    await operator.bringToFront();
-    await operator.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
-    await typeInto(operator, byTestId('login-server'), server.url);
-    await typeInto(operator, byTestId('login-email'), OPERATOR.email);
-    await typeInto(operator, byTestId('login-password'), OPERATOR.password);
-    await operator.click(byTestId('login-submit'));
-    await waitVisible(operator, byTestId('connection-status', '[data-status="connected"]'));
+    await signInPanel(operator, ext, server.url, OPERATOR);
     await operator.click(byTestId('tab-chats'));
 
     await startChat(vera, 'Vera', 'Do your rockets ship to Mars?');
@@ -164,7 +115,7 @@ describe('several chats: read state, unread counts, badge (P3, P5)', () => {
     ]);
     await waitVisible(operator, byTestId('chat-waited'));
     await noAxeProblems(operator);
-    await shoot('chat-list', operator, [252, 400, 1280]);
+    await shoot(operator, 'chat-list', [252, 400, 1280], 800);
 
     // Opening Vera's chat reads it: the counts and the badge clear.
     await operator.click(`[data-testid="chat-item"][data-conversation-id] button.citem-main`);

@@ -6,53 +6,35 @@
  * opens safely. axe-core checks every screen on the way. With E2E_SCREENSHOTS=<dir>, the composer
  * with its `/` list and its emoji picker are saved at 252 and 400 px.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, WIDGET } from '../support/axe';
-import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
-import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
+import { byTestId, launchWithExtension, messageTexts, waitVisible, type ExtensionBrowser } from '../support/browser';
+import { fillSignIn, shoot as shootAt, startE2eServer, startWidgetChat, type E2eServer } from '../support/e2e';
 
-const ADMIN = { email: 'ada@acme.test', password: 'correct horse battery', name: 'Ada Admin' };
+const ADMIN = { email: 'ada@acme.test', password: 'correct horse battery', account: 'Acme', name: 'Ada Admin' };
 const VISITOR = { name: 'Vera Visitor', email: 'vera@example.com', question: 'How much is the Falcon?' };
 const BODY = 'Hi {visitor.name}! Our prices are at https://example.com/pricing — {operator.name}';
 const SENT = 'Hi Vera Visitor! Our prices are at https://example.com/pricing — Ada Admin';
-const SHOTS = process.env.E2E_SCREENSHOTS;
 
 describe('canned responses and the keyboard (P10)', () => {
-  let dataDir: string;
-  let server: ServerProcess;
+  let server: E2eServer;
   let ext: ExtensionBrowser;
   let options: Page;
   let panel: Page;
   let visitor: Page;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-canned-'));
-    await runSetup({ DATA_DIR: dataDir }, ['--email', ADMIN.email, '--password', ADMIN.password, '--account', 'Acme', '--name', ADMIN.name]);
-    server = await startServerProcess({ DATA_DIR: dataDir });
+    server = await startE2eServer({ name: 'canned', admin: ADMIN });
     ext = await launchWithExtension();
   });
 
   afterAll(async () => {
     await ext?.close();
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function shoot(name: string, page: Page, widths = [252, 400]) {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    const before = page.viewport();
-    for (const width of widths) {
-      await page.setViewport({ width, height: 700 });
-      await new Promise((r) => setTimeout(r, 250));
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`) });
-    }
-    if (before) await page.setViewport(before);
-  }
+  const shoot = (name: string, page: Page, widths = [252, 400]) => shootAt(page, name, widths, 700);
 
   const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
 
@@ -60,10 +42,7 @@ describe('canned responses and the keyboard (P10)', () => {
     options = await ext.browser.newPage();
     await options.setViewport({ width: 1280, height: 900 });
     await options.goto(`chrome-extension://${ext.extensionId}/options.html#/canned`);
-    await typeInto(options, byTestId('login-server'), server.url);
-    await typeInto(options, byTestId('login-email'), ADMIN.email);
-    await typeInto(options, byTestId('login-password'), ADMIN.password);
-    await options.click(byTestId('login-submit'));
+    await fillSignIn(options, server.url, ADMIN);
     await waitVisible(options, byTestId('canned-create'));
     await options.waitForFunction(() => document.body.textContent?.includes('No canned responses yet'));
     await expectAccessible(options, 'the empty Canned responses page');
@@ -95,13 +74,7 @@ describe('canned responses and the keyboard (P10)', () => {
 
     visitor = await ext.browser.newPage();
     await visitor.setViewport({ width: 1280, height: 800 });
-    await visitor.goto(`${server.url}/demo/`);
-    await visitor.click(byTestId('launcher'));
-    await typeInto(visitor, byTestId('prechat-name'), VISITOR.name);
-    await typeInto(visitor, byTestId('prechat-email'), VISITOR.email);
-    await typeInto(visitor, byTestId('prechat-question'), VISITOR.question);
-    await visitor.click(byTestId('prechat-submit'));
-    await waitVisible(visitor, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
+    await startWidgetChat(visitor, server.url, VISITOR);
 
     await panel.bringToFront();
     await panel.click(byTestId('tab-chats'));

@@ -5,31 +5,24 @@
  * browser's own `contextMenus.onClicked` event in the service worker, with the page's selection,
  * as a click would: the listener and everything after it are the production code.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser as ChromeApi } from 'wxt/browser';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../support/axe';
-import { byTestId, launchWithExtension, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
-import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
+import { byTestId, launchWithExtension, waitVisible, type ExtensionBrowser } from '../support/browser';
+import { acceptChat, signInPanel, startE2eServer, startWidgetChat, type E2eServer, type WorkerGlobal as Worker } from '../support/e2e';
 
 const OPERATOR = { email: 'olivia@acme.test', password: 'correct horse battery', account: 'Acme Rockets', name: 'Olivia' };
 
-type WorkerGlobal = { chrome: typeof ChromeApi & { contextMenus: { onClicked: { dispatch(info: object, tab: object): void } } } };
+type WorkerGlobal = { chrome: Worker['chrome'] & { contextMenus: { onClicked: { dispatch(info: object, tab: object): void } } } };
 
 describe('context menu: Insert into chat (P12)', () => {
-  let dataDir: string;
-  let server: ServerProcess;
+  let server: E2eServer;
   let ext: ExtensionBrowser;
   let operator: Page;
   let vera: Page;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-contextmenu-'));
-    await runSetup({ DATA_DIR: dataDir }, ['--email', OPERATOR.email, '--password', OPERATOR.password, '--account', OPERATOR.account, '--name', OPERATOR.name]);
-    server = await startServerProcess({ DATA_DIR: dataDir });
+    server = await startE2eServer({ name: 'contextmenu', admin: OPERATOR });
     ext = await launchWithExtension();
     operator = await ext.browser.newPage();
     vera = await ext.browser.newPage();
@@ -39,30 +32,15 @@ describe('context menu: Insert into chat (P12)', () => {
   afterAll(async () => {
     await ext?.close();
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('text selected on a page goes into the reply box of the chat going on', async () => {
-    await operator.bringToFront();
-    await operator.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
-    await typeInto(operator, byTestId('login-server'), server.url);
-    await typeInto(operator, byTestId('login-email'), OPERATOR.email);
-    await typeInto(operator, byTestId('login-password'), OPERATOR.password);
-    await operator.click(byTestId('login-submit'));
-    await waitVisible(operator, byTestId('connection-status', '[data-status="connected"]'));
+    await signInPanel(operator, ext, server.url, OPERATOR);
     await operator.click(byTestId('tab-chats'));
 
-    await vera.bringToFront();
-    await vera.goto(`${server.url}/demo/`);
-    await (await waitVisible(vera, byTestId('launcher'))).click();
-    await typeInto(vera, byTestId('prechat-name'), 'Vera');
-    await typeInto(vera, byTestId('prechat-email'), 'vera@example.com');
-    await typeInto(vera, byTestId('prechat-question'), 'When is the next launch?');
-    await vera.click(byTestId('prechat-submit'));
-    await waitVisible(vera, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
+    await startWidgetChat(vera, server.url, { name: 'Vera', question: 'When is the next launch?' });
 
-    await operator.bringToFront();
-    await (await waitVisible(operator, byTestId('chat-accept'))).click();
+    await acceptChat(operator);
     const composer = await waitVisible(operator, byTestId('composer-input'));
     await composer.type('Hello Vera!');
 

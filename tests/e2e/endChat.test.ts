@@ -6,48 +6,27 @@
  * chat, and the panel's archive (P9) that finds the chat by a word: no serious or critical violation. With E2E_SCREENSHOTS=<dir>, the states are saved as
  * PNGs (the widget at 1280 and 375 px, the panel at 400 px).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
 import { until } from '../support/cluster';
-import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
+import { acceptChat, send, shoot, signInPanel, startE2eServer, startWidgetChat, type E2eServer } from '../support/e2e';
 import { startSmtp, type TestSmtp } from '../support/smtp';
 
 const OPERATOR = { email: 'olivia@acme.test', password: 'correct horse battery', account: 'Acme Rockets', name: 'Olivia' };
 const VISITOR = { name: 'Vera Visitor', email: 'vera@example.com', question: 'Do your rockets ship to Mars?' };
-const SHOTS = process.env.E2E_SCREENSHOTS;
 
 describe('end of chat: end, rate, transcript (V2)', () => {
-  let dataDir: string;
   let smtp: TestSmtp;
-  let server: ServerProcess;
+  let server: E2eServer;
   let ext: ExtensionBrowser;
   let visitor: Page;
   let operator: Page;
 
-  /** The widget at desktop width and on a phone, the panel at 400 px: each state as PNGs (E2E_SCREENSHOTS). */
-  async function shoot(name: string, page: Page, widths: number[]) {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.bringToFront();
-    const before = page.viewport();
-    for (const width of widths) {
-      await page.setViewport({ width, height: width < 500 ? 740 : 800 });
-      await new Promise((r) => setTimeout(r, 300)); // the panel's transition
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`) });
-    }
-    if (before) await page.setViewport(before);
-  }
-
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-end-'));
     smtp = await startSmtp();
-    await runSetup({ DATA_DIR: dataDir }, ['--email', OPERATOR.email, '--password', OPERATOR.password, '--account', OPERATOR.account, '--name', OPERATOR.name]);
-    server = await startServerProcess({ DATA_DIR: dataDir, SMTP_URL: smtp.url, MAIL_FROM: 'Acme Rockets <support@acme.test>' });
+    server = await startE2eServer({ name: 'end', admin: OPERATOR, env: () => ({ SMTP_URL: smtp.url, MAIL_FROM: 'Acme Rockets <support@acme.test>' }) });
     ext = await launchWithExtension();
     visitor = await ext.browser.newPage();
     operator = await ext.browser.newPage();
@@ -59,33 +38,13 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     await ext?.close();
     await server?.stop();
     await smtp?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('the operator signs in; the visitor starts a chat the operator accepts and answers', async () => {
-    await operator.bringToFront();
-    await operator.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
-    await typeInto(operator, byTestId('login-server'), server.url);
-    await typeInto(operator, byTestId('login-email'), OPERATOR.email);
-    await typeInto(operator, byTestId('login-password'), OPERATOR.password);
-    await operator.click(byTestId('login-submit'));
-    await waitVisible(operator, byTestId('connection-status', '[data-status="connected"]'));
-
-    await visitor.bringToFront();
-    await visitor.goto(`${server.url}/demo/`);
-    await visitor.click(byTestId('launcher'));
-    await typeInto(visitor, byTestId('prechat-name'), VISITOR.name);
-    await typeInto(visitor, byTestId('prechat-email'), VISITOR.email);
-    await typeInto(visitor, byTestId('prechat-question'), VISITOR.question);
-    await visitor.click(byTestId('prechat-submit'));
-    await waitVisible(visitor, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
-
-    await operator.bringToFront();
-    await operator.click(byTestId('tab-chats'));
-    await (await waitVisible(operator, byTestId('chat-accept'))).click();
-    await waitVisible(operator, byTestId('chat-window'));
-    await typeInto(operator, byTestId('composer-input'), 'Hi Vera! Yes, every Tuesday.');
-    await operator.keyboard.press('Enter');
+    await signInPanel(operator, ext, server.url, OPERATOR);
+    await startWidgetChat(visitor, server.url, VISITOR);
+    await acceptChat(operator);
+    await send(operator, 'Hi Vera! Yes, every Tuesday.');
     await waitVisible(visitor, byTestId('message', '[data-author="operator"]'));
   });
 
@@ -98,7 +57,7 @@ describe('end of chat: end, rate, transcript (V2)', () => {
       'chat-end-cancel',
     );
     await expectAccessible(visitor, 'the end-chat confirmation', WIDGET);
-    await shoot('widget-1-confirm', visitor, [1280, 375]);
+    await shoot(visitor, 'widget-1-confirm', [1280, 375]);
 
     await visitor.keyboard.press('Tab');
     await visitor.keyboard.press('Enter');
@@ -112,7 +71,7 @@ describe('end of chat: end, rate, transcript (V2)', () => {
 
   it('the end of chat screen passes axe (no serious or critical violation)', async () => {
     await expectAccessible(visitor, 'the end of chat screen', WIDGET);
-    await shoot('widget-2-ended', visitor, [1280, 375]);
+    await shoot(visitor, 'widget-2-ended', [1280, 375]);
   });
 
   it('the visitor rates it; the operator sees the rating in the chat window, live', async () => {
@@ -123,7 +82,7 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     await waitVisible(operator, byTestId('chat-rating', '[data-score="good"]'));
     await typeInto(visitor, byTestId('rate-comment'), 'Quick & kind <3');
     await expectAccessible(visitor, 'the rating comment', WIDGET);
-    await shoot('widget-3-comment', visitor, [1280, 375]);
+    await shoot(visitor, 'widget-3-comment', [1280, 375]);
     await visitor.click(byTestId('rate-send'));
     await visitor.waitForFunction(
       () => document.querySelector('#sidedesk-widget')!.shadowRoot!.querySelector('[data-testid="rate-thanks"]')?.textContent === 'Thanks for your feedback!',
@@ -131,7 +90,7 @@ describe('end of chat: end, rate, transcript (V2)', () => {
 
     await operator.bringToFront();
     await operator.waitForFunction(() => document.querySelector('[data-testid="chat-rating"]')?.textContent?.trim() === 'Rated Good: “Quick & kind <3”');
-    await shoot('panel-rating', operator, [400]);
+    await shoot(operator, 'panel-rating', [400]);
   });
 
   it('the archive finds the first chat by a word in it, and opens it read-only (P9)', async () => {
@@ -157,12 +116,12 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     expect(await result.evaluate((el) => el.querySelector('mark')?.textContent)).toBe('Mars');
     expect(await result.evaluate((el) => el.textContent)).toContain('Vera Visitor');
     await expectAccessible(operator, 'the archive results');
-    await shoot('panel-archive', operator, [252, 400]);
+    await shoot(operator, 'panel-archive', [252, 400]);
     // The other filters wait behind "Filters" (the form stays small at 252 px).
     await operator.click(byTestId('archive-filters-toggle'));
     await waitVisible(operator, byTestId('archive-rating'));
     await expectAccessible(operator, 'the archive filters');
-    await shoot('panel-archive-filters', operator, [252, 400]);
+    await shoot(operator, 'panel-archive-filters', [252, 400]);
     await operator.click(byTestId('archive-filters-toggle'));
 
     await result.click();
@@ -172,7 +131,7 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     await expect.poll(transcriptTexts).toContain('Hi Vera! Yes, every Tuesday.');
     expect(await operator.$('[data-testid="archive-transcript"] [data-testid="composer-input"]')).toBeNull();
     await expectAccessible(operator, 'a closed chat, read-only');
-    await shoot('panel-archive-chat', operator, [252, 400]);
+    await shoot(operator, 'panel-archive-chat', [252, 400]);
     // Back (Escape) returns to the results, the focus on the chat that was open.
     await operator.keyboard.press('Escape');
     await waitVisible(operator, byTestId('archive-results'));
@@ -186,13 +145,13 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     const email = await waitVisible(visitor, byTestId('transcript-email'));
     expect(await email.evaluate((el) => (el as HTMLInputElement).value)).toBe(VISITOR.email);
     await expectAccessible(visitor, 'the transcript form', WIDGET);
-    await shoot('widget-4-transcript', visitor, [1280, 375]);
+    await shoot(visitor, 'widget-4-transcript', [1280, 375]);
     await visitor.click(byTestId('transcript-send'));
     await visitor.waitForFunction(() =>
       document.querySelector('#sidedesk-widget')!.shadowRoot!.querySelector('[data-testid="transcript-sent"]')?.textContent?.includes('vera@example.com'),
     );
     await expectAccessible(visitor, 'the transcript sent', WIDGET);
-    await shoot('widget-5-sent', visitor, [1280, 375]);
+    await shoot(visitor, 'widget-5-sent', [1280, 375]);
 
     await until(() => smtp.received.length === 1, 20_000, 'the transcript mail');
     const { parsed, recipients } = smtp.received[0]!;

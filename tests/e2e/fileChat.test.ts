@@ -4,16 +4,15 @@
  * the file links download with their name. Screenshots (SCREENSHOTS_DIR, default a temporary
  * directory) show the widget on desktop and at 375 px, the panel at 400 px, and an upload in flight.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, WIDGET } from '../support/axe';
-import { byTestId, launchWithExtension, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
+import { byTestId, launchWithExtension, waitVisible, type ExtensionBrowser } from '../support/browser';
+import { acceptChat, signInPanel, startE2eServer, startWidgetChat, type E2eServer } from '../support/e2e';
 import { PDF, PNG } from '../support/files';
-import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
 
 const OPERATOR = { email: 'olivia@acme.test', password: 'correct horse battery', account: 'Acme Rockets' };
 
@@ -43,16 +42,16 @@ function picture(width = 96, height = 64): Buffer {
 }
 
 describe('file transfer in chat (#5)', () => {
-  let dataDir: string;
   let files: string;
   let shots: string;
-  let server: ServerProcess;
+  let server: E2eServer;
   let ext: ExtensionBrowser;
   let visitor: Page;
   let operator: Page;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-files-'));
+    server = await startE2eServer({ name: 'files', admin: OPERATOR, env: (dataDir) => ({ FILES_DIR: path.join(dataDir, 'files') }) });
+    const { dataDir } = server;
     files = path.join(dataDir, 'upload');
     mkdirSync(files);
     shots = process.env.SCREENSHOTS_DIR ?? path.join(dataDir, 'shots');
@@ -63,8 +62,6 @@ describe('file transfer in chat (#5)', () => {
     writeFileSync(path.join(files, 'seat.png'), PNG);
     // Big enough to watch its progress on a throttled connection.
     writeFileSync(path.join(files, 'manual.pdf'), Buffer.concat([PDF, Buffer.alloc(600 * 1024, 0x20)]));
-    await runSetup({ DATA_DIR: dataDir }, ['--email', OPERATOR.email, '--password', OPERATOR.password, '--account', OPERATOR.account]);
-    server = await startServerProcess({ DATA_DIR: dataDir, FILES_DIR: path.join(dataDir, 'files') });
     ext = await launchWithExtension();
     visitor = await ext.browser.newPage();
     operator = await ext.browser.newPage();
@@ -73,7 +70,6 @@ describe('file transfer in chat (#5)', () => {
   afterAll(async () => {
     await ext?.close();
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const upload = async (page: Page, name: string) => {
@@ -106,28 +102,11 @@ describe('file transfer in chat (#5)', () => {
 
   it('the visitor and the operator are in a chat', async () => {
     await operator.setViewport({ width: 400, height: 820 });
-    await operator.bringToFront();
-    await operator.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
-    await typeInto(operator, byTestId('login-server'), server.url);
-    await typeInto(operator, byTestId('login-email'), OPERATOR.email);
-    await typeInto(operator, byTestId('login-password'), OPERATOR.password);
-    await operator.click(byTestId('login-submit'));
-    await waitVisible(operator, byTestId('connection-status', '[data-status="connected"]'));
+    await signInPanel(operator, ext, server.url, OPERATOR);
 
     await visitor.setViewport({ width: 1280, height: 800 });
-    await visitor.bringToFront();
-    await visitor.goto(`${server.url}/demo/`);
-    await visitor.click(byTestId('launcher'));
-    await typeInto(visitor, byTestId('prechat-name'), 'Vera Visitor');
-    await typeInto(visitor, byTestId('prechat-email'), 'vera@example.com');
-    await typeInto(visitor, byTestId('prechat-question'), 'Can I bring my own helmet?');
-    await visitor.click(byTestId('prechat-submit'));
-    await waitVisible(visitor, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
-
-    await operator.bringToFront();
-    await operator.click(byTestId('tab-chats'));
-    await waitVisible(operator, byTestId('chat-accept'));
-    await operator.click(byTestId('chat-accept'));
+    await startWidgetChat(visitor, server.url, { name: 'Vera Visitor', email: 'vera@example.com', question: 'Can I bring my own helmet?' });
+    await acceptChat(operator);
     await waitVisible(operator, byTestId('composer-input'));
   });
 

@@ -3,15 +3,12 @@
  * `npm run setup --origin`) and one it doesn't. The second is refused at the handshake and says so
  * once in the console, and its visitors see no widget.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byTestId, launchWithExtension, waitVisible, type ExtensionBrowser } from '../support/browser';
-import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
+import { startE2eServer, type E2eServer } from '../support/e2e';
 
 /** A customer's website: one page with the widget snippet. */
 async function website(snippet: () => string): Promise<{ url: string; server: Server }> {
@@ -23,8 +20,7 @@ async function website(snippet: () => string): Promise<{ url: string; server: Se
 }
 
 describe('widget origins in the browser', () => {
-  let dataDir: string;
-  let server: ServerProcess;
+  let server: E2eServer;
   let ext: ExtensionBrowser;
   let accountId = '';
   const snippet = () => `<script async src="${server.url}/widget.js" data-account="${accountId}"></script>`;
@@ -34,19 +30,12 @@ describe('widget origins in the browser', () => {
   beforeAll(async () => {
     allowed = await website(snippet);
     foreign = await website(snippet);
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-origins-'));
-    const out = await runSetup({ DATA_DIR: dataDir }, [
-      '--email',
-      'ada@shop.test',
-      '--password',
-      'correct horse battery',
-      '--account',
-      'Shop',
-      '--origin',
-      allowed.url,
-    ]);
-    accountId = /Account id: ([0-9a-f-]{36})/.exec(out)![1]!;
-    server = await startServerProcess({ DATA_DIR: dataDir });
+    server = await startE2eServer({
+      name: 'origins',
+      admin: { email: 'ada@shop.test', password: 'correct horse battery', account: 'Shop' },
+      setupArgs: ['--origin', allowed.url],
+    });
+    accountId = /Account id: ([0-9a-f-]{36})/.exec(server.setupOutput)![1]!;
     ext = await launchWithExtension();
   });
 
@@ -55,7 +44,6 @@ describe('widget origins in the browser', () => {
     await server?.stop();
     allowed?.server.close();
     foreign?.server.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function open(url: string): Promise<{ page: Page; errors: string[] }> {

@@ -4,93 +4,49 @@
  * the two chats over the two operators; one transfers their chat to the other with a note; the
  * visitor sees the new operator's name and never the note. axe-core checks every screen.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxPage } from '../../shared/schemas/mail';
 import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
-import { freePort, runSetup, startServerProcess, type ServerProcess } from '../support/process';
+import { adminToken, inviteMember, openPanel, restClient, startE2eServer, startWidgetChat, type E2eServer, type Rest } from '../support/e2e';
 
-const ADMIN = { email: 'ada@shop.test', password: 'correct horse battery' };
+const ADMIN = { email: 'ada@shop.test', password: 'correct horse battery', account: 'Shop', name: 'Ada Admin' };
 const PASSWORD = 'a long enough passphrase';
 const NOTE = 'Refund approved by finance, keep it quiet';
 
 describe('routing in the browser (#6)', () => {
-  let dataDir: string;
-  let server: ServerProcess;
+  let server: E2eServer;
+  let rest: Rest;
   const browsers: ExtensionBrowser[] = [];
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-routing-'));
-    await runSetup({ DATA_DIR: dataDir }, ['--email', ADMIN.email, '--password', ADMIN.password, '--account', 'Shop', '--name', 'Ada Admin']);
-    const port = await freePort();
-    server = await startServerProcess({ DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}` }, port);
+    server = await startE2eServer({ name: 'routing', admin: ADMIN, publicUrl: true });
+    rest = restClient(server.url);
     browsers.push(...(await Promise.all([launchWithExtension(), launchWithExtension()])));
   });
 
   afterAll(async () => {
     await Promise.all(browsers.map((b) => b.close()));
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function rest<T>(method: string, p: string, body?: unknown, token?: string): Promise<T> {
-    const res = await fetch(`${server.url}${p}`, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return (text ? JSON.parse(text) : null) as T;
-  }
-
-  /** An operator of the account, through the real invitation: the mail's link, the page's form. */
-  async function invite(token: string, email: string, name: string): Promise<string> {
-    await rest('POST', '/api/team/invitations', { email, role: 'operator' }, token);
-    let link: string | undefined;
-    for (let i = 0; i < 100 && !link; i++) {
-      const outbox = await rest<OutboxPage>('GET', '/api/mail/outbox', undefined, token);
-      link = outbox.items.filter((m) => m.to.includes(email)).map((m) => /(http\S+\/invite\/[A-Za-z0-9_-]+)/.exec(m.text)?.[1])[0];
-      if (!link) await new Promise((r) => setTimeout(r, 100));
-    }
-    const res = await fetch(link!, { method: 'POST', body: new URLSearchParams({ name, password: PASSWORD, passwordAgain: PASSWORD }) });
-    expect(res.status).toBe(201);
-    const team = await rest<{ members: { id: string; email: string }[] }>('GET', '/api/team', undefined, token);
-    return team.members.find((m) => m.email === email)!.id;
-  }
+  /** An operator of the account, through the real invitation. */
+  const invite = (token: string, email: string, name: string) => inviteMember(rest, token, { email, name, password: PASSWORD, role: 'operator' });
 
   /** The widget alone (its shadow root included): the demo page around it is not ours to check here. */
   const expectWidgetAccessible = (page: Page, what: string) => expectAccessible(page, what, WIDGET);
 
-  async function panelOf(ext: ExtensionBrowser, email: string): Promise<Page> {
-    const panel = await ext.browser.newPage();
-    await panel.setViewport({ width: 400, height: 860 });
-    await panel.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
-    await typeInto(panel, byTestId('login-server'), server.url);
-    await typeInto(panel, byTestId('login-email'), email);
-    await typeInto(panel, byTestId('login-password'), PASSWORD);
-    await panel.click(byTestId('login-submit'));
-    await waitVisible(panel, byTestId('connection-status', '[data-status="connected"]'));
-    return panel;
-  }
+  const panelOf = (ext: ExtensionBrowser, email: string) => openPanel(ext, server.url, { email, password: PASSWORD });
 
   async function startChat(ext: ExtensionBrowser, name: string, question: string): Promise<Page> {
     const page = await ext.browser.newPage();
     await page.setViewport({ width: 420, height: 800 });
-    await page.goto(`${server.url}/demo/`);
-    await page.click(byTestId('launcher'));
-    await typeInto(page, byTestId('prechat-name'), name);
-    await typeInto(page, byTestId('prechat-email'), `${name.toLowerCase()}@example.com`);
-    await typeInto(page, byTestId('prechat-question'), question);
-    // One department with someone online: the form asks nothing about it.
-    expect(await page.$(byTestId('prechat-department'))).not.toBeNull();
-    expect(await page.$eval(byTestId('prechat-department'), (el) => (el.closest('.field') as HTMLElement).hidden)).toBe(true);
-    await expectWidgetAccessible(page, `${name}'s pre-chat form`);
-    await page.click(byTestId('prechat-submit'));
-    await waitVisible(page, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
+    await startWidgetChat(page, server.url, { name, question }, async () => {
+      // One department with someone online: the form asks nothing about it.
+      expect(await page.$(byTestId('prechat-department'))).not.toBeNull();
+      expect(await page.$eval(byTestId('prechat-department'), (el) => (el.closest('.field') as HTMLElement).hidden)).toBe(true);
+      await expectWidgetAccessible(page, `${name}'s pre-chat form`);
+    });
     return page;
   }
 
@@ -98,7 +54,7 @@ describe('routing in the browser (#6)', () => {
   const chatWith = (panel: Page) => panel.$eval(byTestId('chat-window'), (el) => el.querySelector('.cw-name')?.textContent?.trim() ?? '');
 
   it('spreads two chats over two operators, and a transfer with a note reaches the colleague but never the visitor', async () => {
-    const { token } = await rest<{ token: string }>('POST', '/api/auth/login', ADMIN);
+    const token = await adminToken(rest, ADMIN);
     const bobId = await invite(token, 'bob@shop.test', 'Bob');
     const cleoId = await invite(token, 'cleo@shop.test', 'Cleo');
     await rest('POST', '/api/departments', { name: 'Sales' }, token).then((d) =>

@@ -7,93 +7,43 @@
  * the chat over and the visitor sees her name. axe-core checks the Monitor list and the whisper
  * view. With E2E_SCREENSHOTS=<dir>: both at 252 and 400 px.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxPage } from '../../shared/schemas/mail';
 import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
-import { freePort, runSetup, startServerProcess, type ServerProcess } from '../support/process';
+import { adminToken, fillPrechat, inviteMember, openPanel, restClient, shoot as shootAt, startE2eServer, type E2eServer, type Rest } from '../support/e2e';
 
-const ADMIN = { email: 'ada@shop.test', password: 'correct horse battery' };
+const ADMIN = { email: 'ada@shop.test', password: 'correct horse battery', account: 'Shop', name: 'Ada Admin' };
 const PASSWORD = 'a long enough passphrase';
 const WHISPER = 'Offer her the express refund';
 const BACK = 'Already did, she wants it in writing';
-const SHOTS = process.env.E2E_SCREENSHOTS;
 
 describe('monitoring, whispers and take over in the browser (W4, W1)', () => {
-  let dataDir: string;
-  let server: ServerProcess;
+  let server: E2eServer;
+  let rest: Rest;
   const browsers: ExtensionBrowser[] = [];
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-supervision-'));
-    await runSetup({ DATA_DIR: dataDir }, ['--email', ADMIN.email, '--password', ADMIN.password, '--account', 'Shop', '--name', 'Ada Admin']);
-    const port = await freePort();
-    server = await startServerProcess({ DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}` }, port);
+    server = await startE2eServer({ name: 'supervision', admin: ADMIN, publicUrl: true });
+    rest = restClient(server.url);
     browsers.push(...(await Promise.all([launchWithExtension(), launchWithExtension()])));
   });
 
   afterAll(async () => {
     await Promise.all(browsers.map((b) => b.close()));
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function rest<T>(method: string, p: string, body?: unknown, token?: string): Promise<T> {
-    const res = await fetch(`${server.url}${p}`, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return (text ? JSON.parse(text) : null) as T;
-  }
-
-  /** A member of the account, through the real invitation: the mail's link, the page's form. */
-  async function invite(token: string, email: string, name: string, role: 'operator' | 'supervisor'): Promise<void> {
-    await rest('POST', '/api/team/invitations', { email, role }, token);
-    let link: string | undefined;
-    for (let i = 0; i < 100 && !link; i++) {
-      const outbox = await rest<OutboxPage>('GET', '/api/mail/outbox', undefined, token);
-      link = outbox.items.filter((m) => m.to.includes(email)).map((m) => /(http\S+\/invite\/[A-Za-z0-9_-]+)/.exec(m.text)?.[1])[0];
-      if (!link) await new Promise((r) => setTimeout(r, 100));
-    }
-    const res = await fetch(link!, { method: 'POST', body: new URLSearchParams({ name, password: PASSWORD, passwordAgain: PASSWORD }) });
-    expect(res.status).toBe(201);
-  }
-
-  async function panelOf(ext: ExtensionBrowser, email: string): Promise<Page> {
-    const panel = await ext.browser.newPage();
-    await panel.setViewport({ width: 400, height: 860 });
-    await panel.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
-    await typeInto(panel, byTestId('login-server'), server.url);
-    await typeInto(panel, byTestId('login-email'), email);
-    await typeInto(panel, byTestId('login-password'), PASSWORD);
-    await panel.click(byTestId('login-submit'));
-    await waitVisible(panel, byTestId('connection-status', '[data-status="connected"]'));
-    return panel;
-  }
-
-  async function shoot(page: Page, name: string) {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.bringToFront();
-    const before = page.viewport();
-    for (const width of [252, 400]) {
-      await page.setViewport({ width, height: 760 });
-      await new Promise((r) => setTimeout(r, 300));
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`) });
-    }
-    if (before) await page.setViewport(before);
-  }
+  /** A member of the account, through the real invitation. */
+  const invite = (token: string, email: string, name: string, role: 'operator' | 'supervisor') =>
+    inviteMember(rest, token, { email, name, password: PASSWORD, role });
+  const panelOf = (ext: ExtensionBrowser, email: string) => openPanel(ext, server.url, { email, password: PASSWORD });
+  const shoot = (page: Page, name: string) => shootAt(page, name, [252, 400], 760);
 
   const widgetText = (page: Page) => page.evaluate(() => document.querySelector('#sidedesk-widget')?.shadowRoot?.textContent ?? '');
 
   it('a supervisor monitors a chat and whispers; the operator answers in a whisper; the visitor never gets either; take over shows her name', async () => {
-    const { token } = await rest<{ token: string }>('POST', '/api/auth/login', ADMIN);
+    const token = await adminToken(rest, ADMIN);
     await invite(token, 'bob@shop.test', 'Bob', 'operator');
     await invite(token, 'sue@shop.test', 'Sue', 'supervisor');
     const [extBob, extSue] = browsers as [ExtensionBrowser, ExtensionBrowser];
@@ -109,11 +59,7 @@ describe('monitoring, whispers and take over in the browser (W4, W1)', () => {
     cdp.on('Network.webSocketFrameReceived', (e) => frames.push(e.response.payloadData));
     await vera.goto(`${server.url}/demo/`);
     await (await waitVisible(vera, byTestId('launcher'))).click();
-    await typeInto(vera, byTestId('prechat-name'), 'Vera');
-    await typeInto(vera, byTestId('prechat-email'), 'vera@example.com');
-    await typeInto(vera, byTestId('prechat-question'), 'Where is my refund?');
-    await vera.click(byTestId('prechat-submit'));
-    await waitVisible(vera, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
+    await fillPrechat(vera, { name: 'Vera', question: 'Where is my refund?' });
 
     // Bob accepts it.
     await (await waitVisible(bob, byTestId('chat-accept'))).click();

@@ -5,54 +5,45 @@
  * answers it, and is signed out there within seconds when the admin disables them. axe-core checks the Team page and the invitation
  * page: no serious or critical violations.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxPage } from '../../shared/schemas/mail';
 import type { TeamView } from '../../shared/schemas/team';
 import { expectAccessible } from '../support/axe';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
-import { freePort, runSetup, startServerProcess, type ServerProcess } from '../support/process';
+import {
+  acceptChat,
+  adminToken,
+  fillSignIn,
+  invitationLink,
+  restClient,
+  send,
+  signInPanel,
+  startE2eServer,
+  startWidgetChat,
+  type E2eServer,
+  type Rest,
+} from '../support/e2e';
 
-const ADMIN = { email: 'ada@shop.test', password: 'correct horse battery' };
+const ADMIN = { email: 'ada@shop.test', password: 'correct horse battery', account: 'Shop', name: 'Ada Admin' };
 const INVITEE = { email: 'nina@shop.test', name: 'Nina Novak', password: 'a brand new passphrase' };
 
 describe('the Team page in the browser (A5)', () => {
-  let dataDir: string;
-  let server: ServerProcess;
+  let server: E2eServer;
+  let rest: Rest;
   let ext: ExtensionBrowser;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-team-'));
-    await runSetup({ DATA_DIR: dataDir }, ['--email', ADMIN.email, '--password', ADMIN.password, '--account', 'Shop', '--name', 'Ada Admin']);
-    const port = await freePort();
-    server = await startServerProcess({ DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}` }, port);
+    server = await startE2eServer({ name: 'team', admin: ADMIN, publicUrl: true });
+    rest = restClient(server.url);
     ext = await launchWithExtension();
   });
 
   afterAll(async () => {
     await ext?.close();
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function rest<T>(method: string, p: string, body?: unknown, token?: string): Promise<T> {
-    const res = await fetch(`${server.url}${p}`, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return (await res.json()) as T;
-  }
-
-  async function signIn(page: Page, who: { email: string; password: string }) {
-    await typeInto(page, byTestId('login-server'), server.url);
-    await typeInto(page, byTestId('login-email'), who.email);
-    await typeInto(page, byTestId('login-password'), who.password);
-    await page.click(byTestId('login-submit'));
-  }
+  const signIn = (page: Page, who: { email: string; password: string }) => fillSignIn(page, server.url, who);
 
   it('invites by mail; the invitee sets a password on the page, signs in in the panel, takes a chat, and is signed out when disabled', async () => {
     // The admin on the options page's Team page.
@@ -74,13 +65,8 @@ describe('the Team page in the browser (A5)', () => {
     await expectAccessible(options, 'the Team page with an invitation');
 
     // The mail, from the outbox an admin reads.
-    const admin = await rest<{ token: string }>('POST', '/api/auth/login', ADMIN);
-    let link: string | undefined;
-    for (let i = 0; i < 100 && !link; i++) {
-      const outbox = await rest<OutboxPage>('GET', '/api/mail/outbox', undefined, admin.token);
-      link = outbox.items.filter((m) => m.to.includes(INVITEE.email)).map((m) => /(http\S+\/invite\/[A-Za-z0-9_-]+)/.exec(m.text)?.[1])[0];
-      if (!link) await new Promise((r) => setTimeout(r, 100));
-    }
+    const admin = { token: await adminToken(rest, ADMIN) };
+    const link = await invitationLink(rest, admin.token, INVITEE.email);
     expect(link, 'the invitation mail with its link').toMatch(new RegExp(`^${server.url}/invite/`));
 
     // The invitee's page.
@@ -107,26 +93,14 @@ describe('the Team page in the browser (A5)', () => {
     await waitVisible(options, byTestId('login-email'));
     const panel = await ext.browser.newPage();
     await panel.setViewport({ width: 400, height: 800 });
-    await panel.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
-    await signIn(panel, INVITEE);
-    await waitVisible(panel, byTestId('connection-status', '[data-status="connected"]'));
+    await signInPanel(panel, ext, server.url, INVITEE);
     await expectAccessible(panel, "the new operator's panel");
 
     // A visitor asks on the demo site; the new operator takes the chat and answers.
     const visitor = await ext.browser.newPage();
-    await visitor.goto(`${server.url}/demo/`);
-    await visitor.click(byTestId('launcher'));
-    await typeInto(visitor, byTestId('prechat-name'), 'Vera Visitor');
-    await typeInto(visitor, byTestId('prechat-email'), 'vera@example.com');
-    await typeInto(visitor, byTestId('prechat-question'), 'Is anyone new on your team?');
-    await visitor.click(byTestId('prechat-submit'));
-    await panel.bringToFront();
-    await panel.click(byTestId('tab-chats'));
-    await waitVisible(panel, byTestId('chat-item', '[data-status="waiting"]'));
-    await panel.click(byTestId('chat-accept'));
-    await waitVisible(panel, byTestId('chat-window'));
-    await typeInto(panel, byTestId('composer-input'), 'Yes: Nina here, how can I help?');
-    await panel.keyboard.press('Enter');
+    await startWidgetChat(visitor, server.url, { name: 'Vera Visitor', email: 'vera@example.com', question: 'Is anyone new on your team?' });
+    await acceptChat(panel);
+    await send(panel, 'Yes: Nina here, how can I help?');
     await expect.poll(() => messageTexts(visitor)).toContain('Yes: Nina here, how can I help?');
     expect(await messageTexts(visitor)).toContain(`${INVITEE.name} joined the chat`);
     await expectAccessible(panel, "the new operator's chat");

@@ -6,48 +6,23 @@
  * screen. With E2E_SCREENSHOTS=<dir>: the visitor's details at 252/400/1280 px, the invitation at
  * 1280 and 375 px, the chat with its history line at 400 px.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
-import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
+import { expectPageAccessible as noAxeProblems, shoot, signInPanel, startE2eServer, type E2eServer } from '../support/e2e';
 
 const OPERATOR = { email: 'olivia@acme.test', password: 'correct horse battery', account: 'Acme Rockets', name: 'Olivia' };
 const INVITATION = 'Hi! Looking at our plans? I can help you pick one.';
-const SHOTS = process.env.E2E_SCREENSHOTS;
 
 describe('visitors: history, invitation from the grid (P4, P6)', { timeout: 60_000 }, () => {
-  let dataDir: string;
-  let server: ServerProcess;
+  let server: E2eServer;
   let ext: ExtensionBrowser;
   let visitor: Page;
   let operator: Page;
 
-  async function shoot(name: string, page: Page, widths: number[]) {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.bringToFront();
-    const before = page.viewport();
-    for (const width of widths) {
-      await page.setViewport({ width, height: width < 500 ? 740 : 800 });
-      await new Promise((r) => setTimeout(r, 300));
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`) });
-    }
-    if (before) await page.setViewport(before);
-  }
-
-  async function noAxeProblems(page: Page) {
-    await page.bringToFront();
-    await expectAccessible(page, 'the page');
-  }
-
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-visitors-'));
-    await runSetup({ DATA_DIR: dataDir }, ['--email', OPERATOR.email, '--password', OPERATOR.password, '--account', OPERATOR.account, '--name', OPERATOR.name]);
-    server = await startServerProcess({ DATA_DIR: dataDir });
+    server = await startE2eServer({ name: 'visitors', admin: OPERATOR });
     ext = await launchWithExtension();
     visitor = await ext.browser.newPage();
     operator = await ext.browser.newPage();
@@ -58,17 +33,10 @@ describe('visitors: history, invitation from the grid (P4, P6)', { timeout: 60_0
   afterAll(async () => {
     await ext?.close();
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('the visitor browses two pages; the operator sees them in the visitor’s history, the current one first', async () => {
-    await operator.bringToFront();
-    await operator.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
-    await typeInto(operator, byTestId('login-server'), server.url);
-    await typeInto(operator, byTestId('login-email'), OPERATOR.email);
-    await typeInto(operator, byTestId('login-password'), OPERATOR.password);
-    await operator.click(byTestId('login-submit'));
-    await waitVisible(operator, byTestId('connection-status', '[data-status="connected"]'));
+    await signInPanel(operator, ext, server.url, OPERATOR);
 
     await visitor.bringToFront();
     await visitor.goto(`${server.url}/demo/`);
@@ -89,7 +57,7 @@ describe('visitors: history, invitation from the grid (P4, P6)', { timeout: 60_0
     );
     expect(await operator.$eval('[data-testid="visitor-history-page"]', (li) => li.classList.contains('current'))).toBe(true);
     await noAxeProblems(operator);
-    await shoot('visitor-details', operator, [252, 400, 1280]);
+    await shoot(operator, 'visitor-details', [252, 400, 1280]);
 
     // Live: the next page appears on top while the details are open.
     await visitor.goto(`${server.url}/demo/contact.html`);
@@ -113,7 +81,7 @@ describe('visitors: history, invitation from the grid (P4, P6)', { timeout: 60_0
     expect(await card.$eval('[data-testid="invitation-message"]', (el) => el.textContent)).toBe(INVITATION);
     expect(await card.evaluate((el) => el.textContent)).toContain(OPERATOR.name);
     await expectAccessible(visitor, 'the widget', WIDGET);
-    await shoot('widget-invitation', visitor, [1280, 375]);
+    await shoot(visitor, 'widget-invitation', [1280, 375]);
 
     await visitor.click(byTestId('invitation-accept'));
     await waitVisible(visitor, byTestId('message', '[data-author="operator"][data-seq="1"]'));
@@ -136,6 +104,6 @@ describe('visitors: history, invitation from the grid (P4, P6)', { timeout: 60_0
     await toggle.click();
     await waitVisible(operator, '[data-testid="chat-window"] [data-testid="visitor-history-page"]');
     await noAxeProblems(operator);
-    await shoot('chat-history', operator, [400]);
+    await shoot(operator, 'chat-history', [400]);
   });
 });

@@ -2,30 +2,23 @@
  * Issue #2, end to end: the built extension and the demo site's widget in Debian's Chromium,
  * against the real server process on an embedded PGlite data dir.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser as ChromeApi } from 'wxt/browser';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, WIDGET } from '../support/axe';
 import { byTestId, launchWithExtension, messageTexts, typeInto, waitVisible, type ExtensionBrowser } from '../support/browser';
-import { runSetup, startServerProcess, type ServerProcess } from '../support/process';
+import { badgeText as badgeOf, fillPrechat, fillSignIn, startE2eServer, type E2eServer, type WorkerGlobal } from '../support/e2e';
 
 const OPERATOR = { email: 'olivia@acme.test', password: 'correct horse battery', account: 'Acme Rockets' };
 const VISITOR = { name: 'Vera Visitor', email: 'vera@example.com', question: 'Do your rockets ship to Mars?' };
 
 describe('walking skeleton: widget ↔ side panel', () => {
-  let dataDir: string;
-  let server: ServerProcess;
+  let server: E2eServer;
   let ext: ExtensionBrowser;
   let visitor: Page;
   let operator: Page;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sidedesk-e2e-'));
-    await runSetup({ DATA_DIR: dataDir }, ['--email', OPERATOR.email, '--password', OPERATOR.password, '--account', OPERATOR.account]);
-    server = await startServerProcess({ DATA_DIR: dataDir });
+    server = await startE2eServer({ name: 'skeleton', admin: OPERATOR });
     ext = await launchWithExtension();
     visitor = await ext.browser.newPage();
     operator = await ext.browser.newPage();
@@ -34,26 +27,20 @@ describe('walking skeleton: widget ↔ side panel', () => {
   afterAll(async () => {
     await ext?.close();
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** In the extension's service worker, whose extension APIs are the global `chrome`. */
-  type WorkerGlobal = { chrome: typeof ChromeApi };
   /** The panel's Chats and Visitors tabs (#5). Clicks only land in the front tab. */
   const showTab = async (id: 'chats' | 'visitors') => {
     await operator.bringToFront();
     await operator.click(byTestId(`tab-${id}`));
   };
-  const badgeText = async () => (await ext.serviceWorker()).evaluate(() => (globalThis as unknown as WorkerGlobal).chrome.action.getBadgeText({}));
+  const badgeText = () => badgeOf(ext);
 
   it('the operator logs in from the side panel', async () => {
     await operator.setViewport({ width: 420, height: 900 });
     await operator.bringToFront();
     await operator.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
-    await typeInto(operator, byTestId('login-server'), server.url);
-    await typeInto(operator, byTestId('login-email'), OPERATOR.email);
-    await typeInto(operator, byTestId('login-password'), 'wrong password');
-    await operator.click(byTestId('login-submit'));
+    await fillSignIn(operator, server.url, { email: OPERATOR.email, password: 'wrong password' });
     await waitVisible(operator, byTestId('login-error'));
     await expectAccessible(operator, 'the sign-in form with its error');
 
@@ -87,11 +74,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
     await visitor.click(byTestId('launcher'));
     await waitVisible(visitor, byTestId('prechat-name'));
     await expectAccessible(visitor, 'the pre-chat form', WIDGET);
-    await typeInto(visitor, byTestId('prechat-name'), VISITOR.name);
-    await typeInto(visitor, byTestId('prechat-email'), VISITOR.email);
-    await typeInto(visitor, byTestId('prechat-question'), VISITOR.question);
-    await visitor.click(byTestId('prechat-submit'));
-    await waitVisible(visitor, byTestId('message', '[data-author="visitor"][data-seq="1"]'));
+    await fillPrechat(visitor, VISITOR);
 
     // Red in the grid, a waiting chat, a badge on the extension icon and a desktop notification.
     await waitVisible(operator, byTestId('visitor-row', '[data-state="waiting"]'));
@@ -150,8 +133,7 @@ describe('walking skeleton: widget ↔ side panel', () => {
   });
 
   it('a server restart loses nothing and both sides carry on without a reload', async () => {
-    await server.stop('SIGKILL');
-    server = await startServerProcess({ DATA_DIR: dataDir }, server.port);
+    await server.restart('SIGKILL');
 
     await waitVisible(operator, byTestId('connection-status', '[data-status="connected"]'), 30_000);
     await operator.bringToFront();

@@ -6,7 +6,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import ChatWindow from '@/components/chat/ChatWindow.vue';
 import { useChatsStore } from '@/stores/chats';
-import { BATCH_MS, useVisitorsStore } from '@/stores/visitors';
+import { useVisitorsStore } from '@/stores/visitors';
 import { createMemoryOutbox } from '@/utils/outbox';
 import { conversation, createFakeServer, flush, message, visitor } from './fakes';
 
@@ -54,13 +54,13 @@ describe('chat window: the visitor’s presence', () => {
 
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     fake.emit('visitors:updated', { visitors: [visitor(7, { name: 'Vera', online: false })], removed: [] });
-    await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
+    await vi.advanceTimersByTimeAsync(0);
     expect(presence(w).text()).toContain('Vera left the site');
     expect(presence(w).get('a').attributes('href')).toBe('mailto:vera@example.com');
     expect(presence(w).text()).toContain('Reply by email');
 
     fake.emit('visitors:updated', { visitors: [visitor(7, { name: 'Vera', online: true })], removed: [] });
-    await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
+    await vi.advanceTimersByTimeAsync(0);
     expect(presence(w).text()).toBe('');
   });
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { watch } from 'vue';
-import { BATCH_MS, useVisitorsStore } from '@/stores/visitors';
+import { useVisitorsStore } from '@/stores/visitors';
 import { conversation, createFakeServer, flush, message, visitor } from './fakes';
 
 async function settle() {
@@ -78,18 +78,18 @@ describe('visitors store', () => {
       expect(store.count).toBe(3);
 
       let renders = 0;
+      // Synchronous: counts every change of the list, not what Vue's scheduler merged.
       const stop = watch(
         () => store.list,
         () => renders++,
+        { flush: 'sync' },
       );
       const dave = visitor(4);
       fake.emit('visitors:updated', {
         visitors: [dave, { ...alice, currentUrl: 'https://shop.example/cart', pagesViewed: 5 }, { ...bob, online: false }],
         removed: [{ visitorId: carol.id, conversationIds: [] }],
       });
-      // Forgotten visitors go at once; rows with the next batch.
       expect(store.get(carol.id)).toBeUndefined();
-      await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
       expect(store.list.map((v) => v.id).sort()).toEqual([alice.id, dave.id].sort());
       expect(store.get(alice.id)).toMatchObject({ currentUrl: 'https://shop.example/cart', pagesViewed: 5 });
       expect(store.isOnline(bob.id)).toBe(false);
@@ -117,10 +117,30 @@ describe('visitors store', () => {
         visitors: [{ ...alice, state: 'needs_reply', conversationId: chat.id, currentUrl: 'https://shop.example/cart' }],
         removed: [],
       });
-      await vi.advanceTimersByTimeAsync(BATCH_MS + 1);
+      await vi.advanceTimersByTimeAsync(0);
       expect(store.get(alice.id)).toMatchObject({ state: 'replied', currentUrl: 'https://shop.example/cart', conversationId: chat.id });
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('applies frames that arrive while the list is on its way after the list (they are newer than it)', async () => {
+    const [alice, bob] = [visitor(1), visitor(2)];
+    const fake = createFakeServer();
+    let answer!: (list: (typeof alice)[]) => void;
+    fake.handle('visitor:list', () => new Promise((resolve) => (answer = (data) => resolve({ ok: true, data }))));
+    const store = useVisitorsStore();
+    store.start(fake.client);
+    fake.setStatus('connected');
+    await settle();
+    // Alice moved on and Bob arrived after the server read the list, before its answer came.
+    fake.emit('visitors:updated', { visitors: [{ ...alice, currentUrl: 'https://shop.example/cart' }, bob], removed: [] });
+    answer([alice]);
+    await settle();
+    expect(store.get(alice.id)?.currentUrl).toBe('https://shop.example/cart');
+    expect(store.count).toBe(2);
+    // Afterwards frames apply as they come.
+    fake.emit('visitors:updated', { visitors: [{ ...bob, online: false }], removed: [] });
+    expect(store.isOnline(bob.id)).toBe(false);
   });
 });

@@ -7,12 +7,12 @@ export const VISITOR_UPDATE_INTERVAL_MS = 1_000;
 /**
  * How often one account's operators get a `visitors:updated` frame from this node, at most (#4).
  * A change to a quiet account goes out on the next turn of the event loop; changes in the next
- * 100 ms wait and go out together. 100 ms, the low end of what keeps the storm cheap: after a
- * restart an account's visitors reconnect over seconds, so its operators get ten frames a second
- * instead of one event per visitor each; and a page view still reaches the panel within the grid's
- * update-to-paint budget (100 ms, tests/bench/grid.ts) on average. Longer saves little more.
+ * 50 ms wait and go out together. After a restart an account's visitors reconnect over seconds, so
+ * its operators get twenty frames a second instead of one event per visitor each; and a busy
+ * account's page view waits 25 ms on average, 50 at most, of the grid's update-to-paint budget
+ * (100 ms at p95, tests/bench/grid.ts: at 100 ms the wait alone took the p95 past it).
  */
-export const VISITOR_BATCH_MS = 100;
+export const VISITOR_BATCH_MS = 50;
 
 /** An account's changes waiting for its next frame; `cancel` stops the frame on its way, or the cool-down after one. */
 interface AccountBatch {

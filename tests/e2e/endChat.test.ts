@@ -183,7 +183,7 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     await (await waitVisible(operator, byTestId('archive-result'))).click();
     await waitVisible(operator, byTestId('archive-transcript'));
     await expectAccessible(operator, 'a closed chat with Reopen');
-    await shoot('panel-archive-reopen', operator, [252, 400]);
+    await shoot(operator, 'panel-archive-reopen', [252, 400]);
     await operator.click(byTestId('archive-reopen'));
     // Mine again, live in the chat pane; the archive no longer lists it.
     await operator.waitForFunction(() => document.querySelector('.cw-status')?.getAttribute('data-status') === 'active');
@@ -196,14 +196,12 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     await expect.poll(() => messageTexts(visitor)).toContain('Olivia reopened the chat');
     expect(await messageTexts(visitor)).toContain(VISITOR.question);
     await expectAccessible(visitor, 'the reopened chat', WIDGET);
-    await shoot('widget-6-reopened', visitor, [1280, 375]);
-    await typeInto(visitor, byTestId('composer-input'), 'One more thing: do you ship to Venus?');
-    await visitor.keyboard.press('Enter');
+    await shoot(visitor, 'widget-6-reopened', [1280, 375]);
+    await send(visitor, 'One more thing: do you ship to Venus?');
     await expect.poll(() => messageTexts(operator)).toContain('One more thing: do you ship to Venus?');
 
-    await typeInto(operator, byTestId('composer-input'), 'Venus too, on Fridays.');
-    await operator.keyboard.press('Enter');
+    await send(operator, 'Venus too, on Fridays.');
     await expect.poll(() => messageTexts(visitor)).toContain('Venus too, on Fridays.');
-    await shoot('panel-reopened', operator, [252, 400]);
+    await shoot(operator, 'panel-reopened', [252, 400]);
   });
 });

@@ -44,6 +44,8 @@ export const useChatListStore = defineStore('chatList', () => {
     const reopened = !!prev && prev.status === 'closed' && c.status === 'active' && c.lastSeq > prev.lastSeq;
     if (prev && !newWait && !reopened && (STATUS_ORDER[c.status] < STATUS_ORDER[prev.status] || (c.status === prev.status && c.lastSeq < prev.lastSeq)))
       return false;
+    // Every change of status stores a line, so a copy behind in lastSeq is older (a close before a reopening).
+    if (prev && c.lastSeq < prev.lastSeq) return false;
     // P5: read positions only move forward; a copy made before the latest read:updated keeps it.
     conversations.value[c.id] = prev ? withReads(c, prev) : c;
     return true;

@@ -27,6 +27,10 @@ export const ERROR_CODES = [
   'chat_taken',
   /** #6 (A1): the operator already has as many chats as their limit allows. */
   'limit_reached',
+  /** #6 (P5): the chat is not closed, so it cannot be reopened. */
+  'chat_not_closed',
+  /** #6 (P5): the visitor is in another chat (a visitor has one at a time), so theirs cannot be reopened now. */
+  'visitor_in_chat',
   'internal_error',
 ] as const;
 

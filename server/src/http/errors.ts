@@ -20,6 +20,8 @@ const STATUS: Record<ErrorCode, number> = {
   file_type_not_allowed: 415,
   chat_taken: 409,
   limit_reached: 409,
+  chat_not_closed: 409,
+  visitor_in_chat: 409,
   internal_error: 500,
 };
 

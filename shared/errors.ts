@@ -32,6 +32,10 @@ export const ERROR_CODES = [
    * visitor; others whisper (with the monitor right) or take the chat over first.
    */
   'not_your_chat',
+  /** #6 (P5): the chat is not closed, so it cannot be reopened. */
+  'chat_not_closed',
+  /** #6 (P5): the visitor is in another chat (a visitor has one at a time), so theirs cannot be reopened now. */
+  'visitor_in_chat',
   'internal_error',
 ] as const;
 

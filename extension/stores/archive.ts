@@ -152,6 +152,13 @@ export const useArchiveStore = defineStore('archive', () => {
     viewing.value = null;
   }
 
+  /** P5 (#6): a chat reopened from here is open again: out of the results (the server's archive drops it too) and out of view. */
+  function reopened(id: string) {
+    results.value = results.value.filter((c) => c.conversationId !== id);
+    if (viewing.value?.conversationId === id) viewing.value = null;
+    delete transcripts.value[id];
+  }
+
   /**
    * A returning visitor's earlier chats (P9): theirs by visitor id, and those left with the same
    * email from another browser. The newest page is enough beside a chat; the Archive tab has the rest.
@@ -201,6 +208,7 @@ export const useArchiveStore = defineStore('archive', () => {
     loadTranscript,
     open,
     back,
+    reopened,
     loadEarlier,
     start,
   };

@@ -16,7 +16,7 @@ export const useChatListStore = defineStore('chatList', () => {
   const conversations = ref<Record<string, ConversationView>>({});
   /** The first `chat:list` has answered (before it, "no chats" would be a guess). */
   const loaded = ref(false);
-  const busy = ref<Record<string, 'accepting' | 'closing' | undefined>>({});
+  const busy = ref<Record<string, 'accepting' | 'closing' | 'reopening' | undefined>>({});
   /** The last refusal of accept or close, in the server's words. */
   const notice = ref<string | null>(null);
   /** Whose chats are "mine": the signed-in operator. */
@@ -33,13 +33,19 @@ export const useChatListStore = defineStore('chatList', () => {
   /**
    * Stores `c` unless it is a stale copy (an answer computed before a live update): status only
    * moves forward (waiting → active → closed), and lastSeq only grows — except that a new wait
-   * (a transfer back to a department's queue, #6: a later `waitingSince`) starts over at waiting.
+   * (a transfer back to a department's queue, #6: a later `waitingSince`) starts over at waiting,
+   * and a reopened chat (P5) goes from closed back to active.
    * Returns whether it was stored.
    */
   function upsert(c: ConversationView): boolean {
     const prev = conversations.value[c.id];
     const newWait = !!prev && c.waitingSince > prev.waitingSince;
-    if (prev && !newWait && (STATUS_ORDER[c.status] < STATUS_ORDER[prev.status] || (c.status === prev.status && c.lastSeq < prev.lastSeq))) return false;
+    // P5 (#6): a closed chat reopened is active again, with its reopening line after the close's.
+    const reopened = !!prev && prev.status === 'closed' && c.status === 'active' && c.lastSeq > prev.lastSeq;
+    if (prev && !newWait && !reopened && (STATUS_ORDER[c.status] < STATUS_ORDER[prev.status] || (c.status === prev.status && c.lastSeq < prev.lastSeq)))
+      return false;
+    // Every change of status stores a line, so a copy behind in lastSeq is older (a close before a reopening).
+    if (prev && c.lastSeq < prev.lastSeq) return false;
     // P5: read positions only move forward; a copy made before the latest read:updated keeps it.
     conversations.value[c.id] = prev ? withReads(c, prev) : c;
     return true;

@@ -186,6 +186,26 @@ export const useChatsStore = defineStore('chats', () => {
     }
   }
 
+  /**
+   * P5 (#6): reopens a closed chat (from the archive, or one just closed in the chat pane): it is
+   * mine again and opens in the chat pane. Resolves with why not (the server's words), or null.
+   */
+  async function reopen(id: string): Promise<string | null> {
+    if (!ctx) return null;
+    const { server } = ctx;
+    list.busy[id] = 'reopening';
+    list.notice = null;
+    try {
+      const res = await server.request('chat:reopen', { conversationId: id });
+      if (!res.ok) return res.error.message;
+      upsert(res.data);
+      open(id);
+      return null;
+    } finally {
+      delete list.busy[id];
+    }
+  }
+
   /** `internal`: a whisper (W1): operators only, never the visitor's. */
   async function send(conversationId: string, body: string, internal = false) {
     const text = body.trim();
@@ -252,6 +272,7 @@ export const useChatsStore = defineStore('chats', () => {
     dismiss,
     accept,
     close,
+    reopen,
     send,
     discard: outbox.discard,
     edit: outbox.edit,

@@ -64,7 +64,11 @@ export function withChat(v: VisitorView, chat: ChatOverlay | undefined): Visitor
 function isNewer(prev: ChatOverlay | undefined, next: ChatOverlay): boolean {
   if (!prev) return true;
   if (prev.id !== next.id) return next.createdAt >= prev.createdAt;
-  return STATUS_ORDER[next.status] > STATUS_ORDER[prev.status] || (next.status === prev.status && next.lastSeq >= prev.lastSeq);
+  // P5 (#6): every change of status stores a line, so a copy behind in lastSeq is older (a close
+  // before a reopening), and a reopened chat goes from closed back to active with its line after the close's.
+  if (next.lastSeq < prev.lastSeq) return false;
+  const reopened = prev.status === 'closed' && next.status === 'active' && next.lastSeq > prev.lastSeq;
+  return reopened || STATUS_ORDER[next.status] > STATUS_ORDER[prev.status] || (next.status === prev.status && next.lastSeq >= prev.lastSeq);
 }
 
 export const useVisitorsStore = defineStore('visitors', () => {

@@ -39,6 +39,9 @@ export const chats = {
   dismiss: 'Remove from open chats',
   status: { waiting: 'Waiting', active: 'Active', closed: 'Closed' } as const,
   closedNote: 'This chat is closed.',
+  /** P5 (#6): pick a closed chat up again (it becomes yours, live for the visitor). */
+  reopen: 'Reopen',
+  reopening: 'Reopening…',
   /** The visitor's last tab closed (#5); they see replies when they come back, or get them by email. */
   visitorLeft: (name: string) => `${name} left the site`,
   replyByEmail: 'Reply by email',

@@ -75,6 +75,13 @@ export const operatorCommands = {
    * it; the visitor sees one line with the new name.
    */
   'chat:takeover': { payload: conversationRef, result: returns<ConversationView>(), role: 'supervisor' },
+  /**
+   * P5 (#6): a closed chat becomes active again, the caller's (counted in their load; their limit
+   * does not refuse it); the visitor sees "<name> reopened the chat" and a widget on the site opens
+   * on it (`chat:opened`). Supervisors and admins any; an operator their own or their department's
+   * (`forbidden`). `chat_not_closed` if it is open; `visitor_in_chat` if the visitor is in another.
+   */
+  'chat:reopen': { payload: conversationRef, result: returns<ConversationView>(), role: 'operator' },
 } satisfies CommandMap;
 
 export interface TypingView {
@@ -89,7 +96,7 @@ export interface TypingView {
 /** Everything a widget receives of chats: visitor views only, never the operators' ConversationView (#4). */
 export interface VisitorBroadcasts {
   'message:sent': MessageView;
-  /** P4: a chat an operator started with this visitor (or an invitation accepted in another tab): the widget opens it. */
+  /** P4: a chat an operator started with this visitor (or an invitation accepted in another tab), or P5 (#6) one reopened: the widget opens it. */
   'chat:opened': VisitorConversationWithMessages;
   'chat:updated': VisitorConversationView;
   'typing:updated': TypingView;

@@ -1,7 +1,8 @@
 /**
  * End of chat (V2, #5), end to end in Debian's Chromium: on the demo site the visitor ends the
  * chat, rates it and asks for the transcript; the operator sees the rating in the side panel; the
- * transcript mail arrives (a real SMTP server on loopback). axe-core checks the widget's end of
+ * transcript mail arrives (a real SMTP server on loopback); P5 (#6): the operator reopens the chat
+ * from the archive and the visitor's widget is back in it, live. axe-core checks the widget's end of
  * chat, and the panel's archive (P9) that finds the chat by a word: no serious or critical violation. With E2E_SCREENSHOTS=<dir>, the states are saved as
  * PNGs (the widget at 1280 and 375 px, the panel at 400 px).
  */
@@ -172,5 +173,35 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     const newChat = await visitor.waitForSelector('>>> .ended .btn:not(.sm)');
     await newChat!.click();
     await waitVisible(visitor, byTestId('prechat-question'));
+  });
+
+  it('the operator reopens the chat from the archive; the widget shows it live again and both write (P5)', async () => {
+    await operator.bringToFront();
+    await operator.click(byTestId('tab-archive'));
+    await typeInto(operator, byTestId('archive-query'), 'mars');
+    await operator.keyboard.press('Enter');
+    await (await waitVisible(operator, byTestId('archive-result'))).click();
+    await waitVisible(operator, byTestId('archive-transcript'));
+    await expectAccessible(operator, 'a closed chat with Reopen');
+    await shoot(operator, 'panel-archive-reopen', [252, 400]);
+    await operator.click(byTestId('archive-reopen'));
+    // Mine again, live in the chat pane; the archive no longer lists it.
+    await operator.waitForFunction(() => document.querySelector('.cw-status')?.getAttribute('data-status') === 'active');
+    await expect.poll(() => messageTexts(operator)).toContain('Olivia reopened the chat');
+    expect(await operator.$(byTestId('archive-result'))).toBeNull();
+
+    // The visitor, on the pre-chat form after their chat ended, is back in that chat, live.
+    await visitor.bringToFront();
+    await visitor.waitForFunction(() => document.querySelector('#sidedesk-widget')?.getAttribute('data-chat') === 'active');
+    await expect.poll(() => messageTexts(visitor)).toContain('Olivia reopened the chat');
+    expect(await messageTexts(visitor)).toContain(VISITOR.question);
+    await expectAccessible(visitor, 'the reopened chat', WIDGET);
+    await shoot(visitor, 'widget-6-reopened', [1280, 375]);
+    await send(visitor, 'One more thing: do you ship to Venus?');
+    await expect.poll(() => messageTexts(operator)).toContain('One more thing: do you ship to Venus?');
+
+    await send(operator, 'Venus too, on Fridays.');
+    await expect.poll(() => messageTexts(visitor)).toContain('Venus too, on Fridays.');
+    await shoot(operator, 'panel-reopened', [252, 400]);
   });
 });

@@ -100,7 +100,7 @@ describe('visitors: history, invitation from the grid (P4, P6)', { timeout: 60_0
     expect(texts).toContain(INVITATION);
     expect(texts).toContain('Yes, which plan has SSO?');
     // P6 beside the chat: one line with the count, opened on demand.
-    const toggle = await waitVisible(operator, '[data-testid="chat-window"] .vh-toggle');
+    const toggle = await waitVisible(operator, '[data-testid="chat-window"] [data-testid="visitor-history"] .disc-toggle');
     await toggle.click();
     await waitVisible(operator, '[data-testid="chat-window"] [data-testid="visitor-history-page"]');
     await noAxeProblems(operator);

@@ -236,6 +236,36 @@ describe('chats store', () => {
     expect(fake.focus.at(-1)).toEqual({ conversationId: waiting.id, visible: true });
   });
 
+  it('reopening a closed chat makes it mine and opens it with its new line; a stale closed copy does not undo it (P5)', async () => {
+    const closed = conversation({ status: 'closed', operatorId: 'op-1', lastSeq: 2 });
+    const chat = serverChat(closed, [message(closed.id, 1), message(closed.id, 2, { author: 'system', body: 'Olga closed the chat' })]);
+    const fake = createFakeServer();
+    fake.handle('chat:list', () => ({ ok: true, data: [] }));
+    fake.handle('chat:get', chat.get);
+    fake.handle('chat:sync', chat.sync);
+    fake.handle('chat:reopen', () => {
+      chat.msgs.push(message(closed.id, 3, { author: 'system', body: 'Olga reopened the chat' }));
+      closed.status = 'active';
+      return { ok: true, data: chat.conv() };
+    });
+    const store = useChatsStore();
+    store.start({ server: fake.client, ...me, outbox: createMemoryOutbox() });
+    fake.setStatus('connected');
+    await settle();
+    // From the archive: not in the list before.
+    expect(await store.reopen(closed.id)).toBeNull();
+    await settle();
+    expect(useChatListStore().mine.map((c) => c.id)).toEqual([closed.id]);
+    expect(useChatWindowsStore().activeId).toBe(closed.id);
+    expect(store.messages[closed.id]!.map((m) => m.body).at(-1)).toBe('Olga reopened the chat');
+    // A chat:updated sent before the reopening (closed, lastSeq 2) arrives late: still active.
+    fake.emit('chat:updated', { ...closed, status: 'closed', lastSeq: 2 });
+    expect(useChatListStore().conversations[closed.id]!.status).toBe('active');
+    // A refusal comes back in the server's words.
+    fake.handle('chat:reopen', () => ({ ok: false, error: { code: 'visitor_in_chat', message: 'This visitor is in another chat now.' } }));
+    expect(await store.reopen(closed.id)).toBe('This visitor is in another chat now.');
+  });
+
   it('counts unread visitor messages past my read position, marks the chat shown read, and follows reads on my other panels (P5)', async () => {
     const a = conversation({ status: 'active', operatorId: 'op-1' });
     const b = conversation({ status: 'active', operatorId: 'op-1' });

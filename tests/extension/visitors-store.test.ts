@@ -40,6 +40,12 @@ describe('visitors store', () => {
     fake.emit('chat:updated', { ...chat, status: 'closed', operatorId: 'op-1', lastSeq: 5, lastAuthor: 'visitor' });
     expect(row()).toMatchObject({ state: 'chatted', conversationId: null });
     expect(store.get('visitor-2')!.state).toBe('browsing');
+    // P5: reopened (its line after the close's), the chat is open again; a stale closed copy doesn't undo it.
+    fake.emit('chat:updated', { ...chat, status: 'active', operatorId: 'op-1', lastSeq: 6, lastAuthor: 'system' });
+    expect(row()).toMatchObject({ conversationId: chat.id });
+    expect(row().state).not.toBe('chatted');
+    fake.emit('chat:updated', { ...chat, status: 'closed', operatorId: 'op-1', lastSeq: 5, lastAuthor: 'visitor' });
+    expect(row()).toMatchObject({ conversationId: chat.id });
   });
 
   it('follows the colour of a chat I follow from its messages (the server sends me message:sent, not chat:updated)', async () => {

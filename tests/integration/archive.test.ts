@@ -10,7 +10,8 @@ import { operatorCommands, visitorCommands } from '../../shared/events';
 import type { ArchiveSearchPayload, ArchiveSearchResult } from '../../shared/schemas/archive';
 import type { DepartmentView } from '../../shared/schemas/routing';
 import { queryRows } from '../../server/src/db/raw';
-import { archiveIndexJob } from '../../server/src/features/archive/job';
+import { archiveBackfillJob, archiveIndexJob } from '../../server/src/features/archive/job';
+import { JobRunner } from '../../server/src/jobs/runner';
 import { indexConversations } from '../../server/src/features/archive/repo';
 import { until } from '../support/cluster';
 import { freshTestDatabase } from '../support/db';
@@ -175,16 +176,50 @@ describe('the chat archive (P9)', { timeout: 60_000 }, () => {
 
   it('takes a chat opened again out of the archive, and puts it back when it closes again', async () => {
     const t = await archive();
-    const { db, jobs } = t.server.app.ctx;
-    // Reopening (P5) sets the chat active again and enqueues archive.index, as this does.
-    await db.execute(sql`UPDATE conversations SET status = 'active', closed_at = NULL WHERE id = ${t.vera.conversationId}`);
-    await jobs.enqueue(archiveIndexJob, { conversationId: t.vera.conversationId }, { accountId: t.a.account.id });
+    const { db } = t.server.app.ctx;
+    // Reopening (P5): the chat is active again and leaves the archive.
+    ok(await t.a.socket.emitWithAck('chat:reopen', { conversationId: t.vera.conversationId }));
     await until(async () => (await search(t.a.socket, { text: 'mars' })).items.length === 0, 10_000, 'the reopened chat to leave');
     ok(await t.a.socket.emitWithAck('chat:close', { conversationId: t.vera.conversationId }));
     await until(async () => ids(await search(t.a.socket, { text: 'mars' }))[0] === t.vera.conversationId, 10_000, 'the chat back in the archive');
     // Forgetting the visitor (#4) deletes the conversation and its archive row with it.
     await db.execute(sql`DELETE FROM visitors WHERE id = (SELECT visitor_id FROM conversations WHERE id = ${t.sam.conversationId})`);
     expect(ids(await search(t.a.socket, { text: 'plutonium' }))).toEqual([]);
+  });
+
+  it('indexes a close, a rating and a reopening even if the process dies right after their commit (the job is in their transaction)', async () => {
+    const server = await h.server({ ...roomy, jobs: { concurrency: 0 } });
+    const a = await h.operator(server);
+    const { ctx } = server.app;
+    // The process "dies" right after each commit: nothing published after commit ever runs.
+    ctx.events.publish = () => undefined;
+    const visitor = await h.connectVisitor(server, a.account.id);
+    const started = ok(await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'v@example.com', question: 'Mars?' }));
+    const conversationId = started.conversation.id;
+    ok(await a.socket.emitWithAck('chat:accept', { conversationId }));
+    const jobsOf = async () =>
+      (
+        await queryRows<{ n: number }>(
+          ctx.db,
+          sql`SELECT count(*)::int AS n FROM jobs WHERE kind = 'archive.index' AND payload->>'conversationId' = ${conversationId} AND status = 'pending'`,
+        )
+      )[0]!.n;
+    ok(await a.socket.emitWithAck('chat:close', { conversationId }));
+    expect(await jobsOf()).toBe(1);
+    ok(await visitor.socket.emitWithAck('rating:set', { conversationId, score: 'good' }));
+    expect(await jobsOf()).toBe(2);
+    // A node that runs jobs (the restarted process) indexes it, rating and all.
+    const runner = new JobRunner(ctx.db, ctx.log, { concurrency: 1, soleProcess: false });
+    runner.register(archiveIndexJob, archiveBackfillJob);
+    runner.start(ctx);
+    try {
+      await until(async () => (await search(a.socket, { text: 'mars' })).items[0]?.rating === 'good', 10_000, 'the chat indexed by the jobs');
+      ok(await a.socket.emitWithAck('chat:reopen', { conversationId }));
+      expect(await jobsOf()).toBe(1);
+      await until(async () => (await search(a.socket, { text: 'mars' })).items.length === 0, 10_000, 'the reopened chat to leave the archive');
+    } finally {
+      await runner.close();
+    }
   });
 
   it('pages through many chats closed at the same moment without losing or repeating one', async () => {

@@ -8,9 +8,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { io } from 'socket.io-client';
+import { OPERATOR_NAMESPACE } from '../../shared/events';
+import type { Role } from '../../shared/schemas/auth';
+import { hashPassword } from '../../server/src/access/passwords';
+import { openDatabase, type Database } from '../../server/src/db/client';
+import { insertOperator } from '../../server/src/features/auth/repo';
 import { seededDataDir } from './db';
 import { freePort, runSetup, startServerProcess, type ServerProcess } from './process';
-import { loginOk } from './server';
+import { loginOk, type OperatorClient } from './server';
 
 /** The PostgreSQL server to create throwaway databases on: DATABASE_URL's server, else the local one. */
 export function pgServerUrl(): string {
@@ -231,6 +237,59 @@ export async function startSingleNode(): Promise<SingleNode> {
     token,
     stop: async () => {
       await node.stop();
+      await backend.cleanup();
+    },
+  };
+}
+
+/** Two nodes on one fresh PostgreSQL database, rooms shared through a private redis-server (the multi-node tests). */
+export interface TwoNodes {
+  a: SidedeskNode;
+  b: SidedeskNode;
+  backend: Backend;
+  /** The nodes' database, for what a test sets up directly. */
+  database: Database;
+  /** Sockets the test opened (`panel`, and any it adds): disconnected by `stop`. */
+  sockets: { disconnect(): unknown }[];
+  /** An operator's panel socket on the node at `url`; resolves once connected. */
+  panel(url: string, token: string): Promise<OperatorClient>;
+  /** A member of the account with `role` (email `<role or name>@example.com`), signed in with a panel socket on `url`. */
+  member(accountId: string, name: string, role: Role, url: string, email?: string): Promise<{ id: string; name: string; socket: OperatorClient }>;
+  stop(): Promise<void>;
+}
+
+export async function startTwoNodes(): Promise<TwoNodes> {
+  const redis = await startRedis();
+  const backend = await postgresBackend();
+  const [a, b] = await Promise.all([startNode(backend, { REDIS_URL: redis.url }), startNode(backend, { REDIS_URL: redis.url })]);
+  const database = await openDatabase({ url: backend.env.DATABASE_URL! });
+  const sockets: { disconnect(): unknown }[] = [];
+  const panel = (url: string, token: string): Promise<OperatorClient> => {
+    const socket: OperatorClient = io(`${url}${OPERATOR_NAMESPACE}`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+    sockets.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+  };
+  return {
+    a,
+    b,
+    backend,
+    database,
+    sockets,
+    panel,
+    async member(accountId, name, role, url, email = `${role}@example.com`) {
+      const password = 'correct horse battery';
+      const row = await insertOperator(database.db, accountId, { email, name, role, passwordHash: await hashPassword(password) });
+      if (!row) throw new Error('member: email taken');
+      return { id: row.id, name, socket: await panel(url, await login(url, email, password)) };
+    },
+    async stop() {
+      for (const s of sockets) s.disconnect();
+      await database.close();
+      await Promise.all([a.stop(), b.stop()]);
+      await redis.stop();
       await backend.cleanup();
     },
   };

@@ -21,6 +21,8 @@ const STATUS: Record<ErrorCode, number> = {
   chat_taken: 409,
   limit_reached: 409,
   not_your_chat: 403,
+  chat_not_closed: 409,
+  visitor_in_chat: 409,
   internal_error: 500,
 };
 

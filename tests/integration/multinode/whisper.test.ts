@@ -1,79 +1,37 @@
 /**
  * W1 leak proof on two nodes behind Redis (tests/support/whisper.ts): the visitor's sockets
  * alternate between the nodes, Otto's panel is on node B, Sue's and Olivia's on node A, so every
- * whisper, watcher, take over and typing crosses the adapter. Fewer runs than the one-node file.
+ * whisper, watcher, take over, typing and internal chat message (W2, W3) crosses the adapter.
+ * Fewer runs than the one-node file. Then internal chats delivered live from node A to node B.
  * Needs PostgreSQL and redis-server on loopback (as cluster.test.ts).
  */
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATOR_NAMESPACE } from '../../../shared/events';
-import type { Role } from '../../../shared/schemas/auth';
-import { hashPassword } from '../../../server/src/access/passwords';
-import { openDatabase, type Database } from '../../../server/src/db/client';
+import { VISITOR_NAMESPACE } from '../../../shared/events';
 import { queryRows } from '../../../server/src/db/raw';
-import { insertOperator } from '../../../server/src/features/auth/repo';
-import {
-  login,
-  multiNodeSkipReason,
-  postgresBackend,
-  setupAccount,
-  startNode,
-  startRedis,
-  type Backend,
-  type RedisProcess,
-  type SidedeskNode,
-} from '../../support/cluster';
-import { newClientId, waitFor, type OperatorClient } from '../../support/server';
+import { login, multiNodeSkipReason, setupAccount, startTwoNodes, type TwoNodes } from '../../support/cluster';
+import { newClientId, waitFor, type VisitorClient } from '../../support/server';
 import { runWhisperScenario, whisperSteps, type Staff } from '../../support/whisper';
 
 const reason = await multiNodeSkipReason();
 
 describe.skipIf(reason !== '')(`whispers on two nodes behind Redis ${reason ? `(skipped: ${reason})` : ''}`, () => {
-  let redis: RedisProcess;
-  let backend: Backend;
-  let database: Database;
-  let a: SidedeskNode;
-  let b: SidedeskNode;
-  const sockets: { disconnect(): unknown }[] = [];
+  let nodes: TwoNodes;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    backend = await postgresBackend();
-    [a, b] = await Promise.all([startNode(backend, { REDIS_URL: redis.url }), startNode(backend, { REDIS_URL: redis.url })]);
-    database = await openDatabase({ url: backend.env.DATABASE_URL! });
+    nodes = await startTwoNodes();
   }, 60_000);
 
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await database?.close();
-    await Promise.all([a?.stop(), b?.stop()]);
-    await redis?.stop();
-    await backend?.cleanup();
-  });
-
-  function panel(url: string, token: string): Promise<OperatorClient> {
-    const socket: OperatorClient = io(`${url}${OPERATOR_NAMESPACE}`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
-    sockets.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', reject);
-    });
-  }
-
-  async function member(accountId: string, name: string, role: Role, url: string): Promise<Staff> {
-    const email = `${role}@example.com`;
-    const row = await insertOperator(database.db, accountId, { email, name, role, passwordHash: await hashPassword('correct horse battery') });
-    if (!row) throw new Error('member: email taken');
-    return { id: row.id, name, socket: await panel(url, await login(url, email, 'correct horse battery')) };
-  }
+  afterAll(() => nodes?.stop());
 
   /** The account and its staff, made once for both tests: Olivia and Sue on node A, Otto on node B. */
   let made: ReturnType<typeof makeTeam> | null = null;
   const team = () => (made ??= makeTeam());
   async function makeTeam() {
-    const account = await setupAccount(backend.env);
+    const { a, b, database, panel, member } = nodes;
+    const account = await setupAccount(nodes.backend.env);
     const adminToken = await login(a.url, account.email, account.password);
     // The admin setup created, renamed so the scenario can look for a name of its own.
     const [admin] = await queryRows<{ id: string }>(database.db, sql`UPDATE operators SET name = 'Olivia Admin' WHERE email = ${account.email} RETURNING id`);
@@ -85,6 +43,7 @@ describe.skipIf(reason !== '')(`whispers on two nodes behind Redis ${reason ? `(
   }
 
   it('never lets a whisper (nor an internal chat message) reach the visitor, whichever node each side is on', { timeout: 120_000 }, async () => {
+    const { a, b, sockets } = nodes;
     const { account, adminToken, olivia, otto, sue } = await team();
     await fc.assert(
       fc.asyncProperty(whisperSteps, (steps) =>
@@ -98,6 +57,7 @@ describe.skipIf(reason !== '')(`whispers on two nodes behind Redis ${reason ? `(
   });
 
   it('delivers internal chats across the nodes (W2, W3): messages, typing, read state, and Respond on a whisper', { timeout: 60_000 }, async () => {
+    const { a, sockets } = nodes;
     const { account, sue, otto } = await team();
     // Sue's panel is on node A, Otto's on node B.
     const started = await sue.socket.emitWithAck('teamchat:start', { operatorId: otto.id });
@@ -115,11 +75,17 @@ describe.skipIf(reason !== '')(`whispers on two nodes behind Redis ${reason ? `(
     await seen;
 
     // W2: Sue (A) whispers into Otto's chat; Otto (B) responds; Sue gets the quote on A.
-    const visitor = io(`${a.url}/visitor`, { auth: { accountId: account.accountId }, transports: ['websocket'], forceNew: true, reconnection: false });
+    const visitor: VisitorClient = io(`${a.url}${VISITOR_NAMESPACE}`, {
+      auth: { accountId: account.accountId },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
     sockets.push(visitor);
     await new Promise((resolve) => visitor.once('session:started', resolve));
     const chat = await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera-nodes@example.com', question: 'Hello' });
-    const conversationId = chat.data.conversation.id as string;
+    if (!chat.ok) throw new Error(chat.error.message);
+    const conversationId = chat.data.conversation.id;
     expect((await otto.socket.emitWithAck('chat:accept', { conversationId })).ok).toBe(true);
     const whisper = await sue.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'ask for the order number', internal: true });
     if (!whisper.ok) throw new Error(whisper.error.message);

@@ -50,7 +50,9 @@ export const chatArchive = pgTable(
       columns: [t.conversationId, t.accountId],
       foreignColumns: [conversations.id, conversations.accountId],
     }).onDelete('cascade'),
-    index('chat_archive_document_idx').using('gin', t.document),
+    // #6: no pending list. PGlite has no autovacuum to merge one, so it would grow up to its limit,
+    // be read in full by every search, and make the planner walk every chat for a rare word.
+    index('chat_archive_document_idx').using('gin', t.document).with({ fastupdate: false }),
     // Every search is newest first within the account, a page at a time (keyset on closed_at, id).
     index('chat_archive_account_closed_idx').on(t.accountId, t.closedAt.desc(), t.conversationId.desc()),
     index('chat_archive_operator_closed_idx').on(t.accountId, t.operatorId, t.closedAt.desc()),

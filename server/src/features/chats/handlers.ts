@@ -5,6 +5,7 @@ import { rooms } from '../../realtime/rooms';
 import { commands } from '../feature';
 import { presentConversation, presentVisitorConversation } from './presenter';
 import { acceptInvitation, openChat } from './proactive';
+import { reopenChat } from './reopen';
 import { acceptChat, closeChat, getChat, listChats, sendMessage, setTyping, startChat, syncChat } from './service';
 import { monitorChats, unwatchChat, watchChat } from './supervision';
 import { takeOverChat, transferChat } from './transfer';
@@ -37,4 +38,5 @@ export const operatorChatCommands = commands<typeof contract.operatorCommands, O
   'chat:watch': { limit: 'operator.read', run: (ctx, actor, input, socket) => watchChat(ctx, actor, input, socket) },
   'chat:unwatch': { limit: 'operator.read', run: (ctx, actor, input, socket) => unwatchChat(ctx, actor, input, socket) },
   'chat:takeover': { limit: 'operator.chatChange', run: (ctx, actor, input, socket) => takeOverChat(ctx, actor, input, socket) },
+  'chat:reopen': { limit: 'operator.chatChange', run: (ctx, actor, input, socket) => reopenChat(ctx, actor, input, watcher(socket)) },
 });

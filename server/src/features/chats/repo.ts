@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ne, sql, type SQL } from 'drizzle-orm';
 import { previewOfMessage } from '../../../../shared/preview';
 import type { AuthorType, MessageVisibility } from '../../../../shared/schemas/chats';
 import type { Audience } from '../../access/actor';
@@ -115,6 +115,25 @@ export async function closeConversation(db: Db, accountId: string, conversationI
     .update(conversations)
     .set({ status: 'closed', closedAt: sql`now()` })
     .where(and(eq(conversations.id, conversationId), eq(conversations.accountId, accountId), ne(conversations.status, 'closed')))
+    .returning();
+  return row ?? null;
+}
+
+/**
+ * P5 (#6): closed → active with this operator (its load counts it from now); null if it is not
+ * closed (any more). Throws a unique violation (23505) if the visitor has another open chat.
+ */
+export async function reopenConversation(
+  tx: Db,
+  accountId: string,
+  conversationId: string,
+  operator: { id: string; name: string },
+  now: SQL,
+): Promise<ConversationRow | null> {
+  const [row] = await tx
+    .update(conversations)
+    .set({ status: 'active', operatorId: operator.id, operatorName: operator.name, acceptedAt: now, closedAt: null, escalationLevel: 0 })
+    .where(and(eq(conversations.id, conversationId), eq(conversations.accountId, accountId), eq(conversations.status, 'closed')))
     .returning();
   return row ?? null;
 }

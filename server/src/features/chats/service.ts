@@ -175,16 +175,19 @@ export async function closeChat(ctx: AppContext, actor: Actor, input: Conversati
   const conversation = await reachable(db, actor, input.conversationId);
   if (conversation.status === 'closed') return conversation;
   const who = actor.kind === 'visitor' ? conversation.visitorName : actor.name;
+  const event = { accountId: actor.accountId, conversationId: conversation.id, visitorId: conversation.visitorId, by: actor.kind };
   const result = await db.transaction(async (tx) => {
     const [note] = await appendMessages(tx, [systemNote(conversation, `${who} closed the chat`)]);
     if (!note?.ok) return null;
     const closed = await closeConversation(tx, actor.accountId, conversation.id);
+    // P9 (#6): what must follow a close (archive indexing) is enqueued with it, durably.
+    if (closed) await ctx.events.record(tx, 'chat.closed', event);
     return closed && { conversation: closed, message: note.message };
   });
   if (!result) return reachable(db, actor, input.conversationId);
   publishMessage(ctx, result.conversation, result.message);
   publishConversation(ctx, result.conversation, { visitor: true });
-  ctx.events.publish('chat.closed', { accountId: actor.accountId, conversationId: conversation.id, visitorId: conversation.visitorId, by: actor.kind });
+  ctx.events.publish('chat.closed', event);
   return result.conversation;
 }
 

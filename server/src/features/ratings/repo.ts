@@ -5,6 +5,10 @@ import { chatRatings, conversations } from '../../db/schema/index';
 
 export type RatingRow = typeof chatRatings.$inferSelect;
 
+/** The rated conversation closed again (after a reopening, P5) since its rating was last written. */
+const closedSinceRated = sql`EXISTS (SELECT 1 FROM conversations rc
+  WHERE rc.id = ${chatRatings.conversationId} AND rc.account_id = ${chatRatings.accountId} AND rc.closed_at > ${chatRatings.updatedAt})`;
+
 /**
  * Stores the visitor's rating of their conversation in one statement, only if the conversation
  * is the account's, this visitor's and closed; an existing rating is replaced only within the
@@ -40,8 +44,15 @@ export async function upsertRating(
     )
     .onConflictDoUpdate({
       target: chatRatings.conversationId,
-      set: { score: sql`excluded.score`, comment: sql`excluded.comment`, updatedAt: sql`now()` },
-      setWhere: sql`${chatRatings.createdAt} > now() - make_interval(secs => ${windowSec})`,
+      // P5 (#6): a chat reopened and closed again since it was rated is rated anew: the visitor's
+      // new rating replaces the earlier one and its change window starts over.
+      set: {
+        score: sql`excluded.score`,
+        comment: sql`excluded.comment`,
+        updatedAt: sql`now()`,
+        createdAt: sql`CASE WHEN ${closedSinceRated} THEN now() ELSE ${chatRatings.createdAt} END`,
+      },
+      setWhere: sql`(${chatRatings.createdAt} > now() - make_interval(secs => ${windowSec}) OR ${closedSinceRated})`,
     })
     .returning();
   return row ?? null;

@@ -18,6 +18,7 @@ export const routing = defineFeature({
     // "View operators" shows each operator's load live.
     ctx.events.on('chat.accepted', ({ accountId, conversationId }) => loadChanged(ctx, accountId, conversationId));
     ctx.events.on('chat.closed', ({ accountId, conversationId }) => loadChanged(ctx, accountId, conversationId));
+    ctx.events.on('chat.reopened', ({ accountId, conversationId }) => loadChanged(ctx, accountId, conversationId));
     ctx.events.on('chat.transferred', ({ accountId, conversationId, fromOperatorId }) => loadChanged(ctx, accountId, conversationId, [fromOperatorId]));
     // Auto-away (P11): every node looks now and then; one UPDATE, so each change is announced once.
     const timer = setInterval(() => ctx.background('auto-away', () => runAutoAway(ctx)), AUTO_AWAY_EVERY_MS);

@@ -40,11 +40,12 @@ function countQueries(db: Db, database: Pick<Database, 'callJson'>): { readonly 
 describe('widget handshake (#4: the reconnect storm)', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('makes one database statement per handshake of a returning visitor, and reads the account once', async () => {
+  it('puts the handshakes that arrive together in one database statement, and reads the account once', async () => {
     // No job runner here: its poll (once a second) would land in the count on a busy machine.
-    const server = await h.server({ jobs: { concurrency: 0 } });
+    // Every client is 127.0.0.1: the per-address limits would refuse most of them.
+    const server = await h.server({ jobs: { concurrency: 0 }, limits: { ...DEFAULT_LIMITS, visitorConnectionsPerAddress: 0, newVisitorsPerAddress: 0 } });
     const { account } = await h.account(server);
-    const visitors = await Promise.all(Array.from({ length: 10 }, () => h.connectVisitor(server, account.id)));
+    const visitors = await Promise.all(Array.from({ length: 40 }, () => h.connectVisitor(server, account.id)));
     for (const v of visitors) v.socket.disconnect();
     // Let the disconnects' presence work finish: until 300 ms pass without a statement.
     for (let idle = false; !idle; vi.restoreAllMocks()) {
@@ -53,12 +54,67 @@ describe('widget handshake (#4: the reconnect storm)', () => {
       idle = quiet.count === 0;
     }
 
-    const queries = countQueries(server.app.ctx.db, server.app.ctx.database);
-    server.app.ctx.accounts.forget(account.id);
-    const again = await Promise.all(visitors.map((v) => h.connectVisitor(server, account.id, v.session.visitorToken)));
-    expect(again.map((v) => v.session.visitorId)).toEqual(visitors.map((v) => v.session.visitorId));
-    // 10 handshakes: one statement each, plus one read of the account they share.
-    expect(queries.count).toBe(11);
+    const { ctx } = server.app;
+    const queries = countQueries(ctx.db, ctx.database);
+    // The first handshake's statement is held until the other 39 wait behind it: a storm's shape.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const call = ctx.database.callJson.getMockImplementation()!;
+    vi.mocked(ctx.database.callJson).mockImplementationOnce(async (...args) => {
+      await held;
+      return call(...args);
+    });
+    ctx.accounts.forget(account.id);
+    const statementsBefore = ctx.visitorConnector.stats.statements;
+    const again = Promise.all(visitors.map((v) => h.connectVisitor(server, account.id, v.session.visitorToken)));
+    await vi.waitFor(() => expect(ctx.visitorConnector.queued).toBe(39), { timeout: 20_000, interval: 20 });
+    release();
+    expect((await again).map((v) => v.session.visitorId)).toEqual(visitors.map((v) => v.session.visitorId));
+    // 40 handshakes: two statements (the held one, then the 39 that waited), plus one read of the
+    // account they share. One statement per handshake (41 here) was the storm's cost.
+    expect(ctx.visitorConnector.stats.statements - statementsBefore).toBe(2);
+    expect(queries.count).toBe(3);
+  });
+
+  it('keeps each handshake of a batch its own: two tabs are one visitor, a claim of another account makes a new one, a refused item fails alone', async () => {
+    const server = await h.server({ jobs: { concurrency: 0 } });
+    const a = await h.account(server);
+    const b = await h.account(server);
+    const { ctx } = server.app;
+    const origin = { ip: '192.0.2.1', country: null, region: null, city: null, userAgent: 'test', browser: null, platform: null };
+    const request = (accountId: string, claimedVisitorId: string | null, known: { conversationId: string; seq: number } | null = null) => ({
+      accountId,
+      claimedVisitorId,
+      origin,
+      known,
+      pageSize: 50,
+    });
+    const [vera, otto] = await Promise.all([
+      ctx.visitorConnector.connect(request(a.account.id, null)),
+      ctx.visitorConnector.connect(request(b.account.id, null)),
+    ]);
+    const before = ctx.visitorConnector.stats.statements;
+    // Called in one event-loop turn: one batch.
+    const results = await Promise.allSettled([
+      ctx.visitorConnector.connect(request(a.account.id, vera!.visitor.id)), // tab 1
+      ctx.visitorConnector.connect(request(a.account.id, vera!.visitor.id)), // tab 2
+      ctx.visitorConnector.connect(request(a.account.id, otto!.visitor.id)), // b's visitor claimed on a: never them
+      ctx.visitorConnector.connect(request(b.account.id, otto!.visitor.id)),
+      ctx.visitorConnector.connect(request(a.account.id, null, { conversationId: 'not-a-uuid', seq: 0 })), // refused by the database
+      ctx.visitorConnector.connect(request(b.account.id, null)),
+    ]);
+    const ok = results.map((r) => (r.status === 'fulfilled' ? r.value.visitor : null));
+    expect(ok[0]?.id).toBe(vera!.visitor.id);
+    expect(ok[1]?.id).toBe(vera!.visitor.id);
+    expect(ok[2]?.id).not.toBe(otto!.visitor.id);
+    expect(ok[2]?.accountId).toBe(a.account.id);
+    expect(ok[3]?.id).toBe(otto!.visitor.id);
+    expect(results[4]!.status).toBe('rejected');
+    expect(ok[5]?.accountId).toBe(b.account.id);
+    expect(new Set(ok.filter(Boolean).map((v) => v!.id)).size).toBe(4);
+    // The batch failed once, was split, and its innocent handshakes were stored all the same.
+    expect(ctx.visitorConnector.stats.failedBatches).toBeGreaterThan(0);
+    expect(ctx.visitorConnector.stats.statements - before).toBeGreaterThan(1);
   });
 
   it('sends again only the messages after the seq the widget holds of its open chat', async () => {
@@ -90,11 +146,11 @@ describe('widget handshake (#4: the reconnect storm)', () => {
     other.socket.disconnect();
   });
 
-  it('runs 8 handshakes at once, queues the next 2,000 and refuses the rest with overloaded and a retry-after; a refused client gets in later', async () => {
+  it('runs 256 handshakes at once, queues the next 2,000 and refuses the rest with overloaded and a retry-after; a refused client gets in later', async () => {
     // Every client here is 127.0.0.1: the per-address limits would refuse most of them first.
     const server = await h.server({ limits: { ...DEFAULT_LIMITS, visitorConnectionsPerAddress: 0, newVisitorsPerAddress: 0 } });
     const { account } = await h.account(server);
-    // Hold every handshake on its account lookup: 8 run, 2,000 wait, the rest are refused at once.
+    // Hold every handshake on its account lookup: 256 run, 2,000 wait, the rest are refused at once.
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     const accounts = server.app.ctx.accounts;
@@ -103,19 +159,23 @@ describe('widget handshake (#4: the reconnect storm)', () => {
       await held;
       return get(id);
     });
-    const attempts = Array.from({ length: 2_016 }, () => handshake(server, { accountId: account.id }));
+    const attempts = Array.from({ length: 2_264 }, () => handshake(server, { accountId: account.id }));
     const outcomes = attempts.map((a) =>
       a.done.then(
         () => 'ok',
         (err: Error & { data?: { retryAfterMs?: number } }) => `${err.message} ${err.data?.retryAfterMs}`,
       ),
     );
-    const refused = await Promise.all(outcomes.slice(0, 8).map((o) => Promise.race([o, new Promise((r) => setTimeout(() => r('waiting'), 3_000))])));
-    expect(lookups.mock.calls.length).toBe(8); // only the running ones reached the database side
+    let refusedSoFar = 0;
+    for (const o of outcomes) void o.then((r) => r !== 'ok' && refusedSoFar++);
+    // Every attempt has arrived: the last 8 found 256 running and 2,000 waiting.
+    await vi.waitFor(() => expect(refusedSoFar).toBe(8), { timeout: 30_000, interval: 50 });
+    const refused = await Promise.all(outcomes.slice(0, 8).map((o) => Promise.race([o, new Promise((r) => setTimeout(() => r('waiting'), 1_000))])));
+    expect(lookups.mock.calls.length).toBe(256); // only the running ones reached the database side
     expect(refused).toEqual(Array(8).fill('waiting')); // the first ones are in, held
     release();
     const results = await Promise.all(outcomes);
-    expect(results.filter((r) => r === 'ok')).toHaveLength(2_008);
+    expect(results.filter((r) => r === 'ok')).toHaveLength(2_256);
     expect(new Set(results.filter((r) => r !== 'ok'))).toEqual(new Set(['overloaded 2000']));
 
     // Once the load is gone, a refused client gets in.

@@ -46,7 +46,9 @@ const pendingSessions = new WeakMap<VisitorSocket, { session: VisitorSession; vi
  * past that new ones are refused with `overloaded` and a retry-after.
  */
 export function visitorHandshake(ctx: AppContext) {
-  return shedOverload<VisitorSocket>(HANDSHAKE_ADMISSION, (socket, next) => {
+  const sizes = ctx.config.limits.handshakes;
+  const admission = sizes ? { ...HANDSHAKE_ADMISSION, maxPending: sizes.atOnce, maxQueued: sizes.queued } : HANDSHAKE_ADMISSION;
+  return shedOverload<VisitorSocket>(admission, (socket, next) => {
     void (async () => {
       const auth = visitorAuth.safeParse(socket.handshake.auth);
       // The token is checked once, here (MAC, account, expiry); a forgotten visitor's token still

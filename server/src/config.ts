@@ -21,6 +21,12 @@ export interface LimitsConfig {
   newVisitorsPerAddress: number;
   /** Multiplies every socket command limit (limits/commands.ts): load tests, unusual clients. */
   commandScale: number;
+  /**
+   * #4: widget handshakes one node works on at once and how many more wait for a slot (past
+   * that: `overloaded` with a retry-after). Not a setting; tests make them small. Default in
+   * features/visitors/handlers.ts.
+   */
+  handshakes?: { atOnce: number; queued: number };
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = {

@@ -7,6 +7,7 @@ import type { MessageWriter } from './features/chats/messageWriter';
 import type { FileUrls } from './features/files/urls';
 import type { JobRunner } from './jobs/runner';
 import type { VisitorActivity } from './features/visitors/activity';
+import type { VisitorConnector } from './features/visitors/connector';
 import type { VisitorTokens } from './features/visitors/token';
 import type { Limits } from './limits/index';
 import type { Logger } from './log';
@@ -26,6 +27,8 @@ export interface AppContext {
   accounts: AccountCache;
   rt: Realtime;
   writer: MessageWriter;
+  /** Widget handshakes' database work, batched (#4: the reconnect storm). */
+  visitorConnector: VisitorConnector;
   visitorTokens: VisitorTokens;
   /** Signs and checks the expiring download URLs of files (#5): what `presentFile` puts in a FileView. */
   fileUrls: FileUrls;

@@ -186,7 +186,13 @@ async function stormOn(
     }
     console.log(
       `  storm phase: server CPU ${Math.round(r.stormUsage.serverCpuPct)} %, load generators ${Math.round(r.stormUsage.loadgenCpuPct)} %, ` +
-        `everything else ${Math.round(r.stormUsage.otherCpuPct)} % (of one core)`,
+        `everything else ${Math.round(r.stormUsage.otherCpuPct)} % (of one core); server CPU ${round(
+          serverCpuMsPerClient(
+            r.stormUsage,
+            statuses.reduce((s, x) => s + x.clients, 0),
+          ),
+          2,
+        )} ms a client`,
     );
     const settledAt = Math.max(backAt, ...statuses.flatMap((s) => s.resyncedAt));
     await sleep(config.settleS * 1000);
@@ -252,6 +258,14 @@ export async function runStorm(
   return result;
 }
 
+/**
+ * The server's CPU time (main thread and PGlite's, ms) in the storm phase, per client that had to
+ * come back: less sensitive to a busy machine than the times to resync (talking chats included).
+ */
+function serverCpuMsPerClient(usage: PhaseUsage, clients: number): number {
+  return clients ? (usage.serverCpuPct * usage.seconds * 10) / clients : NaN;
+}
+
 const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v < 10 ? round(v, 1).toFixed(1) : String(Math.round(v)));
 const quad = (s: Summary | undefined) => (s && s.count ? `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)} / ${ms(s.max)}` : '–');
 
@@ -264,17 +278,17 @@ export function renderStorm(r: StormResult): string {
     `Machine: ${r.machine.cpus} cores, Node ${r.machine.node}; load average ${r.machine.loadavgStart.map((v) => v.toFixed(2)).join(' ')} at start. ` +
       'Times in ms (p50 / p95 / p99 / max), counted from the moment the restarted server answered /health.',
     '',
-    '| target | kill → answering | resynced | time to resynced | refused/failed attempts | talking chats once back | … once all resynced | … any sent after restart (incl. reconnect wait) | missing / dup | CPU in the storm: server / load generators / other |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| target | kill → answering | resynced | time to resynced | refused/failed attempts | talking chats once back | … once all resynced | … any sent after restart (incl. reconnect wait) | missing / dup | CPU in the storm: server / load generators / other | server CPU a client |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const t of r.targets) {
     if (t.error && t.resynced === undefined) {
-      lines.push(`| ${t.name} | error: ${t.error.split('\n')[0]!.slice(0, 120)} |||||||||`);
+      lines.push(`| ${t.name} | error: ${t.error.split('\n')[0]!.slice(0, 120)} ||||||||||`);
       continue;
     }
     const pct = t.clients ? `${t.resynced}/${t.clients} (${round((100 * (t.resynced ?? 0)) / t.clients, 1)} %)` : '–';
     lines.push(
-      `| ${t.name} | ${t.downSeconds} s | ${pct} | ${quad(t.timeToResynced)} | ${t.connectErrors ?? '–'} | ${quad(t.talkAfterBack)} | ${quad(t.talkSettled)} | ${quad(t.talkAnyAfterBack)} | ${t.talk ? `${t.talk.missing} / ${t.talk.duplicates}` : '–'} | ${t.stormUsage ? `${Math.round(t.stormUsage.serverCpuPct)} / ${Math.round(t.stormUsage.loadgenCpuPct)} / ${Math.round(t.stormUsage.otherCpuPct)} %` : '–'} |`,
+      `| ${t.name} | ${t.downSeconds} s | ${pct} | ${quad(t.timeToResynced)} | ${t.connectErrors ?? '–'} | ${quad(t.talkAfterBack)} | ${quad(t.talkSettled)} | ${quad(t.talkAnyAfterBack)} | ${t.talk ? `${t.talk.missing} / ${t.talk.duplicates}` : '–'} | ${t.stormUsage ? `${Math.round(t.stormUsage.serverCpuPct)} / ${Math.round(t.stormUsage.loadgenCpuPct)} / ${Math.round(t.stormUsage.otherCpuPct)} %` : '–'} | ${t.stormUsage && t.clients ? `${round(serverCpuMsPerClient(t.stormUsage, t.clients), 2)} ms` : '–'} |`,
     );
   }
   lines.push('');

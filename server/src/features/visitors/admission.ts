@@ -10,16 +10,13 @@ import { clientIp } from './geo';
  * `rate_limited`, `data.retryAfterMs` saying when to try again. Null: admitted; the connection
  * then counts against its address until it closes, however the rest of the handshake goes.
  */
-export async function admitVisitorConnection(ctx: AppContext, socket: VisitorSocket): Promise<Error | null> {
+export async function admitVisitorConnection(ctx: AppContext, socket: VisitorSocket, returning: string | null): Promise<Error | null> {
   const { handshake } = socket;
   const address = addressKey(clientIp(handshake.address, handshake.headers['x-forwarded-for'], ctx.config.trustProxy));
-  // Without a genuine token this handshake makes a new visitor (a row in every grid). An
-  // unknown account counts too: it still costs a query before it is refused.
-  const auth = (handshake.auth ?? {}) as { accountId?: unknown; visitorToken?: unknown };
-  const returning =
-    typeof auth.accountId === 'string' && typeof auth.visitorToken === 'string' ? ctx.visitorTokens.verify(auth.accountId, auth.visitorToken) : null;
-
-  const admission = await ctx.limits.visitorConnections.admit(address, returning || null);
+  // Without a genuine token (`returning`: the visitor it names) this handshake makes a new
+  // visitor (a row in every grid). An unknown account counts too: it still costs a query before
+  // it is refused.
+  const admission = await ctx.limits.visitorConnections.admit(address, returning);
   if (!admission.ok) {
     return refusal('rate_limited', { retryAfterMs: admission.retryAfterMs, message: 'Too many connections from your network; slow down and try again later.' });
   }

@@ -22,13 +22,13 @@ const visitorAuth = z.object({
 });
 
 /**
- * #4: visitor handshakes one node works on at once (each is one database statement: a few keep
- * the database busy, more would only queue there in front of the chats' messages), how many more
- * wait for a slot in memory, and the wait suggested to one refused past that (its client adds
- * jitter).
+ * #4: visitor handshakes one node works on at once, how many more wait for a slot in memory, and
+ * the wait suggested to one refused past that (its client adds jitter). The ones at work share
+ * statements (VisitorConnector: up to 128 in one), so enough run at once to fill two batches;
+ * more would only wait in the connector's queue instead of this one.
  */
 const HANDSHAKE_ADMISSION = {
-  maxPending: 8,
+  maxPending: 256,
   maxQueued: 2_000,
   retryAfterMs: 2_000,
   isGone: (socket: unknown) => (socket as VisitorSocket).conn.readyState !== 'open',
@@ -40,17 +40,22 @@ const pendingSessions = new WeakMap<VisitorSocket, { session: VisitorSession; vi
 /**
  * /visitor handshake: `auth: { accountId, visitorToken?, chat? }`. An unknown account is refused
  * with connect_error `not_found`; a missing or bad token gets a brand-new visitor. All database
- * work happens here, in one statement (the account comes from a cache), so the connection handler
- * can register listeners before any event arrives. Admission control (#4): 8 handshakes run at
- * once, 2,000 more wait their turn, and past that new ones are refused with `overloaded` and a
- * retry-after.
+ * work happens here, in one statement shared with the handshakes arriving together (the account
+ * comes from a cache), so the connection handler can register listeners before any event
+ * arrives. Admission control (#4): 256 handshakes run at once, 2,000 more wait their turn, and
+ * past that new ones are refused with `overloaded` and a retry-after.
  */
 export function visitorHandshake(ctx: AppContext) {
-  return shedOverload<VisitorSocket>(HANDSHAKE_ADMISSION, (socket, next) => {
+  const sizes = ctx.config.limits.handshakes;
+  const admission = sizes ? { ...HANDSHAKE_ADMISSION, maxPending: sizes.atOnce, maxQueued: sizes.queued } : HANDSHAKE_ADMISSION;
+  return shedOverload<VisitorSocket>(admission, (socket, next) => {
     void (async () => {
-      const tooMany = await admitVisitorConnection(ctx, socket);
-      if (tooMany) return next(tooMany);
       const auth = visitorAuth.safeParse(socket.handshake.auth);
+      // The token is checked once, here (MAC, account, expiry); a forgotten visitor's token still
+      // verifies but names no row any more, and connect_visitors then makes a new visitor.
+      const claimed = auth.success ? ctx.visitorTokens.verify(auth.data.accountId, auth.data.visitorToken) : null;
+      const tooMany = await admitVisitorConnection(ctx, socket, claimed);
+      if (tooMany) return next(tooMany);
       const account = auth.success ? await ctx.accounts.get(auth.data.accountId) : null;
       if (!auth.success || !account) return next(refusal('not_found'));
       const foreign = checkVisitorOrigin(account, socket.handshake, ctx.config);
@@ -61,7 +66,7 @@ export function visitorHandshake(ctx: AppContext) {
       const userAgent = headers['user-agent']?.slice(0, 512) ?? null;
       const origin = { ip, ...lookupGeo(ip), userAgent, ...parseUserAgent(userAgent ?? undefined) };
       const known = auth.data.chat ? { conversationId: auth.data.chat.id, seq: auth.data.chat.lastSeq } : null;
-      const connected = await connectVisitorSession(ctx, account, auth.data.visitorToken, origin, known);
+      const connected = await connectVisitorSession(ctx, account, claimed, origin, known);
       socket.data = { accountId: account.id, visitorId: connected.session.visitorId };
       pendingSessions.set(socket, connected);
       next();

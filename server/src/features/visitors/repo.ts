@@ -29,7 +29,7 @@ export interface VisitorOrigin {
   platform: string | null;
 }
 
-/** What a widget handshake needs, read and written by {@link connectVisitor} in one statement. */
+/** What a widget handshake needs, read and written by {@link connectVisitors} (one statement for a batch of them). */
 export interface VisitorConnection {
   visitor: VisitorRow;
   /** The visitor's open (waiting or active) conversation, if any. */
@@ -39,46 +39,58 @@ export interface VisitorConnection {
 }
 
 // Evaluated against the row before the update: was the last activity long enough ago?
-// (connect_visitor, server/drizzle/0005, applies the same 30 minutes.)
+// (connect_visitors, server/drizzle/functions/connect_visitors.sql, applies the same 30 minutes.)
 const newVisit = sql`${visitors.lastSeenAt} < now() - ${VISIT_GAP}`;
 
+/** One widget handshake of a batch (see {@link connectVisitors}). */
+export interface VisitorConnectRequest {
+  accountId: string;
+  /** The visitor the handshake's token names, already verified (genuine, this account's, not expired); null for none. */
+  claimedVisitorId: string | null;
+  origin: VisitorOrigin;
+  /** The open conversation the widget holds and the last (visitor) seq it has of it. */
+  known: { conversationId: string; seq: number } | null;
+  pageSize: number;
+}
+
 /**
- * A widget's handshake in one call of the SQL function `connect_visitor` (#4: after a restart
- * every widget connects at once; server/drizzle/0005_connect_visitor.sql): the claimed visitor is
- * marked as seen from `origin` (a new visit, visits + 1 and pages reset, when the last activity is
- * older than the visit gap), or a new visitor is made when there is no valid claim (none, or not
- * this account's); then their open conversation and its messages after `known.seq` (if the widget
- * holds that conversation) are read.
+ * The widget handshakes that arrived together in one call of the SQL function `connect_visitors`
+ * (#4: after a restart every widget connects at once; server/drizzle/functions/connect_visitors.sql).
+ * For each request, in order: the claimed visitor is marked as seen from `origin` (a new visit,
+ * visits + 1 and pages reset, when the last activity is older than the visit gap), or a new
+ * visitor is made when there is no valid claim (none, or not this account's); then their open
+ * conversation and its messages after `known.seq` (if the widget holds that conversation) are read.
  */
-export async function connectVisitor(
-  database: Pick<Database, 'callJson'>,
-  accountId: string,
-  claimedVisitorId: string | null,
-  origin: VisitorOrigin,
-  known: { conversationId: string; seq: number } | null,
-  pageSize: number,
-): Promise<VisitorConnection> {
-  const [row] = await database.callJson<{
+export async function connectVisitors(database: Pick<Database, 'callJson'>, requests: VisitorConnectRequest[]): Promise<VisitorConnection[]> {
+  const rows = await database.callJson<{
+    idx: number;
     visitor: Record<string, unknown>;
     conversation: Record<string, unknown> | null;
     messages: Record<string, unknown>[] | null;
   }>(
-    'connect_visitor',
-    jsonArgument({
-      account_id: accountId,
-      visitor_id: claimedVisitorId,
-      origin,
-      known_conversation_id: known?.conversationId ?? null,
-      known_seq: known?.seq ?? 0,
-      page_size: pageSize,
-    }),
+    'connect_visitors',
+    jsonArgument(
+      requests.map((r, idx) => ({
+        idx,
+        account_id: r.accountId,
+        visitor_id: r.claimedVisitorId,
+        origin: r.origin,
+        known_conversation_id: r.known?.conversationId ?? null,
+        known_seq: r.known?.seq ?? 0,
+        page_size: r.pageSize,
+      })),
+    ),
   );
-  if (!row) throw new Error('connect_visitor returned no row');
-  return {
-    visitor: rowFromJson(visitors, row.visitor),
-    conversation: row.conversation ? rowFromJson(conversations, row.conversation) : null,
-    messages: (row.messages ?? []).map((m) => rowFromJson(messages, m)),
-  };
+  const byIdx = new Map(rows.map((row) => [row.idx, row]));
+  return requests.map((_, idx) => {
+    const row = byIdx.get(idx);
+    if (!row) throw new Error(`connect_visitors returned no row for item ${idx}`);
+    return {
+      visitor: rowFromJson(visitors, row.visitor),
+      conversation: row.conversation ? rowFromJson(conversations, row.conversation) : null,
+      messages: (row.messages ?? []).map((m) => rowFromJson(messages, m)),
+    };
+  });
 }
 
 /**

@@ -15,7 +15,6 @@ import { isVisitorOnline, onlineVisitorIds } from './presence';
 import { presentPageVisit, presentVisitor } from './presenter';
 import { cancelRuleTimer, evaluateRules, pendingInvitationOf } from './invitations';
 import {
-  connectVisitor,
   deleteVisitor,
   findVisitorWithChat,
   listPageViews,
@@ -34,21 +33,21 @@ const GRID_LIMIT = 10_000;
 
 /**
  * The visitor behind a widget handshake and what `session:started` tells them, in one statement
- * (#4: after a restart every widget reconnects at once). The visitor is the token's if the token
- * is genuine, was issued for this account and the visitor exists; otherwise a brand-new visitor
- * (never somebody else). With `known` (the conversation and seq the widget holds), only the
- * messages after that seq are sent again.
+ * shared with the handshakes arriving together (#4: after a restart every widget reconnects at
+ * once; VisitorConnector). `claimed` is the visitor of the handshake's token, verified by the
+ * caller (genuine, issued for this account, not expired): the visitor is that one if they still
+ * exist; otherwise a brand-new visitor (never somebody else). With `known` (the conversation and
+ * seq the widget holds), only the messages after that seq are sent again.
  */
 export async function connectVisitorSession(
   ctx: AppContext,
   account: AccountRow,
-  token: string | undefined,
+  claimed: string | null,
   origin: VisitorOrigin,
   known: { conversationId: string; seq: number } | null,
 ): Promise<{ visitor: VisitorWithChat; session: VisitorSession }> {
-  const claimed = ctx.visitorTokens.verify(account.id, token);
   const [connection, operatorsOnline, availability] = await Promise.all([
-    connectVisitor(ctx.database, account.id, claimed, origin, known, SYNC_PAGE_SIZE),
+    ctx.visitorConnector.connect({ accountId: account.id, claimedVisitorId: claimed, origin, known, pageSize: SYNC_PAGE_SIZE }),
     onlineOperatorIds(ctx.rt.operators, account.id),
     // #6 (P11): "online" is status online with a panel connected, per department too.
     accountAvailability(ctx.db, ctx.rt.operators, account.id),

@@ -15,6 +15,7 @@ import { newClientId } from '@/utils/messages';
 import { isTransportError } from '@/utils/protocol';
 import type { ServerClient } from '@/utils/serverClient';
 import { useChatWindowsStore } from './chatWindows';
+import { strings } from '@/strings';
 
 /** A message as the panel holds it: stored (`seq`), or the operator's own on its way. */
 export interface TeamMessage extends Omit<TeamMessageView, 'seq'> {
@@ -250,19 +251,18 @@ export const useTeamChatsStore = defineStore('teamChats', () => {
     return true;
   }
 
-  /** W2: Respond on a whisper: the chat with its author, the whisper quoted in it, shown. */
-  async function respond(conversationId: string, seq: number): Promise<boolean> {
-    if (!ctx) return false;
-    notice.value = null;
+  /**
+   * W2: Respond on a whisper: the chat with its author, the whisper quoted in it, shown. Resolves
+   * with why it failed (shown in the visitor chat where Respond was clicked), or null.
+   */
+  async function respond(conversationId: string, seq: number): Promise<string | null> {
+    if (!ctx) return strings.visitors.notConnected;
     const res = await ctx.server.request('teamchat:respond', { conversationId, seq, clientId: newClientId() });
-    if (!res.ok) {
-      notice.value = res.error.message;
-      return false;
-    }
+    if (!res.ok) return res.error.message;
     upsert(res.data.chat);
     receive(res.data.chat.id, res.data.messages);
     open(res.data.chat.id);
-    return true;
+    return null;
   }
 
   // ── read state and typing ─────────────────────────────────────────────────

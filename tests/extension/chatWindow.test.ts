@@ -1,4 +1,4 @@
-/** #5: the chat window follows the visitor's presence: "Vera left the site" while no tab of theirs is open. */
+/** The chat window: the visitor's presence (#5: "Vera left the site" while no tab of theirs is open) and a failed Respond on a whisper (W2). */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
@@ -6,6 +6,8 @@ import { createPinia, setActivePinia } from 'pinia';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import ChatWindow from '@/components/chat/ChatWindow.vue';
 import { useChatsStore } from '@/stores/chats';
+import { useTeamChatsStore } from '@/stores/teamChats';
+import { createMemoryTeamOutbox } from '@/utils/db';
 import { useVisitorsStore } from '@/stores/visitors';
 import { createMemoryOutbox } from '@/utils/outbox';
 import { conversation, createFakeServer, flush, message, visitor } from './fakes';
@@ -21,7 +23,7 @@ async function settle() {
   await flushPromises();
 }
 
-async function chatWith(visitorOnline: boolean) {
+async function chatWith(visitorOnline: boolean, more: (chatId: string) => ReturnType<typeof message>[] = () => []) {
   const chat = conversation({
     status: 'active',
     operatorId: 'op-1',
@@ -32,11 +34,13 @@ async function chatWith(visitorOnline: boolean) {
   });
   const fake = createFakeServer();
   fake.handle('chat:list', () => ({ ok: true, data: [chat] }));
-  fake.handle('chat:get', () => ({ ok: true, data: { conversation: chat, messages: [message(chat.id, 1)] } }));
+  fake.handle('chat:get', () => ({ ok: true, data: { conversation: chat, messages: [message(chat.id, 1), ...more(chat.id)] } }));
   fake.handle('chat:sync', () => ({ ok: true, data: [] }));
   fake.handle('visitor:list', () => ({ ok: true, data: visitorOnline ? [visitor(7, { name: 'Vera', conversationId: chat.id })] : [] }));
   useChatsStore().start({ server: fake.client, operatorId: 'op-1', operatorName: 'Olga', outbox: createMemoryOutbox() });
   useVisitorsStore().start(fake.client);
+  fake.handle('teamchat:list', () => ({ ok: true, data: [] }));
+  useTeamChatsStore().start({ server: fake.client, operatorId: 'op-1', operatorName: 'Olga', outbox: createMemoryTeamOutbox() });
   fake.setStatus('connected');
   await settle();
   const w = mount(ChatWindow, { props: { online: true } });
@@ -74,5 +78,18 @@ describe('chat window: the visitor’s presence', () => {
     fake.emit('chat:updated', { ...chat, status: 'closed', closedAt: new Date().toISOString(), lastSeq: 2 });
     await settle();
     expect(presence(w).text()).toBe('');
+  });
+
+  it('W2: a failed Respond on a whisper says why in the chat where it was clicked', async () => {
+    const whisper = { author: 'operator' as const, authorName: 'Sue', operatorId: 'op-sue', visibility: 'internal' as const, body: 'Offer the discount' };
+    const { w, fake } = await chatWith(true, (chatId) => [message(chatId, 2, whisper)]);
+    const respond = w.find('[data-testid=whisper-respond]');
+    expect(respond.exists()).toBe(true);
+    fake.handle('teamchat:respond', () => ({ ok: false, error: { code: 'forbidden', message: 'Sue can no longer be reached.' } }));
+    await respond.trigger('click');
+    await settle();
+    const error = w.get('[data-testid=respond-error]');
+    expect(error.attributes('role')).toBe('alert');
+    expect(error.text()).toBe('Sue can no longer be reached.');
   });
 });

@@ -6,6 +6,7 @@
 import { createRouter, createWebHashHistory, type RouteComponent, type RouterHistory } from 'vue-router';
 import type { Action } from '@@/shared/policies';
 import { strings } from '@/strings';
+import { TEAM_ICON_PATH } from '@/utils/icons';
 
 export interface AdminDomain {
   /** The route: `options.html#/<path>`. */
@@ -33,7 +34,7 @@ export const adminDomains: readonly AdminDomain[] = [
   {
     path: 'team',
     label: () => strings.team.nav,
-    icon: 'M6 7.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM1.5 13.5c0-2.5 2-4 4.5-4s4.5 1.5 4.5 4M11 2.8a2.3 2.3 0 0 1 0 4.4M12.5 9.7c1.3.5 2 1.7 2 3.3',
+    icon: TEAM_ICON_PATH,
     requires: 'team:manage',
     component: () => import('@/components/admin/team/TeamPage.vue'),
   },

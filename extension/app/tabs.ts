@@ -21,6 +21,7 @@ import { strings } from '@/strings';
 import type { OutboxStore } from '@/utils/outbox';
 import type { ServerClient } from '@/utils/serverClient';
 import type { Session } from '@/utils/session';
+import { TEAM_ICON_PATH } from '@/utils/icons';
 
 /** What a tab's store gets to start with: the signed-in operator and the panel's one server client. */
 export interface TabContext {
@@ -99,7 +100,7 @@ export const panelTabs: readonly PanelTab[] = [
     // P11 (#6): "View operators": everyone's status and load, live; the operator's status and auto-away.
     id: 'team',
     label: () => strings.routing.tab,
-    icon: 'M6 7.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM1.5 13.5c0-2.5 2-4 4.5-4s4.5 1.5 4.5 4M11 2.8a2.3 2.3 0 0 1 0 4.4M12.5 9.7c1.3.5 2 1.7 2 3.3',
+    icon: TEAM_ICON_PATH,
     component: defineAsyncComponent(() => import('@/components/routing/RoutingOperators.vue')),
     start: ({ session, server }) => useRoutingStore().start({ server, session }),
     badge: () => {

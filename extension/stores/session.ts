@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { authApi } from '@/utils/api';
-import { createDexieOutbox } from '@/utils/db';
+import { createDexieOutbox, createDexieTeamOutbox } from '@/utils/db';
 import { DEFAULT_SERVER_URL, normaliseServerUrl, serverUrlItem, sessionItem, type Session } from '@/utils/session';
 import { strings } from '@/strings';
 
@@ -74,11 +74,9 @@ export const useSessionStore = defineStore('session', () => {
     const s = session.value;
     signingOut = true;
     try {
-      // Queued messages belong to this operator: never let the next one send them. (A broken
-      // IndexedDB must not keep anyone signed in.)
-      await createDexieOutbox()
-        .clear()
-        .catch(() => {});
+      // Queued messages (to visitors, and to colleagues: W3) belong to this operator: never let the
+      // next one send them. (A broken IndexedDB must not keep anyone signed in.)
+      await Promise.all([createDexieOutbox().clear(), createDexieTeamOutbox().clear()]).catch(() => {});
       session.value = null;
       expired.value = false;
       await sessionItem.setValue(null);

@@ -39,16 +39,23 @@ export async function pendingEntries(store: OutboxStore): Promise<OutboxEntry[]>
   return (await store.all()).filter((e) => !e.rejected);
 }
 
-export interface OutboxStore {
-  put(entry: OutboxEntry): Promise<void>;
+/** What every outbox keeps of an entry: its clientId (the key) and when it was sent (the order). */
+export interface QueuedEntry {
+  clientId: string;
+  createdAt: string;
+}
+
+/** An outbox: visitor chats' messages (OutboxEntry), internal chats' (TeamOutboxEntry, W3). */
+export interface OutboxStore<E extends QueuedEntry = OutboxEntry> {
+  put(entry: E): Promise<void>;
   delete(clientId: string): Promise<void>;
   /** Oldest first. */
-  all(): Promise<OutboxEntry[]>;
+  all(): Promise<E[]>;
   clear(): Promise<void>;
 }
 
-export function createMemoryOutbox(): OutboxStore {
-  const entries = new Map<string, OutboxEntry>();
+export function createMemoryOutbox<E extends QueuedEntry = OutboxEntry>(): OutboxStore<E> {
+  const entries = new Map<string, E>();
   return {
     async put(entry) {
       entries.set(entry.clientId, { ...entry });

@@ -8,6 +8,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import App from '@/entrypoints/options/App.vue';
 import { adminDomains, createAdminRouter } from '@/admin/routes';
 import { sessionItem, type Session } from '@/utils/session';
+import { createDexieOutbox, createDexieTeamOutbox } from '@/utils/db';
 import type { Role } from '@@/shared/schemas/auth';
 
 const SERVER = 'http://localhost:3000';
@@ -79,13 +80,19 @@ describe('admin panel', () => {
     expect(requests).toEqual([]);
   });
 
-  it('signs out from the admin panel and goes back to the sign-in form', async () => {
+  it('signs out from the admin panel and goes back to the sign-in form, leaving no queued message for the next operator', async () => {
     await sessionItem.setValue(session('admin'));
+    // Messages of this operator still queued, to a visitor and to a colleague (W3).
+    const createdAt = new Date().toISOString();
+    await createDexieOutbox().put({ clientId: 'c-1', conversationId: 'chat-1', body: 'Hello', authorName: 'Ada', createdAt });
+    await createDexieTeamOutbox().put({ clientId: 'c-2', teamChatId: 'team-1', body: 'Can you take it?', authorName: 'Ada', createdAt });
     const { w } = await open('/account');
     await w.get('[data-testid=logout]').trigger('click');
     await vi.waitFor(async () => expect(await sessionItem.getValue()).toBeNull());
     await flushPromises();
     expect(w.find('[data-testid=login-email]').exists()).toBe(true);
     expect(requests).toContain(`${SERVER}/api/auth/logout`);
+    expect(await createDexieOutbox().all()).toEqual([]);
+    expect(await createDexieTeamOutbox().all()).toEqual([]);
   });
 });

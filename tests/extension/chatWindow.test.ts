@@ -7,7 +7,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import ChatWindow from '@/components/chat/ChatWindow.vue';
 import { useChatsStore } from '@/stores/chats';
 import { useTeamChatsStore } from '@/stores/teamChats';
-import { createMemoryTeamOutbox } from '@/utils/db';
+import type { TeamOutboxEntry } from '@/utils/db';
 import { useVisitorsStore } from '@/stores/visitors';
 import { createMemoryOutbox } from '@/utils/outbox';
 import { conversation, createFakeServer, flush, message, visitor } from './fakes';
@@ -40,7 +40,7 @@ async function chatWith(visitorOnline: boolean, more: (chatId: string) => Return
   useChatsStore().start({ server: fake.client, operatorId: 'op-1', operatorName: 'Olga', outbox: createMemoryOutbox() });
   useVisitorsStore().start(fake.client);
   fake.handle('teamchat:list', () => ({ ok: true, data: [] }));
-  useTeamChatsStore().start({ server: fake.client, operatorId: 'op-1', operatorName: 'Olga', outbox: createMemoryTeamOutbox() });
+  useTeamChatsStore().start({ server: fake.client, operatorId: 'op-1', operatorName: 'Olga', outbox: createMemoryOutbox<TeamOutboxEntry>() });
   fake.setStatus('connected');
   await settle();
   const w = mount(ChatWindow, { props: { online: true } });

@@ -10,7 +10,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { TeamChatView, TeamMessageView } from '@@/shared/schemas/teamChats';
 import { useChatWindowsStore } from '@/stores/chatWindows';
 import { useTeamChatsStore } from '@/stores/teamChats';
-import { createMemoryTeamOutbox } from '@/utils/db';
+import type { TeamOutboxEntry } from '@/utils/db';
+import { createMemoryOutbox } from '@/utils/outbox';
 import { createFakeServer, flush } from './fakes';
 
 const CHAT = '00000000-0000-4000-8000-00000000c001';
@@ -62,7 +63,7 @@ describe('internal chats store (W3)', () => {
     setActivePinia(createPinia());
   });
 
-  function setUp(outbox = createMemoryTeamOutbox()) {
+  function setUp(outbox = createMemoryOutbox<TeamOutboxEntry>()) {
     const chat = serverChat();
     const fake = createFakeServer();
     let myRead = 0;
@@ -126,7 +127,7 @@ describe('internal chats store (W3)', () => {
   });
 
   it('shows the internal chat that was open again after a panel reload, with what its outbox still holds', async () => {
-    const outbox = createMemoryTeamOutbox();
+    const outbox = createMemoryOutbox<TeamOutboxEntry>();
     const first = setUp(outbox);
     first.fake.setStatus('connected');
     await settle();

@@ -5,8 +5,12 @@
  * - `bench:profile` start/stop (`--profile`): a V8 CPU profile of just the steady phase, written
  *   to `file` (open it in Chrome DevTools); setup and connection storms stay out of it;
  * - `bench:stalls` start/stop: how long the event loop was held up, and by GC, during a phase.
+ * It also tells, unasked, when the server's port first listens (`bench:listening`, epoch ms): the
+ * storm counts from there, since /health waits in the accept queue with every reconnecting client;
+ * with BENCH_PROFILE_FROM_LISTEN set a CPU profile starts at that moment.
  */
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
@@ -61,6 +65,17 @@ async function profile(msg: NonNullable<BenchMessage>): Promise<void> {
 }
 
 if (process.send) {
+  let heard = false;
+  const listen = net.Server.prototype.listen;
+  net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
+    this.once('listening', () => {
+      if (heard) return;
+      heard = true;
+      process.send?.({ type: 'bench:listening', at: performance.timeOrigin + performance.now() });
+      if (process.env.BENCH_PROFILE_FROM_LISTEN) void profile({ type: 'bench:profile', action: 'start' });
+    });
+    return listen.apply(this, args as Parameters<typeof listen>);
+  } as typeof listen;
   process.on('message', (msg: BenchMessage) => {
     if (msg?.type === 'bench:profile') {
       void profile(msg);

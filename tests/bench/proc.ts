@@ -17,6 +17,8 @@ export interface BenchServer {
   output: () => string;
   /** Full GC in the server, then its memory figures. */
   probe: () => Promise<MemoryFigures>;
+  /** When its HTTP port first listened (epoch ms; the probe tells), null if not heard. */
+  listeningAt: () => number | null;
   /** Starts a CPU profile in the server, or stops it and writes it to `file`. */
   profile: (action: 'start' | 'stop', file?: string) => Promise<void>;
   /** Starts watching the server's event-loop delay and GC pauses, or stops and returns them. */
@@ -53,6 +55,10 @@ export async function startBenchServer(name: string, entry: string, env: NodeJS.
     env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  let listeningAt: number | null = null;
+  child.on('message', (msg: { type?: string; at?: number }) => {
+    if (msg?.type === 'bench:listening' && listeningAt === null) listeningAt = msg.at ?? null;
+  });
   let out = '';
   child.stdout?.on('data', (d) => (out = (out + d).slice(-20_000)));
   child.stderr?.on('data', (d) => (out = (out + d).slice(-20_000)));
@@ -76,6 +82,7 @@ export async function startBenchServer(name: string, entry: string, env: NodeJS.
     url,
     child,
     output: () => out,
+    listeningAt: () => listeningAt,
     probe: () =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${name}: no probe answer`)), 30_000);

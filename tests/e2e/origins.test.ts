@@ -33,9 +33,9 @@ describe('widget origins in the browser', () => {
     server = await startE2eServer({
       name: 'origins',
       admin: { email: 'ada@shop.test', password: 'correct horse battery', account: 'Shop' },
-      setupArgs: ['--origin', allowed.url],
+      allowedOrigins: [allowed.url],
     });
-    accountId = /Account id: ([0-9a-f-]{36})/.exec(server.setupOutput)![1]!;
+    accountId = server.accountId;
     ext = await launchWithExtension();
   });
 

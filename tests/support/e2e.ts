@@ -1,6 +1,6 @@
 /**
- * What the e2e tests share: the real server process on its own data dir (set up like
- * `npm run setup`), REST calls as an admin, invitations through the outbox, the side panel's
+ * What the e2e tests share: the real server process on its own data dir (set up through
+ * `POST /api/setup`, what the first-run page sends), REST calls as an admin, invitations through the outbox, the side panel's
  * sign-in, a visitor's chat on the demo site, and screenshots (E2E_SCREENSHOTS=<dir>).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,8 @@ import type { Browser as ChromeApi } from 'wxt/browser';
 import type { OutboxPage } from '../../shared/schemas/mail';
 import { expectAccessible } from './axe';
 import { byTestId, typeInto, waitVisible, type ExtensionBrowser } from './browser';
-import { freePort, runSetup, startServerProcess, type ServerProcess } from './process';
+import { seededDataDir } from './db';
+import { freePort, startServerProcess, type ServerProcess } from './process';
 import { api } from './server';
 
 export interface Person {
@@ -22,8 +23,8 @@ export interface Person {
 export interface E2eServer {
   readonly url: string;
   readonly dataDir: string;
-  /** What `npm run setup` printed (the account id is in it). */
-  readonly setupOutput: string;
+  /** The account setup created. */
+  readonly accountId: string;
   /** Kill the process (SIGKILL: a crash) and start it again on the same port and data dir. */
   restart(signal?: NodeJS.Signals): Promise<void>;
   /** Stop the process and remove its data dir. */
@@ -33,39 +34,44 @@ export interface E2eServer {
 export interface E2eServerOptions {
   /** In the data dir's name (`sidedesk-e2e-<name>-`). */
   name: string;
-  /** The account and its admin, created by `npm run setup`. */
+  /** The account and its admin, created by the first-run setup. */
   admin: Person & { account: string; name?: string };
-  /** More arguments for setup (`--origin …`). */
-  setupArgs?: string[];
+  /** The websites the widget may run on, given at setup. */
+  allowedOrigins?: string[];
   /** More environment for the server, given its data dir. */
   env?: (dataDir: string) => NodeJS.ProcessEnv;
   /** Set PUBLIC_URL to the server's own address (links in mails: invitations). */
   publicUrl?: boolean;
 }
 
-/** `npm run setup` then the real server (`npm run serve`) on a fresh data dir. */
+/**
+ * The real server (`npm run serve`) on a fresh data dir, then the first-run setup over its API.
+ * The data dir starts migrated (db.ts): PGlite's first initialisation and a setup process cost
+ * about 7 s, and every e2e file starts one, one file at a time.
+ */
 export async function startE2eServer(opts: E2eServerOptions): Promise<E2eServer> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), `sidedesk-e2e-${opts.name}-`));
+  const dataDir = await seededDataDir(mkdtempSync(path.join(tmpdir(), `sidedesk-e2e-${opts.name}-`)));
   const { admin } = opts;
-  const setupOutput = await runSetup({ DATA_DIR: dataDir }, [
-    '--email',
-    admin.email,
-    '--password',
-    admin.password,
-    '--account',
-    admin.account,
-    ...(admin.name ? ['--name', admin.name] : []),
-    ...(opts.setupArgs ?? []),
-  ]);
   const port = opts.publicUrl ? await freePort() : undefined;
   const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, ...(port ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}), ...opts.env?.(dataDir) };
   let proc: ServerProcess = await startServerProcess(env, port);
+  const setup = await api<{ account: { id: string } }>(proc.url, 'POST', '/api/setup', {
+    account: admin.account,
+    email: admin.email,
+    password: admin.password,
+    ...(admin.name ? { name: admin.name } : {}),
+    ...(opts.allowedOrigins ? { allowedOrigins: opts.allowedOrigins } : {}),
+  });
+  if (setup.status !== 200) {
+    await proc.stop();
+    throw new Error(`setup answered ${setup.status}: ${JSON.stringify(setup.body)}`);
+  }
   return {
     get url() {
       return proc.url;
     },
     dataDir,
-    setupOutput,
+    accountId: setup.body.account.id,
     async restart(signal = 'SIGKILL') {
       await proc.stop(signal);
       proc = await startServerProcess(env, proc.port);

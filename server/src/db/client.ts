@@ -2,10 +2,8 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
+import type { QueryResultRow } from 'pg';
 import { ROOT_DIR } from '../config';
 import type { Logger } from '../log';
 import type { JsonArgument } from './json';
@@ -55,6 +53,12 @@ export type DatabaseOptions =
 /** Opens the database chosen by the options. Throws DataDirLockedError if another process holds the data dir. */
 export async function openDatabase(opts: DatabaseOptions, log?: Logger): Promise<Database> {
   if ('url' in opts) {
+    // The PostgreSQL driver loads only when a server is configured: an embedded start doesn't pay for it.
+    const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([
+      import('pg'),
+      import('drizzle-orm/node-postgres'),
+      import('drizzle-orm/node-postgres/migrator'),
+    ]);
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     // An idle connection that PostgreSQL ends (restart, admin command, network) is dropped by the
     // pool and replaced on the next query; without a listener its 'error' would end the process (#3).
@@ -68,7 +72,7 @@ export async function openDatabase(opts: DatabaseOptions, log?: Logger): Promise
       db,
       kind: 'postgres',
       callJson: async <R>(fn: string, json: string) =>
-        (await pool.query<R & pg.QueryResultRow>({ name: fn, text: `SELECT * FROM ${fn}($1::jsonb)`, values: [json] })).rows,
+        (await pool.query<R & QueryResultRow>({ name: fn, text: `SELECT * FROM ${fn}($1::jsonb)`, values: [json] })).rows,
       migrate: async () => {
         // Several nodes may start at once on a new database (REDIS_URL): one migrates while the
         // others wait on this session lock, then find every migration applied.

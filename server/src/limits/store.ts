@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
 import { AppError } from '../../../shared/errors';
 import type { Logger } from '../log';
 
@@ -40,6 +40,7 @@ export class LimiterStore {
     if (!opts.redisUrl) return new LimiterStore(null, prefix);
     // A client of its own: limit checks never queue behind the adapter's publishes. No offline
     // queue: while Redis is away a check fails at once and the insurance limiter answers.
+    const { createClient } = await import('redis'); // only with REDIS_URL (#3: start-up time)
     const client = createClient({ url: opts.redisUrl, disableOfflineQueue: true, socket: { reconnectStrategy: (n) => Math.min(100 * 2 ** n, 2_000) } });
     let down = false;
     client.on('error', (err: unknown) => {

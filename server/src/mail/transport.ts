@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import { PermanentJobError } from '../jobs/define';
 import type { MailMessage } from './job';
 
@@ -18,6 +17,7 @@ const MESSAGE_REFUSED = new Set(['EENVELOPE', 'EMESSAGE']);
  * the job's retries.
  */
 export async function sendBySmtp(smtpUrl: string, mail: MailMessage & { from: string }, signal: AbortSignal): Promise<void> {
+  const { default: nodemailer } = await import('nodemailer'); // on the first mail, not at every start
   const transport = nodemailer.createTransport({ url: smtpUrl, ...TIMEOUTS });
   const abort = () => transport.close();
   signal.addEventListener('abort', abort, { once: true });

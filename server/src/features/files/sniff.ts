@@ -1,4 +1,3 @@
-import { FileTypeParser } from 'file-type';
 import { FILE_TYPES, isFileType, type FileType } from '../../../../shared/schemas/files';
 
 /** Longest a type detection may take (file-type reads into ZIPs to tell a .docx from a .zip). */
@@ -60,6 +59,8 @@ export type Sniffed = { ok: true; type: FileType } | { ok: false; what: string }
  * file was found to be, for the refusal.
  */
 export async function sniffFile(path: string, name: string, text: { text: boolean; markup: boolean }): Promise<Sniffed> {
+  // Loaded on the first upload: a server that never receives a file doesn't pay for it at start.
+  const { FileTypeParser } = await import('file-type');
   const parser = new FileTypeParser({ signal: AbortSignal.timeout(DETECT_TIMEOUT_MS), maxBufferSize: DETECT_MAX_READ_BYTES });
   const detected = await parser.fromFile(path).catch(() => undefined);
   if (detected) {

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './clock';
 import { ROOT_DIR, type Config } from './config';
 import type { AppContext } from './context';
 import { openDatabase, type Database } from './db/client';
+import { scheduleMaintenance, type MaintenanceSchedule } from './db/maintenance';
 import { getOrCreateSecret } from './db/secrets';
 import { AccountCache } from './features/accounts/cache';
 import { MessageWriter } from './features/chats/messageWriter';
@@ -39,6 +40,8 @@ export interface AppOptions {
   log?: LoggerOptions;
   /** The clock of waiting rules and due jobs (#6: tests pass an OffsetClock they move on). */
   clock?: Clock;
+  /** When the embedded database is vacuumed and analysed (db/maintenance.ts); tests shorten it. */
+  maintenance?: MaintenanceSchedule;
 }
 
 export interface App {
@@ -156,6 +159,8 @@ async function build(config: Config, options: AppOptions, database: Database, lo
   app.use(errorMiddleware(log));
   attachNamespaces(ctx);
   jobs.start(ctx);
+  // PostgreSQL servers run autovacuum; the embedded one has none (db/maintenance.ts).
+  const maintenance = database.kind === 'pglite' ? scheduleMaintenance(db, log, options.maintenance) : null;
 
   let closed: Promise<void> | undefined;
   return {
@@ -183,6 +188,7 @@ async function build(config: Config, options: AppOptions, database: Database, lo
         await Promise.all(inFlight);
         // Running jobs may still write messages or broadcast: they finish before the writer closes.
         await jobs.close();
+        await maintenance?.stop();
         await ctx.writer.close();
         await ctx.visitorConnector.close();
         await limits.close();

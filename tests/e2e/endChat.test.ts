@@ -2,9 +2,11 @@
  * End of chat (V2, #5), end to end in Debian's Chromium: on the demo site the visitor ends the
  * chat, rates it and asks for the transcript; the operator sees the rating in the side panel; the
  * transcript mail arrives (a real SMTP server on loopback); P5 (#6): the operator reopens the chat
- * from the archive and the visitor's widget is back in it, live. axe-core checks the widget's end of
- * chat, and the panel's archive (P9) that finds the chat by a word: no serious or critical violation. With E2E_SCREENSHOTS=<dir>, the states are saved as
- * PNGs (the widget at 1280 and 375 px, the panel at 400 px).
+ * from the archive and the visitor's widget is back in it, live; closed again, the chat is reopened
+ * from its window by keyboard. axe-core checks the widget's end of chat, and the panel's archive
+ * (P9) that finds the chat by a word: no serious or critical violation. With
+ * E2E_SCREENSHOTS=<dir>, the states are saved as PNGs (the widget at 1280 and 375 px, the panel at
+ * 400 px).
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -203,5 +205,20 @@ describe('end of chat: end, rate, transcript (V2)', () => {
     await send(operator, 'Venus too, on Fridays.');
     await expect.poll(() => messageTexts(visitor)).toContain('Venus too, on Fridays.');
     await shoot(operator, 'panel-reopened', [252, 400]);
+  });
+
+  it('the operator closes the chat and reopens it from its window by keyboard; the widget is live again (P5)', async () => {
+    await operator.bringToFront();
+    await operator.click(byTestId('chat-close'));
+    await operator.waitForFunction(() => document.querySelector('.cw-status')?.getAttribute('data-status') === 'closed');
+    await visitor.waitForFunction(() => document.querySelector('#sidedesk-widget')?.getAttribute('data-chat') === 'closed');
+
+    await operator.focus(byTestId('chat-reopen'));
+    await operator.keyboard.press('Enter');
+    await operator.waitForFunction(() => document.querySelector('.cw-status')?.getAttribute('data-status') === 'active');
+    const reopenedLines = async (page: Page) => (await messageTexts(page)).filter((t) => t === 'Olivia reopened the chat').length;
+    await expect.poll(() => reopenedLines(operator)).toBe(2);
+    await visitor.waitForFunction(() => document.querySelector('#sidedesk-widget')?.getAttribute('data-chat') === 'active');
+    await expect.poll(() => reopenedLines(visitor)).toBe(2);
   });
 });

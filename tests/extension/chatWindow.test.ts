@@ -1,4 +1,4 @@
-/** The chat window: the visitor's presence (#5: "Vera left the site" while no tab of theirs is open) and a failed Respond on a whisper (W2). */
+/** The chat window: the visitor's presence (#5: "Vera left the site" while no tab of theirs is open), a closed chat's "×", and a failed Respond on a whisper (W2). */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
@@ -6,6 +6,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import ChatWindow from '@/components/chat/ChatWindow.vue';
 import { useChatsStore } from '@/stores/chats';
+import { useChatWindowsStore } from '@/stores/chatWindows';
 import { useTeamChatsStore } from '@/stores/teamChats';
 import type { TeamOutboxEntry } from '@/utils/db';
 import { useVisitorsStore } from '@/stores/visitors';
@@ -78,6 +79,17 @@ describe('chat window: the visitor’s presence', () => {
     fake.emit('chat:updated', { ...chat, status: 'closed', closedAt: new Date().toISOString(), lastSeq: 2 });
     await settle();
     expect(presence(w).text()).toBe('');
+  });
+
+  it('gives a closed chat a "×" button, named and titled by its label, that removes it from the open chats', async () => {
+    const { w, fake, chat } = await chatWith(false);
+    fake.emit('chat:updated', { ...chat, status: 'closed', closedAt: new Date().toISOString(), lastSeq: 2 });
+    await settle();
+    const remove = w.get('button[aria-label="Remove from open chats"]');
+    expect(remove.attributes()).toMatchObject({ type: 'button', title: 'Remove from open chats' });
+    expect(remove.get('svg').attributes('aria-hidden')).toBe('true');
+    await remove.trigger('click');
+    expect(useChatWindowsStore().openChats.map((c) => c.id)).not.toContain(chat.id);
   });
 
   it('W2: a failed Respond on a whisper says why in the chat where it was clicked', async () => {

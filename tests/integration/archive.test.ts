@@ -8,59 +8,28 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { operatorCommands, visitorCommands } from '../../shared/events';
 import type { ArchiveSearchPayload, ArchiveSearchResult } from '../../shared/schemas/archive';
-import type { DepartmentView } from '../../shared/schemas/routing';
 import { queryRows } from '../../server/src/db/raw';
 import { archiveBackfillJob, archiveIndexJob } from '../../server/src/features/archive/job';
 import { JobRunner } from '../../server/src/jobs/runner';
 import { indexConversations } from '../../server/src/features/archive/repo';
 import { until } from '../support/cluster';
 import { freshTestDatabase } from '../support/db';
-import { DEFAULT_LIMITS } from '../../server/src/config';
-import { api, Harness, newClientId, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
+import { acmeWithOlivia, ok, roomy, salesWithColin, searchArchive } from '../support/closedChats';
+import { Harness, newClientId, type OperatorClient, type TestServer } from '../support/server';
 
 const h = new Harness();
 beforeAll(() => freshTestDatabase().then((d) => (d.kind === 'pglite' ? d.pglite.close() : d.drop())));
 afterEach(() => h.closeAll());
 
-// The tests search dozens of times a second (the panel: when Enter is pressed).
-const roomy = { limits: { ...DEFAULT_LIMITS, commandScale: 20 } };
-
-const ok = <T>(res: { ok: true; data: T } | { ok: false; error: unknown }): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
-
-async function search(socket: OperatorClient, payload: ArchiveSearchPayload): Promise<ArchiveSearchResult> {
-  return ok(await socket.emitWithAck('archive:search', payload));
-}
 const ids = (r: ArchiveSearchResult) => r.items.map((i) => i.conversationId).sort();
 
 /** Account A: Olivia (admin) and Colin in Sales; three closed chats; account B with one of its own. */
 async function archive() {
-  const server = await h.server(roomy);
-  const a = await h.operator(server, { account: 'Acme', name: 'Olivia' });
-  const colin = await h.colleague(server, a.account.id, 'Colin');
-  const sales = await api<DepartmentView>(server.url, 'POST', '/api/departments', { name: 'Sales' }, a.token);
-  await api(server.url, 'PATCH', `/api/departments/${sales.body.id}`, { operatorIds: [a.admin.id, colin.operator.id] }, a.token);
-
-  async function chat(o: { name: string; email: string; question: string; departmentId?: string; visitor?: { socket: VisitorClient } }) {
-    const visitor = o.visitor ?? (await h.connectVisitor(server, a.account.id));
-    const started = ok(
-      await visitor.socket.emitWithAck('chat:start', {
-        clientId: newClientId(),
-        name: o.name,
-        email: o.email,
-        question: o.question,
-        ...(o.departmentId ? { departmentId: o.departmentId } : {}),
-      }),
-    );
-    const conversationId = started.conversation.id;
-    ok(await a.socket.emitWithAck('chat:accept', { conversationId }));
-    return { visitor, conversationId };
-  }
+  const { server, a, chat } = await acmeWithOlivia(h);
+  const { colin, sales } = await salesWithColin(h, server, a);
 
   // 1: Vera, in Sales, with Olivia; rated good.
-  const vera = await chat({ name: 'Vera Lynn', email: 'Vera@Example.com', question: 'Do you ship to Mars?', departmentId: sales.body.id });
+  const vera = await chat({ name: 'Vera Lynn', email: 'Vera@Example.com', question: 'Do you ship to Mars?', departmentId: sales.id });
   ok(await a.socket.emitWithAck('message:send', { conversationId: vera.conversationId, clientId: newClientId(), body: 'Yes, rockets leave weekly.' }));
   ok(await a.socket.emitWithAck('chat:close', { conversationId: vera.conversationId }));
   ok(await vera.visitor.socket.emitWithAck('rating:set', { conversationId: vera.conversationId, score: 'good' }));
@@ -85,19 +54,19 @@ async function archive() {
   // The jobs run after commit: wait until every chat is in, with its rating.
   await until(
     async () => {
-      const all = await search(a.socket, {});
-      return all.items.length === 3 && all.items.filter((i) => i.rating).length === 2 && (await search(b.socket, {})).items.length === 1;
+      const all = await searchArchive(a.socket, {});
+      return all.items.length === 3 && all.items.filter((i) => i.rating).length === 2 && (await searchArchive(b.socket, {})).items.length === 1;
     },
     15_000,
     'the archive jobs',
   );
-  return { server, a, b, colin, sales: sales.body, vera, sam, uma };
+  return { server, a, b, colin, sales, vera, sam, uma };
 }
 
 describe('the chat archive (P9)', { timeout: 60_000 }, () => {
   it('finds a closed chat by a word, the visitor, the operator, the department, the date and the rating', async () => {
     const t = await archive();
-    const s = (p: ArchiveSearchPayload) => search(t.a.socket, p);
+    const s = (p: ArchiveSearchPayload) => searchArchive(t.a.socket, p);
 
     const mars = await s({ text: 'mars' });
     expect(ids(mars)).toEqual([t.vera.conversationId]);
@@ -147,31 +116,35 @@ describe('the chat archive (P9)', { timeout: 60_000 }, () => {
     // Newest first.
     expect((await s({})).items.map((i) => i.conversationId)).toEqual([t.uma.conversationId, t.sam.conversationId, t.vera.conversationId]);
     // An operator (not only admins) searches the whole account's archive.
-    expect(ids(await search(t.colin.socket, { text: 'mars' }))).toEqual([t.vera.conversationId]);
+    expect(ids(await searchArchive(t.colin.socket, { text: 'mars' }))).toEqual([t.vera.conversationId]);
   });
 
   it("never finds another account's chats, and refuses another account's operator, department or visitor", async () => {
     const t = await archive();
-    expect(ids(await search(t.b.socket, { text: 'mars' }))).toHaveLength(1);
-    expect(ids(await search(t.b.socket, { text: 'rockets' }))).toEqual([]);
-    expect((await search(t.b.socket, {})).items.every((i) => ![t.vera, t.sam, t.uma].some((c) => c.conversationId === i.conversationId))).toBe(true);
-    for (const payload of [{ operatorId: t.a.admin.id }, { departmentId: t.sales.id }, { visitorId: (await search(t.a.socket, {})).items[0]!.visitorId }]) {
+    expect(ids(await searchArchive(t.b.socket, { text: 'mars' }))).toHaveLength(1);
+    expect(ids(await searchArchive(t.b.socket, { text: 'rockets' }))).toEqual([]);
+    expect((await searchArchive(t.b.socket, {})).items.every((i) => ![t.vera, t.sam, t.uma].some((c) => c.conversationId === i.conversationId))).toBe(true);
+    for (const payload of [
+      { operatorId: t.a.admin.id },
+      { departmentId: t.sales.id },
+      { visitorId: (await searchArchive(t.a.socket, {})).items[0]!.visitorId },
+    ]) {
       expect(await t.b.socket.emitWithAck('archive:search', payload)).toMatchObject({ ok: false, error: { code: 'not_found' } });
     }
   });
 
   it('shows a returning visitor’s earlier chats, by visitor id and by email', async () => {
     const t = await archive();
-    const [veraRow] = (await search(t.a.socket, { text: 'mars' })).items;
+    const [veraRow] = (await searchArchive(t.a.socket, { text: 'mars' })).items;
     // Vera comes back and starts a new chat (still open: not in the archive).
     const again = ok(
       await t.vera.visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera Lynn', email: 'vera@example.com', question: 'Me again' }),
     );
     expect(again.conversation.id).not.toBe(t.vera.conversationId);
-    const earlier = await search(t.a.socket, { visitorId: veraRow!.visitorId, visitorEmail: 'VERA@example.com' });
+    const earlier = await searchArchive(t.a.socket, { visitorId: veraRow!.visitorId, visitorEmail: 'VERA@example.com' });
     expect(ids(earlier)).toEqual([t.vera.conversationId]);
     // Another browser, the same email: found by the email alone.
-    expect(ids(await search(t.a.socket, { visitorEmail: 'vera@example.com' }))).toEqual([t.vera.conversationId]);
+    expect(ids(await searchArchive(t.a.socket, { visitorEmail: 'vera@example.com' }))).toEqual([t.vera.conversationId]);
   });
 
   it('takes a chat opened again out of the archive, and puts it back when it closes again', async () => {
@@ -179,12 +152,12 @@ describe('the chat archive (P9)', { timeout: 60_000 }, () => {
     const { db } = t.server.app.ctx;
     // Reopening (P5): the chat is active again and leaves the archive.
     ok(await t.a.socket.emitWithAck('chat:reopen', { conversationId: t.vera.conversationId }));
-    await until(async () => (await search(t.a.socket, { text: 'mars' })).items.length === 0, 10_000, 'the reopened chat to leave');
+    await until(async () => (await searchArchive(t.a.socket, { text: 'mars' })).items.length === 0, 10_000, 'the reopened chat to leave');
     ok(await t.a.socket.emitWithAck('chat:close', { conversationId: t.vera.conversationId }));
-    await until(async () => ids(await search(t.a.socket, { text: 'mars' }))[0] === t.vera.conversationId, 10_000, 'the chat back in the archive');
+    await until(async () => ids(await searchArchive(t.a.socket, { text: 'mars' }))[0] === t.vera.conversationId, 10_000, 'the chat back in the archive');
     // Forgetting the visitor (#4) deletes the conversation and its archive row with it.
     await db.execute(sql`DELETE FROM visitors WHERE id = (SELECT visitor_id FROM conversations WHERE id = ${t.sam.conversationId})`);
-    expect(ids(await search(t.a.socket, { text: 'plutonium' }))).toEqual([]);
+    expect(ids(await searchArchive(t.a.socket, { text: 'plutonium' }))).toEqual([]);
   });
 
   it('indexes a close, a rating and a reopening even if the process dies right after their commit (the job is in their transaction)', async () => {
@@ -213,10 +186,10 @@ describe('the chat archive (P9)', { timeout: 60_000 }, () => {
     runner.register(archiveIndexJob, archiveBackfillJob);
     runner.start(ctx);
     try {
-      await until(async () => (await search(a.socket, { text: 'mars' })).items[0]?.rating === 'good', 10_000, 'the chat indexed by the jobs');
+      await until(async () => (await searchArchive(a.socket, { text: 'mars' })).items[0]?.rating === 'good', 10_000, 'the chat indexed by the jobs');
       ok(await a.socket.emitWithAck('chat:reopen', { conversationId }));
       expect(await jobsOf()).toBe(1);
-      await until(async () => (await search(a.socket, { text: 'mars' })).items.length === 0, 10_000, 'the reopened chat to leave the archive');
+      await until(async () => (await searchArchive(a.socket, { text: 'mars' })).items.length === 0, 10_000, 'the reopened chat to leave the archive');
     } finally {
       await runner.close();
     }
@@ -243,7 +216,7 @@ describe('the chat archive (P9)', { timeout: 60_000 }, () => {
     const seen: string[] = [];
     let cursor: ArchiveSearchPayload['cursor'];
     for (let page = 0; page < 5; page++) {
-      const res = await search(a.socket, { visitor: 'pat', ...(cursor ? { cursor } : {}) });
+      const res = await searchArchive(a.socket, { visitor: 'pat', ...(cursor ? { cursor } : {}) });
       seen.push(...res.items.map((i) => i.conversationId));
       if (!res.next) break;
       cursor = res.next;

@@ -9,52 +9,34 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveSearchResult } from '../../shared/schemas/archive';
-import type { DepartmentView } from '../../shared/schemas/routing';
-import { DEFAULT_LIMITS } from '../../server/src/config';
+import { acmeWithOlivia, ok, salesWithColin, searchArchive } from '../support/closedChats';
 import { until } from '../support/cluster';
 import { freshTestDatabase } from '../support/db';
-import { api, Harness, newClientId, waitFor, type OperatorClient, type TestServer } from '../support/server';
+import { api, Harness, newClientId, waitFor, type OperatorClient } from '../support/server';
 
 const h = new Harness();
 beforeAll(() => freshTestDatabase().then((d) => (d.kind === 'pglite' ? d.pglite.close() : d.drop())));
 afterEach(() => h.closeAll());
 
-const roomy = { limits: { ...DEFAULT_LIMITS, commandScale: 20 } };
-
-const ok = <T>(res: { ok: true; data: T } | { ok: false; error: unknown }): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
-const archived = async (socket: OperatorClient, text: string): Promise<ArchiveSearchResult['items']> =>
-  ok(await socket.emitWithAck('archive:search', { text })).items;
+/** The items of an archive search for `text`. */
+const archived = async (socket: OperatorClient, text: string): Promise<ArchiveSearchResult['items']> => (await searchArchive(socket, { text })).items;
 
 /** Olivia (admin) answers Vera's question about Mars and closes; Vera rates it good; the archive has it. */
 async function closedChat() {
-  const server = await h.server(roomy);
-  const a = await h.operator(server, { account: 'Acme', name: 'Olivia' });
-  const visitor = await h.connectVisitor(server, a.account.id);
-  const started = ok(await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Mars?' }));
-  const conversationId = started.conversation.id;
-  ok(await a.socket.emitWithAck('chat:accept', { conversationId }));
+  const { server, a, chat } = await acmeWithOlivia(h);
+  const { visitor, conversationId } = await chat({ name: 'Vera', email: 'vera@example.com', question: 'Mars?' });
   ok(await a.socket.emitWithAck('chat:close', { conversationId }));
   ok(await visitor.socket.emitWithAck('rating:set', { conversationId, score: 'good' }));
   await until(async () => (await archived(a.socket, 'mars'))[0]?.rating === 'good', 10_000, 'the chat in the archive, rated');
-  return { server, a, visitor, conversationId };
-}
-
-async function startChat(server: TestServer, accountId: string, question: string, visitorToken?: string) {
-  const visitor = await h.connectVisitor(server, accountId, visitorToken);
-  const started = ok(await visitor.socket.emitWithAck('chat:start', { clientId: newClientId(), name: 'Ann', email: 'ann@example.com', question }));
-  return { visitor, conversationId: started.conversation.id };
+  return { server, a, chat, visitor, conversationId };
 }
 
 describe('reopening a closed chat (P5)', { timeout: 60_000 }, () => {
   it('makes the chat live again for the visitor and the reopener, counts it in their load past their limit, and keeps the rating', async () => {
-    const { server, a, visitor, conversationId } = await closedChat();
+    const { server, a, chat, visitor, conversationId } = await closedChat();
     const colin = await h.colleague(server, a.account.id, 'Colin');
     // Olivia already has a chat and a limit of one: reopening is her own choice, so it is not refused.
-    const other = await startChat(server, a.account.id, 'Another question');
-    ok(await a.socket.emitWithAck('chat:accept', { conversationId: other.conversationId }));
+    await chat({ name: 'Ann', email: 'ann@example.com', question: 'Another question' });
     expect((await api(server.url, 'PATCH', `/api/routing/operators/${a.admin.id}`, { maxChats: 1 }, a.token)).status).toBe(200);
 
     // The chat closed, and was rated, long ago: the rating is final (the change window is over).
@@ -129,23 +111,9 @@ describe('reopening a closed chat (P5)', { timeout: 60_000 }, () => {
   });
 
   it("lets a colleague of the chat's department reopen it, and it becomes theirs", async () => {
-    const server = await h.server(roomy);
-    const a = await h.operator(server, { account: 'Acme', name: 'Olivia' });
-    const colin = await h.colleague(server, a.account.id, 'Colin');
-    const sales = await api<DepartmentView>(server.url, 'POST', '/api/departments', { name: 'Sales' }, a.token);
-    await api(server.url, 'PATCH', `/api/departments/${sales.body.id}`, { operatorIds: [a.admin.id, colin.operator.id] }, a.token);
-    const visitor = await h.connectVisitor(server, a.account.id);
-    const started = ok(
-      await visitor.socket.emitWithAck('chat:start', {
-        clientId: newClientId(),
-        name: 'Vera',
-        email: 'v@example.com',
-        question: 'Hi',
-        departmentId: sales.body.id,
-      }),
-    );
-    const conversationId = started.conversation.id;
-    ok(await a.socket.emitWithAck('chat:accept', { conversationId }));
+    const { server, a, chat } = await acmeWithOlivia(h);
+    const { colin, sales } = await salesWithColin(h, server, a);
+    const { conversationId } = await chat({ name: 'Vera', email: 'v@example.com', question: 'Hi', departmentId: sales.id });
     ok(await a.socket.emitWithAck('chat:close', { conversationId }));
     const view = ok(await colin.socket.emitWithAck('chat:reopen', { conversationId }));
     expect(view).toMatchObject({ status: 'active', operatorId: colin.operator.id, operatorName: 'Colin' });

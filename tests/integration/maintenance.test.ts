@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { vacuumAnalyze } from '../../server/src/db/maintenance';
+import { queryRows } from '../../server/src/db/raw';
 import { Harness } from '../support/server';
 
 describe.skipIf(process.env.DATABASE_URL)('embedded database maintenance', () => {
@@ -18,8 +19,8 @@ describe.skipIf(process.env.DATABASE_URL)('embedded database maintenance', () =>
     await db.execute(sql`INSERT INTO visitors (id, account_id) SELECT gen_random_uuid(), ${account.id} FROM generate_series(1, 2000)`);
     // What VACUUM and ANALYZE write into the catalogue itself (PGlite's activity statistics,
     // pg_stat_user_tables, are only flushed when its backend goes idle: not something to wait on).
-    const plannerRows = async () => Number((await db.execute<{ n: number }>(sql`SELECT reltuples AS n FROM pg_class WHERE relname = 'visitors'`)).rows[0]!.n);
-    const columnStats = async () => Number((await db.execute<{ n: number }>(sql`SELECT count(*) AS n FROM pg_stats WHERE tablename = 'visitors'`)).rows[0]!.n);
+    const plannerRows = async () => Number((await queryRows<{ n: number }>(db, sql`SELECT reltuples AS n FROM pg_class WHERE relname = 'visitors'`))[0]!.n);
+    const columnStats = async () => Number((await queryRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM pg_stats WHERE tablename = 'visitors'`))[0]!.n);
     // Nothing has counted the new rows yet: the planner plans for an empty table, with no column statistics.
     expect(await plannerRows()).not.toBe(2000);
     expect(await columnStats()).toBe(0);
@@ -35,7 +36,7 @@ describe.skipIf(process.env.DATABASE_URL)('embedded database maintenance', () =>
     const { account } = await h.account(server);
     await db.execute(sql`INSERT INTO visitors (id, account_id) SELECT gen_random_uuid(), ${account.id} FROM generate_series(1, 2000)`);
     await vacuumAnalyze(db, log);
-    const pages = async () => Number((await db.execute<{ n: number }>(sql`SELECT pg_relation_size('visitors') / 8192 AS n`)).rows[0]!.n);
+    const pages = async () => Number((await queryRows<{ n: number }>(db, sql`SELECT pg_relation_size('visitors') / 8192 AS n`))[0]!.n);
     const before = await pages();
     // Each round of updates leaves a dead copy of every row; vacuumed, the space is used again.
     for (let round = 0; round < 5; round++) {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PGliteWorkerClient } from '../../server/src/db/pgliteWorker';
+import { seededDataDir } from '../support/db';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -10,7 +11,8 @@ afterEach(async () => {
 });
 
 async function open(): Promise<PGliteWorkerClient> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sidedesk-worker-'));
+  // Already initialised (and migrated): PGlite's first start in an empty directory takes ~8 s.
+  const dir = await seededDataDir(fs.mkdtempSync(path.join(os.tmpdir(), 'sidedesk-worker-')));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const client = await PGliteWorkerClient.open(path.join(dir, 'pgdata'));
   cleanups.push(() => client.close());
@@ -19,7 +21,7 @@ async function open(): Promise<PGliteWorkerClient> {
 }
 
 // The embedded database on its own thread (#3): what Drizzle and the message writer rely on.
-// Each test makes a fresh data directory (initdb on its thread): seconds each, more beside another test file.
+// Each test opens a fresh copy of the migrated data directory on the worker's thread.
 // PGlite only: the PostgreSQL pass (DATABASE_URL) has nothing of it to test.
 describe.skipIf(process.env.DATABASE_URL)('PGlite on a worker thread', { timeout: 60_000 }, () => {
   it('answers queries with rows as PGlite would, leaving the types Drizzle parses itself as text', async () => {

@@ -13,9 +13,10 @@ import { OPERATOR_NAMESPACE } from '../../shared/events';
 import type { Role } from '../../shared/schemas/auth';
 import { hashPassword } from '../../server/src/access/passwords';
 import { openDatabase, type Database } from '../../server/src/db/client';
+import { setupFirstAccount } from '../../server/src/features/accounts/service';
 import { insertOperator } from '../../server/src/features/auth/repo';
 import { seededDataDir } from './db';
-import { freePort, runSetup, startServerProcess, type ServerProcess } from './process';
+import { freePort, startServerProcess, type ServerProcess } from './process';
 import { loginOk, type OperatorClient } from './server';
 
 /** The PostgreSQL server to create throwaway databases on: DATABASE_URL's server, else the local one. */
@@ -113,14 +114,21 @@ export interface AccountLogin {
   password: string;
 }
 
-/** First-run setup through the real CLI (`npm run setup`) on the database `env` points at. */
+/**
+ * First-run setup on the database `env` points at, in this process: what `npm run setup` does
+ * (its own tests run the CLI), without a process start that cost ~5 s a test.
+ */
 export async function setupAccount(env: NodeJS.ProcessEnv, account = 'Acme'): Promise<AccountLogin> {
   const email = 'admin@example.com';
   const password = 'correct-horse-1';
-  const out = await runSetup(env, ['--email', email, '--password', password, '--account', account]);
-  const accountId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(out)?.[0];
-  if (!accountId) throw new Error(`setup printed no account id:\n${out}`);
-  return { accountId, email, password };
+  const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.DATA_DIR! });
+  try {
+    await database.migrate();
+    const created = await setupFirstAccount(database.db, { account, email, password });
+    return { accountId: created.account.id, email, password };
+  } finally {
+    await database.close();
+  }
 }
 
 /** POST /api/auth/login → the operator's bearer token (also the socket auth). */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from '../log';
 import type { Db } from './client';
+import { queryRows } from './raw';
 
 /**
  * What autovacuum does for a PostgreSQL server, done by the process for the embedded database.
@@ -14,7 +15,7 @@ import type { Db } from './client';
  */
 export async function vacuumAnalyze(db: Db, log: Logger): Promise<{ tables: number; ms: number }> {
   const started = performance.now();
-  const { rows } = await db.execute<{ name: string }>(sql`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+  const rows = await queryRows<{ name: string }>(db, sql`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
   for (const { name } of rows) {
     const t = performance.now();
     // A table name from the catalogue, quoted as an identifier: VACUUM takes no parameters.

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { returns, type CommandMap } from '../contract';
 import type { VisitorConversationWithMessages } from '../schemas/chats';
-import type { DepartmentAvailability } from '../schemas/routing';
+import type { VisitorAvailability } from '../schemas/routing';
 import {
   invitationRef,
   pageViewPayload,
@@ -47,8 +47,8 @@ export interface VisitorAuth {
   chat?: { id: string; lastSeq: number };
 }
 
-/** First thing the server sends a widget after the handshake. */
-export interface VisitorSession {
+/** First thing the server sends a widget after the handshake, with whether operators are available. */
+export interface VisitorSession extends VisitorAvailability {
   /** The visitor's own id (their token carries it too). */
   visitorId: string;
   /**
@@ -57,10 +57,6 @@ export interface VisitorSession {
    */
   visitorToken: string;
   accountName: string;
-  /** How many operators of the account are online right now (status online, a panel connected; 0 → offer a ticket instead). */
-  operatorsOnline: number;
-  /** A1 (#6): the account's departments with how many of their operators are online (the pre-chat form offers those with someone). */
-  departments: DepartmentAvailability[];
   /**
    * The visitor's open conversation, if there is one, with its messages: all of them (a first
    * page; continue with `chat:sync`), or those after `VisitorAuth.chat.lastSeq` if the widget
@@ -73,8 +69,8 @@ export interface VisitorSession {
 
 export interface VisitorBroadcasts {
   'session:started': VisitorSession;
-  /** How many of the account's operators are online changed (in all, and per department, #6). */
-  'availability:updated': { online: number; departments: DepartmentAvailability[] };
+  /** Whether someone is available changed (in all, or in a department, #6); not sent when only how many did (#4). */
+  'availability:updated': VisitorAvailability;
   /** P4: an operator (or a rule) invites the visitor to chat; every tab shows it until answered. */
   'invitation:received': VisitorInvitationView;
   /** P4: the invitation was answered (in some tab) or replaced: tabs still showing it hide it. */

@@ -104,9 +104,22 @@ export interface OperatorAvailabilityView {
   autoAwayMinutes: number | null;
 }
 
-/** A department as the widget's pre-chat form offers it (only with someone online). */
+/** A department as the widget's pre-chat form offers it (only with someone available). */
 export interface DepartmentAvailability {
   id: string;
   name: string;
-  online: number;
+  /** Someone of the department can take chats now. Never how many: staffing is no visitor's business (#4). */
+  available: boolean;
+}
+
+/**
+ * What a visitor's widget knows of the operators: whether someone can take chats, in all and per
+ * department (#6), never how many (#4: a count told every visitor how many staff are on shift, and
+ * each change of it, 1 → 2 → 3 as panels came back after a restart, went to every widget).
+ */
+export interface VisitorAvailability {
+  /** Some operator of the account is online (status online, a panel connected); false → the widget offers a ticket instead. */
+  operatorsAvailable: boolean;
+  /** A1 (#6): the account's departments, alphabetical (the pre-chat form offers those with someone available). */
+  departments: DepartmentAvailability[];
 }

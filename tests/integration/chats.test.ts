@@ -64,7 +64,7 @@ describe('a chat from start to close', () => {
     const server = await h.server();
     const { account, email, password } = await h.account(server);
     const { socket: visitor, session } = await h.connectVisitor(server, account.id);
-    expect(session.operatorsOnline).toBe(0);
+    expect(session.operatorsAvailable).toBe(false);
     const res = ok(
       await visitor.emitWithAck('chat:start', { clientId: newClientId(), name: 'Vera', email: 'vera@example.com', question: 'Do you ship to Mars?' }),
     );

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createApp } from '../../server/src/app';
-import { Harness, loginOk, newClientId, testConfig, waitFor, waitForRow } from '../support/server';
+import { collect, Harness, loginOk, newClientId, testConfig, waitFor, waitForRow } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -19,7 +19,7 @@ describe.runIf(process.env.DATABASE_URL)('two nodes on one PostgreSQL with the R
       const { token } = await loginOk(b.url, email, password);
       const operator = await h.connectOperator(b, token);
       const { socket: visitor, session } = await h.connectVisitor(a, account.id);
-      expect(session.operatorsOnline).toBe(1);
+      expect(session.operatorsAvailable).toBe(true);
 
       const listed = await operator.emitWithAck('visitor:list', {});
       expect(listed.ok && listed.data.map((v) => [v.id, v.online])).toEqual([[session.visitorId, true]]);
@@ -86,6 +86,42 @@ describe.runIf(process.env.DATABASE_URL)('two nodes on one PostgreSQL with the R
       expect(conv[0].last_seq).toBe(2);
     } finally {
       await locker.end();
+      await appB.close();
+    }
+  });
+
+  it('tells widgets an operator is back on one node after the last one left on another (#4: the nodes share what the widgets were told)', async () => {
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const a = await h.server({ redisUrl });
+    if (a.database.kind !== 'postgres') throw new Error('needs PostgreSQL');
+    const appB = await createApp(testConfig({ databaseUrl: a.database.url, redisUrl }));
+    const b = { app: appB, url: (await appB.listen(0)).url, database: a.database, close: () => appB.close() };
+    try {
+      const { account, email, password } = await h.account(a);
+      const ada = (await loginOk(a.url, email, password)).token;
+      const colin = await h.colleague(a, account.id);
+      colin.socket.disconnect();
+      const settled = () => new Promise((r) => setTimeout(r, 1_200)); // past the second that gathers changes
+      await settled();
+      const { socket: widget } = await h.connectVisitor(a, account.id);
+      const seen = collect(widget, 'availability:updated');
+      const told = (available: boolean) => waitFor(widget, 'availability:updated', (u) => u.operatorsAvailable === available);
+
+      let adaOnA = await h.connectOperator(a, ada);
+      await told(true);
+      const colinOnB = await h.connectOperator(b, colin.token);
+      await settled();
+      adaOnA.disconnect(); // Colin is still online (on B): nothing changes for the widgets
+      await settled();
+      const offline = told(false);
+      colinOnB.disconnect();
+      await offline;
+      // A sent "available" last itself; it must know B has said otherwise since.
+      const online = told(true);
+      adaOnA = await h.connectOperator(a, ada);
+      await online;
+      expect(seen.map((u) => u.operatorsAvailable)).toEqual([true, false, true]);
+    } finally {
       await appB.close();
     }
   });

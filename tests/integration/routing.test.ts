@@ -12,7 +12,7 @@ import { OffsetClock } from '../../server/src/clock';
 import { runAutoAway } from '../../server/src/features/routing/service';
 import type { Ack } from '../../shared/errors';
 import type { ConversationView } from '../../shared/schemas/chats';
-import type { DepartmentView, OperatorAvailabilityView, RoutingSettingsView } from '../../shared/schemas/routing';
+import type { DepartmentAvailability, DepartmentView, OperatorAvailabilityView, RoutingSettingsView } from '../../shared/schemas/routing';
 import { until } from '../support/cluster';
 import { freshTestDatabase } from '../support/db';
 import { api, collect, Harness, loginOk, newClientId, testConfig, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
@@ -36,7 +36,7 @@ interface Team {
   member(name: string): Promise<{ id: string; token: string; socket: OperatorClient }>;
   department(name: string, operatorIds: string[]): Promise<DepartmentView>;
   settings(patch: Partial<RoutingSettingsView>): Promise<RoutingSettingsView>;
-  visitor(): Promise<{ socket: VisitorClient; departments: { id: string; name: string; online: number }[] }>;
+  visitor(): Promise<{ socket: VisitorClient; departments: DepartmentAvailability[] }>;
   start(visitor: VisitorClient, departmentId?: string, question?: string): Promise<string>;
 }
 
@@ -96,7 +96,7 @@ describe('status and "View operators" (P11)', () => {
     const bob = await t.member('Bob');
     const sales = await t.department('Sales', [bob.id]);
     const { socket: widget, departments } = await t.visitor();
-    expect(departments).toEqual([{ id: sales.id, name: 'Sales', online: 1 }]);
+    expect(departments).toEqual([{ id: sales.id, name: 'Sales', available: true }]);
 
     const list = ok(await t.admin.socket.emitWithAck('operator:list', {}));
     expect(list.map((o) => [o.name, o.status, o.load, o.maxChats, o.departmentIds])).toEqual([
@@ -105,7 +105,7 @@ describe('status and "View operators" (P11)', () => {
     ]);
 
     const seen = waitFor(t.admin.socket, 'operator:updated', (o) => o.id === bob.id && o.status === 'away');
-    const widgetSees = waitFor(widget, 'availability:updated', (a) => a.online === 1 && a.departments[0]?.online === 0);
+    const widgetSees = waitFor(widget, 'availability:updated', (a) => a.operatorsAvailable && a.departments[0]?.available === false);
     expect(ok(await bob.socket.emitWithAck('status:set', { status: 'away' }))).toMatchObject({ status: 'away', autoAway: false });
     await seen;
     await widgetSees;

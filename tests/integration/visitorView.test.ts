@@ -27,7 +27,7 @@ const VISITOR_FIELDS = new Set([
   'visitorId',
   'visitorToken',
   'accountName',
-  'operatorsOnline',
+  'operatorsAvailable',
   'chat',
   'conversation',
   'messages',
@@ -41,7 +41,7 @@ const VISITOR_FIELDS = new Set([
   'operatorName',
   'operatorPresent',
   'lastSeq',
-  // #6: the chat's department (whose operators online the widget counts), and the departments the pre-chat form offers
+  // #6: the chat's department (whether its operators are online), and the departments the pre-chat form offers
   'departmentId',
   'departments',
   // P5: "Seen" (VisitorConversationView.seen, and read:seen)
@@ -54,10 +54,10 @@ const VISITOR_FIELDS = new Set([
   'authorName',
   'body',
   'createdAt',
-  // TypingView, availability
+  // TypingView, availability (#4: whether, never how many)
   'name',
   'typing',
-  'online',
+  'available',
 ]);
 
 function ok<T>(res: Ack<T>): T {

@@ -3,7 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { pageViews, visitors } from '../../server/src/db/schema/index';
 import { getOrCreateSecret } from '../../server/src/db/secrets';
 import { VISITOR_TOKEN_TTL_MS, VisitorTokens } from '../../server/src/features/visitors/token';
-import { collectRows, Harness, loginOk, waitFor, waitForRow } from '../support/server';
+import type { DepartmentView } from '../../shared/schemas/routing';
+import { api, collect, collectRows, Harness, loginOk, waitFor, waitForRow } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -23,7 +24,7 @@ describe('visitors', () => {
     const server = await h.server();
     const { account } = await h.account(server, { account: 'Shop' });
     const first = await h.connectVisitor(server, account.id);
-    expect(first.session).toMatchObject({ accountName: 'Shop', operatorsOnline: 0, chat: null });
+    expect(first.session).toMatchObject({ accountName: 'Shop', operatorsAvailable: false, chat: null });
     expect(first.session.visitorToken).toMatch(/^[A-Za-z0-9_-]{27}\.[A-Za-z0-9_-]{43}$/);
     first.socket.disconnect();
 
@@ -166,18 +167,34 @@ describe('visitors', () => {
     expect(rowProxy).toMatchObject({ ip: '8.8.8.8', country: 'US' });
   });
 
-  it('tells widgets how many operators are online', async () => {
+  it('tells widgets whether someone is online, never how many: the first operator in and the last out, not a second (#4)', async () => {
     const server = await h.server();
-    const { account, email, password } = await h.account(server);
-    const { socket: visitor } = await h.connectVisitor(server, account.id);
-    const online = waitFor(visitor, 'availability:updated', (a) => a.online === 1);
-    const login = await loginOk(server.url, email, password);
-    const op = await h.connectOperator(server, login.token);
-    await online;
-    const offline = waitFor(visitor, 'availability:updated', (a) => a.online === 0);
-    op.disconnect();
-    await offline;
-    const next = await h.connectVisitor(server, account.id);
-    expect(next.session.operatorsOnline).toBe(0);
+    const { account, admin, email, password } = await h.account(server);
+    const { token } = await loginOk(server.url, email, password);
+    const created = await api<DepartmentView>(server.url, 'POST', '/api/departments', { name: 'Sales' }, token);
+    const sales = (await api<DepartmentView>(server.url, 'PATCH', `/api/departments/${created.body.id}`, { operatorIds: [admin.id] }, token)).body;
+    const { socket: widget, session } = await h.connectVisitor(server, account.id);
+    const availability = (available: boolean) => ({ operatorsAvailable: available, departments: [{ id: sales.id, name: 'Sales', available }] });
+    expect(session).toMatchObject(availability(false));
+    expect(session).not.toHaveProperty('operatorsOnline');
+    const updates = collect(widget, 'availability:updated');
+    const settled = () => new Promise((r) => setTimeout(r, 1_200)); // past the second that gathers changes
+
+    const first = waitFor(widget, 'availability:updated', (a) => a.operatorsAvailable);
+    const ada = await h.connectOperator(server, token);
+    await first;
+    await settled();
+    // Someone was online already: the widgets see nothing new, coming or going.
+    const colin = await h.colleague(server, account.id);
+    await settled();
+    colin.socket.disconnect();
+    await settled();
+    expect(updates).toEqual([availability(true)]);
+
+    const last = waitFor(widget, 'availability:updated', (a) => !a.operatorsAvailable);
+    ada.disconnect();
+    await last;
+    expect(updates).toEqual([availability(true), availability(false)]);
+    expect((await h.connectVisitor(server, account.id)).session).toMatchObject(availability(false));
   });
 });

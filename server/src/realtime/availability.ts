@@ -1,22 +1,28 @@
 /**
  * Who can take chats now (P11, #6): an operator whose status is `online` and who has a panel
- * connected on some node (presence.ts reads the sockets). The widget's "operators online", the
+ * connected on some node (presence.ts reads the sockets). The widget's "someone online", the
  * pre-chat form's departments, auto-assignment and "View operators" all read it here, so they
  * never disagree. What the operators chose is in the database; whether they are connected is in
  * the rooms: neither alone says it.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import type { DepartmentAvailability } from '../../../shared/schemas/routing';
 import type { Db } from '../db/client';
 import { departmentMembers, departments, operators } from '../db/schema/index';
 import type { OperatorNamespace } from './io';
 import { onlineOperatorIds } from './presence';
 
+/** A department with how many of its operators are available (server side; visitors learn only whether, presentVisitorAvailability). */
+export interface DepartmentOnline {
+  id: string;
+  name: string;
+  online: number;
+}
+
 export interface AccountAvailability {
   /** Operators with status online and a panel connected. */
   availableIds: Set<string>;
   /** Every department of the account with how many of its operators are available (alphabetical). */
-  departments: DepartmentAvailability[];
+  departments: DepartmentOnline[];
 }
 
 /**

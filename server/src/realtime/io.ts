@@ -26,16 +26,24 @@ export interface VisitorSocketData {
   visitorId: string;
 }
 
+/** What server processes tell each other about widgets (`serverSideEmit`, with the Redis adapter). */
+export interface VisitorServerSideEvents {
+  /** A node told the account's widgets this availability (`key`, its JSON): the others dedupe against it too (#4). */
+  'availability:sent': (accountId: string, key: string) => void;
+}
+
 export type OperatorNamespace = Namespace<OperatorClientToServer, OperatorServerToClient, Record<string, never>, OperatorSocketData>;
-export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorSocketData>;
+export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient, VisitorServerSideEvents, VisitorSocketData>;
 
 export type OperatorSocket = Socket<OperatorClientToServer, OperatorServerToClient, Record<string, never>, OperatorSocketData>;
-export type VisitorSocket = Socket<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorSocketData>;
+export type VisitorSocket = Socket<VisitorClientToServer, VisitorServerToClient, VisitorServerSideEvents, VisitorSocketData>;
 
 export interface Realtime {
   io: Server;
   operators: OperatorNamespace;
   visitors: VisitorNamespace;
+  /** Several server processes share the rooms (the Redis adapter): `serverSideEmit` reaches the others. */
+  crossNode: boolean;
   /** Disconnects every socket and closes Socket.IO, the HTTP server and the Redis clients. */
   close(): Promise<void>;
 }
@@ -122,6 +130,7 @@ export async function createRealtime(http: HttpServer, opts: { redisUrl?: string
     // One Server serves both namespaces; each gets its own event map here, once.
     operators: io.of(OPERATOR_NAMESPACE) as unknown as OperatorNamespace,
     visitors: io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace,
+    crossNode: redisClients.length > 0,
     close: async () => {
       // Also closes the HTTP server; the caller ends its keep-alive connections.
       await new Promise<void>((resolve) => {

@@ -77,7 +77,7 @@ export async function startRelay(name: string, persist: Persistence | null): Pro
       visitorId: randomUUID(),
       visitorToken: randomUUID(),
       accountName: name,
-      operatorsOnline: 1,
+      operatorsAvailable: true,
       chat: null,
     });
     socket.on('page:view', (_p, ack) => ack({ ok: true, data: null }));

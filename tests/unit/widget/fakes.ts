@@ -17,8 +17,8 @@ export class FakeServer {
   conversation: VisitorConversationView = { id: CONV, status: 'active', operatorName: 'Olga', operatorPresent: true, lastSeq: 0, departmentId: null, seen: 0 };
   /** Whether the visitor has an open chat (session:started carries it). */
   hasChat = true;
-  /** What session:started says of the account's operators online (0: the offline form, #5). */
-  operatorsOnline = 1;
+  /** What session:started says of the account's operators (false: the offline form, #5). */
+  operatorsAvailable = true;
   departments: DepartmentAvailability[] = [];
   /** While set, message:send commits but the ack never comes (a connection dying mid-flight). */
   loseAcks = false;
@@ -124,7 +124,7 @@ export class FakeTransport implements Transport {
       visitorId,
       visitorToken: token,
       accountName: 'Acme',
-      operatorsOnline: this.server.operatorsOnline,
+      operatorsAvailable: this.server.operatorsAvailable,
       departments: this.server.departments,
       chat: this.server.hasChat ? { conversation: { ...this.server.conversation }, messages: this.server.messages.slice(0, page) } : null,
       invitation: null,

@@ -5,10 +5,10 @@ import { FakeServer, memoryStorage, settle, setup } from './fakes';
 
 let ui: WidgetUI;
 
-function mount(hasChat = false, operatorsOnline = 1) {
+function mount(hasChat = false, operatorsAvailable = true) {
   const server = new FakeServer();
   server.hasChat = hasChat;
-  server.operatorsOnline = operatorsOnline;
+  server.operatorsAvailable = operatorsAvailable;
   const env = setup(memoryStorage(), server, () => ui?.render());
   ui = mountUI(env.ctrl);
   const root = document.getElementById('sidedesk-widget')!.shadowRoot!;
@@ -95,7 +95,7 @@ describe('widget UI', () => {
   });
 
   it('says what happens when nobody is online, sends the form, and promises a reply to the email given — not "shortly" (#5)', async () => {
-    const { $, root, transport } = mount(false, 0);
+    const { $, root, transport } = mount(false, false);
     await transport.up();
     $('launcher').click();
     expect(root.querySelector('.intro')!.textContent).toBe("No one is online right now. Leave your message and email, and we'll reply by email.");
@@ -118,7 +118,7 @@ describe('widget UI', () => {
     expect(root.querySelector('.panel')!.textContent).not.toContain('shortly');
 
     // Someone comes online: now the chat waits for them, as any other.
-    transport.push('availability:updated', { online: 1, departments: [] });
+    transport.push('availability:updated', { operatorsAvailable: true, departments: [] });
     expect($('chat-status').textContent).toBe('Waiting for an operator…');
     expect($('chat-notice').textContent).toContain('Someone from the team will be with you shortly');
   });
@@ -126,7 +126,7 @@ describe('widget UI', () => {
   it('keeps promising the reply to the form’s email after a reload, while still nobody is online (#5)', async () => {
     const storage = memoryStorage();
     const server = new FakeServer();
-    server.operatorsOnline = 0;
+    server.operatorsAvailable = false;
     server.hasChat = false;
     const first = setup(storage, server);
     await first.transport.up();

@@ -45,8 +45,9 @@ export interface ChatState {
   /** A `session:started` arrived at least once. */
   ready: boolean;
   accountName: string;
-  operatorsOnline: number;
-  /** A1 (#6): the account's departments with their operators online (the pre-chat form offers those with someone). */
+  /** Someone of the account can take chats now (never how many, #4). */
+  operatorsAvailable: boolean;
+  /** A1 (#6): the account's departments, each with whether someone is available (the pre-chat form offers those). */
   departments: DepartmentAvailability[];
   /** The email of the pre-chat form (the last chat's): where the team replies while nobody is online. */
   email: string;
@@ -108,7 +109,7 @@ export class ChatController {
       connected: false,
       ready: false,
       accountName: '',
-      operatorsOnline: 0,
+      operatorsAvailable: false,
       departments: [],
       email: '',
       conversation: null,
@@ -136,7 +137,7 @@ export class ChatController {
     transport.on('chat:updated', (c) => this.onConversation(c));
     transport.on('typing:updated', (t) => this.onTyping(t));
     transport.on('read:seen', (r) => this.onConversation({ ...this.state.conversation!, ...r, id: r.conversationId }));
-    transport.on('availability:updated', (a) => this.set({ operatorsOnline: a.online, departments: a.departments }));
+    transport.on('availability:updated', (a) => this.set({ operatorsAvailable: a.operatorsAvailable, departments: a.departments }));
     transport.on('invitation:received', (i) => this.onInvitation(i));
     transport.on('invitation:closed', ({ invitationId }) => {
       if (this.state.invitation?.id === invitationId) this.set({ invitation: null, accepting: false });
@@ -166,7 +167,7 @@ export class ChatController {
     st.connected = true;
     st.ready = true;
     st.accountName = s.accountName;
-    st.operatorsOnline = s.operatorsOnline;
+    st.operatorsAvailable = s.operatorsAvailable;
     st.departments = s.departments;
     st.invitation = s.chat ? null : s.invitation;
     if (s.chat) {
@@ -372,16 +373,16 @@ export class ChatController {
     this.onChange();
   }
 
-  /** Operators online for the visitor: of their chat's department (#6), else of the account. */
-  online(): number {
+  /** Someone online for the visitor: of their chat's department (#6), else of the account. */
+  online(): boolean {
     const id = this.state.conversation?.departmentId;
     const dept = id ? this.state.departments.find((d) => d.id === id) : undefined;
-    return dept ? dept.online : this.state.operatorsOnline;
+    return dept ? dept.available : this.state.operatorsAvailable;
   }
 
   /** The departments the pre-chat form may offer: those with someone online (#6). */
   offeredDepartments(): DepartmentAvailability[] {
-    return this.state.departments.filter((d) => d.online > 0);
+    return this.state.departments.filter((d) => d.available);
   }
 
   // ── Widget → server (called by the UI) ──────────────────────────────────────────────────

@@ -162,7 +162,7 @@ export function mountUI(ctrl: ChatController, parent: HTMLElement = document.bod
     text(ava, ((conv?.status === 'active' && opName) || st.accountName || '?').charAt(0).toUpperCase());
     greet.hidden = inChat;
     // Nobody online (#5): the form leaves a message answered by email, and says so. #6: in a
-    // chat of a department, its operators count.
+    // chat of a department, whether its operators are.
     const online = ctrl.online();
     const offline = st.ready && !online;
     renderDepartments();

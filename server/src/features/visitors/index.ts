@@ -7,7 +7,7 @@ import './events';
 import { onVisitorConnection, operatorVisitorCommands, visitorCommands } from './handlers';
 import { visitorRoutes } from './routes';
 import { cancelRuleTimer } from './invitations';
-import { announceOperatorAvailability, publishVisitor } from './service';
+import { announceOperatorAvailability, hearOtherNodesAvailability, publishVisitor } from './service';
 
 export const visitors = defineFeature({
   name: 'visitors',
@@ -15,7 +15,7 @@ export const visitors = defineFeature({
   visitorCommands,
   operatorCommands: operatorVisitorCommands,
   onVisitorConnection: (ctx, socket) => onVisitorConnection(ctx, socket),
-  // The widgets' "operators online" follows panels connecting and leaving.
+  // The widgets' "someone online" follows panels connecting and leaving.
   onOperatorConnection: (ctx, socket, actor) => {
     announceOperatorAvailability(ctx, actor.accountId);
     socket.on('disconnect', () => announceOperatorAvailability(ctx, actor.accountId));
@@ -27,7 +27,8 @@ export const visitors = defineFeature({
       cancelRuleTimer(ctx, visitorId);
       publishVisitor(ctx, accountId, visitorId);
     });
-    // #6: a status, a limit or the departments changed: the widgets' counts and pre-chat departments follow.
+    // #6: a status, a limit or the departments changed: the widgets' availability and pre-chat departments follow.
     ctx.events.on('availability.changed', ({ accountId }) => announceOperatorAvailability(ctx, accountId));
+    hearOtherNodesAvailability(ctx);
   },
 });

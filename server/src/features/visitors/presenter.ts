@@ -1,5 +1,7 @@
 import type { InvitationRuleView, VisitorInvitationView, PageVisitView, VisitorView } from '../../../../shared/schemas/visitors';
+import type { VisitorAvailability } from '../../../../shared/schemas/routing';
 import type { InvitationRow, InvitationRuleRow, PageViewRow } from '../../db/schema/visitors';
+import type { AccountAvailability } from '../../realtime/availability';
 import { visitorState } from '../../../../shared/visitorState';
 import type { VisitorWithChat } from './repo';
 
@@ -52,5 +54,13 @@ export function presentRule(r: InvitationRuleRow): InvitationRuleView {
     returning: r.returning,
     departmentId: r.departmentId,
     createdAt: r.createdAt.toISOString(),
+  };
+}
+
+/** What a widget may know of the operators: whether someone is available, never how many (#4). */
+export function presentVisitorAvailability(a: AccountAvailability): VisitorAvailability {
+  return {
+    operatorsAvailable: a.availableIds.size > 0,
+    departments: a.departments.map((d) => ({ id: d.id, name: d.name, available: d.online > 0 })),
   };
 }

@@ -12,7 +12,7 @@ import { SYNC_PAGE_SIZE } from '../../../../shared/protocol';
 import { accountAvailability } from '../../realtime/availability';
 import { onlineOperatorIds } from '../../realtime/presence';
 import { isVisitorOnline, onlineVisitorIds } from './presence';
-import { presentPageVisit, presentVisitor } from './presenter';
+import { presentPageVisit, presentVisitor, presentVisitorAvailability } from './presenter';
 import { cancelRuleTimer, evaluateRules, pendingInvitationOf } from './invitations';
 import {
   deleteVisitor,
@@ -46,15 +46,15 @@ export async function connectVisitorSession(
   origin: VisitorOrigin,
   known: { conversationId: string; seq: number } | null,
 ): Promise<{ visitor: VisitorWithChat; session: VisitorSession }> {
-  const [connection, operatorsOnline, availability] = await Promise.all([
+  const [connection, connectedOperators, availability] = await Promise.all([
     ctx.visitorConnector.connect({ accountId: account.id, claimedVisitorId: claimed, origin, known, pageSize: SYNC_PAGE_SIZE }),
     onlineOperatorIds(ctx.rt.operators, account.id),
     // #6 (P11): "online" is status online with a panel connected, per department too.
     accountAvailability(ctx.db, ctx.rt.operators, account.id),
   ]);
   const { visitor, conversation } = connection;
-  // #5: whether the operator of an active chat is here, from the same lookup as the count.
-  const operatorPresent = !!conversation?.operatorId && operatorsOnline.has(conversation.operatorId);
+  // #5: whether the operator of an active chat is here, from the lookup the availability reads too.
+  const operatorPresent = !!conversation?.operatorId && connectedOperators.has(conversation.operatorId);
   const row: VisitorWithChat = { visitor, chat: conversation && { id: conversation.id, status: conversation.status, lastAuthor: conversation.lastAuthor } };
   return {
     visitor: row,
@@ -62,8 +62,7 @@ export async function connectVisitorSession(
       visitorId: visitor.id,
       visitorToken: ctx.visitorTokens.sign(account.id, visitor.id),
       accountName: account.name,
-      operatorsOnline: availability.availableIds.size,
-      departments: availability.departments,
+      ...presentVisitorAvailability(availability),
       chat: conversation
         ? {
             conversation: presentVisitorConversation(conversation, operatorPresent),
@@ -168,21 +167,49 @@ export function publishVisitor(ctx: AppContext, accountId: string, visitorId: st
 
 /** Shortest time between two `availability:updated` broadcasts to one account's widgets (#4). */
 const AVAILABILITY_EVERY_MS = 1_000;
-const availability = new WeakMap<AppContext['rt']['visitors'], Map<string, { timer: NodeJS.Timeout | null; dirty: boolean; sent: string | null }>>();
+const pendingAvailability = new WeakMap<AppContext['rt']['visitors'], Map<string, { timer: NodeJS.Timeout | null; dirty: boolean }>>();
+/**
+ * What the account's widgets were last told (its JSON), by this node or another: kept past the
+ * second above, so the second operator of the morning sends nothing either.
+ */
+const sentAvailability = new WeakMap<AppContext['rt']['visitors'], Map<string, string>>();
+
+function sentAvailabilityOf(ctx: AppContext): Map<string, string> {
+  let accounts = sentAvailability.get(ctx.rt.visitors);
+  if (!accounts) sentAvailability.set(ctx.rt.visitors, (accounts = new Map()));
+  return accounts;
+}
+
+function rememberSentAvailability(ctx: AppContext, accountId: string, key: string): void {
+  const accounts = sentAvailabilityOf(ctx);
+  // Forgetting costs one broadcast that changes nothing for the widgets.
+  if (accounts.size >= 10_000 && !accounts.has(accountId)) accounts.clear();
+  accounts.set(accountId, key);
+}
 
 /**
- * Tells the account's widgets how many operators are online, in all and per department (they offer
- * a ticket form at 0; the pre-chat form offers the departments with someone), when an operator
- * connects, leaves or changes status, or the departments change (#6). A change goes out at once; changes within the next second go out
- * together at its end, and only if the count differs from what this node last sent: after a
- * restart every panel reconnects, and each connect broadcasting to every widget of its account
- * was the largest part of the server's work (#4).
+ * Another node's `availability:updated` reached the widgets too: this node compares with it, not
+ * with what it last sent itself (else an operator back on this node after the last one left on
+ * another would find "available" already sent, and the widgets would stay offline).
+ */
+export function hearOtherNodesAvailability(ctx: AppContext): void {
+  if (ctx.rt.crossNode) ctx.rt.visitors.on('availability:sent', (accountId, key) => rememberSentAvailability(ctx, accountId, key));
+}
+
+/**
+ * Tells the account's widgets whether someone is available, in all and per department (they offer
+ * a ticket form when nobody is; the pre-chat form offers the departments with someone), when an
+ * operator connects, leaves or changes status, or the departments change (#6). A change goes out
+ * at once; changes within the next second go out together at its end; and only what differs from
+ * what the widgets were last told goes out at all. After a restart every panel reconnects: each
+ * connect broadcasting to every widget of its account was the largest part of the server's work;
+ * widgets see no counts, so only the first operator back (per department) sends anything (#4).
  */
 export function announceOperatorAvailability(ctx: AppContext, accountId: string): void {
-  let accounts = availability.get(ctx.rt.visitors);
-  if (!accounts) availability.set(ctx.rt.visitors, (accounts = new Map()));
+  let accounts = pendingAvailability.get(ctx.rt.visitors);
+  if (!accounts) pendingAvailability.set(ctx.rt.visitors, (accounts = new Map()));
   let state = accounts.get(accountId);
-  if (!state) accounts.set(accountId, (state = { timer: null, dirty: false, sent: null }));
+  if (!state) accounts.set(accountId, (state = { timer: null, dirty: false }));
   if (state.timer) {
     state.dirty = true;
     return;
@@ -190,12 +217,12 @@ export function announceOperatorAvailability(ctx: AppContext, accountId: string)
   const entry = state;
   const send = () =>
     ctx.background('availability:updated', async () => {
-      const now = await accountAvailability(ctx.db, ctx.rt.operators, accountId, true);
-      const update = { online: now.availableIds.size, departments: now.departments };
+      const update = presentVisitorAvailability(await accountAvailability(ctx.db, ctx.rt.operators, accountId, true));
       const key = JSON.stringify(update);
-      if (key === entry.sent) return;
-      entry.sent = key;
+      if (key === sentAvailabilityOf(ctx).get(accountId)) return;
+      rememberSentAvailability(ctx, accountId, key);
       ctx.rt.visitors.to(rooms.accountVisitors(accountId)).emit('availability:updated', update);
+      if (ctx.rt.crossNode) ctx.rt.visitors.serverSideEmit('availability:sent', accountId, key);
     });
   const settle = () => {
     if (!entry.dirty) {

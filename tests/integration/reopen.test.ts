@@ -9,7 +9,8 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveSearchResult } from '../../shared/schemas/archive';
-import { acmeWithOlivia, ok, salesWithColin, searchArchive } from '../support/closedChats';
+import { ok } from '../support/ack';
+import { acmeWithOlivia, salesWithColin, searchArchive } from '../support/closedChats';
 import { until } from '../support/cluster';
 import { freshTestDatabase } from '../support/db';
 import { api, Harness, newClientId, waitFor, type OperatorClient } from '../support/server';

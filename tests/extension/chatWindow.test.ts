@@ -1,4 +1,4 @@
-/** The chat window: the visitor's presence (#5: "Vera left the site" while no tab of theirs is open), a closed chat's "×", and a failed Respond on a whisper (W2). */
+/** The chat window: the visitor's presence (#5: "Vera left the site" while no tab of theirs is open, a reopened chat too), a closed chat's "×", and a failed Respond on a whisper (W2). */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
@@ -79,6 +79,33 @@ describe('chat window: the visitor’s presence', () => {
     fake.emit('chat:updated', { ...chat, status: 'closed', closedAt: new Date().toISOString(), lastSeq: 2 });
     await settle();
     expect(presence(w).text()).toBe('');
+  });
+
+  it('P5: reopening a chat whose visitor is gone says they left, offers Reply by email, and the reply goes to the server for when they are back', async () => {
+    const { w, fake, chat } = await chatWith(false);
+    const closed = { ...chat, status: 'closed' as const, closedAt: new Date().toISOString(), lastSeq: 2 };
+    fake.emit('chat:updated', closed);
+    await settle();
+    expect(presence(w).text()).toBe('');
+
+    fake.handle('chat:reopen', () => ({ ok: true, data: { ...closed, status: 'active', closedAt: null, lastSeq: 3 } }));
+    fake.handle('typing:set', () => ({ ok: true, data: null }));
+    fake.handle('message:send', (p: { conversationId: string; clientId: string; body: string }) => ({
+      ok: true,
+      data: message(p.conversationId, 4, { clientId: p.clientId, author: 'operator', authorName: 'Olga', operatorId: 'op-1', body: p.body }),
+    }));
+    await w.get('[data-testid=chat-reopen]').trigger('click');
+    await settle();
+    expect(presence(w).text()).toContain('Vera left the site');
+    expect(presence(w).get('a').attributes('href')).toBe('mailto:vera@example.com');
+    expect(presence(w).text()).toContain('Reply by email');
+
+    // The composer is there too: what she writes is sent into the chat (the visitor reads it when back).
+    await w.get('[data-testid=composer-input]').setValue('Are you still there?');
+    await w.get('[data-testid=composer]').trigger('submit');
+    await settle();
+    expect(fake.callsOf('message:send')).toEqual([expect.objectContaining({ conversationId: chat.id, body: 'Are you still there?' })]);
+    expect(presence(w).text()).toContain('Vera left the site');
   });
 
   it('gives a closed chat a "×" button, named and titled by its label, that removes it from the open chats', async () => {

@@ -12,9 +12,10 @@ import { queryRows } from '../../server/src/db/raw';
 import { archiveBackfillJob, archiveIndexJob } from '../../server/src/features/archive/job';
 import { JobRunner } from '../../server/src/jobs/runner';
 import { indexConversations } from '../../server/src/features/archive/repo';
+import { ok } from '../support/ack';
 import { until } from '../support/cluster';
 import { freshTestDatabase } from '../support/db';
-import { acmeWithOlivia, ok, roomy, salesWithColin, searchArchive } from '../support/closedChats';
+import { acmeWithOlivia, roomy, salesWithColin, searchArchive } from '../support/closedChats';
 import { Harness, newClientId, type OperatorClient, type TestServer } from '../support/server';
 
 const h = new Harness();

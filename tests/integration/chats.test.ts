@@ -5,15 +5,11 @@ import type { JsonArgument } from '../../server/src/db/json';
 import { MessageWriter } from '../../server/src/features/chats/messageWriter';
 import type { VisitorView } from '../../shared/schemas/visitors';
 import { visitorState } from '../../shared/visitorState';
+import { ok } from '../support/ack';
 import { collect, collectRows, Harness, loginOk, newClientId, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
-
-const ok = <T>(res: { ok: true; data: T } | { ok: false; error: unknown }): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
 
 /** Server + operator + a visitor who started a chat the operator accepted. */
 async function activeChat(server?: TestServer) {
@@ -168,7 +164,7 @@ describe('message durability (Q1)', () => {
         ? visitor.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: `v${i}` })
         : op.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: `o${i}` }),
     );
-    const acked = (await Promise.all(sends)).map(ok);
+    const acked = (await Promise.all(sends)).map((res) => ok(res));
     const seqs = acked.map((m) => m.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 3)); // 1 question, 2 "joined"
 
@@ -182,7 +178,7 @@ describe('message durability (Q1)', () => {
     const { server, op, visitor, session, conversationId } = await activeChat();
     const received = collect(op.socket, 'message:sent');
     const payload = { conversationId, clientId: newClientId(), body: 'only once' };
-    const [a, b] = (await Promise.all([visitor.emitWithAck('message:send', payload), visitor.emitWithAck('message:send', payload)])).map(ok);
+    const [a, b] = (await Promise.all([visitor.emitWithAck('message:send', payload), visitor.emitWithAck('message:send', payload)])).map((res) => ok(res));
     visitor.disconnect();
     const { socket: again } = await h.connectVisitor(server, op.account.id, session.visitorToken);
     const c = ok(await again.emitWithAck('message:send', payload));

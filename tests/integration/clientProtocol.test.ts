@@ -1,15 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { withLastMessage, type LastMessageSummary } from '../../shared/protocol';
 import type { ConversationView, MessageView } from '../../shared/schemas/chats';
+import { ok } from '../support/ack';
 import { Harness, newClientId } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
-
-const ok = <T>(res: { ok: true; data: T } | { ok: false; error: unknown }): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
 
 const summary = (c: LastMessageSummary) => ({ lastSeq: c.lastSeq, lastAuthor: c.lastAuthor, preview: c.preview });
 const fold = (messages: MessageView[]) =>

@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../server/src/db/raw';
 import { transcriptSendJob } from '../../server/src/features/transcripts/job';
 import type { RatingView } from '../../shared/schemas/ratings';
+import { ok } from '../support/ack';
 import { until } from '../support/cluster';
 import { freshTestDatabase } from '../support/db';
 import { PDF, upload } from '../support/files';
@@ -23,11 +24,6 @@ afterEach(async () => {
   await h.closeAll();
   for (const s of smtps.splice(0)) await s.stop();
 });
-
-const ok = <T>(res: { ok: true; data: T } | { ok: false; error: unknown }): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
 
 const XSS = '<img src=x onerror=alert(1)> & "quotes"';
 

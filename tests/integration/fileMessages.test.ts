@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../server/src/db/schema/index';
 import type { MessageView } from '../../shared/schemas/chats';
 import type { FileView } from '../../shared/schemas/files';
+import { ok } from '../support/ack';
 import { freshTestDatabase } from '../support/db';
 import { PDF, PNG, upload } from '../support/files';
 import { collect, Harness, newClientId, waitFor, type TestServer } from '../support/server';
@@ -18,11 +19,6 @@ beforeAll(async () => {
   await (warm.kind === 'pglite' ? warm.pglite.close() : warm.drop());
 }, 120_000);
 afterEach(() => h.closeAll());
-
-const ok = <T>(res: { ok: true; data: T } | { ok: false; error: unknown }): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
 
 /** Server + operator + a visitor in a chat the operator accepted. */
 async function activeChat(server?: TestServer) {

@@ -13,16 +13,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Ack } from '../../shared/errors';
 import { PREVIEW_LENGTH, previewOf } from '../../shared/preview';
 import { MAX_MESSAGE_LENGTH, type MessageView } from '../../shared/schemas/chats';
+import { ok } from '../support/ack';
 import { ChatClient } from '../support/chatClient';
 import { collect, Harness, newClientId, type TestServer } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
-
-const ok = <T>(res: Ack<T>): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
 
 const EMOJI = ['😀', '👍🏽', '👨‍👩‍👧‍👦', '🇫🇷', 'e\u0301', '\u05e9\u05c1'];
 const PIECES = [...EMOJI, '\u200f', '\u202e', '\u200d', '\0', '\ud800', '\udc00', '\ud83d', 'ש', 'a', ' ', '\n', '\r\n'];

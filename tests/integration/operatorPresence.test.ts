@@ -5,15 +5,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { OPERATOR_LEFT_GRACE_MS } from '../../server/src/features/chats/operatorPresence';
+import { ok } from '../support/ack';
 import { api, collect, Harness, loginOk, newClientId, waitFor } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
 
-const ok = <T>(res: { ok: true; data: T } | { ok: false; error: unknown }): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function acceptedChat() {

@@ -12,15 +12,11 @@ import { MessageWriter } from '../../server/src/features/chats/messageWriter';
 import type { NewMessage } from '../../server/src/features/chats/repo';
 import type { Ack } from '../../shared/errors';
 import type { MessageView } from '../../shared/schemas/chats';
+import { ok } from '../support/ack';
 import { Harness, newClientId, type TestServer } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
-
-const ok = <T>(res: Ack<T>): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
 
 /** The message of the issue: the old preview cut (139 UTF-16 units) fell inside the emoji. */
 const SPLIT_AT_PREVIEW = 'a'.repeat(138) + '😀' + 'tail';

@@ -8,17 +8,13 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountSettingsView } from '../../shared/schemas/accounts';
 import { queryRows } from '../../server/src/db/raw';
+import { ok } from '../support/ack';
 import { freshTestDatabase } from '../support/db';
 import { api, collect, Harness, newClientId, waitFor, type ErrorBody, type TestServer } from '../support/server';
 
 const h = new Harness();
 beforeAll(() => freshTestDatabase().then((d) => (d.kind === 'pglite' ? d.pglite.close() : d.drop())));
 afterEach(() => h.closeAll());
-
-const ok = <T>(res: { ok: true; data: T } | { ok: false; error: unknown }): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
 
 /** Server + operator + a visitor whose chat the operator accepted (seq 1 the question, seq 2 "joined"). */
 async function activeChat(server?: TestServer) {

@@ -1,18 +1,20 @@
 /**
  * Reopening a closed chat (P5, #6): who may (its operator, a colleague of its department, a
  * supervisor or admin), the refusals (`chat_not_closed`, `visitor_in_chat`, `forbidden`), the
- * visitor's widget back in the live chat with the line "<name> reopened the chat" (live, and after a
- * reload through session:started), the reopener's load (their limit does not refuse it), the other
+ * visitor's widget back in the live chat with the line "<name> reopened the chat" (live, and for a
+ * visitor who had left: after a reload through session:started, or their tab's catch-up with
+ * chat:sync, with what the operator wrote meanwhile), the reopener's load (their limit does not refuse it), the other
  * panels told, the archive taking the chat out and back, and the earlier rating kept until the
  * visitor rates the next close.
  */
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveSearchResult } from '../../shared/schemas/archive';
-import { acmeWithOlivia, ok, salesWithColin, searchArchive } from '../support/closedChats';
+import { ok } from '../support/ack';
+import { acmeWithOlivia, salesWithColin, searchArchive } from '../support/closedChats';
 import { until } from '../support/cluster';
 import { freshTestDatabase } from '../support/db';
-import { api, Harness, newClientId, waitFor, type OperatorClient } from '../support/server';
+import { api, Harness, newClientId, waitFor, waitForRow, type OperatorClient } from '../support/server';
 
 const h = new Harness();
 beforeAll(() => freshTestDatabase().then((d) => (d.kind === 'pglite' ? d.pglite.close() : d.drop())));
@@ -131,6 +133,38 @@ describe('reopening a closed chat (P5)', { timeout: 60_000 }, () => {
     expect(back.session.chat?.messages.slice(-2).map((m) => m.body)).toEqual(['Olivia reopened the chat', 'Are you still there?']);
     const toOperator = waitFor(a.socket, 'message:sent', (m) => m.body === 'Yes!');
     ok(await back.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Yes!' }));
+    await toOperator;
+  });
+
+  it('reopens a chat the visitor left before it closed: the panel sees them gone, her reply waits, and their widget catches up when back', async () => {
+    const { server, a, chat } = await acmeWithOlivia(h);
+    const { visitor, conversationId } = await chat({ name: 'Vera', email: 'vera@example.com', question: 'Mars?' });
+    const answered = ok(await a.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Yes, weekly.' }));
+    await waitFor(visitor.socket, 'message:sent', (m) => m.seq === answered.seq);
+    // Vera's last tab closes mid-chat (what her widget held: up to the answer); Olivia closes the chat.
+    const gone = waitForRow(a.socket, (v) => v.id === visitor.session.visitorId && !v.online);
+    visitor.socket.disconnect();
+    await gone;
+    ok(await a.socket.emitWithAck('chat:close', { conversationId }));
+
+    // Reopening is not refused for a visitor who is away: the chat is Olivia's and active again.
+    const view = ok(await a.socket.emitWithAck('chat:reopen', { conversationId }));
+    expect(view).toMatchObject({ id: conversationId, status: 'active', operatorId: a.admin.id, visitorEmail: 'vera@example.com' });
+    // What the panel knows of her: not online (so it says she left, with Reply by email to the address above).
+    expect(ok(await a.socket.emitWithAck('visitor:list', {})).find((v) => v.id === visitor.session.visitorId)?.online ?? false).toBe(false);
+    // Olivia writes all the same: acked and stored, nobody to deliver it to yet.
+    const reply = ok(await a.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Still need help with Mars?' }));
+
+    // Vera's tab comes back (her token): the session has the chat live, and the widget's catch-up
+    // from what it held brings every line it missed, in order, without a gap.
+    const back = await h.connectVisitor(server, a.account.id, visitor.session.visitorToken);
+    expect(back.session.visitorId).toBe(visitor.session.visitorId);
+    expect(back.session.chat?.conversation).toMatchObject({ id: conversationId, status: 'active', operatorName: 'Olivia' });
+    const missed = ok(await back.socket.emitWithAck('chat:sync', { conversationId, afterSeq: answered.seq }));
+    expect(missed.map((m) => m.body)).toEqual(['Olivia closed the chat', 'Olivia reopened the chat', 'Still need help with Mars?']);
+    expect(missed.map((m) => m.seq)).toEqual([answered.seq + 1, answered.seq + 2, reply.seq]);
+    const toOperator = waitFor(a.socket, 'message:sent', (m) => m.body === 'Yes, still!');
+    ok(await back.socket.emitWithAck('message:send', { conversationId, clientId: newClientId(), body: 'Yes, still!' }));
     await toOperator;
   });
 });

@@ -13,6 +13,7 @@ import { runAutoAway } from '../../server/src/features/routing/service';
 import type { Ack } from '../../shared/errors';
 import type { ConversationView } from '../../shared/schemas/chats';
 import type { DepartmentAvailability, DepartmentView, OperatorAvailabilityView, RoutingSettingsView } from '../../shared/schemas/routing';
+import { ok } from '../support/ack';
 import { until } from '../support/cluster';
 import { freshTestDatabase } from '../support/db';
 import { api, collect, Harness, loginOk, newClientId, testConfig, waitFor, type OperatorClient, type TestServer, type VisitorClient } from '../support/server';
@@ -21,11 +22,6 @@ const h = new Harness();
 // The file's first database makes the migrated dump (slow on a busy machine): before the tests' clocks start.
 beforeAll(() => freshTestDatabase().then((d) => (d.kind === 'pglite' ? d.pglite.close() : d.drop())));
 afterEach(() => h.closeAll());
-
-const ok = <T>(res: Ack<T>): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
 
 interface Team {
   server: TestServer;

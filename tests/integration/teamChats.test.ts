@@ -7,17 +7,13 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ok } from '../support/ack';
 import { collect, Harness, newClientId, waitFor, type TestServer } from '../support/server';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
 
 const code = (res: { ok: boolean; error?: { code: string } }) => (res.ok ? 'ok' : res.error!.code);
-function ok<T>(res: { ok: true; data: T } | { ok: false; error: { code: string; message: string } }): T {
-  if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
-  return res.data;
-}
-
 /** Olivia (admin), Colin and Carla (operators) of one account. */
 async function team(server: TestServer) {
   const olivia = await h.operator(server, { name: 'Olivia Admin' });

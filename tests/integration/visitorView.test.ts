@@ -5,7 +5,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { VISITOR_NAMESPACE, type VisitorClientToServer, type VisitorServerToClient, type VisitorSession } from '../../shared/events';
-import type { Ack } from '../../shared/errors';
+import { ok } from '../support/ack';
 import { Harness, newClientId, waitFor } from '../support/server';
 
 const h = new Harness();
@@ -59,11 +59,6 @@ const VISITOR_FIELDS = new Set([
   'typing',
   'available',
 ]);
-
-function ok<T>(res: Ack<T>): T {
-  if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
-  return res.data;
-}
 
 /** The JSON of a Socket.IO packet as it came off the wire (`2/visitor,["event",{…}]`, `3/visitor,7[{…}]`). */
 function payloadOf(frame: string): unknown {

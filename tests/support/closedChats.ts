@@ -6,16 +6,11 @@
 import type { ArchiveSearchPayload, ArchiveSearchResult } from '../../shared/schemas/archive';
 import type { DepartmentView } from '../../shared/schemas/routing';
 import { DEFAULT_LIMITS } from '../../server/src/config';
+import { ok } from './ack';
 import { api, newClientId, type Harness, type OperatorClient, type TestServer } from './server';
 
 /** The tests search dozens of times a second (the panel: when Enter is pressed). */
 export const roomy = { limits: { ...DEFAULT_LIMITS, commandScale: 20 } };
-
-/** The data of a successful ack; a refusal fails the test with its error. */
-export const ok = <T>(res: { ok: true; data: T } | { ok: false; error: unknown }): T => {
-  if (!res.ok) throw new Error(`command failed: ${JSON.stringify(res.error)}`);
-  return res.data;
-};
 
 export async function searchArchive(socket: OperatorClient, payload: ArchiveSearchPayload): Promise<ArchiveSearchResult> {
   return ok(await socket.emitWithAck('archive:search', payload));

@@ -18,6 +18,7 @@ import { io } from 'socket.io-client';
 import { expect } from 'vitest';
 import { VISITOR_NAMESPACE, type VisitorSession } from '../../shared/events';
 import type { OutboxPage } from '../../shared/schemas/mail';
+import { ok } from './ack';
 import { upload, PNG } from './files';
 import { api, newClientId, type OperatorClient, type VisitorClient } from './server';
 
@@ -66,11 +67,6 @@ export const whisperSteps = fc.array(
   ),
   { minLength: 6, maxLength: 16 },
 );
-
-function ok<T>(res: { ok: true; data: T } | { ok: false; error: { code: string; message: string } }, what: string): T {
-  if (!res.ok) throw new Error(`${what}: ${res.error.code} ${res.error.message}`);
-  return res.data;
-}
 
 /** A widget socket whose every received frame is recorded; resolves with its session. */
 function connectVisitor(env: WhisperEnv, url: string, frames: string[], token?: string): Promise<{ socket: VisitorClient; session: VisitorSession }> {

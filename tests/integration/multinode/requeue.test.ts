@@ -7,17 +7,12 @@
  */
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ack } from '../../../shared/errors';
 import { VISITOR_NAMESPACE } from '../../../shared/events';
+import { ok } from '../../support/ack';
 import { login, multiNodeSkipReason, setupAccount, startTwoNodes, type TwoNodes } from '../../support/cluster';
 import { api, newClientId, waitFor, type VisitorClient } from '../../support/server';
 
 const reason = await multiNodeSkipReason();
-
-function ok<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`expected ok, got ${JSON.stringify(ack.error)}`);
-  return ack.data;
-}
 
 describe.skipIf(reason !== '')(`a disabled operator's chats on two nodes behind Redis ${reason ? `(skipped: ${reason})` : ''}`, () => {
   let nodes: TwoNodes;

@@ -6,14 +6,20 @@ import { collect, Harness, loginOk, newClientId, testConfig, waitFor, waitForRow
 const h = new Harness();
 afterEach(() => h.closeAll());
 
+/** Node A (the harness's server) and node B (another app on A's database), rooms shared through Redis. */
+async function twoNodes() {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const a = await h.server({ redisUrl });
+  if (a.database.kind !== 'postgres') throw new Error('needs PostgreSQL');
+  const appB = await createApp(testConfig({ databaseUrl: a.database.url, redisUrl }));
+  const b = { app: appB, url: (await appB.listen(0)).url, database: a.database, close: () => appB.close() };
+  return { a, b };
+}
+
 // Two server processes' worth of apps on one PostgreSQL, rooms shared through Redis (Q4).
 describe.runIf(process.env.DATABASE_URL)('two nodes on one PostgreSQL with the Redis adapter', () => {
   it('carries a chat between a visitor on node A and an operator on node B, with presence across nodes', async () => {
-    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const a = await h.server({ redisUrl });
-    if (a.database.kind !== 'postgres') throw new Error('needs PostgreSQL');
-    const appB = await createApp(testConfig({ databaseUrl: a.database.url, redisUrl }));
-    const b = { app: appB, url: (await appB.listen(0)).url, database: a.database, close: () => appB.close() };
+    const { a, b } = await twoNodes();
     try {
       const { account, email, password } = await h.account(a);
       const { token } = await loginOk(b.url, email, password);
@@ -43,7 +49,7 @@ describe.runIf(process.env.DATABASE_URL)('two nodes on one PostgreSQL with the R
       visitor.disconnect();
       await offline;
     } finally {
-      await appB.close();
+      await b.close();
     }
   });
 
@@ -91,11 +97,7 @@ describe.runIf(process.env.DATABASE_URL)('two nodes on one PostgreSQL with the R
   });
 
   it('tells widgets an operator is back on one node after the last one left on another (#4: the nodes share what the widgets were told)', async () => {
-    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const a = await h.server({ redisUrl });
-    if (a.database.kind !== 'postgres') throw new Error('needs PostgreSQL');
-    const appB = await createApp(testConfig({ databaseUrl: a.database.url, redisUrl }));
-    const b = { app: appB, url: (await appB.listen(0)).url, database: a.database, close: () => appB.close() };
+    const { a, b } = await twoNodes();
     try {
       const { account, email, password } = await h.account(a);
       const ada = (await loginOk(a.url, email, password)).token;
@@ -122,7 +124,7 @@ describe.runIf(process.env.DATABASE_URL)('two nodes on one PostgreSQL with the R
       await online;
       expect(seen.map((u) => u.operatorsAvailable)).toEqual([true, false, true]);
     } finally {
-      await appB.close();
+      await b.close();
     }
   });
 });

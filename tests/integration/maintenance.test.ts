@@ -2,20 +2,36 @@
  * The embedded database's autovacuum (db/maintenance.ts): PGlite has none of its own, so the
  * server vacuums and analyses every table on a schedule. PostgreSQL servers run autovacuum.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/src/app';
 import { vacuumAnalyze } from '../../server/src/db/maintenance';
 import { queryRows } from '../../server/src/db/raw';
-import { Harness } from '../support/server';
+import { setupFirstAccount } from '../../server/src/features/accounts/service';
+import { seededDataDir } from '../support/db';
+import { Harness, testConfig } from '../support/server';
 
 describe.skipIf(process.env.DATABASE_URL)('embedded database maintenance', () => {
   const h = new Harness();
-  afterEach(() => h.closeAll());
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+    await h.closeAll();
+  });
 
   it('vacuums and analyses on its schedule, giving the planner statistics', async () => {
-    const server = await h.server({}, { maintenance: { firstAfterMs: 1_500, everyMs: 60_000 } });
-    const { db } = server.app.ctx;
-    const { account } = await h.account(server);
+    // A data directory, as the server runs: PGlite on its own thread.
+    const dataDir = await seededDataDir(fs.mkdtempSync(path.join(os.tmpdir(), 'sidedesk-maintenance-')));
+    const app = await createApp(testConfig({ dataDir }), { maintenance: { firstAfterMs: 1_500, everyMs: 60_000 } });
+    cleanups.push(async () => {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+    const { db } = app.ctx;
+    const { account } = await setupFirstAccount(db, { account: 'Acme', email: 'ada@example.com', password: 'correct horse battery' });
     await db.execute(sql`INSERT INTO visitors (id, account_id) SELECT gen_random_uuid(), ${account.id} FROM generate_series(1, 2000)`);
     // What VACUUM and ANALYZE write into the catalogue itself (PGlite's activity statistics,
     // pg_stat_user_tables, are only flushed when its backend goes idle: not something to wait on).
